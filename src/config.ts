@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Thrown when configuration is unusable; its message is the one line shown at start-up. */
+export class ConfigError extends Error {}
+
+const e164 = /^\+[1-9]\d{6,14}$/;
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const optionalE164 = optionalString.refine((v) => v === undefined || e164.test(v), {
+  message: 'must be an E.164 phone number such as +14155550100',
+});
+
+const envSchema = z.object({
+  PORT: optionalString
+    .transform((v) => v ?? '3000')
+    .pipe(z.string().regex(/^[0-9]{1,5}$/, 'must be a port number from 0 to 65535'))
+    .transform(Number)
+    .pipe(z.number().max(65535, 'must be a port number from 0 to 65535')),
+  HOST: optionalString.pipe(z.string().default('0.0.0.0')),
+  HOTLINE_DB: optionalString.pipe(z.string().default('db/hotline.sqlite')),
+  PUBLIC_BASE_URL: optionalString.pipe(
+    z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://hotline.example.com' })
+      .optional(),
+  ),
+  TWILIO_ACCOUNT_SID: optionalString.refine((v) => v === undefined || /^AC[0-9a-fA-F]{32}$/.test(v), {
+    message: 'must look like AC followed by 32 hex digits',
+  }),
+  TWILIO_AUTH_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: 'must be at least 16 characters',
+  }),
+  HOTLINE_SECRET_KEY: optionalString.refine((v) => v === undefined || isKey(v), {
+    message: 'must be 32 bytes encoded as base64 (openssl rand -base64 32)',
+  }),
+  HOTLINE_SECRET_KEY_PREVIOUS: optionalString.refine(
+    (v) => v === undefined || v.split(',').every((k) => isKey(k.trim())),
+    { message: 'must be a comma-separated list of base64 32-byte keys' },
+  ),
+  HOTLINE_ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 24, {
+    message: 'must be at least 24 characters',
+  }),
+  HOTLINE_BACKUP_NUMBER: optionalE164,
+  HOTLINE_CALLER_ID: optionalE164,
+  HOTLINE_STATUS_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  HOTLINE_TWILIO_API_URL: optionalString.pipe(
+    z.url({ protocol: /^https?$/ }).default('https://api.twilio.com'),
+  ),
+  LOG_LEVEL: optionalString.pipe(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+});
+
+function isKey(value: string): boolean {
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dbPath: string;
+  /** The URL Twilio uses to reach this server, without a trailing slash; webhook signatures are checked against it. */
+  publicBaseUrl: string;
+  twilio: {
+    accountSid: string;
+    authToken: string;
+    apiUrl: string;
+    /** False in local mode: the account SID and token were generated, not given, so nothing can be dialed. */
+    canPlaceCalls: boolean;
+  };
+  /** Current key first; older keys only decrypt, for rotation. */
+  secretKeys: { current: Buffer; previous: Buffer[] };
+  adminToken: string;
+  backupNumber: string | undefined;
+  callerId: string | undefined;
+  statusUrl: string | undefined;
+  logLevel: string;
+  /** Where generated local secrets live, when any were generated. */
+  localSecretsFile: string | undefined;
+  localMode: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+interface LocalSecrets {
+  twilioAccountSid?: string;
+  twilioAuthToken?: string;
+  secretKey?: string;
+  previousSecretKeys?: string[];
+  adminToken?: string;
+}
+
+/** Path of the file that keeps generated local secrets, beside the database. */
+export function localSecretsPath(dbPath: string): string {
+  return join(dirname(resolve(dbPath)), 'hotline.local.json');
+}
+
+/** Parses the environment once; throws ConfigError with one readable line on a bad value. */
+export function loadConfig(env: Env = process.env, options: { generateLocal?: boolean } = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? '')})`);
+  }
+  const v = parsed.data;
+  const needsLocal = !v.TWILIO_AUTH_TOKEN || !v.HOTLINE_SECRET_KEY || !v.HOTLINE_ADMIN_TOKEN || !v.TWILIO_ACCOUNT_SID;
+  let local: LocalSecrets = {};
+  let localFile: string | undefined;
+  if (needsLocal && options.generateLocal !== false) {
+    localFile = localSecretsPath(v.HOTLINE_DB);
+    local = loadOrCreateLocalSecrets(localFile, {
+      twilioAccountSid: v.TWILIO_ACCOUNT_SID ? undefined : `AC${randomBytes(16).toString('hex')}`,
+      twilioAuthToken: v.TWILIO_AUTH_TOKEN ? undefined : randomBytes(16).toString('hex'),
+      secretKey: v.HOTLINE_SECRET_KEY ? undefined : randomBytes(32).toString('base64'),
+      adminToken: v.HOTLINE_ADMIN_TOKEN ? undefined : randomBytes(24).toString('base64url'),
+    });
+  }
+  const secretKey = v.HOTLINE_SECRET_KEY ?? local.secretKey;
+  const authToken = v.TWILIO_AUTH_TOKEN ?? local.twilioAuthToken;
+  const adminToken = v.HOTLINE_ADMIN_TOKEN ?? local.adminToken;
+  const accountSid = v.TWILIO_ACCOUNT_SID ?? local.twilioAccountSid;
+  if (!secretKey || !authToken || !adminToken || !accountSid) {
+    throw new ConfigError('TWILIO_AUTH_TOKEN, HOTLINE_SECRET_KEY and HOTLINE_ADMIN_TOKEN must be set');
+  }
+  const previous = [
+    ...(v.HOTLINE_SECRET_KEY_PREVIOUS?.split(',').map((k) => k.trim()) ?? []),
+    ...(v.HOTLINE_SECRET_KEY ? [] : (local.previousSecretKeys ?? [])),
+  ];
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    dbPath: v.HOTLINE_DB,
+    publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
+    twilio: {
+      accountSid,
+      authToken,
+      apiUrl: v.HOTLINE_TWILIO_API_URL.replace(/\/+$/, ''),
+      canPlaceCalls: Boolean(v.TWILIO_ACCOUNT_SID && v.TWILIO_AUTH_TOKEN),
+    },
+    secretKeys: {
+      current: Buffer.from(secretKey, 'base64'),
+      previous: previous.map((k) => Buffer.from(k, 'base64')),
+    },
+    adminToken,
+    backupNumber: v.HOTLINE_BACKUP_NUMBER,
+    callerId: v.HOTLINE_CALLER_ID,
+    statusUrl: v.HOTLINE_STATUS_URL,
+    logLevel: v.LOG_LEVEL,
+    localSecretsFile: localFile,
+    localMode: localFile !== undefined,
+  };
+}
+
+function loadOrCreateLocalSecrets(file: string, fresh: LocalSecrets): LocalSecrets {
+  let stored: LocalSecrets = {};
+  if (existsSync(file)) {
+    try {
+      stored = JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
+    } catch {
+      throw new ConfigError(`local secrets file ${file} is not valid JSON: fix or remove it`);
+    }
+  }
+  const merged: LocalSecrets = { ...stored };
+  let changed = false;
+  for (const key of ['twilioAccountSid', 'twilioAuthToken', 'secretKey', 'adminToken'] as const) {
+    if (fresh[key] !== undefined && merged[key] === undefined) {
+      merged[key] = fresh[key];
+      changed = true;
+    }
+  }
+  if (changed) writeLocalSecrets(file, merged);
+  return merged;
+}
+
+/** Writes the local secrets file with mode 0600. */
+export function writeLocalSecrets(file: string, secrets: LocalSecrets): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+/** Reads the local secrets file (for key rotation in local mode). */
+export function readLocalSecrets(file: string): LocalSecrets {
+  return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
+}

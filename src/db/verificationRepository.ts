@@ -1,0 +1,161 @@
+import type { Factor } from '../domain/customer.js';
+import type { SqliteDb } from './database.js';
+
+/** The failure count and lock of one typed customer ID. */
+export interface FailureState {
+  consecutiveFailures: number;
+  locks: number;
+  lockedUntil: number | null;
+  lockedForReview: boolean;
+}
+
+export interface AuditEntry {
+  at: number;
+  customerId: string;
+  caller: string | null;
+  callSid: string | null;
+  result: 'verified' | 'refused';
+  reason: string;
+  factor: Factor | null;
+}
+
+export interface AuditRecord extends AuditEntry {
+  id: number;
+}
+
+/** Verification attempts: spent time steps, failure counts and locks, and the audit trail. */
+export interface VerificationRepository {
+  failureState(customerId: string): FailureState;
+  /**
+   * Spends a factor's time step, clears the ID's failures and audits the success, in one transaction.
+   * The step is spent only if it is later than the factor's last accepted step, so of two racing
+   * verifications with the same code exactly one wins. False when the step was already spent.
+   */
+  consumeStep(customerId: string, factor: Factor, step: number, audit: AuditEntry): boolean;
+  /** Counts a failure, applies the lock policy to the new count and audits it, in one transaction. */
+  recordFailure(customerId: string, audit: AuditEntry, next: (prev: FailureState) => FailureState): FailureState;
+  /** Audits an attempt that is refused without being counted (the ID was already locked). */
+  recordRefusal(audit: AuditEntry): void;
+  /** Clears failures and any lock of the ID; false if it had none. */
+  unlock(customerId: string): boolean;
+  /** Audit entries, newest first. */
+  audit(filter: { customerId?: string; callSid?: string; limit: number }): AuditRecord[];
+  /** Refused attempts from one calling number since a moment (abuse limit across IDs). */
+  refusalsFromCaller(caller: string, since: number): number;
+}
+
+interface FailureRow {
+  consecutive_failures: number;
+  locks: number;
+  locked_until: number | null;
+  locked_for_review: number;
+}
+
+const CLEAR: FailureState = { consecutiveFailures: 0, locks: 0, lockedUntil: null, lockedForReview: false };
+
+export function createSqliteVerificationRepository(db: SqliteDb): VerificationRepository {
+  const selectFailures = db.prepare(
+    'SELECT consecutive_failures, locks, locked_until, locked_for_review FROM verification_failures WHERE customer_id = ?',
+  );
+  const upsertFailures = db.prepare(
+    `INSERT INTO verification_failures (customer_id, consecutive_failures, locks, locked_until, locked_for_review, updated_at)
+     VALUES (@customerId, @consecutiveFailures, @locks, @lockedUntil, @lockedForReview, @at)
+     ON CONFLICT (customer_id) DO UPDATE SET
+       consecutive_failures = excluded.consecutive_failures, locks = excluded.locks,
+       locked_until = excluded.locked_until, locked_for_review = excluded.locked_for_review,
+       updated_at = excluded.updated_at`,
+  );
+  const clearFailures = db.prepare('DELETE FROM verification_failures WHERE customer_id = ?');
+  const spendStep = db.prepare(
+    `UPDATE otp_secrets SET last_step = ?
+     WHERE customer_id = ? AND kind = ? AND (last_step IS NULL OR last_step < ?)`,
+  );
+  const insertAudit = db.prepare(
+    `INSERT INTO verification_audit (at, customer_id, caller, call_sid, result, reason, factor)
+     VALUES (@at, @customerId, @caller, @callSid, @result, @reason, @factor)`,
+  );
+  const callerRefusals = db.prepare(
+    `SELECT count(*) AS n FROM verification_audit WHERE caller = ? AND at >= ? AND result = 'refused'`,
+  );
+
+  const read = (customerId: string): FailureState => {
+    const row = selectFailures.get(customerId) as FailureRow | undefined;
+    return row
+      ? {
+          consecutiveFailures: row.consecutive_failures,
+          locks: row.locks,
+          lockedUntil: row.locked_until,
+          lockedForReview: row.locked_for_review === 1,
+        }
+      : CLEAR;
+  };
+
+  const consume = db.transaction((customerId: string, factor: Factor, step: number, audit: AuditEntry) => {
+    if (spendStep.run(step, customerId, factor, step).changes === 0) return false;
+    clearFailures.run(customerId);
+    insertAudit.run(audit);
+    return true;
+  });
+
+  const fail = db.transaction(
+    (customerId: string, audit: AuditEntry, next: (prev: FailureState) => FailureState) => {
+      const state = next(read(customerId));
+      upsertFailures.run({
+        customerId,
+        consecutiveFailures: state.consecutiveFailures,
+        locks: state.locks,
+        lockedUntil: state.lockedUntil,
+        lockedForReview: state.lockedForReview ? 1 : 0,
+        at: audit.at,
+      });
+      insertAudit.run(audit);
+      return state;
+    },
+  );
+
+  return {
+    failureState: read,
+    consumeStep: (customerId, factor, step, audit) => consume.immediate(customerId, factor, step, audit),
+    recordFailure: (customerId, audit, next) => fail.immediate(customerId, audit, next),
+    recordRefusal: (audit) => void insertAudit.run(audit),
+    unlock: (customerId) => clearFailures.run(customerId).changes > 0,
+    audit({ customerId, callSid, limit }) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (customerId) {
+        where.push('customer_id = ?');
+        params.push(customerId);
+      }
+      if (callSid) {
+        where.push('call_sid = ?');
+        params.push(callSid);
+      }
+      const rows = db
+        .prepare(
+          `SELECT * FROM verification_audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+           ORDER BY id DESC LIMIT ?`,
+        )
+        .all(...params, limit) as Array<{
+        id: number;
+        at: number;
+        customer_id: string;
+        caller: string | null;
+        call_sid: string | null;
+        result: 'verified' | 'refused';
+        reason: string;
+        factor: Factor | null;
+      }>;
+      return rows.map((r) => ({
+        id: r.id,
+        at: r.at,
+        customerId: r.customer_id,
+        caller: r.caller,
+        callSid: r.call_sid,
+        result: r.result,
+        reason: r.reason,
+        factor: r.factor,
+      }));
+    },
+    refusalsFromCaller: (caller, since) => (callerRefusals.get(caller, since) as { n: number }).n,
+  };
+}

@@ -1,0 +1,40 @@
+/** Plans as sold; only Enterprise may use the emergency line. */
+export const PLANS = ['free', 'pro', 'business', 'enterprise'] as const;
+export type Plan = (typeof PLANS)[number];
+/** Enterprise comes in two tiers; Premium is answered first. */
+export const TIERS = ['standard', 'premium'] as const;
+export type Tier = (typeof TIERS)[number];
+export const CUSTOMER_STATUSES = ['active', 'suspended'] as const;
+export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
+
+export interface Customer {
+  customerId: string;
+  name: string;
+  plan: Plan;
+  /** Set exactly when plan is enterprise. */
+  tier: Tier | null;
+  status: CustomerStatus;
+  /** Contact phone in E.164, or null. */
+  phone: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The kinds of one-time-code secret a customer can hold. */
+export type SecretKind = 'dashboard' | 'authenticator' | 'authenticator-pending';
+/** The factor a verified caller used. */
+export type Factor = 'dashboard' | 'authenticator';
+
+export const E164 = /^\+[1-9][0-9]{6,14}$/;
+
+/** Masks a phone number for logs: country code and last two digits only. */
+export function maskPhone(phone: string | null | undefined): string | undefined {
+  if (!phone) return undefined;
+  if (!E164.test(phone)) return phone.length > 12 ? 'other' : phone.replace(/[0-9]/g, '*');
+  return `${phone.slice(0, 2)}${'*'.repeat(phone.length - 4)}${phone.slice(-2)}`;
+}
+
+/** Masks a customer ID for logs and whispers: its last four digits. */
+export function idEnding(customerId: string): string {
+  return customerId.slice(-4);
+}

@@ -1,0 +1,25 @@
+import type { FailureState } from '../db/verificationRepository.js';
+
+/** Failures per customer ID, across calls: 5 in a row lock for 15 min, each further lock doubles up to 24 h; 100 lock until an operator unlocks. */
+export const LOCK_POLICY = {
+  failuresPerLock: 5,
+  firstLockMs: 15 * 60 * 1000,
+  longestLockMs: 24 * 60 * 60 * 1000,
+  failuresUntilReview: 100,
+} as const;
+
+/** Whether an ID is locked at a moment. */
+export function isLocked(state: FailureState, nowMs: number): boolean {
+  return state.lockedForReview || (state.lockedUntil !== null && state.lockedUntil > nowMs);
+}
+
+/** The failure state after one more failure at nowMs. */
+export function afterFailure(prev: FailureState, nowMs: number): FailureState {
+  const consecutiveFailures = prev.consecutiveFailures + 1;
+  if (consecutiveFailures >= LOCK_POLICY.failuresUntilReview) {
+    return { ...prev, consecutiveFailures, lockedForReview: true };
+  }
+  if (consecutiveFailures % LOCK_POLICY.failuresPerLock !== 0) return { ...prev, consecutiveFailures };
+  const duration = Math.min(LOCK_POLICY.firstLockMs * 2 ** prev.locks, LOCK_POLICY.longestLockMs);
+  return { consecutiveFailures, locks: prev.locks + 1, lockedUntil: nowMs + duration, lockedForReview: false };
+}

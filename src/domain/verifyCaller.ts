@@ -1,0 +1,116 @@
+import type { Logger } from 'pino';
+import type { SecretBox } from '../crypto/secretBox.js';
+import type { CustomerRepository, StoredSecret } from '../db/customerRepository.js';
+import type { AuditEntry, VerificationRepository } from '../db/verificationRepository.js';
+import type { Clock } from './clock.js';
+import { idEnding, maskPhone, type Customer, type Factor } from './customer.js';
+import { isValidCustomerId } from './customerId.js';
+import { afterFailure, isLocked } from './lockPolicy.js';
+import { openSecret } from './otpSecrets.js';
+import { isCodeShaped, matchingStep, newOtpSecret } from './totp.js';
+
+/** Why a pair was refused: for logs and the audit only, never told to the caller. */
+export type RefusalReason =
+  | 'malformed_id'
+  | 'malformed_code'
+  | 'unknown_customer'
+  | 'suspended'
+  | 'locked'
+  | 'wrong_code'
+  | 'reused_code';
+
+export type Verification =
+  | { verified: true; customer: Customer; factor: Factor }
+  | { verified: false; reason: RefusalReason; lockedNow: boolean };
+
+export interface VerifyContext {
+  /** The calling number, as Twilio gives it (may be "anonymous"). */
+  caller?: string | null;
+  callSid?: string | null;
+}
+
+export type VerifyCaller = (customerId: string, code: string, context: VerifyContext) => Verification;
+
+const FACTORS: Factor[] = ['dashboard', 'authenticator'];
+
+interface Deps {
+  customers: CustomerRepository;
+  verification: VerificationRepository;
+  box: SecretBox;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Builds verifyCaller: checks a (customer ID, code) pair the way a bank would. Unknown, suspended,
+ * locked and wrong are refused alike and in alike time (every attempt opens two secrets and checks
+ * the code against both); a code works once; failures lock the ID.
+ */
+export function createVerifyCaller({ customers, verification, box, clock, logger }: Deps): VerifyCaller {
+  // Stands in for a missing factor so every attempt does the same work.
+  const decoy = newOtpSecret();
+  const decoySealed = box.seal(decoy, 'hotline/decoy');
+
+  return function verifyCaller(customerId, code, context) {
+    const now = clock.now();
+    const entry = (result: AuditEntry['result'], reason: string, factor: Factor | null = null): AuditEntry => ({
+      at: now,
+      customerId: customerId.slice(0, 40),
+      caller: context.caller ? context.caller.slice(0, 40) : null,
+      callSid: context.callSid ? context.callSid.slice(0, 64) : null,
+      result,
+      reason,
+      factor,
+    });
+    const log = logger.child({ callSid: context.callSid ?? undefined, customer: idEnding(customerId) });
+
+    if (!isValidCustomerId(customerId)) {
+      verification.recordRefusal(entry('refused', 'malformed_id'));
+      log.info({ result: 'refused', reason: 'malformed_id' }, 'verification refused');
+      return { verified: false, reason: 'malformed_id', lockedNow: false };
+    }
+
+    const state = verification.failureState(customerId);
+    const customer = customers.get(customerId);
+    const secrets = customer ? customers.secrets(customerId, FACTORS) : [];
+    const codeShaped = isCodeShaped(code);
+
+    let match: { factor: Factor; step: number; spent: number | null } | undefined;
+    for (const factor of FACTORS) {
+      const stored: StoredSecret | undefined = secrets.find((s) => s.kind === factor);
+      const secret = stored ? openSecret(box, customerId, factor, stored.sealed) : box.open(decoySealed, 'hotline/decoy');
+      const step = codeShaped ? matchingStep(secret, code, now) : null;
+      if (stored && step !== null && !match) match = { factor, step, spent: stored.lastStep };
+    }
+
+    if (isLocked(state, now)) {
+      verification.recordRefusal(entry('refused', 'locked'));
+      log.warn({ result: 'refused', reason: 'locked' }, 'verification refused: ID is locked');
+      return { verified: false, reason: 'locked', lockedNow: false };
+    }
+
+    let reason: RefusalReason;
+    if (!codeShaped) reason = 'malformed_code';
+    else if (!customer) reason = 'unknown_customer';
+    else if (customer.status !== 'active') reason = 'suspended';
+    else if (!match) reason = 'wrong_code';
+    else if (match.spent !== null && match.step <= match.spent) reason = 'reused_code';
+    else if (verification.consumeStep(customerId, match.factor, match.step, entry('verified', 'ok', match.factor))) {
+      log.info({ result: 'verified', factor: match.factor, caller: maskPhone(context.caller) }, 'caller verified');
+      return { verified: true, customer, factor: match.factor };
+    } else reason = 'reused_code';
+
+    const next = verification.recordFailure(customerId, entry('refused', reason, match?.factor ?? null), (prev) =>
+      afterFailure(prev, now),
+    );
+    const lockedNow = isLocked(next, now);
+    log.info({ result: 'refused', reason, failures: next.consecutiveFailures }, 'verification refused');
+    if (lockedNow) {
+      log.warn(
+        { lockedUntil: next.lockedForReview ? 'until unlocked' : new Date(next.lockedUntil!).toISOString() },
+        'customer ID locked after repeated failures',
+      );
+    }
+    return { verified: false, reason, lockedNow };
+  };
+}

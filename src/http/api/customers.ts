@@ -1,0 +1,72 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { CUSTOMER_STATUSES, E164, PLANS, TIERS } from '../../domain/customer.js';
+import type { Hotline } from '../../hotline.js';
+import { parse } from '../validate.js';
+
+const name = z.string().trim().min(1).max(200);
+const phone = z.string().regex(E164, 'must be an E.164 phone number such as +14155550100');
+
+const createBody = z.strictObject({
+  name,
+  plan: z.enum(PLANS),
+  tier: z.enum(TIERS).optional(),
+  phone: phone.optional(),
+  customerId: z.string().optional(),
+});
+
+const patchBody = z
+  .strictObject({
+    name: name.optional(),
+    plan: z.enum(PLANS).optional(),
+    tier: z.enum(TIERS).optional(),
+    status: z.enum(CUSTOMER_STATUSES).optional(),
+    phone: phone.nullable().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' });
+
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  after: z.string().regex(/^[0-9]{1,12}$/).optional(),
+});
+
+const confirmBody = z.strictObject({ code: z.string() });
+
+/** The dashboard/admin API over customers, their codes and authenticators. */
+export function customersRouter(hotline: Hotline): Router {
+  const { customers } = hotline;
+  const router = Router();
+
+  router.post('/customers', (req, res) => {
+    res.status(201).json(customers.create(parse(createBody, req.body)));
+  });
+  router.get('/customers', (req, res) => {
+    const query = parse(listQuery, req.query);
+    const items = customers.list(query);
+    const last = items.at(-1);
+    res.json({ items, next: items.length === query.limit && last ? last.customerId : null });
+  });
+  router.get('/customers/:id', (req, res) => {
+    res.json(customers.get(req.params.id));
+  });
+  router.patch('/customers/:id', (req, res) => {
+    res.json(customers.update(req.params.id, parse(patchBody, req.body)));
+  });
+  router.get('/customers/:id/one-time-token', (req, res) => {
+    res.set('Cache-Control', 'no-store').json(customers.dashboardCode(req.params.id));
+  });
+  router.post('/customers/:id/authenticator', async (req, res) => {
+    res.status(201).set('Cache-Control', 'no-store').json(await customers.enrollAuthenticator(req.params.id));
+  });
+  router.post('/customers/:id/authenticator/confirm', (req, res) => {
+    res.json(customers.confirmAuthenticator(req.params.id, parse(confirmBody, req.body).code));
+  });
+  router.delete('/customers/:id/authenticator', (req, res) => {
+    customers.removeAuthenticator(req.params.id);
+    res.status(204).end();
+  });
+  router.post('/customers/:id/unlock', (req, res) => {
+    res.json(customers.unlock(req.params.id));
+  });
+  return router;
+}

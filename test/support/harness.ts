@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig, type Config } from '../../src/config.js';
+import { openDatabase } from '../../src/db/database.js';
+import { ManualClock } from '../../src/domain/clock.js';
+import { createApp } from '../../src/http/app.js';
+import { createHotline, type Hotline } from '../../src/hotline.js';
+import { createLogger } from '../../src/logger.js';
+
+/** The Twilio auth token every test signs with. */
+export const TEST_AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+export const TEST_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
+
+/** Collects pino's JSON lines so tests can prove what was (not) logged. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _enc: string, done: () => void) {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+  records(): Array<Record<string, unknown>> {
+    return this.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+}
+
+export interface Harness {
+  dir: string;
+  config: Config;
+  clock: ManualClock;
+  logs: LogCapture;
+  hotline: Hotline;
+  /** Base URL of the running server. */
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** A fresh temp directory with a real SQLite file and the real migrations. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'hotline-'));
+}
+
+/** Test configuration from the same loader production uses. */
+export function testConfig(dir: string, env: Record<string, string> = {}): Config {
+  return loadConfig(
+    {
+      HOTLINE_DB: join(dir, 'hotline.sqlite'),
+      TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
+      HOTLINE_SECRET_KEY: randomBytes(32).toString('base64'),
+      HOTLINE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      LOG_LEVEL: 'debug',
+      ...env,
+    },
+    { generateLocal: false },
+  );
+}
+
+/** Starts the real server on port 0 over a fresh database; PUBLIC_BASE_URL is the bound address. */
+export async function startHarness(
+  options: { env?: Record<string, string>; now?: number; dir?: string } = {},
+): Promise<Harness> {
+  const dir = options.dir ?? tempDir();
+  const clock = new ManualClock(options.now ?? Date.UTC(2026, 10, 23, 12, 0, 0));
+  const logs = new LogCapture();
+  const preliminary = testConfig(dir, options.env);
+  const logger = createLogger('debug', logs);
+  // Bind first, then build the app with the URL Twilio would use.
+  const { createServer } = await import('node:http');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config: Config = { ...preliminary, publicBaseUrl: options.env?.PUBLIC_BASE_URL ?? url };
+  const hotline = createHotline({ config, logger, clock, db: openDatabase(config.dbPath) });
+  server.on('request', createApp(hotline));
+  return {
+    dir,
+    config,
+    clock,
+    logs,
+    hotline,
+    url,
+    server,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      hotline.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Calls the admin API with the test admin token. */
+export async function api(
+  h: Harness,
+  method: string,
+  path: string,
+  body?: unknown,
+  token: string | null = TEST_ADMIN_TOKEN,
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${h.url}${path}`, {
+    method,
+    headers: {
+      ...(token !== null && { authorization: `Bearer ${token}` }),
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body: parsed };
+}
