@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -55,6 +65,14 @@ const envSchema = z.object({
   ),
 });
 
+/** Variables whose values are never repeated in an error message. */
+const SECRET_VARIABLES = new Set([
+  'TWILIO_AUTH_TOKEN',
+  'HOTLINE_SECRET_KEY',
+  'HOTLINE_SECRET_KEY_PREVIOUS',
+  'HOTLINE_ADMIN_TOKEN',
+]);
+
 function isKey(value: string): boolean {
   return /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32;
 }
@@ -82,11 +100,14 @@ export interface Config {
   /** Where generated local secrets live, when any were generated. */
   localSecretsFile: string | undefined;
   localMode: boolean;
+  /** Where the current secret key came from: key rotation generates a new one only for the local file. */
+  secretKeySource: 'environment' | 'local-file';
 }
 
 type Env = Record<string, string | undefined>;
 
-interface LocalSecrets {
+/** What the local secrets file holds; keys are base64. */
+export interface LocalSecrets {
   twilioAccountSid?: string;
   twilioAuthToken?: string;
   secretKey?: string;
@@ -105,7 +126,9 @@ export function loadConfig(env: Env = process.env, options: { generateLocal?: bo
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
-    throw new ConfigError(`${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? '')})`);
+    // Echoing the value helps with a typo in a port or URL, but a near-miss secret must not reach a terminal or log.
+    const shown = SECRET_VARIABLES.has(name) ? '' : ` (got ${JSON.stringify(env[name] ?? '')})`;
+    throw new ConfigError(`${name}: ${issue.message}${shown}`);
   }
   const v = parsed.data;
   const needsLocal = !v.TWILIO_AUTH_TOKEN || !v.HOTLINE_SECRET_KEY || !v.HOTLINE_ADMIN_TOKEN || !v.TWILIO_ACCOUNT_SID;
@@ -153,6 +176,7 @@ export function loadConfig(env: Env = process.env, options: { generateLocal?: bo
     logLevel: v.LOG_LEVEL,
     localSecretsFile: localFile,
     localMode: localFile !== undefined,
+    secretKeySource: v.HOTLINE_SECRET_KEY ? 'environment' : 'local-file',
   };
 }
 
@@ -177,11 +201,22 @@ function loadOrCreateLocalSecrets(file: string, fresh: LocalSecrets): LocalSecre
   return merged;
 }
 
-/** Writes the local secrets file with mode 0600. */
+/**
+ * Writes the local secrets file with mode 0600. It holds the only copy of the local key, so it is
+ * written beside the target and renamed over it: a crash mid-write leaves the old file, never half a key.
+ */
 export function writeLocalSecrets(file: string, secrets: LocalSecrets): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  const temp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temp, 'w', 0o600);
+  try {
+    writeFileSync(fd, `${JSON.stringify(secrets, null, 2)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  chmodSync(temp, 0o600);
+  renameSync(temp, file);
 }
 
 /** Reads the local secrets file (for key rotation in local mode). */

@@ -6,6 +6,7 @@ import type { VerificationRepository } from '../db/verificationRepository.js';
 import { base32Encode } from './base32.js';
 import type { Clock } from './clock.js';
 import type { Customer, CustomerStatus, Plan, Tier } from './customer.js';
+import { parseCustomerUpdate, parseNewCustomer } from './customerInput.js';
 import { generateCustomerId, isValidCustomerId } from './customerId.js';
 import { AppError, badField, conflict, notFound } from './errors.js';
 import { openSecret, sealSecret } from './otpSecrets.js';
@@ -65,7 +66,8 @@ export function createCustomerService({ customers, verification, box, clock, iss
   };
 
   return {
-    create(input: NewCustomerInput): Customer {
+    create(raw: NewCustomerInput): Customer {
+      const input = parseNewCustomer(raw);
       if (input.plan !== 'enterprise' && input.tier) {
         throw badField('tier', 'only enterprise customers have a tier');
       }
@@ -98,8 +100,9 @@ export function createCustomerService({ customers, verification, box, clock, iss
       return customers.list({ limit: options.limit, ...(options.after ? { after: options.after } : {}) });
     },
 
-    update(customerId: string, update: CustomerUpdate): Customer {
+    update(customerId: string, raw: CustomerUpdate): Customer {
       const current = mustGet(customerId);
+      const update = parseCustomerUpdate(raw);
       const plan = update.plan ?? current.plan;
       if (plan !== 'enterprise' && update.tier) throw badField('tier', 'only enterprise customers have a tier');
       const patch: CustomerPatch = {

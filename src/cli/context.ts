@@ -1,0 +1,41 @@
+import pino from 'pino';
+import { loadConfig, type Config } from '../config.js';
+import { createHotline, type Hotline } from '../hotline.js';
+import { createLogger } from '../logger.js';
+import type { CliContext } from './command.js';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * The context every command runs in. The database is opened only when a command needs it, so
+ * `--help` and usage errors work without configuration. Logs go to stderr: stdout is the command's output.
+ */
+export function createCliContext(io: {
+  env: Env;
+  stdout: CliContext['stdout'];
+  stderr: CliContext['stderr'];
+  interrupted: () => AbortSignal;
+}): CliContext & { close(): void } {
+  const opened: Hotline[] = [];
+  let shared: Hotline | undefined;
+  const context = {
+    stdout: io.stdout,
+    stderr: io.stderr,
+    interrupted: io.interrupted,
+    loadConfig: () => loadConfig(io.env),
+    open(config: Config): Hotline {
+      const logger = createLogger(config.logLevel, pino.destination({ dest: 2, sync: true }));
+      const hotline = createHotline({ config, logger });
+      opened.push(hotline);
+      return hotline;
+    },
+    hotline(): Hotline {
+      shared ??= context.open(context.loadConfig());
+      return shared;
+    },
+    close(): void {
+      for (const hotline of opened.splice(0)) hotline.close();
+    },
+  };
+  return context;
+}
