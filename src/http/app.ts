@@ -2,7 +2,11 @@ import express, { type ErrorRequestHandler } from 'express';
 import { AppError } from '../domain/errors.js';
 import type { Hotline } from '../hotline.js';
 import { requireAdminToken } from './adminAuth.js';
+import { agentsRouter } from './api/agents.js';
+import { callbacksRouter } from './api/callbacks.js';
 import { customersRouter } from './api/customers.js';
+import { numbersRouter } from './api/numbers.js';
+import { voiceRouter } from '../voice/routes.js';
 
 /** Builds the HTTP app: health, the admin API and (mounted by the voice module) the Twilio webhooks. */
 export function createApp(hotline: Hotline): express.Express {
@@ -23,7 +27,24 @@ export function createApp(hotline: Hotline): express.Express {
   api.use(requireAdminToken(config.adminToken));
   api.use(express.json({ limit: '16kb' }));
   api.use(customersRouter(hotline));
+  api.use(agentsRouter(hotline));
+  api.use(numbersRouter(hotline));
+  api.use(callbacksRouter(hotline));
   app.use('/api', api);
+
+  app.use(
+    '/voice',
+    voiceRouter({
+      engine: hotline.engine,
+      calls: hotline.repos.calls,
+      agents: hotline.repos.agents,
+      clock: hotline.clock,
+      logger,
+      authToken: config.twilio.authToken,
+      publicBaseUrl: config.publicBaseUrl,
+      backupNumber: config.backupNumber,
+    }),
+  );
 
   app.use('/api', (_req, _res, next) => next(new AppError(404, 'not_found', 'no such API route')));
 

@@ -1,0 +1,153 @@
+import type { AgentRepository } from './agentRepository.js';
+import type { CallbackRepository, NewCallback } from './callbackRepository.js';
+import type { SqliteDb } from './database.js';
+
+/** The persisted snapshot of one call in a flow, keyed by Twilio's CallSid. */
+export interface CallRecord<C = unknown> {
+  callSid: string;
+  flow: string;
+  state: string;
+  context: C;
+  /** How many inputs have been applied; action URLs carry it so retries are recognised. */
+  step: number;
+  lastInputKey: string | null;
+  lastResponse: string | null;
+  from: string | null;
+  to: string | null;
+  language: string;
+  customerId: string | null;
+  priority: string | null;
+  outcome: string | null;
+  startedAt: number;
+  updatedAt: number;
+  endedAt: number | null;
+}
+
+/** Domain data a step changes together with the call's snapshot, in the same transaction. */
+export interface CallWrites {
+  scheduleCallback?: NewCallback;
+  changeCallbackPhone?: string;
+  attachRecording?: { url: string; durationSeconds: number };
+  offeredAgent?: number;
+}
+
+export interface CallRepository {
+  get<C>(callSid: string): CallRecord<C> | undefined;
+  /** Records a new call; false if one with this CallSid exists. */
+  start(call: CallRecord): boolean;
+  /**
+   * Advances a call by one step: stores the new snapshot if the stored step is still `fromStep`, and
+   * applies the step's writes, in one transaction. False if another request advanced it first.
+   */
+  advance(call: CallRecord, fromStep: number, writes: CallWrites): boolean;
+  /** Marks the call ended (idempotent); sets the outcome if the flow left none. */
+  end(callSid: string, at: number, outcomeIfNone: string): void;
+  /** Calls not yet ended, oldest first. */
+  live(limit: number): CallRecord[];
+}
+
+interface CallRow {
+  call_sid: string;
+  flow: string;
+  state: string;
+  context: string;
+  step: number;
+  last_input_key: string | null;
+  last_response: string | null;
+  from_number: string | null;
+  to_number: string | null;
+  language: string;
+  customer_id: string | null;
+  priority: string | null;
+  outcome: string | null;
+  started_at: number;
+  updated_at: number;
+  ended_at: number | null;
+}
+
+const toRecord = <C>(r: CallRow): CallRecord<C> => ({
+  callSid: r.call_sid,
+  flow: r.flow,
+  state: r.state,
+  context: JSON.parse(r.context) as C,
+  step: r.step,
+  lastInputKey: r.last_input_key,
+  lastResponse: r.last_response,
+  from: r.from_number,
+  to: r.to_number,
+  language: r.language,
+  customerId: r.customer_id,
+  priority: r.priority,
+  outcome: r.outcome,
+  startedAt: r.started_at,
+  updatedAt: r.updated_at,
+  endedAt: r.ended_at,
+});
+
+const toParams = (c: CallRecord) => ({
+  callSid: c.callSid,
+  flow: c.flow,
+  state: c.state,
+  context: JSON.stringify(c.context),
+  step: c.step,
+  lastInputKey: c.lastInputKey,
+  lastResponse: c.lastResponse,
+  from: c.from,
+  to: c.to,
+  language: c.language,
+  customerId: c.customerId,
+  priority: c.priority,
+  outcome: c.outcome,
+  startedAt: c.startedAt,
+  updatedAt: c.updatedAt,
+  endedAt: c.endedAt,
+});
+
+export function createSqliteCallRepository(
+  db: SqliteDb,
+  related: { callbacks: CallbackRepository; agents: AgentRepository },
+): CallRepository {
+  const byId = db.prepare('SELECT * FROM calls WHERE call_sid = ?');
+  const insert = db.prepare(
+    `INSERT INTO calls (call_sid, flow, state, context, step, last_input_key, last_response, from_number,
+                        to_number, language, customer_id, priority, outcome, started_at, updated_at, ended_at)
+     VALUES (@callSid, @flow, @state, @context, @step, @lastInputKey, @lastResponse, @from, @to, @language,
+             @customerId, @priority, @outcome, @startedAt, @updatedAt, @endedAt)
+     ON CONFLICT (call_sid) DO NOTHING`,
+  );
+  const update = db.prepare(
+    `UPDATE calls SET state = @state, context = @context, step = @step, last_input_key = @lastInputKey,
+       last_response = @lastResponse, language = @language, customer_id = @customerId, priority = @priority,
+       outcome = @outcome, updated_at = @updatedAt, ended_at = coalesce(ended_at, @endedAt)
+     WHERE call_sid = @callSid AND step = @fromStep`,
+  );
+  const end = db.prepare(
+    `UPDATE calls SET ended_at = coalesce(ended_at, @at), outcome = coalesce(outcome, @outcome), updated_at = @at
+     WHERE call_sid = @callSid`,
+  );
+  const live = db.prepare('SELECT * FROM calls WHERE ended_at IS NULL ORDER BY started_at LIMIT ?');
+
+  const advance = db.transaction((call: CallRecord, fromStep: number, writes: CallWrites) => {
+    if (update.run({ ...toParams(call), fromStep }).changes === 0) return false;
+    const at = call.updatedAt;
+    if (writes.scheduleCallback) related.callbacks.schedule(writes.scheduleCallback);
+    if (writes.changeCallbackPhone) related.callbacks.changePhone(call.callSid, writes.changeCallbackPhone, at);
+    if (writes.attachRecording) {
+      const { url, durationSeconds } = writes.attachRecording;
+      related.callbacks.attachRecording(call.callSid, url, durationSeconds, at);
+    }
+    if (writes.offeredAgent !== undefined) related.agents.markOffered(writes.offeredAgent, at);
+    return true;
+  });
+
+  return {
+    get<C>(callSid: string) {
+      const row = byId.get(callSid) as CallRow | undefined;
+      return row && toRecord<C>(row);
+    },
+    start: (call) => insert.run(toParams(call)).changes > 0,
+    advance: (call, fromStep, writes) => advance.immediate(call, fromStep, writes),
+    end: (callSid, at, outcome) => void end.run({ callSid, at, outcome }),
+    live: (limit) => (live.all(limit) as CallRow[]).map((r) => toRecord(r)),
+  };
+}

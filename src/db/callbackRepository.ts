@@ -1,0 +1,134 @@
+import type { Tier } from '../domain/customer.js';
+import type { SqliteDb } from './database.js';
+
+export type CallbackPriority = 'P1' | 'P2';
+export type CallbackReason = 'p2' | 'no-agent-answered';
+export type CallbackStatus = 'pending' | 'dialing' | 'connected' | 'completed' | 'failed' | 'cancelled';
+
+/** A promise to call a customer back before a deadline. */
+export interface Callback {
+  callbackId: number;
+  reference: string;
+  customerId: string;
+  callSid: string | null;
+  priority: CallbackPriority;
+  tier: Tier;
+  phone: string;
+  language: string;
+  reason: CallbackReason;
+  recordingUrl: string | null;
+  recordingDuration: number | null;
+  createdAt: number;
+  dueAt: number;
+  status: CallbackStatus;
+  updatedAt: number;
+}
+
+export interface NewCallback {
+  reference: string;
+  customerId: string;
+  callSid: string | null;
+  priority: CallbackPriority;
+  tier: Tier;
+  phone: string;
+  language: string;
+  reason: CallbackReason;
+  createdAt: number;
+  dueAt: number;
+}
+
+export interface CallbackRow {
+  callback_id: number;
+  reference: string;
+  customer_id: string;
+  call_sid: string | null;
+  priority: CallbackPriority;
+  tier: Tier;
+  phone: string;
+  language: string;
+  reason: CallbackReason;
+  recording_url: string | null;
+  recording_duration: number | null;
+  created_at: number;
+  due_at: number;
+  status: CallbackStatus;
+  updated_at: number;
+}
+
+export const toCallback = (r: CallbackRow): Callback => ({
+  callbackId: r.callback_id,
+  reference: r.reference,
+  customerId: r.customer_id,
+  callSid: r.call_sid,
+  priority: r.priority,
+  tier: r.tier,
+  phone: r.phone,
+  language: r.language,
+  reason: r.reason,
+  recordingUrl: r.recording_url,
+  recordingDuration: r.recording_duration,
+  createdAt: r.created_at,
+  dueAt: r.due_at,
+  status: r.status,
+  updatedAt: r.updated_at,
+});
+
+/** Callback promises. */
+export interface CallbackRepository {
+  /** Records the promise; a second one for the same call is ignored. Returns the stored callback. */
+  schedule(callback: NewCallback): Callback;
+  get(callbackId: number): Callback | undefined;
+  byCallSid(callSid: string): Callback | undefined;
+  /** True if a callback already has this reference. */
+  referenceTaken(reference: string): boolean;
+  /** Callbacks, earliest due first, optionally of given statuses. */
+  list(filter: { statuses?: CallbackStatus[]; limit: number }): Callback[];
+  /** Changes the number to call for the callback a call made. */
+  changePhone(callSid: string, phone: string, at: number): boolean;
+  /** Attaches the caller's recorded description to the callback a call made. */
+  attachRecording(callSid: string, url: string, durationSeconds: number, at: number): boolean;
+}
+
+export function createSqliteCallbackRepository(db: SqliteDb): CallbackRepository {
+  const insert = db.prepare(
+    `INSERT INTO callbacks (reference, customer_id, call_sid, priority, tier, phone, language, reason,
+                            created_at, due_at, status, updated_at)
+     VALUES (@reference, @customerId, @callSid, @priority, @tier, @phone, @language, @reason,
+             @createdAt, @dueAt, 'pending', @createdAt)
+     ON CONFLICT (call_sid) DO NOTHING`,
+  );
+  const byId = db.prepare('SELECT * FROM callbacks WHERE callback_id = ?');
+  const bySid = db.prepare('SELECT * FROM callbacks WHERE call_sid = ?');
+  const byReference = db.prepare('SELECT 1 FROM callbacks WHERE reference = ?').pluck();
+  const phone = db.prepare('UPDATE callbacks SET phone = ?, updated_at = ? WHERE call_sid = ?');
+  const recording = db.prepare(
+    'UPDATE callbacks SET recording_url = ?, recording_duration = ?, updated_at = ? WHERE call_sid = ?',
+  );
+  const schedule = db.transaction((c: NewCallback) => {
+    insert.run(c);
+    const row = (c.callSid ? bySid.get(c.callSid) : byId.get(db.prepare('SELECT last_insert_rowid() AS id').pluck().get())) as CallbackRow;
+    return toCallback(row);
+  });
+
+  return {
+    schedule: (c) => schedule.immediate(c),
+    get(callbackId) {
+      const row = byId.get(callbackId) as CallbackRow | undefined;
+      return row && toCallback(row);
+    },
+    byCallSid(callSid) {
+      const row = bySid.get(callSid) as CallbackRow | undefined;
+      return row && toCallback(row);
+    },
+    referenceTaken: (reference) => byReference.get(reference) !== undefined,
+    list({ statuses, limit }) {
+      const where = statuses?.length ? `WHERE status IN (${statuses.map(() => '?').join(', ')})` : '';
+      const rows = db
+        .prepare(`SELECT * FROM callbacks ${where} ORDER BY due_at, callback_id LIMIT ?`)
+        .all(...(statuses ?? []), limit) as CallbackRow[];
+      return rows.map(toCallback);
+    },
+    changePhone: (callSid, number, at) => phone.run(number, at, callSid).changes > 0,
+    attachRecording: (callSid, url, duration, at) => recording.run(url, duration, at, callSid).changes > 0,
+  };
+}

@@ -1,0 +1,46 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Callback } from '../../db/callbackRepository.js';
+import type { Hotline } from '../../hotline.js';
+import { parse } from '../validate.js';
+
+const STATUSES = ['pending', 'dialing', 'connected', 'completed', 'failed', 'cancelled'] as const;
+const query = z.object({
+  status: z
+    .string()
+    .transform((s) => s.split(','))
+    .pipe(z.array(z.enum(STATUSES)))
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+/** A callback as the API shows it: times in ISO 8601. */
+export function callbackView(c: Callback) {
+  return {
+    callbackId: c.callbackId,
+    reference: c.reference,
+    customerId: c.customerId,
+    priority: c.priority,
+    tier: c.tier,
+    reason: c.reason,
+    phone: c.phone,
+    language: c.language,
+    recordingUrl: c.recordingUrl,
+    recordingDuration: c.recordingDuration,
+    createdAt: new Date(c.createdAt).toISOString(),
+    dueAt: new Date(c.dueAt).toISOString(),
+    status: c.status,
+    callSid: c.callSid,
+  };
+}
+
+/** Callback promises, earliest due first (admin API). */
+export function callbacksRouter(hotline: Hotline): Router {
+  const router = Router();
+  router.get('/callbacks', (req, res) => {
+    const { status, limit } = parse(query, req.query);
+    const items = hotline.repos.callbacks.list({ limit, ...(status && { statuses: status }) });
+    res.json({ items: items.map(callbackView) });
+  });
+  return router;
+}

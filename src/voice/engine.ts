@@ -1,0 +1,203 @@
+import { randomInt } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AgentRepository } from '../db/agentRepository.js';
+import type { CallbackRepository } from '../db/callbackRepository.js';
+import type { CallRecord, CallRepository, CallWrites } from '../db/callRepository.js';
+import type { NumberRepository } from '../db/numberRepository.js';
+import type { Clock } from '../domain/clock.js';
+import { E164 } from '../domain/customer.js';
+import type { VerifyCaller } from '../domain/verifyCaller.js';
+import { LANGUAGES, type Language } from '../../voice-flows/prompts/index.js';
+import type { BaseContext, FlowDefinition, FlowEvent, Transition, World } from './flow.js';
+import { renderState, type VoiceUrls } from './render.js';
+import { twimlDocument } from './twiml.js';
+
+/** The form parameters of a Twilio voice webhook, already signature-checked. */
+export type VoiceParams = Record<string, string | undefined>;
+
+export interface EngineDeps {
+  calls: CallRepository;
+  callbacks: CallbackRepository;
+  numbers: NumberRepository;
+  agents: AgentRepository;
+  verifyCaller: VerifyCaller;
+  clock: Clock;
+  urls: VoiceUrls;
+  logger: Logger;
+  /** Names of unresolved incidents, from a cache filled in the background. */
+  incidents(): string[];
+  /** Side effects that must follow a committed step (texts, metrics); never awaited by the call. */
+  afterCommit?(call: CallRecord, writes: CallWrites): void;
+}
+
+/** Keys, digits, star and hash only, at most 32 of them: anything else a request carries is ignored. */
+function cleanDigits(raw: string | undefined): string {
+  return (raw ?? '').replace(/[^0-9*#]/g, '').slice(0, 32);
+}
+
+function callerOf(params: VoiceParams): string | null {
+  const from = params.From ?? '';
+  return E164.test(from) ? from : null;
+}
+
+function inputKey(step: number, p: VoiceParams): string {
+  return [step, cleanDigits(p.Digits), p.DialBridged ?? '', p.DialCallStatus ?? '', p.RecordingUrl ?? ''].join('|');
+}
+
+/**
+ * Runs a flow definition over Twilio webhooks. Each request is: rehydrate the call by CallSid, apply
+ * the caller's input with the state's pure transition, persist the new snapshot (with the domain
+ * writes of that step) in one transaction, then render TwiML. A retried request gets the stored answer.
+ */
+export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>, deps: EngineDeps): FlowEngine {
+  const { calls, clock, urls } = deps;
+
+  function render(call: CallRecord<C>, before: Transition<C>['say'] = []): string {
+    const state = flow.states[call.state]!;
+    return twimlDocument(
+      renderState({
+        says: [...before, ...state.say(call.context)],
+        input: state.input(call.context),
+        language: call.context.language,
+        step: call.step,
+        callSid: call.callSid,
+        urls,
+      }),
+    );
+  }
+
+  function world(call: CallRecord<C>, now: number): World {
+    return {
+      now,
+      callSid: call.callSid,
+      caller: call.from && E164.test(call.from) ? call.from : null,
+      agentsFor(language: Language) {
+        const onDuty = deps.agents.onDuty();
+        // Speakers of the call's language first; otherwise the repository's fair order.
+        return [...onDuty.filter((a) => a.languages.includes(language)), ...onDuty.filter((a) => !a.languages.includes(language))];
+      },
+      incidents: deps.incidents,
+      newReference() {
+        for (;;) {
+          const reference = String(randomInt(1_000_000, 10_000_000));
+          if (!deps.callbacks.referenceTaken(reference)) return reference;
+        }
+      },
+    };
+  }
+
+  function resolveEvent(call: CallRecord<C>, params: VoiceParams): FlowEvent {
+    const state = flow.states[call.state]!;
+    const input = state.input(call.context);
+    if (input.kind === 'dial') {
+      return { type: 'dial-ended', bridged: params.DialBridged === 'true', status: params.DialCallStatus ?? '' };
+    }
+    if (input.kind === 'record') {
+      return {
+        type: 'recorded',
+        url: /^https:\/\//.test(params.RecordingUrl ?? '') ? params.RecordingUrl! : '',
+        durationSeconds: Math.max(0, Math.floor(Number(params.RecordingDuration) || 0)),
+      };
+    }
+    const digits = cleanDigits(params.Digits);
+    if (!state.verifiesCode) return { type: 'digits', digits };
+    const typedId = (call.context as unknown as { typedId?: string | null }).typedId ?? '';
+    return {
+      type: 'code',
+      digits,
+      verification: digits === '' ? null : deps.verifyCaller(typedId, digits, { caller: call.from, callSid: call.callSid }),
+    };
+  }
+
+  /** Answers the first webhook of a call ("A call comes in"). */
+  function incoming(params: VoiceParams): string {
+    const callSid = params.CallSid!;
+    const existing = calls.get<C>(callSid);
+    if (existing) return existing.lastResponse ?? render(existing);
+    const now = clock.now();
+    const configured = deps.numbers.languageOf(params.To ?? '');
+    const language = (LANGUAGES as readonly string[]).includes(configured ?? '') ? (configured as Language) : 'en-US';
+    const context = flow.createContext({ language, caller: callerOf(params) });
+    const call: CallRecord<C> = {
+      callSid,
+      flow: flow.name,
+      state: flow.initial,
+      context,
+      step: 0,
+      lastInputKey: 'incoming',
+      lastResponse: null,
+      from: (params.From ?? '').slice(0, 32) || null,
+      to: (params.To ?? '').slice(0, 32) || null,
+      language,
+      customerId: null,
+      priority: null,
+      outcome: null,
+      startedAt: now,
+      updatedAt: now,
+      endedAt: null,
+    };
+    call.lastResponse = render(call);
+    if (!calls.start(call)) return calls.get<C>(callSid)?.lastResponse ?? call.lastResponse;
+    deps.logger.info({ callSid, language, state: call.state }, 'call started');
+    return call.lastResponse;
+  }
+
+  /** Answers a Gather, Dial or Record action of step `step`. */
+  function step(params: VoiceParams, step: number): string {
+    const callSid = params.CallSid!;
+    const call = calls.get<C>(callSid);
+    if (!call) return incoming(params);
+    const key = inputKey(step, params);
+    const state = flow.states[call.state];
+    // A retry of the request that made the current state, or a stale one: the answer already given.
+    if (step !== call.step || !state?.on) {
+      if (step === call.step - 1 && call.lastInputKey === key) deps.logger.debug({ callSid, step }, 'webhook retried');
+      return call.lastResponse ?? render(call);
+    }
+
+    const now = clock.now();
+    let t = state.on(resolveEvent(call, params), call.context, world(call, now));
+    let tries = 0;
+    if (t.retry) {
+      tries = call.context.tries + 1;
+      if (tries >= flow.maxTries) {
+        const { to, say, outcome } = flow.onTooManyTries;
+        t = { to, say: [...(t.say ?? []), ...say], outcome, ...(t.writes && { writes: t.writes }) };
+        tries = 0;
+      }
+    }
+    const context = { ...call.context, ...t.context, tries } as C;
+    const described = flow.describe(context);
+    const next: CallRecord<C> = {
+      ...call,
+      state: t.to,
+      context,
+      step: call.step + 1,
+      lastInputKey: key,
+      language: context.language,
+      customerId: described.customerId,
+      priority: described.priority,
+      outcome: t.outcome ?? call.outcome,
+      updatedAt: now,
+    };
+    next.lastResponse = render(next, t.say);
+    const writes = t.writes ?? {};
+    if (!calls.advance(next, call.step, writes)) {
+      return calls.get<C>(callSid)?.lastResponse ?? next.lastResponse;
+    }
+    deps.logger.info(
+      { callSid, from: call.state, to: next.state, step: next.step, ...(t.outcome && { outcome: t.outcome }) },
+      'call advanced',
+    );
+    deps.afterCommit?.(next, writes);
+    return next.lastResponse;
+  }
+
+  return { incoming, step };
+}
+
+/** What the webhooks need of an engine, whatever its flow's context. */
+export interface FlowEngine {
+  incoming(params: VoiceParams): string;
+  step(params: VoiceParams, step: number): string;
+}

@@ -1,0 +1,85 @@
+import type { CallWrites } from '../db/callRepository.js';
+import type { Verification } from '../domain/verifyCaller.js';
+import type { Language, PromptKey, PromptParams } from '../../voice-flows/prompts/index.js';
+
+/** A prompt to speak: its key, its values, and optionally another language than the call's. */
+export interface Say {
+  key: PromptKey;
+  params?: PromptParams;
+  language?: Language;
+}
+
+/** What a state gathers from the caller, and so which TwiML verb ends it. */
+export type Input =
+  | { kind: 'digits'; finishOnKey: '#' | ''; numDigits?: number; timeout: number }
+  | { kind: 'record'; maxLength: number; timeout: number }
+  | { kind: 'dial'; timeout: number; target: { agentId: number; phone: string } }
+  | { kind: 'end' };
+
+/** What happened, as the engine hands it to a transition. */
+export type FlowEvent =
+  | { type: 'digits'; digits: string }
+  | { type: 'code'; digits: string; verification: Verification | null }
+  | { type: 'dial-ended'; bridged: boolean; status: string }
+  | { type: 'recorded'; url: string; durationSeconds: number };
+
+/** An on-duty agent as a transition sees it. */
+export interface AgentOffer {
+  agentId: number;
+  phone: string;
+  languages: string[];
+}
+
+/** Read-only facts a transition may consult; reading them changes nothing. */
+export interface World {
+  now: number;
+  callSid: string;
+  /** The calling number in E.164, or null when withheld. */
+  caller: string | null;
+  agentsFor(language: Language): AgentOffer[];
+  incidents(): string[];
+  newReference(): string;
+}
+
+/** The engine's part of every call context. */
+export interface BaseContext {
+  language: Language;
+  /** Failed tries of the current prompt. */
+  tries: number;
+}
+
+export interface Transition<C> {
+  to: string;
+  context?: Partial<C>;
+  /** Spoken before the next state's own prompts. */
+  say?: Say[];
+  /** A failed try of this prompt: the engine counts it and, past the flow's limit, ends the call. */
+  retry?: boolean;
+  /** Domain data changed in the same transaction as the call's snapshot. */
+  writes?: CallWrites;
+  /** How the call ended, once it is known. */
+  outcome?: string;
+}
+
+export interface StateDefinition<C> {
+  /** Prompts spoken when the state is entered or repeated. */
+  say(ctx: C): Say[];
+  input(ctx: C): Input;
+  /** The pair must be verified before the transition sees the code. */
+  verifiesCode?: boolean;
+  on?(event: FlowEvent, ctx: C, world: World): Transition<C>;
+}
+
+/** A call flow as data: states, their prompts and inputs, and where each answer leads. */
+export interface FlowDefinition<C extends BaseContext> {
+  name: string;
+  initial: string;
+  /** Failed tries of one prompt before the call ends. */
+  maxTries: number;
+  /** Where the call goes once a prompt has failed maxTries times. */
+  onTooManyTries: { to: string; say: Say[]; outcome: string };
+  createContext(call: { language: Language; caller: string | null }): C;
+  /** What the call record shows of the context: who is calling, at what priority. */
+  describe(ctx: C): { customerId: string | null; priority: string | null };
+  states: Record<string, StateDefinition<C>>;
+}

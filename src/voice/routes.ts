@@ -1,0 +1,103 @@
+import express, { Router, type ErrorRequestHandler, type Request } from 'express';
+import type { Logger } from 'pino';
+import type { AgentRepository } from '../db/agentRepository.js';
+import type { CallRepository } from '../db/callRepository.js';
+import type { Clock } from '../domain/clock.js';
+import type { EmergencyContext } from '../../voice-flows/emergency.js';
+import type { Language } from '../../voice-flows/prompts/index.js';
+import { apologyTwiml } from './apology.js';
+import type { FlowEngine, VoiceParams } from './engine.js';
+import { requireTwilioSignature } from './signature.js';
+import { twimlDocument } from './twiml.js';
+import { acceptTwiml, whisperTwiml } from './whisper.js';
+
+const CALL_SID = /^CA[0-9a-zA-Z]{32}$/;
+const FINAL_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+
+export interface VoiceRouteDeps {
+  engine: FlowEngine;
+  calls: CallRepository;
+  agents: AgentRepository;
+  clock: Clock;
+  logger: Logger;
+  authToken: string;
+  publicBaseUrl: string;
+  backupNumber: string | undefined;
+}
+
+/** Only the string parameters Twilio posts; repeated or nested ones are ignored. */
+function paramsOf(req: Request): VoiceParams {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const out: VoiceParams = {};
+  for (const [key, value] of Object.entries(body)) if (typeof value === 'string') out[key] = value;
+  return out;
+}
+
+/** The Twilio Voice webhooks: every route signature-checked, every answer TwiML, never a 5xx. */
+export function voiceRouter(deps: VoiceRouteDeps): Router {
+  const { engine, calls, agents, logger } = deps;
+  const router = Router();
+  const sendXml = (res: express.Response, xml: string) => res.status(200).type('text/xml').send(xml);
+  const apology = apologyTwiml(deps.backupNumber);
+
+  // The fallback answers before anything else: no signature state, no database, nothing that can fail.
+  router.post('/fallback', express.urlencoded({ extended: false, limit: '64kb' }), requireTwilioSignature(deps.authToken, deps.publicBaseUrl), (req, res) => {
+    logger.error({ callSid: paramsOf(req).CallSid, errorCode: paramsOf(req).ErrorCode }, 'fallback URL used');
+    sendXml(res, apology);
+  });
+
+  router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  router.use(requireTwilioSignature(deps.authToken, deps.publicBaseUrl));
+
+  router.post('/incoming', (req, res) => {
+    const params = paramsOf(req);
+    if (!CALL_SID.test(params.CallSid ?? '')) return sendXml(res, apology);
+    sendXml(res, engine.incoming(params));
+  });
+
+  router.post('/step', (req, res) => {
+    const params = paramsOf(req);
+    const step = Number(req.query.step);
+    if (!CALL_SID.test(params.CallSid ?? '') || !Number.isSafeInteger(step) || step < 0) return sendXml(res, apology);
+    sendXml(res, engine.step(params, step));
+  });
+
+  router.post('/whisper', (req, res) => {
+    const callSid = String(req.query.call ?? '');
+    const agentId = Number(req.query.agent);
+    const call = CALL_SID.test(callSid) ? calls.get<EmergencyContext>(callSid) : undefined;
+    const agent = Number.isSafeInteger(agentId) ? agents.get(agentId) : undefined;
+    const acceptUrl = `${deps.publicBaseUrl}/voice/whisper/accept?call=${encodeURIComponent(callSid)}&agent=${agentId}&lang=${call?.context.language ?? 'en-US'}`;
+    logger.info({ callSid, agentId, agentLeg: paramsOf(req).CallSid }, 'whisper played to agent');
+    sendXml(res, whisperTwiml({ context: call?.context, agent, acceptUrl }));
+  });
+
+  router.post('/whisper/accept', (req, res) => {
+    const digits = paramsOf(req).Digits;
+    const language = (req.query.lang === 'ja-JP' ? 'ja-JP' : 'en-US') as Language;
+    logger.info({ callSid: String(req.query.call ?? ''), agentId: Number(req.query.agent), accepted: digits === '1' }, 'agent answered whisper');
+    sendXml(res, acceptTwiml(digits, language));
+  });
+
+  router.post('/status', (req, res) => {
+    const { CallSid, CallStatus } = paramsOf(req);
+    if (CallSid && CALL_SID.test(CallSid) && FINAL_STATUSES.has(CallStatus ?? '')) {
+      calls.end(CallSid, deps.clock.now(), 'abandoned');
+      logger.info({ callSid: CallSid, status: CallStatus }, 'call ended');
+    }
+    sendXml(res, twimlDocument([]));
+  });
+
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    const callSid = typeof req.body === 'object' && req.body ? (req.body as VoiceParams).CallSid : undefined;
+    if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
+      // The body could not be read (too large, malformed): refused before anything was acted on.
+      res.status(err.status).type('text/plain').send('bad request');
+      return;
+    }
+    logger.error({ err, callSid, path: req.path }, 'voice webhook failed; caller sent to the backup line');
+    sendXml(res, apology);
+  };
+  router.use(onError);
+  return router;
+}

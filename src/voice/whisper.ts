@@ -1,0 +1,52 @@
+import type { Agent } from '../db/agentRepository.js';
+import { idEnding } from '../domain/customer.js';
+import type { EmergencyContext } from '../../voice-flows/emergency.js';
+import { LANGUAGES, type Language } from '../../voice-flows/prompts/index.js';
+import type { Say } from './flow.js';
+import { sayNode } from './render.js';
+import { el, twimlDocument } from './twiml.js';
+
+/** The language an agent hears the whisper in: the call's if they speak it, else their first. */
+function whisperLanguage(callLanguage: Language, agent: Agent | undefined): Language {
+  if (!agent || agent.languages.includes(callLanguage)) return callLanguage;
+  return (agent.languages.find((l) => (LANGUAGES as readonly string[]).includes(l)) as Language) ?? 'en-US';
+}
+
+/**
+ * The whisper on the agent's leg, before the legs are bridged: who is calling, and 1 to accept.
+ * Only the key connects: no key (or a voicemail) hangs up the agent's leg and the caller's Dial
+ * moves on to the next agent.
+ */
+export function whisperTwiml(options: {
+  context: EmergencyContext | undefined;
+  agent: Agent | undefined;
+  acceptUrl: string;
+}): string {
+  const { context, agent, acceptUrl } = options;
+  const language = whisperLanguage(context?.language ?? 'en-US', agent);
+  const customer = context?.customer;
+  const say: Say = {
+    key: 'whisper',
+    params: {
+      tier: customer?.tier ?? 'standard',
+      name: customer?.name ?? '',
+      ending: customer ? idEnding(customer.customerId) : '',
+    },
+  };
+  return twimlDocument([
+    el(
+      'Gather',
+      { input: 'dtmf', numDigits: 1, action: acceptUrl, method: 'POST', timeout: 6 },
+      sayNode(say, language),
+      el('Pause', { length: 1 }),
+      sayNode(say, language),
+    ),
+    el('Hangup'),
+  ]);
+}
+
+/** The agent's answer to the whisper: 1 bridges the call, anything else hangs up their leg. */
+export function acceptTwiml(digits: string | undefined, language: Language): string {
+  if (digits === '1') return twimlDocument([sayNode({ key: 'whisperAccepted' }, language)]);
+  return twimlDocument([el('Hangup')]);
+}

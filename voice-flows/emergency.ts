@@ -1,0 +1,265 @@
+/**
+ * The emergency call flow, as data: each state names the prompts it speaks, the input it gathers and
+ * where each answer leads. The engine in src/voice/engine.ts runs it; nothing here touches the
+ * database, Twilio or the clock except through the World a transition is given.
+ */
+import type { NewCallback } from '../src/db/callbackRepository.js';
+import type { Plan, Tier } from '../src/domain/customer.js';
+import { isValidCustomerId } from '../src/domain/customerId.js';
+import { CHANNELS_BY_PLAN, slaFor } from '../src/domain/serviceLevels.js';
+import type { AgentOffer, BaseContext, FlowDefinition, Transition, World } from '../src/voice/flow.js';
+import type { Language } from './prompts/index.js';
+
+export interface EmergencyContext extends BaseContext {
+  /** Star switches language until the caller has typed anything else. */
+  canSwitchLanguage: boolean;
+  /** Refused (ID, code) pairs in this call. */
+  pairs: number;
+  typedId: string | null;
+  customer: { customerId: string; name: string; plan: Plan; tier: Tier | null } | null;
+  priority: 'P1' | 'P2' | 'P3' | null;
+  agents: AgentOffer[];
+  agentIndex: number;
+  callback: { reference: string; dueAt: number; createdAt: number } | null;
+}
+
+/** Pairs of ID and code a caller may try in one call. */
+export const MAX_PAIRS = 3;
+/** Agents rung one after another before a P1 becomes a callback (20 s each). */
+export const MAX_AGENTS_PER_CALL = 10;
+const AGENT_RING_SECONDS = 20;
+
+const other = (language: Language): Language => (language === 'en-US' ? 'ja-JP' : 'en-US');
+const E164_DIGITS = /^[1-9][0-9]{7,14}$/;
+
+type T = Transition<EmergencyContext>;
+
+function bookCallback(
+  ctx: EmergencyContext,
+  world: World,
+  priority: 'P1' | 'P2',
+  reason: NewCallback['reason'],
+  phone: string,
+): Pick<T, 'context' | 'writes' | 'outcome'> {
+  const customer = ctx.customer!;
+  const tier = customer.tier ?? 'standard';
+  const callback = { reference: world.newReference(), createdAt: world.now, dueAt: world.now + slaFor(tier, priority) };
+  return {
+    context: { callback, priority },
+    outcome: 'callback',
+    writes: {
+      scheduleCallback: {
+        ...callback,
+        customerId: customer.customerId,
+        callSid: world.callSid,
+        priority,
+        tier,
+        phone,
+        language: ctx.language,
+        reason,
+      },
+    },
+  };
+}
+
+const callbackParams = (callback: NonNullable<EmergencyContext['callback']>) => ({
+  within: callback.dueAt - callback.createdAt,
+  deadline: callback.dueAt,
+  reference: callback.reference,
+});
+
+/** Without a calling number there is nobody to call back: ask for one first. */
+const askNumberFirst = (priority: 'P1' | 'P2'): T => ({
+  to: 'askCallbackNumber',
+  say: [{ key: 'needCallbackNumber' }],
+  context: { priority },
+});
+
+/** A P1 callback when no agent took the call: the caller hears the deadline and the call ends. */
+function bookP1(ctx: EmergencyContext, world: World, phone: string | null): T {
+  if (phone === null) return askNumberFirst('P1');
+  return { to: 'p1CallbackBooked', ...bookCallback(ctx, world, 'P1', 'no-agent-answered', phone) };
+}
+
+/** A P2 callback to `phone`, booked as soon as the caller asks for it, then the P2 menu. */
+function bookP2(ctx: EmergencyContext, world: World, phone: string | null): T {
+  if (phone === null) return askNumberFirst('P2');
+  const booked = bookCallback(ctx, world, 'P2', 'p2', phone);
+  return { to: 'p2Menu', ...booked, say: [{ key: 'p2Booked', params: callbackParams(booked.context!.callback!) }] };
+}
+
+const end = { input: () => ({ kind: 'end' }) as const };
+
+export const emergencyFlow: FlowDefinition<EmergencyContext> = {
+  name: 'emergency',
+  initial: 'askId',
+  maxTries: 3,
+  onTooManyTries: { to: 'tooManyTries', say: [], outcome: 'too-many-tries' },
+
+  createContext: ({ language }) => ({
+    language,
+    tries: 0,
+    canSwitchLanguage: true,
+    pairs: 0,
+    typedId: null,
+    customer: null,
+    priority: null,
+    agents: [],
+    agentIndex: 0,
+    callback: null,
+  }),
+
+  describe: (ctx) => ({ customerId: ctx.customer?.customerId ?? null, priority: ctx.priority }),
+
+  states: {
+    askId: {
+      say: (ctx) =>
+        ctx.canSwitchLanguage
+          ? [{ key: 'welcome' }, { key: 'askId' }, { key: 'switchOffer', language: other(ctx.language) }]
+          : [{ key: 'askId' }],
+      input: () => ({ kind: 'digits', finishOnKey: '#', timeout: 7 }),
+      on(event, ctx) {
+        const digits = event.type === 'digits' ? event.digits : '';
+        if (ctx.canSwitchLanguage && digits.startsWith('*')) {
+          return { to: 'askId', context: { language: other(ctx.language) } };
+        }
+        if (digits === '') return { to: 'askId', retry: true, say: [{ key: 'notHeard' }] };
+        if (!isValidCustomerId(digits)) {
+          return { to: 'askId', retry: true, say: [{ key: 'invalidId' }], context: { canSwitchLanguage: false } };
+        }
+        return { to: 'askCode', context: { typedId: digits, canSwitchLanguage: false } };
+      },
+    },
+
+    askCode: {
+      say: () => [{ key: 'askCode' }],
+      input: () => ({ kind: 'digits', finishOnKey: '#', numDigits: 6, timeout: 10 }),
+      verifiesCode: true,
+      on(event, ctx, world) {
+        if (event.type !== 'code' || event.verification === null) {
+          return { to: 'askCode', retry: true, say: [{ key: 'notHeard' }] };
+        }
+        const result = event.verification;
+        if (!result.verified) {
+          const pairs = ctx.pairs + 1;
+          if (pairs >= MAX_PAIRS) return { to: 'verificationFailed', context: { pairs }, outcome: 'refused' };
+          return { to: 'askId', say: [{ key: 'noMatch' }], context: { pairs, typedId: null } };
+        }
+        const { customerId, name, plan, tier } = result.customer;
+        const customer = { customerId, name, plan, tier };
+        if (plan !== 'enterprise') return { to: 'notEnterprise', context: { customer }, outcome: 'not-enterprise' };
+        const incidents = world.incidents();
+        return {
+          to: 'askPriority',
+          context: { customer },
+          say: [{ key: 'verified' }, ...(incidents.length ? [{ key: 'incidents' as const, params: { names: incidents.join('; ') } }] : [])],
+        };
+      },
+    },
+
+    askPriority: {
+      say: () => [{ key: 'askPriority' }],
+      input: () => ({ kind: 'digits', finishOnKey: '', numDigits: 1, timeout: 8 }),
+      on(event, ctx, world) {
+        const digit = event.type === 'digits' ? event.digits : '';
+        if (digit === '1') {
+          const agents = world.agentsFor(ctx.language).slice(0, MAX_AGENTS_PER_CALL);
+          if (agents.length === 0) return bookP1({ ...ctx, priority: 'P1' }, world, world.caller);
+          return {
+            to: 'transfer',
+            say: [{ key: 'connecting' }],
+            context: { priority: 'P1', agents, agentIndex: 0 },
+            writes: { offeredAgent: agents[0]!.agentId },
+          };
+        }
+        if (digit === '2') {
+          return bookP2({ ...ctx, priority: 'P2' }, world, world.caller);
+        }
+        if (digit === '3') return { to: 'p3Info', context: { priority: 'P3' }, outcome: 'p3-info' };
+        return { to: 'askPriority', retry: true, say: [{ key: digit === '' ? 'notHeard' : 'notAnOption' }] };
+      },
+    },
+
+    transfer: {
+      say: () => [],
+      input: (ctx) => {
+        const agent = ctx.agents[ctx.agentIndex]!;
+        return { kind: 'dial', timeout: AGENT_RING_SECONDS, target: { agentId: agent.agentId, phone: agent.phone } };
+      },
+      on(event, ctx, world) {
+        if (event.type === 'dial-ended' && event.bridged) return { to: 'transferred', outcome: 'transferred' };
+        const next = ctx.agentIndex + 1;
+        const agent = ctx.agents[next];
+        if (agent) {
+          return {
+            to: 'transfer',
+            say: [{ key: 'stillTrying' }],
+            context: { agentIndex: next },
+            writes: { offeredAgent: agent.agentId },
+          };
+        }
+        return bookP1(ctx, world, world.caller);
+      },
+    },
+
+    p2Menu: {
+      say: () => [{ key: 'p2Menu' }],
+      input: () => ({ kind: 'digits', finishOnKey: '', numDigits: 1, timeout: 6 }),
+      on(event) {
+        const digit = event.type === 'digits' ? event.digits : '';
+        if (digit === '1') return { to: 'askCallbackNumber' };
+        if (digit === '2') return { to: 'p2Record' };
+        if (digit === '') return { to: 'goodbye' };
+        return { to: 'p2Menu', retry: true, say: [{ key: 'notAnOption' }] };
+      },
+    },
+
+    askCallbackNumber: {
+      say: () => [{ key: 'askCallbackNumber' }],
+      input: () => ({ kind: 'digits', finishOnKey: '#', timeout: 10 }),
+      on(event, ctx, world) {
+        const digits = event.type === 'digits' ? event.digits : '';
+        if (digits === '') return { to: 'askCallbackNumber', retry: true, say: [{ key: 'notHeard' }] };
+        if (!E164_DIGITS.test(digits)) return { to: 'askCallbackNumber', retry: true, say: [{ key: 'invalidNumber' }] };
+        const phone = `+${digits}`;
+        if (!ctx.callback) return ctx.priority === 'P1' ? bookP1(ctx, world, phone) : bookP2(ctx, world, phone);
+        return {
+          to: 'p2Menu',
+          say: [{ key: 'numberChanged', params: { ending: digits.slice(-4) } }],
+          writes: { changeCallbackPhone: phone },
+        };
+      },
+    },
+
+    p2Record: {
+      say: () => [{ key: 'recordPrompt' }],
+      input: () => ({ kind: 'record', maxLength: 120, timeout: 5 }),
+      on(event) {
+        if (event.type !== 'recorded' || event.url === '') return { to: 'recordingSkipped' };
+        return {
+          to: 'recordingSaved',
+          writes: { attachRecording: { url: event.url, durationSeconds: event.durationSeconds } },
+        };
+      },
+    },
+
+    p1CallbackBooked: { say: (ctx) => [{ key: 'noAgentCallback', params: callbackParams(ctx.callback!) }], ...end },
+    transferred: { say: () => [], ...end },
+    recordingSaved: { say: () => [{ key: 'recordingSaved' }], ...end },
+    recordingSkipped: { say: () => [{ key: 'recordingSkipped' }], ...end },
+    notEnterprise: {
+      say: (ctx) => [{ key: 'notEnterprise', params: { channels: CHANNELS_BY_PLAN[ctx.customer!.plan].join(',') } }],
+      ...end,
+    },
+    p3Info: {
+      say: (ctx) => {
+        const tier = ctx.customer?.tier ?? 'standard';
+        return [{ key: 'p3Info', params: { tier, target: slaFor(tier, 'P3') } }];
+      },
+      ...end,
+    },
+    verificationFailed: { say: () => [{ key: 'noMatch' }, { key: 'verificationFailed' }], ...end },
+    tooManyTries: { say: () => [{ key: 'tooManyTries' }], ...end },
+    goodbye: { say: () => [{ key: 'goodbye' }], ...end },
+  },
+};

@@ -1,0 +1,75 @@
+import type { PromptSet } from './types.js';
+
+const CHANNEL_NAMES: Record<string, string> = {
+  phone: 'この緊急電話窓口',
+  chat: 'ライブチャット',
+  ticket: 'サポートチケット',
+  'ticket-billing-only': '請求、アカウント、レジストラに関するサポートチケット',
+  community: 'コミュニティフォーラム',
+  discord: 'Discordコミュニティ',
+};
+
+const digits = (value: string | number | undefined) => String(value ?? "").split('').join(' ');
+
+/** Japanese prompts; deadlines are read in Japan time. */
+export const jaJP: PromptSet = {
+  language: 'ja-JP',
+  voice: 'Polly.Mizuki',
+  text: {
+    welcome: '緊急サポート窓口です。',
+    switchOffer: '日本語をご希望の方は、米印を押してください。',
+    askId: 'お客様IDを入力し、最後にシャープを押してください。',
+    invalidId: 'そのお客様IDは正しくありません。',
+    askCode: 'ダッシュボード、または認証アプリに表示されている6桁のコードを入力してください。',
+    noMatch: 'IDとコードが一致しませんでした。',
+    notHeard: '申し訳ありません、入力を確認できませんでした。',
+    notAnOption: 'その番号は選択肢にありません。',
+    tooManyTries:
+      'お手続きを完了できませんでした。ダッシュボードにサインインし、サポートを開いてください。失礼いたします。',
+    verificationFailed:
+      'アカウントを確認できませんでした。ダッシュボードにサインインし、サポートを開いてください。失礼いたします。',
+    verified: 'ありがとうございます。確認できました。',
+    incidents: (p) => `現在、次の障害が発生しています。${p.names}。`,
+    askPriority:
+      'サイトが停止している、または複数の地域から攻撃を受けている場合は1を、ひとつの地域や拠点だけに影響がある場合は2を、それ以外のお問い合わせは3を押してください。',
+    connecting: '当番のエンジニアにおつなぎします。そのままお待ちください。',
+    stillTrying: '引き続きエンジニアにおつなぎしています。そのままお待ちください。',
+    noAgentCallback: (p) =>
+      `ただいまエンジニアが対応できないため、優先度1の折り返しのお電話を予約しました。${p.within}以内、${p.deadline}までにエンジニアからお電話します。受付番号は ${digits(p.reference)} です。失礼いたします。`,
+    p2Booked: (p) =>
+      `折り返しのお電話を予約しました。${p.within}以内、${p.deadline}までにエンジニアからお電話します。受付番号は ${digits(p.reference)} です。`,
+    p2Menu:
+      '別の電話番号におかけする場合は1を、問題の内容を短く録音する場合は2を押してください。このまま電話を切っていただいても結構です。',
+    needCallbackNumber: '折り返し先の電話番号が必要です。',
+    askCallbackNumber: '折り返し先の電話番号を国番号から入力し、最後にシャープを押してください。',
+    invalidNumber: 'その電話番号にはおかけできません。',
+    numberChanged: (p) => `ありがとうございます。末尾 ${digits(p.ending)} の番号にお電話します。`,
+    recordPrompt: '発信音のあとに、問題の内容を短くお話しください。終わりましたらシャープを押してください。',
+    recordingSaved: 'ありがとうございます。録音は折り返しの予約とともに保存しました。失礼いたします。',
+    recordingSkipped: '録音はありませんでした。折り返しの予約はそのまま有効です。失礼いたします。',
+    goodbye: '失礼いたします。',
+    p3Info: (p) =>
+      `この窓口は緊急のお問い合わせ専用です。パフォーマンスの問題、アカウントに関するご質問、一般的なご質問は、ダッシュボードにサインインし、サポート、お問い合わせの順に選んでサポートチケットを作成してください。${p.tier}エンタープライズの初回応答目標は${p.target}です。失礼いたします。`,
+    notEnterprise: (p) =>
+      `緊急電話窓口はエンタープライズのお客様専用です。お客様のプランでは${p.channels}をご利用いただけます。ダッシュボードにサインインし、サポートを選んでください。失礼いたします。`,
+    whisper: (p) =>
+      `確認済みの${p.tier}エンタープライズのお客様、${p.name}、ID末尾 ${digits(p.ending)}、優先度1です。応答するには1を押してください。`,
+    whisperAccepted: 'おつなぎします。',
+    sorryBackup: '申し訳ありません、システムに問題が発生しました。予備の窓口におつなぎします。',
+    sorryCallAgain: '申し訳ありません、システムに問題が発生しました。数分後におかけ直しください。',
+  },
+  duration: (ms) => `${Math.round(ms / 3_600_000)}時間`,
+  deadline(atMs) {
+    const parts = new Intl.DateTimeFormat('ja-JP', {
+      hour: 'numeric',
+      minute: 'numeric',
+      hourCycle: 'h23',
+      timeZone: 'Asia/Tokyo',
+    }).formatToParts(atMs);
+    const hour = parts.find((p) => p.type === 'hour')?.value ?? '';
+    const minute = parts.find((p) => p.type === 'minute')?.value ?? '';
+    return `日本時間の${Number(hour)}時${Number(minute)}分`;
+  },
+  tier: (tier) => (tier === 'premium' ? 'プレミアム' : 'スタンダード'),
+  channels: (channels) => channels.map((c) => CHANNEL_NAMES[c] ?? c).join('、'),
+};

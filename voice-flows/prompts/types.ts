@@ -1,0 +1,53 @@
+/** Values a prompt may be filled with. */
+export type PromptParams = Record<string, string | number>;
+type Text = string | ((p: PromptParams) => string);
+
+/**
+ * Every prompt of the emergency line in one language. Both languages implement every key, so a
+ * prompt added in one and forgotten in the other fails the type check.
+ */
+export interface PromptSet {
+  language: 'en-US' | 'ja-JP';
+  /** The Twilio <Say> voice for this language. */
+  voice: string;
+  text: {
+    welcome: Text;
+    /** Spoken in this language to callers of the other language's number: "for <this language>, press star". */
+    switchOffer: Text;
+    askId: Text;
+    invalidId: Text;
+    askCode: Text;
+    noMatch: Text;
+    notHeard: Text;
+    notAnOption: Text;
+    tooManyTries: Text;
+    verificationFailed: Text;
+    verified: Text;
+    incidents: Text;
+    askPriority: Text;
+    connecting: Text;
+    stillTrying: Text;
+    noAgentCallback: Text;
+    p2Booked: Text;
+    p2Menu: Text;
+    needCallbackNumber: Text;
+    askCallbackNumber: Text;
+    invalidNumber: Text;
+    numberChanged: Text;
+    recordPrompt: Text;
+    recordingSaved: Text;
+    recordingSkipped: Text;
+    goodbye: Text;
+    p3Info: Text;
+    notEnterprise: Text;
+    whisper: Text;
+    whisperAccepted: Text;
+    sorryBackup: Text;
+    sorryCallAgain: Text;
+  };
+  /** How a duration, a deadline, a tier and a plan's channels are read out. */
+  duration(ms: number): string;
+  deadline(atMs: number): string;
+  tier(tier: 'standard' | 'premium'): string;
+  channels(channels: readonly string[]): string;
+}
