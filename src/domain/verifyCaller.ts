@@ -76,11 +76,19 @@ export function createVerifyCaller({ customers, verification, box, clock, logger
     const codeShaped = isCodeShaped(code);
 
     let match: { factor: Factor; step: number; spent: number | null } | undefined;
-    for (const factor of FACTORS) {
-      const stored: StoredSecret | undefined = secrets.find((s) => s.kind === factor);
-      const secret = stored ? openSecret(box, customerId, factor, stored.sealed) : box.open(decoySealed, 'hotline/decoy');
-      const step = codeShaped ? matchingStep(secret, code, now) : null;
-      if (stored && step !== null && !match) match = { factor, step, spent: stored.lastStep };
+    try {
+      for (const factor of FACTORS) {
+        const stored: StoredSecret | undefined = secrets.find((s) => s.kind === factor);
+        const secret = stored ? openSecret(box, customerId, factor, stored.sealed) : box.open(decoySealed, 'hotline/decoy');
+        const step = codeShaped ? matchingStep(secret, code, now) : null;
+        if (stored && step !== null && !match) match = { factor, step, spent: stored.lastStep };
+      }
+    } catch (err) {
+      // A secret that does not open (a key missing from the configuration, a tampered row) is the
+      // operator's problem, not the caller's: audit the attempt uncounted, then let the call fall back to a human.
+      verification.recordRefusal(entry('refused', 'unreadable_secret'));
+      log.error({ err }, 'a stored secret did not open: check HOTLINE_SECRET_KEY and HOTLINE_SECRET_KEY_PREVIOUS');
+      throw err;
     }
 
     if (isLocked(state, now)) {

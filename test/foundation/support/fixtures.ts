@@ -36,3 +36,15 @@ export async function confirmedAuthenticator(hotline: Hotline, customerId: strin
 
 /** A well-formed customer ID (valid Luhn digit) that no customer has. */
 export const UNKNOWN_ID = '1234567897';
+
+/** A six-digit code that matches neither factor anywhere in the accepted window right now. */
+export function wrongCode(hotline: Hotline, customerId: string): string {
+  const secrets = hotline.repos.customers.secrets(customerId, ['dashboard', 'authenticator']).map((s) =>
+    plainSecret(hotline, customerId, s.kind),
+  );
+  const taken = new Set(secrets.flatMap((s) => [-2, -1, 0, 1].map((offset) => codeAt(hotline, s, offset))));
+  for (let n = 0; ; n++) {
+    const code = String(n).padStart(6, '0');
+    if (!taken.has(code)) return code;
+  }
+}
