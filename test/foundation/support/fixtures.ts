@@ -37,9 +37,9 @@ export async function confirmedAuthenticator(hotline: Hotline, customerId: strin
 /** A well-formed customer ID (valid Luhn digit) that no customer has. */
 export const UNKNOWN_ID = '1234567897';
 
-/** A six-digit code that matches neither factor anywhere in the accepted window right now. */
+/** A six-digit code that matches none of the customer's secrets anywhere in the accepted window right now. */
 export function wrongCode(hotline: Hotline, customerId: string): string {
-  const secrets = hotline.repos.customers.secrets(customerId, ['dashboard', 'authenticator']).map((s) =>
+  const secrets = hotline.repos.customers.secrets(customerId, ['dashboard', 'authenticator', 'authenticator-pending']).map((s) =>
     plainSecret(hotline, customerId, s.kind),
   );
   const taken = new Set(secrets.flatMap((s) => [-2, -1, 0, 1].map((offset) => codeAt(hotline, s, offset))));

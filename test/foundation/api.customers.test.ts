@@ -1,0 +1,147 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isValidCustomerId } from '../../src/domain/customerId.js';
+import { api, startHarness, TEST_ADMIN_TOKEN, type Harness } from '../support/harness.js';
+import { UNKNOWN_ID } from './support/fixtures.js';
+
+const ACME = { name: 'Acme Corp', plan: 'enterprise', tier: 'premium', phone: '+14155550123' };
+
+describe('admin API: customers', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => h.close());
+
+  describe('POST /api/customers', () => {
+    it('creates a customer with a generated keypad ID and answers 201', async () => {
+      const res = await api(h, 'POST', '/api/customers', ACME);
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ ...ACME, status: 'active', createdAt: h.clock.now() });
+      expect(isValidCustomerId(res.body.customerId)).toBe(true);
+      expect((await api(h, 'GET', `/api/customers/${res.body.customerId}`)).body).toEqual(res.body);
+    });
+
+    it('takes a given ID, defaults the enterprise tier to standard, and has no tier below enterprise', async () => {
+      const given = await api(h, 'POST', '/api/customers', { name: 'Beta', plan: 'enterprise', customerId: '79927398713' });
+      expect(given.body).toMatchObject({ customerId: '79927398713', tier: 'standard', phone: null });
+      const pro = await api(h, 'POST', '/api/customers', { name: 'Gamma', plan: 'pro' });
+      expect(pro.body).toMatchObject({ plan: 'pro', tier: null });
+    });
+
+    it.each([
+      [{ ...ACME, name: undefined }, 'name'],
+      [{ ...ACME, name: '   ' }, 'name'],
+      [{ ...ACME, plan: 'gold' }, 'plan'],
+      [{ ...ACME, tier: 'platinum' }, 'tier'],
+      [{ ...ACME, plan: 'business', tier: 'premium' }, 'tier'],
+      [{ ...ACME, phone: '415-555-0123' }, 'phone'],
+      [{ ...ACME, customerId: '1234567890' }, 'customerId'], // wrong check digit
+      [{ ...ACME, customerId: '1234567' }, 'customerId'],
+      [{ ...ACME, color: 'red' }, 'body'],
+    ])('answers 400 naming the field for %j', async (body, field) => {
+      const res = await api(h, 'POST', '/api/customers', body);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: 'invalid_request', field });
+      expect((await api(h, 'GET', '/api/customers')).body.items).toEqual([]);
+    });
+
+    it('answers 400 for a body that is not JSON', async () => {
+      const res = await api(h, 'POST', '/api/customers', '{"name":');
+      expect(res).toMatchObject({ status: 400, body: { field: 'body' } });
+    });
+
+    it('answers 409 for an ID that is taken', async () => {
+      await api(h, 'POST', '/api/customers', { ...ACME, customerId: '79927398713' });
+      const res = await api(h, 'POST', '/api/customers', { ...ACME, customerId: '79927398713' });
+      expect(res).toMatchObject({ status: 409, body: { error: 'conflict', field: 'customerId' } });
+    });
+  });
+
+  describe('GET /api/customers/:id', () => {
+    it('answers 404 for an ID without a customer and for one that is not an ID', async () => {
+      expect(await api(h, 'GET', `/api/customers/${UNKNOWN_ID}`)).toEqual({ status: 404, body: { error: 'not_found', message: 'customer not found' } });
+      expect((await api(h, 'GET', '/api/customers/abc')).status).toBe(404);
+    });
+  });
+
+  describe('GET /api/customers', () => {
+    it('pages through customers in ID order', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push((await api(h, 'POST', '/api/customers', { ...ACME, name: `Customer ${i}` })).body.customerId);
+      ids.sort();
+      const first = await api(h, 'GET', '/api/customers?limit=2');
+      expect(first.status).toBe(200);
+      expect(first.body.items.map((c: { customerId: string }) => c.customerId)).toEqual(ids.slice(0, 2));
+      expect(first.body.next).toBe(ids[1]);
+      const second = await api(h, 'GET', `/api/customers?limit=2&after=${first.body.next}`);
+      expect(second.body.items.map((c: { customerId: string }) => c.customerId)).toEqual(ids.slice(2, 4));
+      const last = await api(h, 'GET', `/api/customers?limit=2&after=${second.body.next}`);
+      expect(last.body).toMatchObject({ items: [{ customerId: ids[4] }], next: null });
+      expect((await api(h, 'GET', '/api/customers')).body.items).toHaveLength(5);
+    });
+
+    it.each([
+      ['limit=0', 'limit'],
+      ['limit=501', 'limit'],
+      ['limit=ten', 'limit'],
+      ['after=12ab', 'after'],
+    ])('answers 400 for ?%s', async (query, field) => {
+      expect(await api(h, 'GET', `/api/customers?${query}`)).toMatchObject({ status: 400, body: { field } });
+    });
+  });
+
+  describe('PATCH /api/customers/:id', () => {
+    it('changes plan, tier, status, name and phone, and removes the phone with null', async () => {
+      const { customerId } = (await api(h, 'POST', '/api/customers', ACME)).body;
+      h.clock.advance(1000);
+      const res = await api(h, 'PATCH', `/api/customers/${customerId}`, { tier: 'standard', status: 'suspended', name: 'Acme Inc' });
+      expect(res).toMatchObject({ status: 200, body: { customerId, tier: 'standard', status: 'suspended', name: 'Acme Inc', updatedAt: h.clock.now() } });
+      const downgraded = await api(h, 'PATCH', `/api/customers/${customerId}`, { plan: 'business', phone: null });
+      expect(downgraded.body).toMatchObject({ plan: 'business', tier: null, phone: null });
+      expect((await api(h, 'GET', `/api/customers/${customerId}`)).body).toEqual(downgraded.body);
+    });
+
+    it.each([
+      [{}, 'body'],
+      [{ status: 'closed' }, 'status'],
+      [{ plan: 'pro', tier: 'premium' }, 'tier'],
+      [{ phone: '+0123' }, 'phone'],
+      [{ customerId: '79927398713' }, 'body'],
+    ])('answers 400 naming the field for %j', async (body, field) => {
+      const { customerId } = (await api(h, 'POST', '/api/customers', ACME)).body;
+      expect(await api(h, 'PATCH', `/api/customers/${customerId}`, body)).toMatchObject({ status: 400, body: { field } });
+      expect((await api(h, 'GET', `/api/customers/${customerId}`)).body).toMatchObject(ACME);
+    });
+
+    it('answers 404 for an unknown customer', async () => {
+      expect((await api(h, 'PATCH', `/api/customers/${UNKNOWN_ID}`, { name: 'X' })).status).toBe(404);
+    });
+  });
+
+  describe('authentication', () => {
+    it('GET /healthz answers 200 without a token', async () => {
+      expect(await api(h, 'GET', '/healthz', undefined, null)).toEqual({ status: 200, body: { status: 'ok' } });
+    });
+
+    const routes: Array<[string, string, unknown?]> = [
+      ['POST', '/api/customers', ACME],
+      ['GET', '/api/customers'],
+      ['GET', `/api/customers/${UNKNOWN_ID}`],
+      ['PATCH', `/api/customers/${UNKNOWN_ID}`, { name: 'X' }],
+      ['GET', `/api/customers/${UNKNOWN_ID}/one-time-token`],
+      ['POST', `/api/customers/${UNKNOWN_ID}/authenticator`],
+      ['POST', `/api/customers/${UNKNOWN_ID}/authenticator/confirm`, { code: '123456' }],
+      ['DELETE', `/api/customers/${UNKNOWN_ID}/authenticator`],
+      ['POST', `/api/customers/${UNKNOWN_ID}/unlock`],
+    ];
+    it.each(routes)('%s %s answers 401 without the admin token, with a wrong one, or with another scheme', async (method, path, body) => {
+      for (const token of [null, 'wrong-token-0123456789abcdef', `${TEST_ADMIN_TOKEN}x`, '']) {
+        expect(await api(h, method, path, body, token)).toMatchObject({ status: 401, body: { error: 'unauthorized' } });
+      }
+      const basic = await fetch(`${h.url}${path}`, { method, headers: { authorization: `Basic ${TEST_ADMIN_TOKEN}` } });
+      expect(basic.status).toBe(401);
+      // Nothing happened on the way to the 401.
+      expect(h.hotline.customers.list({ limit: 10 })).toEqual([]);
+    });
+  });
+});
