@@ -1,0 +1,76 @@
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir, TEST_ADMIN_TOKEN } from '../support/harness.js';
+import { finished, ServerLog, startServer } from './support/processes.js';
+
+// Port 0 and loopback so the test never collides with a server already running on 3000;
+// nothing else is set unless a test says so.
+const LOCAL = { PORT: '0', HOST: '127.0.0.1' };
+
+describe('npm start', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.concurrent.each([
+    ['PORT', 'abc', 'abc'],
+    ['HOTLINE_SECRET_KEY', 'short', null],
+    ['PUBLIC_BASE_URL', 'hotline.example.com', 'hotline.example.com'],
+  ])('stops with exit code 1 and one line naming %s when it is %j', async (name, value, echoed) => {
+    const own = tempDir(); // these run concurrently, each in its own directory
+    const result = await finished(startServer(own, { ...LOCAL, [name]: value })).finally(() => rmSync(own, { recursive: true, force: true }));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^hotline: configuration error: ${name}: `));
+    if (echoed) expect(lines[0]).toContain(echoed);
+    else expect(lines[0]).not.toContain(value);
+  });
+
+  /** Starts the server, waits until it listens, and returns what it logged and its URL. */
+  async function start(env: Record<string, string>) {
+    const child = startServer(dir, { ...LOCAL, ...env });
+    const exited = finished(child);
+    const log = new ServerLog(child);
+    const listening = await log.waitFor(/^hotline listening$/);
+    return {
+      log,
+      url: `http://127.0.0.1:${listening.port}`,
+      async stop() {
+        child.kill('SIGTERM');
+        expect((await exited).code).toBe(0);
+      },
+    };
+  }
+  const listCustomers = (url: string, token: string) => fetch(`${url}/api/customers`, { headers: { authorization: `Bearer ${token}` } });
+
+  it('with no secrets set, runs in local mode with generated secrets in a 0600 file it names, reused on the next start', async () => {
+    const first = await start({});
+    const file = join(dir, 'db', 'hotline.local.json');
+    const warning = await first.log.waitFor(/local mode/);
+    expect(warning).toMatchObject({ level: 40, secretsFile: file });
+    expect(warning.msg).toContain(file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const secrets = JSON.parse(readFileSync(file, 'utf8'));
+    expect(Object.keys(secrets).sort()).toEqual(['adminToken', 'secretKey', 'twilioAccountSid', 'twilioAuthToken']);
+    expect((await listCustomers(first.url, secrets.adminToken)).status).toBe(200);
+    await first.stop();
+
+    const second = await start({});
+    expect(readFileSync(file, 'utf8')).toBe(JSON.stringify(secrets, null, 2) + '\n');
+    expect((await listCustomers(second.url, secrets.adminToken)).status).toBe(200);
+    await second.stop();
+  });
+
+  it('does not generate a secret whose variable is set', async () => {
+    const server = await start({ HOTLINE_ADMIN_TOKEN: TEST_ADMIN_TOKEN });
+    const secrets = JSON.parse(readFileSync(join(dir, 'db', 'hotline.local.json'), 'utf8'));
+    expect(secrets.adminToken).toBeUndefined();
+    expect((await listCustomers(server.url, TEST_ADMIN_TOKEN)).status).toBe(200);
+    await server.stop();
+  });
+});
