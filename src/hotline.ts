@@ -7,13 +7,19 @@ import { createSqliteCallRepository } from './db/callRepository.js';
 import { createSqliteCustomerRepository } from './db/customerRepository.js';
 import { openDatabase, type SqliteDb } from './db/database.js';
 import { createSqliteNumberRepository } from './db/numberRepository.js';
+import { createSqliteQueueRepository } from './db/queueRepository.js';
 import { createSqliteVerificationRepository } from './db/verificationRepository.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createCustomerService } from './domain/customers.js';
 import { createVerifyCaller } from './domain/verifyCaller.js';
 import { createFlowEngine } from './voice/engine.js';
+import type { AgentOffer } from './voice/flow.js';
+import { createP1Queue } from './voice/queue.js';
 import { StatusPage } from './voice/statusPage.js';
 import { emergencyFlow } from '../voice-flows/emergency.js';
+
+/** How long an agent who was just offered a call is kept from being offered another. */
+const AGENT_OFFER_HOLD_MS = 30_000;
 
 /** Everything the HTTP server, the CLI and the workers share: repositories and domain services over one database. */
 export function createHotline({
@@ -30,26 +36,58 @@ export function createHotline({
   const box = new SecretBox(config.secretKeys);
   const agents = createSqliteAgentRepository(db);
   const callbacks = createSqliteCallbackRepository(db);
+  const queue = createSqliteQueueRepository(db);
   const repos = {
+    queue,
     customers: createSqliteCustomerRepository(db),
     verification: createSqliteVerificationRepository(db),
     agents,
     callbacks,
-    calls: createSqliteCallRepository(db, { agents, callbacks }),
+    calls: createSqliteCallRepository(db, { agents, callbacks, queue }),
     numbers: createSqliteNumberRepository(db),
   };
   const customers = createCustomerService({ ...repos, box, clock, issuer: 'Hotline' });
   const verifyCaller = createVerifyCaller({ ...repos, box, clock, logger });
   const statusPage = new StatusPage(config.statusUrl, logger);
+  const offer = (a: { agentId: number; phone: string; languages: string[] }): AgentOffer => ({
+    agentId: a.agentId,
+    phone: a.phone,
+    languages: a.languages,
+  });
+  const agentsOnDuty = () => agents.onDuty().map(offer);
+  // An agent just offered a call is not offered another until that one has had time to ring out.
+  const freeAgents = () =>
+    agents
+      .onDuty()
+      .filter((a) => a.lastOfferedAt === null || clock.now() - a.lastOfferedAt >= AGENT_OFFER_HOLD_MS)
+      .map(offer);
+  const base = config.publicBaseUrl;
+  const p1Queue = createP1Queue({
+    queue,
+    freeAgents,
+    agentById: (id) => agents.get(id),
+    markOffered: (id, at) => agents.markOffered(id, at),
+    clock,
+    logger,
+    urls: {
+      wait: (callSid) => `${base}/voice/queue/wait?call=${callSid}`,
+      key: (callSid) => `${base}/voice/queue/key?call=${callSid}`,
+      holdMusic: `${base}/voice/hold-music.wav`,
+    },
+  });
   const engine = createFlowEngine(emergencyFlow, {
     ...repos,
+    agentsOnDuty,
+    freeAgents,
+    queueOffer: (callSid) => p1Queue.offerFor(callSid),
     verifyCaller,
     clock,
     logger,
     incidents: () => statusPage.unresolved(),
     urls: {
-      step: (step) => `${config.publicBaseUrl}/voice/step?step=${step}`,
-      whisper: (callSid, agentId) => `${config.publicBaseUrl}/voice/whisper?call=${callSid}&agent=${agentId}`,
+      step: (step) => `${base}/voice/step?step=${step}`,
+      whisper: (callSid, agentId) => `${base}/voice/whisper?call=${callSid}&agent=${agentId}`,
+      queueWait: (callSid) => `${base}/voice/queue/wait?call=${callSid}`,
     },
   });
   return {
@@ -61,6 +99,7 @@ export function createHotline({
     verifyCaller,
     statusPage,
     engine,
+    p1Queue,
     /** True when the database answers a query. */
     ready(): boolean {
       try {

@@ -20,6 +20,8 @@ export interface EmergencyContext extends BaseContext {
   priority: 'P1' | 'P2' | 'P3' | null;
   agents: AgentOffer[];
   agentIndex: number;
+  /** In the P1 queue (all agents busy): a transfer that falls through goes back to the queue. */
+  queued: boolean;
   callback: { reference: string; dueAt: number; createdAt: number } | null;
 }
 
@@ -68,6 +70,17 @@ const callbackParams = (callback: NonNullable<EmergencyContext['callback']>) => 
   reference: callback.reference,
 });
 
+/** All agents are busy: the caller waits in the P1 queue, Premium before Standard. */
+function joinQueue(ctx: EmergencyContext, say: T['say']): T {
+  const customer = ctx.customer!;
+  return {
+    to: 'queued',
+    say: say ?? [],
+    context: { priority: 'P1', queued: true },
+    writes: { enqueue: { customerId: customer.customerId, tier: customer.tier ?? 'standard', language: ctx.language } },
+  };
+}
+
 /** Without a calling number there is nobody to call back: ask for one first. */
 const askNumberFirst = (priority: 'P1' | 'P2'): T => ({
   to: 'askCallbackNumber',
@@ -106,6 +119,7 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
     priority: null,
     agents: [],
     agentIndex: 0,
+    queued: false,
     callback: null,
   }),
 
@@ -163,13 +177,15 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
       on(event, ctx, world) {
         const digit = event.type === 'digits' ? event.digits : '';
         if (digit === '1') {
-          const agents = world.agentsFor(ctx.language).slice(0, MAX_AGENTS_PER_CALL);
-          if (agents.length === 0) return bookP1({ ...ctx, priority: 'P1' }, world, world.caller);
+          const p1 = { ...ctx, priority: 'P1' as const };
+          if (world.agentsFor(ctx.language).length === 0) return bookP1(p1, world, world.caller);
+          const free = world.freeAgentsFor(ctx.language).slice(0, MAX_AGENTS_PER_CALL);
+          if (free.length === 0) return joinQueue(p1, [{ key: 'allBusy' }]);
           return {
             to: 'transfer',
             say: [{ key: 'connecting' }],
-            context: { priority: 'P1', agents, agentIndex: 0 },
-            writes: { offeredAgent: agents[0]!.agentId },
+            context: { priority: 'P1', agents: free, agentIndex: 0 },
+            writes: { offeredAgent: free[0]!.agentId },
           };
         }
         if (digit === '2') {
@@ -187,7 +203,9 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
         return { kind: 'dial', timeout: AGENT_RING_SECONDS, target: { agentId: agent.agentId, phone: agent.phone } };
       },
       on(event, ctx, world) {
-        if (event.type === 'dial-ended' && event.bridged) return { to: 'transferred', outcome: 'transferred' };
+        if (event.type === 'dial-ended' && event.bridged) {
+          return { to: 'transferred', outcome: 'transferred', ...(ctx.queued && { writes: { leaveQueue: 'connected' } }) };
+        }
         const next = ctx.agentIndex + 1;
         const agent = ctx.agents[next];
         if (agent) {
@@ -198,7 +216,29 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
             writes: { offeredAgent: agent.agentId },
           };
         }
+        if (ctx.queued) return joinQueue(ctx, [{ key: 'stillTrying' }]);
         return bookP1(ctx, world, world.caller);
+      },
+    },
+
+    queued: {
+      say: () => [],
+      input: () => ({ kind: 'enqueue' }),
+      on(event, ctx, world) {
+        if (event.type !== 'queue-left') return { to: 'queued' };
+        const { offer } = event;
+        if (offer.kind === 'offered') {
+          return {
+            to: 'transfer',
+            say: [{ key: 'connecting' }],
+            context: { agents: [offer.agent], agentIndex: 0 },
+            writes: { offeredAgent: offer.agent.agentId },
+          };
+        }
+        if (event.result === 'hangup') return { to: 'ended', outcome: 'abandoned', writes: { leaveQueue: 'left' } };
+        // Pressed 1 for a callback, or Twilio could not keep the caller in the queue.
+        const booked = bookP1(ctx, world, world.caller);
+        return { ...booked, writes: { ...booked.writes, leaveQueue: 'left' } };
       },
     },
 
@@ -245,6 +285,7 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
 
     p1CallbackBooked: { say: (ctx) => [{ key: 'noAgentCallback', params: callbackParams(ctx.callback!) }], ...end },
     transferred: { say: () => [], ...end },
+    ended: { say: () => [], ...end },
     recordingSaved: { say: () => [{ key: 'recordingSaved' }], ...end },
     recordingSkipped: { say: () => [{ key: 'recordingSkipped' }], ...end },
     notEnterprise: {

@@ -1,6 +1,7 @@
 import type { AgentRepository } from './agentRepository.js';
 import type { CallbackRepository, NewCallback } from './callbackRepository.js';
 import type { SqliteDb } from './database.js';
+import type { QueueRepository } from './queueRepository.js';
 
 /** The persisted snapshot of one call in a flow, keyed by Twilio's CallSid. */
 export interface CallRecord<C = unknown> {
@@ -29,6 +30,10 @@ export interface CallWrites {
   changeCallbackPhone?: string;
   attachRecording?: { url: string; durationSeconds: number };
   offeredAgent?: number;
+  /** Puts the caller in the P1 queue (back at their original place if they were in it). */
+  enqueue?: { customerId: string; tier: 'standard' | 'premium'; language: string };
+  /** Takes the caller out of the P1 queue for good. */
+  leaveQueue?: 'connected' | 'left';
 }
 
 export interface CallRepository {
@@ -40,7 +45,7 @@ export interface CallRepository {
    * applies the step's writes, in one transaction. False if another request advanced it first.
    */
   advance(call: CallRecord, fromStep: number, writes: CallWrites): boolean;
-  /** Marks the call ended (idempotent); sets the outcome if the flow left none. */
+  /** Marks the call ended (idempotent), setting the outcome if the flow left none; a caller still in the P1 queue leaves it. */
   end(callSid: string, at: number, outcomeIfNone: string): void;
   /** Calls not yet ended, oldest first. */
   live(limit: number): CallRecord[];
@@ -105,7 +110,7 @@ const toParams = (c: CallRecord) => ({
 
 export function createSqliteCallRepository(
   db: SqliteDb,
-  related: { callbacks: CallbackRepository; agents: AgentRepository },
+  related: { callbacks: CallbackRepository; agents: AgentRepository; queue: QueueRepository },
 ): CallRepository {
   const byId = db.prepare('SELECT * FROM calls WHERE call_sid = ?');
   const insert = db.prepare(
@@ -137,7 +142,14 @@ export function createSqliteCallRepository(
       related.callbacks.attachRecording(call.callSid, url, durationSeconds, at);
     }
     if (writes.offeredAgent !== undefined) related.agents.markOffered(writes.offeredAgent, at);
+    if (writes.enqueue) related.queue.enqueue({ callSid: call.callSid, ...writes.enqueue }, at);
+    if (writes.leaveQueue) related.queue.close(call.callSid, writes.leaveQueue, at);
     return true;
+  });
+
+  const endCall = db.transaction((callSid: string, at: number, outcome: string) => {
+    end.run({ callSid, at, outcome });
+    related.queue.abandon(callSid, at);
   });
 
   return {
@@ -147,7 +159,7 @@ export function createSqliteCallRepository(
     },
     start: (call) => insert.run(toParams(call)).changes > 0,
     advance: (call, fromStep, writes) => advance.immediate(call, fromStep, writes),
-    end: (callSid, at, outcome) => void end.run({ callSid, at, outcome }),
+    end: (callSid, at, outcome) => endCall.immediate(callSid, at, outcome),
     live: (limit) => (live.all(limit) as CallRow[]).map((r) => toRecord(r)),
   };
 }

@@ -43,6 +43,7 @@ export function createApp(hotline: Hotline): express.Express {
       authToken: config.twilio.authToken,
       publicBaseUrl: config.publicBaseUrl,
       backupNumber: config.backupNumber,
+      queue: hotline.p1Queue,
     }),
   );
 

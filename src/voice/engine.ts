@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AgentRepository } from '../db/agentRepository.js';
 import type { CallbackRepository } from '../db/callbackRepository.js';
 import type { CallRecord, CallRepository, CallWrites } from '../db/callRepository.js';
 import type { NumberRepository } from '../db/numberRepository.js';
@@ -8,7 +7,7 @@ import type { Clock } from '../domain/clock.js';
 import { E164 } from '../domain/customer.js';
 import type { VerifyCaller } from '../domain/verifyCaller.js';
 import { LANGUAGES, type Language } from '../../voice-flows/prompts/index.js';
-import type { BaseContext, FlowDefinition, FlowEvent, Transition, World } from './flow.js';
+import type { AgentOffer, BaseContext, FlowDefinition, FlowEvent, QueueOffer, Transition, World } from './flow.js';
 import { renderState, type VoiceUrls } from './render.js';
 import { twimlDocument } from './twiml.js';
 
@@ -19,7 +18,12 @@ export interface EngineDeps {
   calls: CallRepository;
   callbacks: CallbackRepository;
   numbers: NumberRepository;
-  agents: AgentRepository;
+  /** Agents on duty now, in the order they should be offered calls. */
+  agentsOnDuty(): AgentOffer[];
+  /** Agents on duty and free to take a call now, in the same order. */
+  freeAgents(): AgentOffer[];
+  /** Why a caller left the P1 queue, as the queue recorded it. */
+  queueOffer(callSid: string): QueueOffer;
   verifyCaller: VerifyCaller;
   clock: Clock;
   urls: VoiceUrls;
@@ -40,8 +44,13 @@ function callerOf(params: VoiceParams): string | null {
   return E164.test(from) ? from : null;
 }
 
+/** Speakers of the call's language first, otherwise in the given (fair) order. */
+function speakersFirst(agents: AgentOffer[], language: Language): AgentOffer[] {
+  return [...agents.filter((a) => a.languages.includes(language)), ...agents.filter((a) => !a.languages.includes(language))];
+}
+
 function inputKey(step: number, p: VoiceParams): string {
-  return [step, cleanDigits(p.Digits), p.DialBridged ?? '', p.DialCallStatus ?? '', p.RecordingUrl ?? ''].join('|');
+  return [step, cleanDigits(p.Digits), p.DialBridged ?? '', p.DialCallStatus ?? '', p.RecordingUrl ?? '', p.QueueResult ?? ''].join('|');
 }
 
 /**
@@ -71,11 +80,8 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
       now,
       callSid: call.callSid,
       caller: call.from && E164.test(call.from) ? call.from : null,
-      agentsFor(language: Language) {
-        const onDuty = deps.agents.onDuty();
-        // Speakers of the call's language first; otherwise the repository's fair order.
-        return [...onDuty.filter((a) => a.languages.includes(language)), ...onDuty.filter((a) => !a.languages.includes(language))];
-      },
+      agentsFor: (language) => speakersFirst(deps.agentsOnDuty(), language),
+      freeAgentsFor: (language) => speakersFirst(deps.freeAgents(), language),
       incidents: deps.incidents,
       newReference() {
         for (;;) {
@@ -91,6 +97,9 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
     const input = state.input(call.context);
     if (input.kind === 'dial') {
       return { type: 'dial-ended', bridged: params.DialBridged === 'true', status: params.DialCallStatus ?? '' };
+    }
+    if (input.kind === 'enqueue') {
+      return { type: 'queue-left', result: params.QueueResult ?? '', offer: deps.queueOffer(call.callSid) };
     }
     if (input.kind === 'record') {
       return {

@@ -14,6 +14,7 @@ export type Input =
   | { kind: 'digits'; finishOnKey: '#' | ''; numDigits?: number; timeout: number }
   | { kind: 'record'; maxLength: number; timeout: number }
   | { kind: 'dial'; timeout: number; target: { agentId: number; phone: string } }
+  | { kind: 'enqueue' }
   | { kind: 'end' };
 
 /** What happened, as the engine hands it to a transition. */
@@ -21,7 +22,14 @@ export type FlowEvent =
   | { type: 'digits'; digits: string }
   | { type: 'code'; digits: string; verification: Verification | null }
   | { type: 'dial-ended'; bridged: boolean; status: string }
-  | { type: 'recorded'; url: string; durationSeconds: number };
+  | { type: 'recorded'; url: string; durationSeconds: number }
+  | { type: 'queue-left'; result: string; offer: QueueOffer };
+
+/** Why a caller left the P1 queue, as the queue recorded it. */
+export type QueueOffer =
+  | { kind: 'offered'; agent: AgentOffer }
+  | { kind: 'callback-requested' }
+  | { kind: 'none' };
 
 /** An on-duty agent as a transition sees it. */
 export interface AgentOffer {
@@ -36,7 +44,10 @@ export interface World {
   callSid: string;
   /** The calling number in E.164, or null when withheld. */
   caller: string | null;
+  /** Agents on duty now, speakers of the language first. */
   agentsFor(language: Language): AgentOffer[];
+  /** Agents on duty and free to take a call now, speakers of the language first. */
+  freeAgentsFor(language: Language): AgentOffer[];
   incidents(): string[];
   newReference(): string;
 }

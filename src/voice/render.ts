@@ -2,10 +2,14 @@ import { PROMPTS, promptText, type Language, type PromptParams } from '../../voi
 import type { Input, Say } from './flow.js';
 import { el, type TwimlNode } from './twiml.js';
 
+/** The Twilio queue P1 callers wait in; the order is kept in SQLite, not by Twilio. */
+export const P1_QUEUE = 'hotline-p1';
+
 /** Where the TwiML's actions point; absolute, built from PUBLIC_BASE_URL. */
 export interface VoiceUrls {
   step(step: number): string;
   whisper(callSid: string, agentId: number): string;
+  queueWait(callSid: string): string;
 }
 
 /** Formats the values whose reading depends on the language: durations, deadlines, tiers, channels. */
@@ -72,6 +76,11 @@ export function renderState(options: {
           { action, method: 'POST', timeout: input.timeout },
           el('Number', { url: urls.whisper(options.callSid, input.target.agentId), method: 'POST' }, input.target.phone),
         ),
+      ];
+    case 'enqueue':
+      return [
+        ...says,
+        el('Enqueue', { action, method: 'POST', waitUrl: urls.queueWait(options.callSid), waitUrlMethod: 'POST' }, P1_QUEUE),
       ];
     case 'end':
       return [...says, el('Hangup')];

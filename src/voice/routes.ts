@@ -6,6 +6,8 @@ import type { Clock } from '../domain/clock.js';
 import type { EmergencyContext } from '../../voice-flows/emergency.js';
 import type { Language } from '../../voice-flows/prompts/index.js';
 import { apologyTwiml } from './apology.js';
+import type { P1Queue } from './queue.js';
+import { addQueueRoutes, holdMusicRoute } from './queueRoutes.js';
 import type { FlowEngine, VoiceParams } from './engine.js';
 import { requireTwilioSignature } from './signature.js';
 import { twimlDocument } from './twiml.js';
@@ -23,6 +25,7 @@ export interface VoiceRouteDeps {
   authToken: string;
   publicBaseUrl: string;
   backupNumber: string | undefined;
+  queue: P1Queue;
 }
 
 /** Only the string parameters Twilio posts; repeated or nested ones are ignored. */
@@ -46,6 +49,7 @@ export function voiceRouter(deps: VoiceRouteDeps): Router {
     sendXml(res, apology);
   });
 
+  holdMusicRoute(router);
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   router.use(requireTwilioSignature(deps.authToken, deps.publicBaseUrl));
 
@@ -78,6 +82,8 @@ export function voiceRouter(deps: VoiceRouteDeps): Router {
     logger.info({ callSid: String(req.query.call ?? ''), agentId: Number(req.query.agent), accepted: digits === '1' }, 'agent answered whisper');
     sendXml(res, acceptTwiml(digits, language));
   });
+
+  addQueueRoutes(router, { queue: deps.queue, calls });
 
   router.post('/status', (req, res) => {
     const { CallSid, CallStatus } = paramsOf(req);

@@ -20,6 +20,7 @@ function world(overrides: Partial<World> = {}): World {
     callSid: 'CA' + 'a'.repeat(32),
     caller: '+14155550100',
     agentsFor: () => agents,
+    freeAgentsFor: () => agents,
     incidents: () => [],
     newReference: () => '1234567',
     ...overrides,

@@ -35,6 +35,9 @@ export const enUS: PromptSet = {
     askPriority:
       'If your site is down or under attack from several locations, press 1. If one location or region is affected, press 2. For anything else, press 3.',
     connecting: 'Connecting you to an on-duty engineer. Please hold.',
+    allBusy: 'All our engineers are on other calls. You are in the priority queue; please hold.',
+    queuePosition: (p) =>
+      `You are number ${p.position} in line for an engineer. To get a callback instead, press 1 at any time.`,
     stillTrying: 'Still trying to reach an engineer. Please hold.',
     noAgentCallback: (p) =>
       `No engineer could take your call right now, so we have booked a priority 1 callback. An engineer will call you within ${p.within}, by ${p.deadline}. Your reference is ${digits(p.reference)}. Goodbye.`,

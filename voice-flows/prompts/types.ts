@@ -26,6 +26,8 @@ export interface PromptSet {
     incidents: Text;
     askPriority: Text;
     connecting: Text;
+    allBusy: Text;
+    queuePosition: Text;
     stillTrying: Text;
     noAgentCallback: Text;
     p2Booked: Text;

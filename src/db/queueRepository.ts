@@ -1,0 +1,107 @@
+import type { Tier } from '../domain/customer.js';
+import type { SqliteDb } from './database.js';
+
+export type QueueStatus = 'waiting' | 'offered' | 'callback-requested' | 'connected' | 'left';
+
+/** A verified P1 caller waiting for a free agent. */
+export interface QueueEntry {
+  callSid: string;
+  customerId: string;
+  tier: Tier;
+  language: string;
+  enqueuedAt: number;
+  status: QueueStatus;
+  offeredAgentId: number | null;
+  offeredAt: number | null;
+}
+
+/** The P1 queue: Premium before Standard, then longest waiting first. */
+export interface QueueRepository {
+  /** Puts the caller in the queue, or back at their original place after an offer fell through. */
+  enqueue(entry: Pick<QueueEntry, 'callSid' | 'customerId' | 'tier' | 'language'>, at: number): void;
+  get(callSid: string): QueueEntry | undefined;
+  /** Callers waiting, in the order they will be offered. */
+  waiting(): QueueEntry[];
+  /** 1-based place of a waiting caller, or null. */
+  position(callSid: string): number | null;
+  /**
+   * Offers the caller to an agent if they are still first in line and waiting; one transaction, so
+   * two wait requests cannot both take the head. False if someone else was first or it was taken.
+   */
+  offerHead(callSid: string, agentId: number, at: number): boolean;
+  /** The caller pressed 1: they leave the queue for a P1 callback. False if no longer waiting. */
+  requestCallback(callSid: string, at: number): boolean;
+  /** The caller left the queue for good (connected, or the call ended). */
+  close(callSid: string, status: 'connected' | 'left', at: number): void;
+  /** The call ended while the caller was still in line or being offered: they are gone. */
+  abandon(callSid: string, at: number): void;
+}
+
+interface Row {
+  call_sid: string;
+  customer_id: string;
+  tier: Tier;
+  language: string;
+  enqueued_at: number;
+  status: QueueStatus;
+  offered_agent_id: number | null;
+  offered_at: number | null;
+}
+
+const toEntry = (r: Row): QueueEntry => ({
+  callSid: r.call_sid,
+  customerId: r.customer_id,
+  tier: r.tier,
+  language: r.language,
+  enqueuedAt: r.enqueued_at,
+  status: r.status,
+  offeredAgentId: r.offered_agent_id,
+  offeredAt: r.offered_at,
+});
+
+// 'premium' sorts after 'standard', so order by a flag rather than the text.
+const ORDER = `ORDER BY CASE tier WHEN 'premium' THEN 0 ELSE 1 END, enqueued_at, call_sid`;
+
+export function createSqliteQueueRepository(db: SqliteDb): QueueRepository {
+  const upsert = db.prepare(
+    `INSERT INTO p1_queue (call_sid, customer_id, tier, language, enqueued_at, status, updated_at)
+     VALUES (@callSid, @customerId, @tier, @language, @at, 'waiting', @at)
+     ON CONFLICT (call_sid) DO UPDATE SET status = 'waiting', offered_agent_id = NULL, offered_at = NULL,
+       updated_at = excluded.updated_at`,
+  );
+  const byId = db.prepare('SELECT * FROM p1_queue WHERE call_sid = ?');
+  const waiting = db.prepare(`SELECT * FROM p1_queue WHERE status = 'waiting' ${ORDER}`);
+  const head = db.prepare(`SELECT call_sid FROM p1_queue WHERE status = 'waiting' ${ORDER} LIMIT 1`).pluck();
+  const offer = db.prepare(
+    `UPDATE p1_queue SET status = 'offered', offered_agent_id = ?, offered_at = ?, updated_at = ?
+     WHERE call_sid = ? AND status = 'waiting'`,
+  );
+  const toCallback = db.prepare(
+    `UPDATE p1_queue SET status = 'callback-requested', updated_at = ? WHERE call_sid = ? AND status = 'waiting'`,
+  );
+  const close = db.prepare('UPDATE p1_queue SET status = ?, updated_at = ? WHERE call_sid = ?');
+  const abandon = db.prepare(
+    `UPDATE p1_queue SET status = 'left', updated_at = ? WHERE call_sid = ? AND status IN ('waiting', 'offered')`,
+  );
+  const offerHead = db.transaction((callSid: string, agentId: number, at: number) => {
+    if (head.get() !== callSid) return false;
+    return offer.run(agentId, at, at, callSid).changes > 0;
+  });
+
+  return {
+    enqueue: (e, at) => void upsert.run({ ...e, at }),
+    get(callSid) {
+      const row = byId.get(callSid) as Row | undefined;
+      return row && toEntry(row);
+    },
+    waiting: () => (waiting.all() as Row[]).map(toEntry),
+    position(callSid) {
+      const index = (waiting.all() as Row[]).findIndex((r) => r.call_sid === callSid);
+      return index < 0 ? null : index + 1;
+    },
+    offerHead: (callSid, agentId, at) => offerHead.immediate(callSid, agentId, at),
+    requestCallback: (callSid, at) => toCallback.run(at, callSid).changes > 0,
+    close: (callSid, status, at) => void close.run(status, at, callSid),
+    abandon: (callSid, at) => void abandon.run(at, callSid),
+  };
+}

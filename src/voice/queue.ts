@@ -1,0 +1,77 @@
+import type { Logger } from 'pino';
+import type { Agent } from '../db/agentRepository.js';
+import type { QueueRepository } from '../db/queueRepository.js';
+import type { Clock } from '../domain/clock.js';
+import type { Language } from '../../voice-flows/prompts/index.js';
+import type { AgentOffer, QueueOffer } from './flow.js';
+import { sayNode } from './render.js';
+import { el, twimlDocument } from './twiml.js';
+
+interface Deps {
+  queue: QueueRepository;
+  /** Agents on duty and free now, in the order they should be offered calls. */
+  freeAgents(): AgentOffer[];
+  agentById(agentId: number): Agent | undefined;
+  markOffered(agentId: number, at: number): void;
+  clock: Clock;
+  logger: Logger;
+  urls: { wait(callSid: string): string; key(callSid: string): string; holdMusic: string };
+}
+
+/**
+ * The P1 queue as callers experience it. Twilio keeps the caller on hold (<Enqueue>) and fetches the
+ * wait URL again each time its TwiML ends; each fetch either hands the caller, if first in line, to a
+ * free agent (<Leave/>, then the flow dials that agent with the whisper) or tells the caller their
+ * place and plays the hold tune, with 1 to take a callback instead.
+ */
+export function createP1Queue(deps: Deps) {
+  const { queue, clock, logger, urls } = deps;
+  const leave = twimlDocument([el('Leave')]);
+
+  return {
+    /** The wait URL's TwiML for a waiting caller. */
+    wait(callSid: string, language: Language): string {
+      const entry = queue.get(callSid);
+      if (!entry || entry.status !== 'waiting') return leave;
+      const now = clock.now();
+      const free = deps.freeAgents();
+      const agent = free.find((a) => a.languages.includes(entry.language)) ?? free[0];
+      if (agent && queue.offerHead(callSid, agent.agentId, now)) {
+        deps.markOffered(agent.agentId, now);
+        logger.info({ callSid, agentId: agent.agentId, waitedMs: now - entry.enqueuedAt }, 'queue head offered to a free agent');
+        return leave;
+      }
+      const position = queue.position(callSid) ?? 1;
+      return twimlDocument([
+        el(
+          'Gather',
+          { input: 'dtmf', numDigits: 1, action: urls.key(callSid), method: 'POST', timeout: 1 },
+          sayNode({ key: 'queuePosition', params: { position } }, language),
+          el('Play', {}, urls.holdMusic),
+        ),
+      ]);
+    },
+
+    /** A key pressed while waiting: 1 leaves the queue for a P1 callback. */
+    key(callSid: string, digits: string | undefined): string {
+      if (digits === '1' && queue.requestCallback(callSid, clock.now())) {
+        logger.info({ callSid }, 'caller left the queue for a callback');
+        return leave;
+      }
+      return twimlDocument([el('Redirect', { method: 'POST' }, urls.wait(callSid))]);
+    },
+
+    /** Why the caller left the queue, for the flow's next step. */
+    offerFor(callSid: string): QueueOffer {
+      const entry = queue.get(callSid);
+      if (entry?.status === 'callback-requested') return { kind: 'callback-requested' };
+      if (entry?.status === 'offered' && entry.offeredAgentId !== null) {
+        const agent = deps.agentById(entry.offeredAgentId);
+        if (agent) return { kind: 'offered', agent: { agentId: agent.agentId, phone: agent.phone, languages: agent.languages } };
+      }
+      return { kind: 'none' };
+    },
+  };
+}
+
+export type P1Queue = ReturnType<typeof createP1Queue>;
