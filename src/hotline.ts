@@ -34,7 +34,7 @@ export function createHotline({
   db?: SqliteDb;
 }) {
   const box = new SecretBox(config.secretKeys);
-  const agents = createSqliteAgentRepository(db);
+  const agents = createSqliteAgentRepository(db, clock);
   const callbacks = createSqliteCallbackRepository(db);
   const queue = createSqliteQueueRepository(db);
   const repos = {

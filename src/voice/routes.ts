@@ -42,6 +42,14 @@ export function voiceRouter(deps: VoiceRouteDeps): Router {
   const router = Router();
   const sendXml = (res: express.Response, xml: string) => res.status(200).type('text/xml').send(xml);
   const apology = apologyTwiml(deps.backupNumber);
+  // Availability is bookkeeping beside the call: a failure to record it is logged, never heard.
+  const availability = (what: string, callSid: string | undefined, write: () => unknown) => {
+    try {
+      write();
+    } catch (err) {
+      logger.error({ err, callSid }, `could not record agent ${what}`);
+    }
+  };
 
   // The fallback answers before anything else: no signature state, no database, nothing that can fail.
   router.post('/fallback', express.urlencoded({ extended: false, limit: '64kb' }), requireTwilioSignature(deps.authToken, deps.publicBaseUrl), (req, res) => {
@@ -63,6 +71,13 @@ export function voiceRouter(deps: VoiceRouteDeps): Router {
     const params = paramsOf(req);
     const step = Number(req.query.step);
     if (!CALL_SID.test(params.CallSid ?? '') || !Number.isSafeInteger(step) || step < 0) return sendXml(res, apology);
+    // A Dial's action means the agent's leg is over: the agent is free before the flow looks for one.
+    if (params.DialCallStatus) {
+      availability('free', params.CallSid, () => {
+        agents.markAvailable(params.CallSid!);
+        if (CALL_SID.test(params.DialCallSid ?? '')) agents.markAvailable(params.DialCallSid!);
+      });
+    }
     sendXml(res, engine.step(params, step));
   });
 
@@ -79,7 +94,13 @@ export function voiceRouter(deps: VoiceRouteDeps): Router {
   router.post('/whisper/accept', (req, res) => {
     const digits = paramsOf(req).Digits;
     const language = (req.query.lang === 'ja-JP' ? 'ja-JP' : 'en-US') as Language;
-    logger.info({ callSid: String(req.query.call ?? ''), agentId: Number(req.query.agent), accepted: digits === '1' }, 'agent answered whisper');
+    const callSid = String(req.query.call ?? '');
+    const agentId = Number(req.query.agent);
+    logger.info({ callSid, agentId, accepted: digits === '1' }, 'agent answered whisper');
+    if (digits === '1' && CALL_SID.test(callSid) && Number.isSafeInteger(agentId)) {
+      const legSid = paramsOf(req).CallSid;
+      availability('on a call', callSid, () => agents.markOnCall(agentId, callSid, CALL_SID.test(legSid ?? '') ? { legSid: legSid! } : {}));
+    }
     sendXml(res, acceptTwiml(digits, language));
   });
 
@@ -89,6 +110,7 @@ export function voiceRouter(deps: VoiceRouteDeps): Router {
     const { CallSid, CallStatus } = paramsOf(req);
     if (CallSid && CALL_SID.test(CallSid) && FINAL_STATUSES.has(CallStatus ?? '')) {
       calls.end(CallSid, deps.clock.now(), 'abandoned');
+      availability('free', CallSid, () => agents.markCallEnded(CallSid, deps.clock.now()));
       logger.info({ callSid: CallSid, status: CallStatus }, 'call ended');
     }
     sendXml(res, twimlDocument([]));

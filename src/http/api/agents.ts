@@ -1,7 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { DUTY_MODES, type Agent } from '../../db/agentRepository.js';
 import { E164 } from '../../domain/customer.js';
 import { notFound } from '../../domain/errors.js';
+import { canonicalTimeZone, END_TIME, isOnRoster, isValidTimeZone, START_TIME, WEEKDAYS } from '../../domain/roster.js';
 import type { Hotline } from '../../hotline.js';
 import { LANGUAGES } from '../../../voice-flows/prompts/index.js';
 import { parse } from '../validate.js';
@@ -11,27 +13,80 @@ const agentFields = {
   phone: z.string().regex(E164, 'must be an E.164 phone number such as +14155550100'),
   languages: z.array(z.enum(LANGUAGES as [string, ...string[]])).min(1).max(LANGUAGES.length),
   onDuty: z.boolean(),
+  duty: z.enum(DUTY_MODES, { message: "must be 'on', 'off' or 'roster'" }),
+  isAdmin: z.boolean(),
 };
 
-const createBody = z.strictObject({
-  ...agentFields,
-  languages: agentFields.languages.default(['en-US']),
-  onDuty: agentFields.onDuty.default(false),
-});
+/** `onDuty` is the manual switch of old (true = 'on', false = 'off'); `duty` may also say 'roster'. */
+const sameDuty = (b: { onDuty?: boolean | undefined; duty?: string | undefined }) =>
+  b.onDuty === undefined || b.duty === undefined || b.duty === (b.onDuty ? 'on' : 'off');
+const dutyConflict = { message: 'contradicts onDuty: send one of them', path: ['duty'] };
+
+const createBody = z
+  .strictObject({
+    ...agentFields,
+    languages: agentFields.languages.default(['en-US']),
+    onDuty: agentFields.onDuty.optional(),
+    duty: agentFields.duty.optional(),
+    isAdmin: agentFields.isAdmin.default(false),
+  })
+  .refine(sameDuty, dutyConflict);
 const patchBody = z
   .strictObject({
     name: agentFields.name.optional(),
     phone: agentFields.phone.optional(),
     languages: agentFields.languages.optional(),
     onDuty: agentFields.onDuty.optional(),
+    duty: agentFields.duty.optional(),
+    isAdmin: agentFields.isAdmin.optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' });
+  .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' })
+  .refine(sameDuty, dutyConflict);
 const agentId = z.coerce.number().int().positive();
 
-/** Agents who take transfers and callbacks (admin API). */
+const rule = z
+  .strictObject({
+    days: z
+      .array(z.string().transform((d) => d.toLowerCase()).pipe(z.enum(WEEKDAYS, { message: `must be one of ${WEEKDAYS.join(', ')}` })))
+      .min(1)
+      .max(7)
+      .transform((days) => [...new Set(days)]),
+    start: z.string().regex(START_TIME, 'must be a time HH:MM from 00:00 to 23:59'),
+    end: z.string().regex(END_TIME, 'must be a time HH:MM from 00:00 to 24:00'),
+  })
+  .refine((r) => r.start !== r.end, {
+    message: 'must differ from start (use 00:00 to 24:00 for a whole day)',
+    path: ['end'],
+  });
+/** The weekly roster: rules read in an IANA time zone, which Intl must know. */
+export const rosterBody = z.strictObject({
+  timeZone: z
+    .string()
+    .refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Tokyo')
+    .transform(canonicalTimeZone),
+  rules: z.array(rule).max(50),
+});
+
+function rosterView(agent: Agent, now: number) {
+  return {
+    agentId: agent.agentId,
+    duty: agent.duty,
+    timeZone: agent.roster?.timeZone ?? null,
+    rules: agent.roster?.rules ?? [],
+    onRosterNow: agent.roster ? isOnRoster(agent.roster, now) : false,
+    onDuty: agent.onDuty,
+    state: agent.state,
+  };
+}
+
+/** Agents who take transfers and callbacks, their duty and weekly roster (admin API). */
 export function agentsRouter(hotline: Hotline): Router {
   const { agents } = hotline.repos;
   const router = Router();
+  const found = (agent: Agent | undefined) => {
+    if (!agent) throw notFound('agent');
+    return agent;
+  };
   router.post('/agents', (req, res) => {
     res.status(201).json(agents.create(parse(createBody, req.body), hotline.clock.now()));
   });
@@ -39,15 +94,19 @@ export function agentsRouter(hotline: Hotline): Router {
     res.json({ items: agents.list() });
   });
   router.get('/agents/:id', (req, res) => {
-    const agent = agents.get(parse(agentId, req.params.id));
-    if (!agent) throw notFound('agent');
-    res.json(agent);
+    res.json(found(agents.get(parse(agentId, req.params.id))));
   });
   router.patch('/agents/:id', (req, res) => {
     const id = parse(agentId, req.params.id);
-    const agent = agents.update(id, parse(patchBody, req.body), hotline.clock.now());
-    if (!agent) throw notFound('agent');
-    res.json(agent);
+    res.json(found(agents.update(id, parse(patchBody, req.body), hotline.clock.now())));
+  });
+  router.get('/agents/:id/roster', (req, res) => {
+    res.json(rosterView(found(agents.get(parse(agentId, req.params.id))), hotline.clock.now()));
+  });
+  router.put('/agents/:id/roster', (req, res) => {
+    const id = parse(agentId, req.params.id);
+    const roster = parse(rosterBody, req.body);
+    res.json(rosterView(found(agents.setRoster(id, roster, hotline.clock.now())), hotline.clock.now()));
   });
   return router;
 }

@@ -1,0 +1,153 @@
+import { toCallback, type Callback, type CallbackRow } from './callbackRepository.js';
+import type { SqliteDb } from './database.js';
+
+export type NoteKind = 'note' | 'claimed' | 'released' | 'completed';
+
+/** A note an agent wrote on a callback, or an event of their work on it. */
+export interface CallbackNote {
+  noteId: number;
+  callbackId: number;
+  agentId: number | null;
+  agentName: string | null;
+  kind: NoteKind;
+  body: string;
+  createdAt: number;
+}
+
+/** A callback as agents work on it: who claimed it, who completed it, how many notes it has. */
+export interface DeskCallback extends Callback {
+  claimedBy: { agentId: number; name: string } | null;
+  claimedAt: number | null;
+  completedBy: { agentId: number; name: string } | null;
+  notes: number;
+}
+
+/** Why an agent's action on a callback did not happen. */
+export type DeskRefusal = 'not-found' | 'closed' | 'claimed-by-other';
+
+/** Statuses in which a callback is still owed to the customer. */
+export const OPEN_STATUSES = ['pending', 'dialing', 'connected', 'failed'] as const;
+
+/** Agents' work on callbacks: claims, completion and notes. */
+export interface CallbackDeskRepository {
+  get(callbackId: number): DeskCallback | undefined;
+  /** Open callbacks (earliest due first), then those closed since `closedSince` (latest first). */
+  board(closedSince: number, limit: number): DeskCallback[];
+  notes(callbackId: number): CallbackNote[];
+  addNote(callbackId: number, agentId: number, body: string, at: number): DeskRefusal | null;
+  /** Claims an open callback for the agent (taking it over from another agent when `takeOver`). */
+  claim(callbackId: number, agentId: number, at: number, options?: { takeOver?: boolean }): DeskRefusal | null;
+  release(callbackId: number, agentId: number, at: number): DeskRefusal | null;
+  /** Marks an open callback completed by the agent; completing it again changes nothing. */
+  complete(callbackId: number, agentId: number, at: number): DeskRefusal | null;
+}
+
+type DeskRow = CallbackRow & {
+  claimed_by: number | null;
+  claimed_at: number | null;
+  claimed_by_name: string | null;
+  completed_by: number | null;
+  completed_by_name: string | null;
+  notes: number;
+};
+
+const SELECT_DESK = `
+  SELECT c.*, claimer.name AS claimed_by_name, completer.name AS completed_by_name,
+         (SELECT count(*) FROM callback_notes n WHERE n.callback_id = c.callback_id AND n.kind = 'note') AS notes
+  FROM callbacks c
+  LEFT JOIN agents claimer ON claimer.agent_id = c.claimed_by
+  LEFT JOIN agents completer ON completer.agent_id = c.completed_by`;
+
+const toDesk = (r: DeskRow): DeskCallback => ({
+  ...toCallback(r),
+  claimedBy: r.claimed_by === null ? null : { agentId: r.claimed_by, name: r.claimed_by_name ?? '' },
+  claimedAt: r.claimed_at,
+  completedBy: r.completed_by === null ? null : { agentId: r.completed_by, name: r.completed_by_name ?? '' },
+  notes: r.notes,
+});
+
+const isOpen = (status: string) => (OPEN_STATUSES as readonly string[]).includes(status);
+
+export function createSqliteCallbackDeskRepository(db: SqliteDb): CallbackDeskRepository {
+  const byId = db.prepare(`${SELECT_DESK} WHERE c.callback_id = ?`);
+  const open = db.prepare(
+    `${SELECT_DESK} WHERE c.status IN ('pending', 'dialing', 'connected', 'failed') ORDER BY c.due_at, c.callback_id LIMIT ?`,
+  );
+  const closed = db.prepare(
+    `${SELECT_DESK} WHERE c.status IN ('completed', 'cancelled') AND c.updated_at >= ?
+     ORDER BY c.updated_at DESC, c.callback_id DESC LIMIT ?`,
+  );
+  const notes = db.prepare(
+    `SELECT n.*, a.name AS agent_name FROM callback_notes n LEFT JOIN agents a ON a.agent_id = n.agent_id
+     WHERE n.callback_id = ? ORDER BY n.note_id`,
+  );
+  const insertNote = db.prepare(
+    'INSERT INTO callback_notes (callback_id, agent_id, kind, body, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const setClaim = db.prepare('UPDATE callbacks SET claimed_by = ?, claimed_at = ?, updated_at = ? WHERE callback_id = ?');
+  const setCompleted = db.prepare(
+    `UPDATE callbacks SET status = 'completed', completed_by = ?, updated_at = ?
+     WHERE callback_id = ? AND status IN ('pending', 'dialing', 'connected', 'failed')`,
+  );
+
+  const current = (id: number) => byId.get(id) as DeskRow | undefined;
+
+  const addNote = db.transaction((callbackId: number, agentId: number, body: string, at: number) => {
+    if (!current(callbackId)) return 'not-found' as const;
+    insertNote.run(callbackId, agentId, 'note', body, at);
+    return null;
+  });
+  const claim = db.transaction((callbackId: number, agentId: number, at: number, takeOver: boolean) => {
+    const row = current(callbackId);
+    if (!row) return 'not-found' as const;
+    if (!isOpen(row.status)) return 'closed' as const;
+    if (row.claimed_by === agentId) return null;
+    if (row.claimed_by !== null && !takeOver) return 'claimed-by-other' as const;
+    setClaim.run(agentId, at, at, callbackId);
+    const from = row.claimed_by !== null ? ` (taken over from ${row.claimed_by_name ?? `agent ${row.claimed_by}`})` : '';
+    insertNote.run(callbackId, agentId, 'claimed', `Claimed${from}`, at);
+    return null;
+  });
+  const release = db.transaction((callbackId: number, agentId: number, at: number) => {
+    const row = current(callbackId);
+    if (!row) return 'not-found' as const;
+    if (row.claimed_by === null) return null;
+    if (row.claimed_by !== agentId) return 'claimed-by-other' as const;
+    setClaim.run(null, null, at, callbackId);
+    insertNote.run(callbackId, agentId, 'released', 'Released', at);
+    return null;
+  });
+  const complete = db.transaction((callbackId: number, agentId: number, at: number) => {
+    const row = current(callbackId);
+    if (!row) return 'not-found' as const;
+    if (row.status === 'completed') return null;
+    if (setCompleted.run(agentId, at, callbackId).changes === 0) return 'closed' as const;
+    insertNote.run(callbackId, agentId, 'completed', `Marked completed (was ${row.status})`, at);
+    return null;
+  });
+
+  return {
+    get(callbackId) {
+      const row = current(callbackId);
+      return row && toDesk(row);
+    },
+    board(closedSince, limit) {
+      const rows = [...(open.all(limit) as DeskRow[]), ...(closed.all(closedSince, limit) as DeskRow[])];
+      return rows.map(toDesk);
+    },
+    notes: (callbackId) =>
+      (notes.all(callbackId) as Array<Record<string, unknown>>).map((n) => ({
+        noteId: n.note_id as number,
+        callbackId: n.callback_id as number,
+        agentId: n.agent_id as number | null,
+        agentName: n.agent_name as string | null,
+        kind: n.kind as NoteKind,
+        body: n.body as string,
+        createdAt: n.created_at as number,
+      })),
+    addNote: (callbackId, agentId, body, at) => addNote.immediate(callbackId, agentId, body, at),
+    claim: (callbackId, agentId, at, options = {}) => claim.immediate(callbackId, agentId, at, options.takeOver ?? false),
+    release: (callbackId, agentId, at) => release.immediate(callbackId, agentId, at),
+    complete: (callbackId, agentId, at) => complete.immediate(callbackId, agentId, at),
+  };
+}

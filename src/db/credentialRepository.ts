@@ -1,0 +1,79 @@
+import type { SqliteDb } from './database.js';
+
+/** A stored console password: the scrypt output, its salt and the cost parameters used. */
+export interface StoredPassword {
+  hash: Buffer;
+  salt: Buffer;
+  params: string;
+}
+
+export interface CredentialState extends StoredPassword {
+  agentId: number;
+  failedAttempts: number;
+  lockedUntil: number | null;
+}
+
+/** Agents' console passwords and their failed sign-ins. */
+export interface CredentialRepository {
+  get(agentId: number): CredentialState | undefined;
+  /** Sets (or replaces) the password, clears failures and ends the agent's sessions, in one transaction. */
+  setPassword(agentId: number, password: StoredPassword, at: number): void;
+  /** Counts a failed sign-in; locks the agent until `lockUntil` once `lockAfter` failures in a row are reached. */
+  recordFailure(agentId: number, at: number, lock: { after: number; until: number }): void;
+  recordSuccess(agentId: number, at: number): void;
+  /** IDs of agents who have a password. */
+  withPassword(): Set<number>;
+}
+
+interface Row {
+  agent_id: number;
+  password_hash: Buffer;
+  salt: Buffer;
+  params: string;
+  failed_attempts: number;
+  locked_until: number | null;
+}
+
+export function createSqliteCredentialRepository(db: SqliteDb): CredentialRepository {
+  const byId = db.prepare('SELECT * FROM agent_credentials WHERE agent_id = ?');
+  const upsert = db.prepare(
+    `INSERT INTO agent_credentials (agent_id, password_hash, salt, params, failed_attempts, locked_until, updated_at)
+     VALUES (@agentId, @hash, @salt, @params, 0, NULL, @at)
+     ON CONFLICT (agent_id) DO UPDATE SET password_hash = @hash, salt = @salt, params = @params,
+       failed_attempts = 0, locked_until = NULL, updated_at = @at`,
+  );
+  const endSessions = db.prepare('DELETE FROM console_sessions WHERE agent_id = ?');
+  const fail = db.prepare(
+    `UPDATE agent_credentials SET failed_attempts = failed_attempts + 1, updated_at = @at,
+       locked_until = CASE WHEN failed_attempts + 1 >= @after THEN @until ELSE locked_until END
+     WHERE agent_id = @agentId`,
+  );
+  const succeed = db.prepare(
+    'UPDATE agent_credentials SET failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE agent_id = ?',
+  );
+  const ids = db.prepare('SELECT agent_id FROM agent_credentials').pluck();
+  const setPassword = db.transaction((agentId: number, p: StoredPassword, at: number) => {
+    upsert.run({ agentId, hash: p.hash, salt: p.salt, params: p.params, at });
+    endSessions.run(agentId);
+  });
+
+  return {
+    get(agentId) {
+      const r = byId.get(agentId) as Row | undefined;
+      return (
+        r && {
+          agentId: r.agent_id,
+          hash: r.password_hash,
+          salt: r.salt,
+          params: r.params,
+          failedAttempts: r.failed_attempts,
+          lockedUntil: r.locked_until,
+        }
+      );
+    },
+    setPassword: (agentId, password, at) => setPassword.immediate(agentId, password, at),
+    recordFailure: (agentId, at, lock) => void fail.run({ agentId, at, after: lock.after, until: lock.until }),
+    recordSuccess: (agentId, at) => void succeed.run(at, agentId),
+    withPassword: () => new Set(ids.all() as number[]),
+  };
+}

@@ -1,0 +1,58 @@
+import type { SqliteDb } from './database.js';
+
+/** A console session, found by the SHA-256 of the id in the agent's cookie. */
+export interface ConsoleSession {
+  agentId: number;
+  csrfToken: string;
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+}
+
+export interface SessionRepository {
+  create(sessionHash: Buffer, session: ConsoleSession): void;
+  /** The session if it exists and has not expired at `now`. */
+  find(sessionHash: Buffer, now: number): ConsoleSession | undefined;
+  /** Records activity: the session now expires at `expiresAt`. */
+  touch(sessionHash: Buffer, now: number, expiresAt: number): void;
+  delete(sessionHash: Buffer): void;
+  /** Removes sessions that expired before `now`. */
+  purgeExpired(now: number): number;
+}
+
+interface Row {
+  agent_id: number;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+export function createSqliteSessionRepository(db: SqliteDb): SessionRepository {
+  const insert = db.prepare(
+    `INSERT INTO console_sessions (session_hash, agent_id, csrf_token, created_at, last_seen_at, expires_at)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const byHash = db.prepare('SELECT * FROM console_sessions WHERE session_hash = ? AND expires_at > ?');
+  const touch = db.prepare('UPDATE console_sessions SET last_seen_at = ?, expires_at = ? WHERE session_hash = ?');
+  const remove = db.prepare('DELETE FROM console_sessions WHERE session_hash = ?');
+  const purge = db.prepare('DELETE FROM console_sessions WHERE expires_at <= ?');
+  return {
+    create: (hash, s) => void insert.run(hash, s.agentId, s.csrfToken, s.createdAt, s.lastSeenAt, s.expiresAt),
+    find(hash, now) {
+      const r = byHash.get(hash, now) as Row | undefined;
+      return (
+        r && {
+          agentId: r.agent_id,
+          csrfToken: r.csrf_token,
+          createdAt: r.created_at,
+          lastSeenAt: r.last_seen_at,
+          expiresAt: r.expires_at,
+        }
+      );
+    },
+    touch: (hash, now, expiresAt) => void touch.run(now, expiresAt, hash),
+    delete: (hash) => void remove.run(hash),
+    purgeExpired: (now) => purge.run(now).changes,
+  };
+}

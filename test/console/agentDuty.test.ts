@@ -1,0 +1,133 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { api, startHarness, type Harness } from '../support/harness.js';
+import { callSid, twilioPost } from './support/twilio.js';
+
+// Monday 2026-11-23 12:00 UTC is 21:00 in Tokyo.
+const MONDAY_NOON_UTC = Date.UTC(2026, 10, 23, 12, 0, 0);
+const HOUR = 3_600_000;
+
+describe('duty: the manual switch and the weekly roster', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ now: MONDAY_NOON_UTC });
+  });
+  afterEach(async () => h.close());
+
+  const agent = async (body: Record<string, unknown> = {}) =>
+    (await api(h, 'POST', '/api/agents', { name: 'Aiko', phone: '+81312345678', ...body })).body;
+
+  it('keeps onDuty as the manual switch: true is on, false is off, and duty may follow the roster', async () => {
+    const a = await agent({ onDuty: true });
+    expect(a).toMatchObject({ onDuty: true, duty: 'on', state: 'available' });
+    const off = await api(h, 'PATCH', `/api/agents/${a.agentId}`, { onDuty: false });
+    expect(off.body).toMatchObject({ onDuty: false, duty: 'off', state: 'off-duty' });
+    const roster = await api(h, 'PATCH', `/api/agents/${a.agentId}`, { duty: 'roster' });
+    expect(roster.body).toMatchObject({ duty: 'roster', onDuty: false, roster: null });
+  });
+
+  it('puts a roster agent on duty only inside their shift in their own zone', async () => {
+    const a = await agent({ duty: 'roster' });
+    const put = await api(h, 'PUT', `/api/agents/${a.agentId}/roster`, {
+      timeZone: 'asia/tokyo',
+      rules: [{ days: ['Mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' }],
+    });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ timeZone: 'Asia/Tokyo', onRosterNow: false, onDuty: false, state: 'off-duty' });
+    expect(h.hotline.repos.agents.onDuty()).toEqual([]);
+
+    h.clock.set(MONDAY_NOON_UTC + 13 * HOUR); // Tuesday 10:00 in Tokyo
+    const got = await api(h, 'GET', `/api/agents/${a.agentId}/roster`);
+    expect(got.body).toMatchObject({ onRosterNow: true, onDuty: true, state: 'available' });
+    expect(got.body.rules).toEqual([{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' }]);
+    expect(h.hotline.repos.agents.onDuty().map((x) => x.agentId)).toEqual([a.agentId]);
+    // The flow's and the dialer's questions about any instant get the same answer.
+    expect(h.hotline.repos.agents.onDutyAt(MONDAY_NOON_UTC)).toEqual([]);
+    expect(h.hotline.repos.agents.freeOnDutyAt(MONDAY_NOON_UTC + 13 * HOUR)).toHaveLength(1);
+
+    // Forced off wins over the roster, and forced on over its absence.
+    await api(h, 'PATCH', `/api/agents/${a.agentId}`, { onDuty: false });
+    expect(h.hotline.repos.agents.onDuty()).toEqual([]);
+    h.clock.set(MONDAY_NOON_UTC);
+    await api(h, 'PATCH', `/api/agents/${a.agentId}`, { duty: 'on' });
+    expect(h.hotline.repos.agents.onDuty()).toHaveLength(1);
+  });
+
+  it('refuses a bad roster with a 400 naming the field', async () => {
+    const a = await agent();
+    const put = (body: unknown) => api(h, 'PUT', `/api/agents/${a.agentId}/roster`, body);
+    const day = { days: ['mon'], start: '09:00', end: '17:00' };
+    expect((await put({ timeZone: 'Mars/Olympus_Mons', rules: [day] })).body).toMatchObject({ field: 'timeZone' });
+    expect((await put({ rules: [day] })).body).toMatchObject({ field: 'timeZone' });
+    expect((await put({ timeZone: 'UTC', rules: [{ ...day, days: ['mon', 'funday'] }] })).body).toMatchObject({ field: 'rules.0.days.1' });
+    expect((await put({ timeZone: 'UTC', rules: [day, { ...day, start: '24:00' }] })).body).toMatchObject({ field: 'rules.1.start' });
+    expect((await put({ timeZone: 'UTC', rules: [{ ...day, end: '9am' }] })).body).toMatchObject({ field: 'rules.0.end' });
+    expect((await put({ timeZone: 'UTC', rules: [{ ...day, end: '09:00' }] })).body).toMatchObject({ field: 'rules.0.end' });
+    expect((await put({ timeZone: 'UTC', rules: [{ ...day, days: [] }] })).body).toMatchObject({ field: 'rules.0.days' });
+    const bad = await put({ timeZone: 'UTC', rules: [], extra: 1 });
+    expect(bad.status).toBe(400);
+    expect((await api(h, 'PUT', '/api/agents/999/roster', { timeZone: 'UTC', rules: [] })).status).toBe(404);
+    expect((await api(h, 'GET', '/api/agents/999/roster')).status).toBe(404);
+  });
+
+  it('refuses onDuty and duty that contradict each other', async () => {
+    const res = await api(h, 'POST', '/api/agents', { name: 'Ben', phone: '+14155550100', onDuty: true, duty: 'off' });
+    expect(res).toMatchObject({ status: 400, body: { field: 'duty' } });
+    const a = await agent();
+    const patch = await api(h, 'PATCH', `/api/agents/${a.agentId}`, { onDuty: false, duty: 'roster' });
+    expect(patch).toMatchObject({ status: 400, body: { field: 'duty' } });
+  });
+});
+
+describe('availability from the call’s webhooks', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ now: MONDAY_NOON_UTC });
+  });
+  afterEach(async () => h.close());
+
+  it('an agent who accepts the whisper is on a call until the caller’s call ends', async () => {
+    const a = (await api(h, 'POST', '/api/agents', { name: 'Aiko', phone: '+81312345678', onDuty: true })).body;
+    const customerCall = callSid();
+    const agentLeg = callSid();
+    await twilioPost(h, `/voice/whisper/accept?call=${customerCall}&agent=${a.agentId}&lang=en-US`, {
+      CallSid: agentLeg,
+      Digits: '1',
+    });
+    const busy = (await api(h, 'GET', `/api/agents/${a.agentId}`)).body;
+    expect(busy).toMatchObject({ state: 'on-call', onDuty: true, onCall: { callSid: customerCall } });
+    expect(h.hotline.repos.agents.freeOnDutyAt(h.clock.now())).toEqual([]);
+    expect(h.hotline.repos.agents.onDutyAt(h.clock.now())).toHaveLength(1);
+
+    await twilioPost(h, '/voice/status', { CallSid: customerCall, CallStatus: 'completed' });
+    expect((await api(h, 'GET', `/api/agents/${a.agentId}`)).body).toMatchObject({ state: 'available', onCall: null });
+  });
+
+  it('a key other than 1 leaves the agent free', async () => {
+    const a = (await api(h, 'POST', '/api/agents', { name: 'Aiko', phone: '+81312345678', onDuty: true })).body;
+    await twilioPost(h, `/voice/whisper/accept?call=${callSid()}&agent=${a.agentId}&lang=en-US`, { CallSid: callSid(), Digits: '2' });
+    expect(h.hotline.repos.agents.freeOnDutyAt(h.clock.now())).toHaveLength(1);
+  });
+
+  it('the Dial action (the agent hung up, the caller stays) frees the agent', async () => {
+    const a = (await api(h, 'POST', '/api/agents', { name: 'Aiko', phone: '+81312345678', onDuty: true })).body;
+    const customerCall = callSid();
+    const agentLeg = callSid();
+    await twilioPost(h, `/voice/whisper/accept?call=${customerCall}&agent=${a.agentId}&lang=en-US`, { CallSid: agentLeg, Digits: '1' });
+    await twilioPost(h, '/voice/step?step=9', { CallSid: customerCall, DialCallStatus: 'completed', DialCallSid: agentLeg, DialBridged: 'true' });
+    expect((await api(h, 'GET', `/api/agents/${a.agentId}`)).body.state).toBe('available');
+  });
+
+  it('a late "bridged" after the call already ended does not leave the agent busy', async () => {
+    const a = (await api(h, 'POST', '/api/agents', { name: 'Aiko', phone: '+81312345678', onDuty: true })).body;
+    const customerCall = callSid();
+    await twilioPost(h, '/voice/status', { CallSid: customerCall, CallStatus: 'completed' });
+    expect(h.hotline.repos.agents.markOnCall(a.agentId, customerCall)).toBe(false);
+    await twilioPost(h, `/voice/whisper/accept?call=${customerCall}&agent=${a.agentId}&lang=en-US`, { CallSid: callSid(), Digits: '1' });
+    expect((await api(h, 'GET', `/api/agents/${a.agentId}`)).body.state).toBe('available');
+    // A status callback for either leg frees the agent; repeating it changes nothing.
+    const leg = callSid();
+    expect(h.hotline.repos.agents.markOnCall(a.agentId, callSid(), { legSid: leg })).toBe(true);
+    expect(h.hotline.repos.agents.markCallEnded(leg).map((x) => x.agentId)).toEqual([a.agentId]);
+    expect(h.hotline.repos.agents.markCallEnded(leg)).toEqual([]);
+  });
+});
