@@ -4,6 +4,7 @@ import { authenticatorCommand } from './authenticator.js';
 import { dispatch, UsageError, type Command } from './command.js';
 import { createCliContext } from './context.js';
 import { customersCommand } from './customers.js';
+import { demoCommand } from './demo.js';
 import { keysCommand } from './keys.js';
 import { tokenCommand } from './token.js';
 import { unlockCommand } from './unlock.js';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   authenticator: authenticatorCommand,
   unlock: unlockCommand,
   keys: keysCommand,
+  demo: demoCommand,
 };
 
 const USAGE = [

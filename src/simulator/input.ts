@@ -50,8 +50,9 @@ const QUEUE_OUTCOMES: readonly QueueOutcome[] = ['bridged', 'hangup'];
  * - each Record takes one token as the recording text ('' or 'silence' = nothing recorded;
  *   a `hangup:` prefix means the caller hangs up after speaking);
  * - each queued wait takes the next token if it is `queue:bridged|hangup`, else is bridged.
- * Once the tokens run out the caller is silent, agents do not answer and queued callers hang up,
- * so a script that is too short still ends.
+ * Once the tokens run out the caller is silent, an agent who rings accepts (so `<id>#,<code>,1`
+ * reaches the agent, as an operator trying the line expects) and queued callers hang up, so a
+ * script that is too short still ends.
  */
 export function scripted(tokens: readonly ScriptToken[]): InputProvider {
   const queue = [...tokens];
@@ -74,7 +75,6 @@ export function scripted(tokens: readonly ScriptToken[]): InputProvider {
       return token === undefined || isSilence(token) ? '' : token.trim();
     },
     agentAnswer() {
-      if (queue.length === 0) return 'no-answer';
       const answer = takeIfPrefixed('agent:');
       if (answer === undefined) return 'accept';
       return oneOf(answer, AGENT_ANSWERS, 'agent:');

@@ -23,10 +23,10 @@ describe('scripted input', () => {
     expect(await input.digits(gather)).toBe('1');
   });
 
-  it('is silent, and agents do not answer, once the tokens run out', async () => {
+  it('is silent once the tokens run out, but a ringing agent still accepts', async () => {
     const input = scripted([]);
     expect(await input.digits(gather)).toBe('');
-    expect(await input.agentAnswer(ring)).toBe('no-answer');
+    expect(await input.agentAnswer(ring)).toBe('accept');
     expect(await input.recording()).toEqual({ text: '', hangup: false });
     expect(await input.queueOutcome('support')).toBe('hangup');
   });

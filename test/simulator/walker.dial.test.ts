@@ -122,7 +122,7 @@ describe('Dial with a whisper', () => {
       '/voice/incoming': twiml(`<Dial>${AGENT_1}</Dial><Say>Still here.</Say>`),
       '/voice/status': '',
     });
-    const unanswered = await placeCall(server, []);
+    const unanswered = await placeCall(server, ['agent:no-answer']);
     expect(unanswered.said()).toEqual(['Still here.']);
     const answered = await placeCall(server, ['agent:accept']);
     expect(answered.said()).toEqual([]);

@@ -1,0 +1,46 @@
+import { luhnCheckDigit } from '../domain/customerId.js';
+import { emit, readArgs, type Command } from './command.js';
+
+const DEMO_ID = `424242424${luhnCheckDigit('424242424')}`;
+const DEMO_AGENT_PHONE = '+15555550123';
+
+/** `hotline demo`: a demo Enterprise customer and an agent on duty, and how to place a verified call. */
+export const demoCommand: Command = {
+  summary: 'create a demo customer and an on-duty demo agent, and show how to call',
+  usage: [
+    'usage: hotline demo [--json]',
+    '',
+    `Creates (once) the Premium Enterprise customer "Demo Corp" with ID ${DEMO_ID} and the agent`,
+    `"Demo Agent" (${DEMO_AGENT_PHONE}) on duty, then prints how to place a verified P1 call with the`,
+    'phone simulator against a server started with `npm start`.',
+  ].join('\n'),
+  async run(args, ctx) {
+    const { json } = readArgs(args, { positionals: [], command: 'demo' });
+    const hotline = ctx.hotline();
+    const existing = hotline.repos.customers.get(DEMO_ID);
+    const customer =
+      existing ?? hotline.customers.create({ name: 'Demo Corp', plan: 'enterprise', tier: 'premium', customerId: DEMO_ID });
+    const now = hotline.clock.now();
+    const agent =
+      hotline.repos.agents.list().find((a) => a.phone === DEMO_AGENT_PHONE) ??
+      hotline.repos.agents.create({ name: 'Demo Agent', phone: DEMO_AGENT_PHONE, languages: ['en-US', 'ja-JP'], onDuty: true }, now);
+    if (!agent.onDuty) hotline.repos.agents.update(agent.agentId, { onDuty: true }, now);
+    const script = `${customer.customerId}#,CODE,1`;
+    emit(
+      ctx,
+      json,
+      { customer, agent: { agentId: agent.agentId, name: agent.name, phone: agent.phone, onDuty: true }, script },
+      () =>
+        [
+          `Demo customer: ${customer.name}, Premium Enterprise, customer ID ${customer.customerId}`,
+          `Demo agent on duty: ${agent.name} (${agent.phone})`,
+          '',
+          'With the server running (npm start), place a verified P1 call in another terminal:',
+          `  npm run call -- --script "${script}"`,
+          'CODE stands for the current 30-second code. Or call interactively and type it yourself:',
+          '  npm run call',
+          `  npm run hotline -- token ${customer.customerId}     (the code, as the dashboard shows it)`,
+        ].join('\n'),
+    );
+  },
+};
