@@ -1,0 +1,75 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { api, startHarness, type Harness } from '../support/harness.js';
+import { addAgent, addCustomer, dashboardCode } from '../support/calls.js';
+import { callParams, postSigned } from '../support/twilioRequests.js';
+
+const sid = (c: string) => `CA${c.repeat(32)}`;
+
+/** Walks a call by hand up to pressing 1 for P1, returning the last TwiML. */
+async function verifiedP1(h: Harness, callSid: string, customerId: string, from: string): Promise<string> {
+  const p = (extra: Record<string, string> = {}) => callParams(callSid, { From: from, ...extra });
+  await postSigned(h, '/voice/incoming', p());
+  await postSigned(h, '/voice/step?step=0', p({ Digits: customerId }));
+  await postSigned(h, '/voice/step?step=1', p({ Digits: await dashboardCode(h, customerId) }));
+  return (await postSigned(h, '/voice/step?step=2', p({ Digits: '1' }))).body;
+}
+
+const wait = (h: Harness, callSid: string) =>
+  postSigned(h, `/voice/queue/wait?call=${callSid}`, callParams(callSid, { QueuePosition: '1', QueueSid: `QU${'0'.repeat(32)}`, QueueTime: '10' }));
+
+describe('the P1 queue when every agent is busy', () => {
+  let h: Harness;
+  let agentId: number;
+  beforeEach(async () => {
+    h = await startHarness();
+    agentId = await addAgent(h, { name: 'Ann', phone: '+15550000001' });
+    // A first verified P1 call takes the only agent.
+    const busy = await verifiedP1(h, sid('1'), await addCustomer(h, { name: 'First' }), '+14155550001');
+    expect(busy).toContain('<Number url=');
+  });
+  afterEach(async () => h.close());
+
+  it('a Standard caller who waited longer is still behind a Premium caller, and a freed agent gets the head', async () => {
+    const standard = await verifiedP1(h, sid('2'), await addCustomer(h, { name: 'Standard Co', tier: 'standard' }), '+14155550002');
+    h.clock.advance(5_000);
+    const premium = await verifiedP1(h, sid('3'), await addCustomer(h, { name: 'Premium Co', tier: 'premium' }), '+14155550003');
+    for (const twiml of [standard, premium]) {
+      expect(twiml).toContain('All our engineers are on other calls.');
+      expect(twiml).toMatch(/<Enqueue action="[^"]+\/voice\/step\?step=3" method="POST" waitUrl="[^"]+\/voice\/queue\/wait\?call=CA\w+" waitUrlMethod="POST">hotline-p1<\/Enqueue>/);
+    }
+    expect((await wait(h, sid('2'))).body).toContain('You are number 2 in line for an engineer.');
+    const premiumWait = (await wait(h, sid('3'))).body;
+    expect(premiumWait).toContain('You are number 1 in line');
+    expect(premiumWait).toContain('/voice/hold-music.wav</Play>');
+    const music = await fetch(`${h.url}/voice/hold-music.wav`);
+    expect(music.headers.get('content-type')).toBe('audio/wav');
+    expect(Buffer.from(await music.arrayBuffer()).subarray(0, 4).toString()).toBe('RIFF');
+
+    // The agent's offer runs out (nobody took the first call): the agent is free again.
+    h.clock.advance(31_000);
+    expect((await wait(h, sid('2'))).body).toContain('You are number 2 in line');
+    expect((await wait(h, sid('3'))).body).toContain('<Leave/>');
+    const offered = await postSigned(h, '/voice/step?step=3', callParams(sid('3'), { From: '+14155550003', QueueResult: 'leave' }));
+    expect(offered.body).toMatch(new RegExp(`<Number url="[^"]+/voice/whisper\\?call=${sid('3')}&amp;agent=${agentId}"`));
+    expect((await wait(h, sid('2'))).body).toContain('You are number 1 in line');
+  });
+
+  it('pressing 1 while waiting turns into a P1 callback', async () => {
+    const id = await addCustomer(h, { tier: 'standard' });
+    await verifiedP1(h, sid('4'), id, '+14155550004');
+    const key = await postSigned(h, `/voice/queue/key?call=${sid('4')}`, callParams(sid('4'), { Digits: '1' }));
+    expect(key.body).toContain('<Leave/>');
+    const left = await postSigned(h, '/voice/step?step=3', callParams(sid('4'), { From: '+14155550004', QueueResult: 'leave' }));
+    expect(left.body).toMatch(/booked a priority 1 callback\. An engineer will call you within 2 hours/);
+    const callbacks = (await api(h, 'GET', '/api/callbacks')).body.items;
+    expect(callbacks).toEqual([expect.objectContaining({ customerId: id, priority: 'P1', phone: '+14155550004' })]);
+    expect(h.hotline.repos.queue.get(sid('4'))).toMatchObject({ status: 'left' });
+  });
+
+  it('a caller who hangs up while waiting leaves the queue', async () => {
+    await verifiedP1(h, sid('5'), await addCustomer(h), '+14155550005');
+    await postSigned(h, '/voice/status', callParams(sid('5'), { CallStatus: 'completed' }));
+    expect(h.hotline.repos.queue.waiting()).toEqual([]);
+    expect(h.hotline.repos.calls.get(sid('5'))).toMatchObject({ outcome: 'abandoned' });
+  });
+});
