@@ -54,13 +54,15 @@ export function createHotline({
     phone: a.phone,
     languages: a.languages,
   });
-  const agentsOnDuty = () => agents.onDuty().map(offer);
-  // An agent just offered a call is not offered another until that one has had time to ring out.
-  const freeAgents = () =>
-    agents
-      .onDuty()
-      .filter((a) => a.lastOfferedAt === null || clock.now() - a.lastOfferedAt >= AGENT_OFFER_HOLD_MS)
+  const agentsOnDuty = () => agents.onDutyAt(clock.now()).map(offer);
+  // Free: on duty, not on a call, and not just offered a call that may still be ringing.
+  const freeAgents = () => {
+    const now = clock.now();
+    return agents
+      .freeOnDutyAt(now)
+      .filter((a) => a.lastOfferedAt === null || now - a.lastOfferedAt >= AGENT_OFFER_HOLD_MS)
       .map(offer);
+  };
   const base = config.publicBaseUrl;
   const p1Queue = createP1Queue({
     queue,
