@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isValidCustomerId } from '../../src/domain/customerId.js';
 import { api, startHarness, TEST_ADMIN_TOKEN, type Harness } from '../support/harness.js';
 import { UNKNOWN_ID } from './support/fixtures.js';
@@ -26,23 +26,6 @@ describe('admin API: customers', () => {
       expect(given.body).toMatchObject({ customerId: '79927398713', tier: 'standard', phone: null });
       const pro = await api(h, 'POST', '/api/customers', { name: 'Gamma', plan: 'pro' });
       expect(pro.body).toMatchObject({ plan: 'pro', tier: null });
-    });
-
-    it.each([
-      [{ ...ACME, name: undefined }, 'name'],
-      [{ ...ACME, name: '   ' }, 'name'],
-      [{ ...ACME, plan: 'gold' }, 'plan'],
-      [{ ...ACME, tier: 'platinum' }, 'tier'],
-      [{ ...ACME, plan: 'business', tier: 'premium' }, 'tier'],
-      [{ ...ACME, phone: '415-555-0123' }, 'phone'],
-      [{ ...ACME, customerId: '1234567890' }, 'customerId'], // wrong check digit
-      [{ ...ACME, customerId: '1234567' }, 'customerId'],
-      [{ ...ACME, color: 'red' }, 'body'],
-    ])('answers 400 naming the field for %j', async (body, field) => {
-      const res = await api(h, 'POST', '/api/customers', body);
-      expect(res.status).toBe(400);
-      expect(res.body).toMatchObject({ error: 'invalid_request', field });
-      expect((await api(h, 'GET', '/api/customers')).body.items).toEqual([]);
     });
 
     it('answers 400 for a body that is not JSON', async () => {
@@ -79,15 +62,6 @@ describe('admin API: customers', () => {
       expect(last.body).toMatchObject({ items: [{ customerId: ids[4] }], next: null });
       expect((await api(h, 'GET', '/api/customers')).body.items).toHaveLength(5);
     });
-
-    it.each([
-      ['limit=0', 'limit'],
-      ['limit=501', 'limit'],
-      ['limit=ten', 'limit'],
-      ['after=12ab', 'after'],
-    ])('answers 400 for ?%s', async (query, field) => {
-      expect(await api(h, 'GET', `/api/customers?${query}`)).toMatchObject({ status: 400, body: { field } });
-    });
   });
 
   describe('PATCH /api/customers/:id', () => {
@@ -101,47 +75,85 @@ describe('admin API: customers', () => {
       expect((await api(h, 'GET', `/api/customers/${customerId}`)).body).toEqual(downgraded.body);
     });
 
-    it.each([
-      [{}, 'body'],
-      [{ status: 'closed' }, 'status'],
-      [{ plan: 'pro', tier: 'premium' }, 'tier'],
-      [{ phone: '+0123' }, 'phone'],
-      [{ customerId: '79927398713' }, 'body'],
-    ])('answers 400 naming the field for %j', async (body, field) => {
-      const { customerId } = (await api(h, 'POST', '/api/customers', ACME)).body;
-      expect(await api(h, 'PATCH', `/api/customers/${customerId}`, body)).toMatchObject({ status: 400, body: { field } });
-      expect((await api(h, 'GET', `/api/customers/${customerId}`)).body).toMatchObject(ACME);
-    });
-
     it('answers 404 for an unknown customer', async () => {
       expect((await api(h, 'PATCH', `/api/customers/${UNKNOWN_ID}`, { name: 'X' })).status).toBe(404);
     });
   });
+});
 
-  describe('authentication', () => {
-    it('GET /healthz answers 200 without a token', async () => {
-      expect(await api(h, 'GET', '/healthz', undefined, null)).toEqual({ status: 200, body: { status: 'ok' } });
-    });
+// Requests that must change nothing share one server; each checks that nothing changed.
+describe('admin API: refused requests', () => {
+  let h: Harness;
+  let acme: string;
+  beforeAll(async () => {
+    h = await startHarness();
+    acme = (await api(h, 'POST', '/api/customers', ACME)).body.customerId;
+  });
+  afterAll(async () => h.close());
+  const unchanged = async () => {
+    expect((await api(h, 'GET', '/api/customers')).body.items).toMatchObject([{ customerId: acme, ...ACME }]);
+  };
 
-    const routes: Array<[string, string, unknown?]> = [
-      ['POST', '/api/customers', ACME],
-      ['GET', '/api/customers'],
-      ['GET', `/api/customers/${UNKNOWN_ID}`],
-      ['PATCH', `/api/customers/${UNKNOWN_ID}`, { name: 'X' }],
-      ['GET', `/api/customers/${UNKNOWN_ID}/one-time-token`],
-      ['POST', `/api/customers/${UNKNOWN_ID}/authenticator`],
-      ['POST', `/api/customers/${UNKNOWN_ID}/authenticator/confirm`, { code: '123456' }],
-      ['DELETE', `/api/customers/${UNKNOWN_ID}/authenticator`],
-      ['POST', `/api/customers/${UNKNOWN_ID}/unlock`],
-    ];
-    it.each(routes)('%s %s answers 401 without the admin token, with a wrong one, or with another scheme', async (method, path, body) => {
-      for (const token of [null, 'wrong-token-0123456789abcdef', `${TEST_ADMIN_TOKEN}x`, '']) {
-        expect(await api(h, method, path, body, token)).toMatchObject({ status: 401, body: { error: 'unauthorized' } });
-      }
-      const basic = await fetch(`${h.url}${path}`, { method, headers: { authorization: `Basic ${TEST_ADMIN_TOKEN}` } });
-      expect(basic.status).toBe(401);
-      // Nothing happened on the way to the 401.
-      expect(h.hotline.customers.list({ limit: 10 })).toEqual([]);
-    });
+  it.each([
+    [{ ...ACME, name: undefined }, 'name'],
+    [{ ...ACME, name: '   ' }, 'name'],
+    [{ ...ACME, plan: 'gold' }, 'plan'],
+    [{ ...ACME, tier: 'platinum' }, 'tier'],
+    [{ ...ACME, plan: 'business', tier: 'premium' }, 'tier'],
+    [{ ...ACME, phone: '415-555-0123' }, 'phone'],
+    [{ ...ACME, customerId: '1234567890' }, 'customerId'], // wrong check digit
+    [{ ...ACME, customerId: '1234567' }, 'customerId'],
+    [{ ...ACME, color: 'red' }, 'body'],
+  ])('POST /api/customers answers 400 naming the field for %j', async (body, field) => {
+    const res = await api(h, 'POST', '/api/customers', body);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'invalid_request', field });
+    await unchanged();
+  });
+
+  it.each([
+    ['limit=0', 'limit'],
+    ['limit=501', 'limit'],
+    ['limit=ten', 'limit'],
+    ['after=12ab', 'after'],
+  ])('GET /api/customers answers 400 for ?%s', async (query, field) => {
+    expect(await api(h, 'GET', `/api/customers?${query}`)).toMatchObject({ status: 400, body: { field } });
+  });
+
+  it.each([
+    [{}, 'body'],
+    [{ status: 'closed' }, 'status'],
+    [{ plan: 'pro', tier: 'premium' }, 'tier'],
+    [{ phone: '+0123' }, 'phone'],
+    [{ customerId: '79927398713' }, 'body'],
+  ])('PATCH /api/customers/:id answers 400 naming the field for %j', async (body, field) => {
+    expect(await api(h, 'PATCH', `/api/customers/${acme}`, body)).toMatchObject({ status: 400, body: { field } });
+    await unchanged();
+  });
+
+  it('GET /healthz answers 200 without a token', async () => {
+    expect(await api(h, 'GET', '/healthz', undefined, null)).toEqual({ status: 200, body: { status: 'ok' } });
+  });
+
+  const routes: Array<[string, string, unknown?]> = [
+    ['POST', '/api/customers', { ...ACME, name: 'Intruder' }],
+    ['GET', '/api/customers'],
+    ['GET', '/api/customers/:id'],
+    ['PATCH', '/api/customers/:id', { status: 'suspended' }],
+    ['GET', '/api/customers/:id/one-time-token'],
+    ['POST', '/api/customers/:id/authenticator'],
+    ['POST', '/api/customers/:id/authenticator/confirm', { code: '123456' }],
+    ['DELETE', '/api/customers/:id/authenticator'],
+    ['POST', '/api/customers/:id/unlock'],
+  ];
+  it.each(routes)('%s %s answers 401 without the admin token, with a wrong one, or with another scheme', async (method, route, body) => {
+    const path = route.replace(':id', acme);
+    for (const token of [null, 'wrong-token-0123456789abcdef', `${TEST_ADMIN_TOKEN}x`, '']) {
+      expect(await api(h, method, path, body, token)).toEqual({ status: 401, body: { error: 'unauthorized', message: 'a valid admin bearer token is required' } });
+    }
+    const basic = await fetch(`${h.url}${path}`, { method, headers: { authorization: `Basic ${TEST_ADMIN_TOKEN}` } });
+    expect(basic.status).toBe(401);
+    await unchanged();
+    expect(h.hotline.repos.customers.secrets(acme, ['authenticator-pending'])).toEqual([]);
   });
 });

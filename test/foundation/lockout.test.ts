@@ -13,7 +13,10 @@ describe('failed attempts lock the customer ID', () => {
   });
   afterEach(async () => h.close());
 
-  const fail = (id = customerId) => h.hotline.verifyCaller(id, wrongCode(h.hotline, customerId), { caller: '+14155550100' });
+  // Each attempt comes from another number: the lock is per customer ID, whoever calls.
+  let calls = 0;
+  const fail = (id = customerId) =>
+    h.hotline.verifyCaller(id, wrongCode(h.hotline, customerId), { caller: `+1415555${String(1000 + (calls++ % 9000))}` });
   const rightCode = () => h.hotline.verifyCaller(customerId, h.hotline.customers.dashboardCode(customerId).code, {});
   const lockMinutes = () => (h.hotline.repos.verification.failureState(customerId).lockedUntil! - h.clock.now()) / MINUTE;
 
