@@ -60,6 +60,19 @@ const envSchema = z.object({
   HOTLINE_TWILIO_API_URL: optionalString.pipe(
     z.url({ protocol: /^https?$/ }).default('https://api.twilio.com'),
   ),
+  HOTLINE_DIALER_LEASE_SECONDS: optionalString
+    .transform((v) => v ?? '120')
+    .pipe(z.string().regex(/^[0-9]{1,4}$/, 'must be a number of seconds from 1 to 3600'))
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be a number of seconds from 1 to 3600').max(3600, 'must be a number of seconds from 1 to 3600')),
+  HOTLINE_DIALER_POLL_MS: optionalString
+    .transform((v) => v ?? '2000')
+    .pipe(z.string().regex(/^[0-9]{2,5}$/, 'must be a number of milliseconds from 10 to 99999'))
+    .transform(Number),
+  HOTLINE_DIALER_IN_SERVER: optionalString
+    .transform((v) => v ?? 'true')
+    .pipe(z.enum(['true', 'false'], { message: 'must be true or false' }))
+    .transform((v) => v === 'true'),
   LOG_LEVEL: optionalString.pipe(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
@@ -95,6 +108,8 @@ export interface Config {
   adminToken: string;
   backupNumber: string | undefined;
   callerId: string | undefined;
+  /** The callback dialer: claim lease, poll interval, and whether the server process runs it too. */
+  dialer: { leaseMs: number; pollMs: number; inServer: boolean };
   statusUrl: string | undefined;
   logLevel: string;
   /** Where generated local secrets live, when any were generated. */
@@ -172,6 +187,11 @@ export function loadConfig(env: Env = process.env, options: { generateLocal?: bo
     adminToken,
     backupNumber: v.HOTLINE_BACKUP_NUMBER,
     callerId: v.HOTLINE_CALLER_ID,
+    dialer: {
+      leaseMs: v.HOTLINE_DIALER_LEASE_SECONDS * 1000,
+      pollMs: v.HOTLINE_DIALER_POLL_MS,
+      inServer: v.HOTLINE_DIALER_IN_SERVER,
+    },
     statusUrl: v.HOTLINE_STATUS_URL,
     logLevel: v.LOG_LEVEL,
     localSecretsFile: localFile,

@@ -11,6 +11,7 @@ import { createSqliteQueueRepository } from './db/queueRepository.js';
 import { createSqliteVerificationRepository } from './db/verificationRepository.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createCustomerService } from './domain/customers.js';
+import { createCallbackDialing } from './dialer/index.js';
 import { createVerifyCaller } from './domain/verifyCaller.js';
 import { createFlowEngine } from './voice/engine.js';
 import type { AgentOffer } from './voice/flow.js';
@@ -49,6 +50,8 @@ export function createHotline({
   const customers = createCustomerService({ ...repos, box, clock, issuer: 'Hotline' });
   const verifyCaller = createVerifyCaller({ ...repos, box, clock, logger });
   const statusPage = new StatusPage(config.statusUrl, logger);
+  // The callback dialer's repository, twilio client, webhooks and SMS confirmations.
+  const callbackDialing = createCallbackDialing({ config, logger, clock, db, repos });
   const offer = (a: { agentId: number; phone: string; languages: string[] }): AgentOffer => ({
     agentId: a.agentId,
     phone: a.phone,
@@ -86,6 +89,7 @@ export function createHotline({
     clock,
     logger,
     incidents: () => statusPage.unresolved(),
+    afterCommit: (call, writes) => callbackDialing.confirmations.afterCommit(call, writes),
     urls: {
       step: (step) => `${base}/voice/step?step=${step}`,
       whisper: (callSid, agentId) => `${base}/voice/whisper?call=${callSid}&agent=${agentId}`,
@@ -102,6 +106,7 @@ export function createHotline({
     statusPage,
     engine,
     p1Queue,
+    callbackDialing,
     /** True when the database answers a query. */
     ready(): boolean {
       try {

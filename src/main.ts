@@ -16,10 +16,13 @@ try {
 
 const logger = createLogger(config.logLevel);
 const hotline = createHotline({ config, logger });
+// The callback dialer runs beside the webhooks unless HOTLINE_DIALER_IN_SERVER=false (then: npm run worker).
+const dialer = config.dialer.inServer ? hotline.callbackDialing.createWorker() : undefined;
 const server = createApp(hotline).listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, publicBaseUrl: config.publicBaseUrl, db: config.dbPath }, 'hotline listening');
+  dialer?.start();
   if (config.localMode) {
     logger.warn(
       { secretsFile: config.localSecretsFile },
@@ -29,6 +32,8 @@ const server = createApp(hotline).listen(config.port, config.host, () => {
 });
 
 function shutdown(signal: string) {
+  // No new dial round starts; one in flight is finished by its lease and the calls' webhooks.
+  void dialer?.stop();
   logger.info({ signal }, 'shutting down');
   server.close(() => {
     hotline.close();

@@ -22,6 +22,16 @@ export interface Callback {
   dueAt: number;
   status: CallbackStatus;
   updatedAt: number;
+  /** Tries at the customer so far (the dialer fails the callback after 3). */
+  attempts: number;
+  /** Not dialed before this time (spacing between tries); null = as soon as an agent is free. */
+  nextAttemptAt: number | null;
+  /** Why the last dial round did not reach the customer, for agents to read. */
+  lastError: string | null;
+  /** When the customer answered a callback call. */
+  connectedAt: number | null;
+  /** When the dialer recorded the deadline passing before the customer was reached. */
+  breachedAt: number | null;
 }
 
 export interface NewCallback {
@@ -53,6 +63,11 @@ export interface CallbackRow {
   due_at: number;
   status: CallbackStatus;
   updated_at: number;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  connected_at: number | null;
+  breached_at: number | null;
 }
 
 export const toCallback = (r: CallbackRow): Callback => ({
@@ -71,6 +86,11 @@ export const toCallback = (r: CallbackRow): Callback => ({
   dueAt: r.due_at,
   status: r.status,
   updatedAt: r.updated_at,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+  lastError: r.last_error,
+  connectedAt: r.connected_at,
+  breachedAt: r.breached_at,
 });
 
 /** Callback promises. */

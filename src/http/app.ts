@@ -7,6 +7,7 @@ import { callbacksRouter } from './api/callbacks.js';
 import { customersRouter } from './api/customers.js';
 import { numbersRouter } from './api/numbers.js';
 import { voiceRouter } from '../voice/routes.js';
+import { callbackVoiceRouter } from '../voice/callbackRoutes.js';
 
 /** Builds the HTTP app: health, the admin API and (mounted by the voice module) the Twilio webhooks. */
 export function createApp(hotline: Hotline): express.Express {
@@ -32,6 +33,16 @@ export function createApp(hotline: Hotline): express.Express {
   api.use(callbacksRouter(hotline));
   app.use('/api', api);
 
+  // The dialer's outbound calls, before the inbound voice routes so they are answered here.
+  app.use(
+    '/voice/callback',
+    callbackVoiceRouter({
+      calls: hotline.callbackDialing.calls,
+      logger,
+      authToken: config.twilio.authToken,
+      publicBaseUrl: config.publicBaseUrl,
+    }),
+  );
   app.use(
     '/voice',
     voiceRouter({

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Callback } from '../../db/callbackRepository.js';
+import { slaState } from '../../domain/sla.js';
 import type { Hotline } from '../../hotline.js';
 import { parse } from '../validate.js';
 
@@ -14,8 +15,10 @@ const query = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
-/** A callback as the API shows it: times in ISO 8601. */
-export function callbackView(c: Callback) {
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** A callback as the API shows it: times in ISO 8601; `sla` (on_time, at_risk, breached) as of `now`. */
+export function callbackView(c: Callback, now: number) {
   return {
     callbackId: c.callbackId,
     reference: c.reference,
@@ -31,6 +34,12 @@ export function callbackView(c: Callback) {
     dueAt: new Date(c.dueAt).toISOString(),
     status: c.status,
     callSid: c.callSid,
+    sla: slaState(c, now),
+    attempts: c.attempts,
+    nextAttemptAt: iso(c.nextAttemptAt),
+    lastError: c.lastError,
+    connectedAt: iso(c.connectedAt),
+    breachedAt: iso(c.breachedAt),
   };
 }
 
@@ -40,7 +49,8 @@ export function callbacksRouter(hotline: Hotline): Router {
   router.get('/callbacks', (req, res) => {
     const { status, limit } = parse(query, req.query);
     const items = hotline.repos.callbacks.list({ limit, ...(status && { statuses: status }) });
-    res.json({ items: items.map(callbackView) });
+    const now = hotline.clock.now();
+    res.json({ items: items.map((c) => callbackView(c, now)) });
   });
   return router;
 }

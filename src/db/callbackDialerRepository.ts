@@ -1,0 +1,313 @@
+import {
+  FINAL_LEG_STATUSES,
+  onAccept,
+  onLegStatus,
+  type CallbackChange,
+  type DialPolicy,
+  type LegKind,
+  type LegState,
+  type LegStatus,
+} from '../dialer/transitions.js';
+import { toCallback, type Callback, type CallbackRow } from './callbackRepository.js';
+import type { SqliteDb } from './database.js';
+
+/** One outbound leg of a callback: the call to an agent, or the agent's Dial to the customer. */
+export interface CallbackLeg extends LegState {
+  callbackId: number;
+  agentId: number | null;
+  sequenceNumber: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A callback this worker holds the lease on, in dial round `round`. */
+export interface ClaimedCallback {
+  callback: Callback;
+  round: number;
+  /** Legs of the previous round that were requested but never confirmed placed (a worker died): now abandoned. */
+  abandonedLegs: number;
+  takenOver: boolean;
+}
+
+/** One piece of news about a leg: a status callback, a Dial action, a fetched call, or a failed calls.create. */
+export interface LegNews {
+  legId: number;
+  /** The leg's CallSid; null only for a calls.create that failed (no call exists). */
+  callSid: string | null;
+  status: LegStatus;
+  sequenceNumber?: number | null;
+  error?: string | null;
+}
+
+export interface LegNewsResult {
+  /** Already applied once (same CallSid and status): nothing changed. */
+  duplicate: boolean;
+  /** No such leg, or the CallSid does not belong to it: nothing changed. */
+  unknown: boolean;
+  leg?: CallbackLeg;
+  callback?: Callback;
+  change?: CallbackChange;
+}
+
+export type AcceptResult =
+  | { result: 'won'; callback: Callback; leg: CallbackLeg; customerLegId: number }
+  | { result: 'lost'; callback: Callback | undefined };
+
+/** The dialer's side of callbacks: leases, rounds, legs and the status callbacks already applied. */
+export interface CallbackDialerRepository {
+  /**
+   * Claims the next callback to dial for `owner` until now + leaseMs: pending ones whose next try is
+   * due, and dialing ones whose lease expired with no call known to be live (a worker died between
+   * claim and call). Earliest due first, Premium before Standard, P1 before P2.
+   */
+  claimNext(owner: string, now: number, leaseMs: number): ClaimedCallback | undefined;
+  /** Records the agent legs about to be placed; undefined if `owner` no longer holds the round. */
+  requestAgentLegs(callbackId: number, round: number, owner: string, agentIds: number[], now: number): CallbackLeg[] | undefined;
+  /** calls.create answered: the leg's CallSid is known; the lease runs to `leaseUntil`. */
+  recordCallPlaced(legId: number, callSid: string, now: number, leaseUntil: number): void;
+  /** Applies news about a leg once; moves the callback as the news decides. */
+  applyLegNews(news: LegNews, now: number, policy: DialPolicy): LegNewsResult;
+  /** Whether the leg's agent may still take its callback ('won' = open, 'already' = theirs), changing nothing. */
+  standing(legId: number): { callback: Callback; leg: CallbackLeg; verdict: 'won' | 'already' | 'lost' } | undefined;
+  /** An agent pressed 1: the first accept of the current round wins and a customer leg is recorded. */
+  accept(legId: number, now: number, leaseUntil: number): AcceptResult;
+  /** Gives the callback back to the queue (no try counted); false if `owner` no longer holds the round. */
+  releaseForRetry(callbackId: number, round: number, owner: string, nextAttemptAt: number, error: string, now: number): boolean;
+  /** Marks callbacks that passed their deadline unconnected (once each); returns them. */
+  markBreaches(now: number): Callback[];
+  /** Legs believed live (CallSid known, no final status) of callbacks whose lease expired. */
+  liveLegsOfExpiredLeases(now: number): CallbackLeg[];
+  /** Keeps a dialing callback's lease (for `owner`) while its legs are live. */
+  extendLease(callbackId: number, round: number, owner: string, until: number): boolean;
+  leg(legId: number): CallbackLeg | undefined;
+  legs(callbackId: number): CallbackLeg[];
+  /** Agents being rung or whispered for a callback at `now`. */
+  agentsBeingRung(now: number): number[];
+}
+
+interface LegRow {
+  leg_id: number;
+  callback_id: number;
+  round: number;
+  kind: LegKind;
+  agent_id: number | null;
+  call_sid: string | null;
+  status: LegStatus;
+  sequence_number: number | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+type DialRow = CallbackRow & { round: number; accepted_leg_id: number | null; lease_owner: string | null };
+
+const toLeg = (r: LegRow): CallbackLeg => ({
+  legId: r.leg_id,
+  callbackId: r.callback_id,
+  round: r.round,
+  kind: r.kind,
+  agentId: r.agent_id,
+  callSid: r.call_sid,
+  status: r.status,
+  sequenceNumber: r.sequence_number,
+  error: r.error,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const FINALS = FINAL_LEG_STATUSES.map((s) => `'${s}'`).join(', ');
+/** Legs older than this are not taken to keep an agent busy, whatever Twilio last said of them. */
+const LIVE_LEG_HORIZON_MS = 4 * 60 * 60 * 1000;
+
+export function createSqliteCallbackDialerRepository(db: SqliteDb): CallbackDialerRepository {
+  const callbackById = db.prepare('SELECT * FROM callbacks WHERE callback_id = ?');
+  const legById = db.prepare('SELECT * FROM callback_legs WHERE leg_id = ?');
+  const legsOfRound = db.prepare('SELECT * FROM callback_legs WHERE callback_id = ? AND round = ? ORDER BY leg_id');
+  const legsOf = db.prepare('SELECT * FROM callback_legs WHERE callback_id = ? ORDER BY leg_id');
+  const next = db.prepare(
+    `SELECT * FROM callbacks c
+     WHERE (c.status = 'pending' AND coalesce(c.next_attempt_at, 0) <= @now)
+        OR (c.status = 'dialing' AND coalesce(c.lease_expires_at, 0) <= @now
+            AND NOT EXISTS (SELECT 1 FROM callback_legs l
+                            WHERE l.callback_id = c.callback_id AND l.round = c.round
+                              AND l.call_sid IS NOT NULL AND l.status NOT IN (${FINALS})))
+     ORDER BY c.due_at, CASE c.tier WHEN 'premium' THEN 0 ELSE 1 END, c.priority, c.callback_id
+     LIMIT 1`,
+  );
+  const abandon = db.prepare(
+    `UPDATE callback_legs SET status = 'abandoned', error = 'never confirmed placed; the worker stopped', updated_at = @now
+     WHERE callback_id = @callbackId AND round = @round AND call_sid IS NULL AND status = 'requested'`,
+  );
+  const takeRound = db.prepare(
+    `UPDATE callbacks SET status = 'dialing', round = round + 1, lease_owner = @owner, lease_expires_at = @until,
+       accepted_leg_id = NULL, accepted_agent_id = NULL, updated_at = @now
+     WHERE callback_id = @callbackId RETURNING *`,
+  );
+  const holds = db.prepare(
+    `SELECT 1 FROM callbacks WHERE callback_id = ? AND round = ? AND status = 'dialing' AND lease_owner = ?`,
+  ).pluck();
+  const insertLeg = db.prepare(
+    `INSERT INTO callback_legs (callback_id, round, kind, agent_id, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+  );
+  const placed = db.prepare(
+    `UPDATE callback_legs SET call_sid = coalesce(call_sid, @callSid),
+       status = CASE status WHEN 'requested' THEN 'queued' ELSE status END, updated_at = @now
+     WHERE leg_id = @legId RETURNING *`,
+  );
+  const lease = db.prepare(
+    `UPDATE callbacks SET lease_expires_at = max(coalesce(lease_expires_at, 0), @until)
+     WHERE callback_id = @callbackId AND round = @round AND status = 'dialing'`,
+  );
+  const event = db.prepare(
+    `INSERT INTO callback_status_events (call_sid, call_status, sequence_number, leg_id, received_at)
+     VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  const writeLeg = db.prepare(
+    `UPDATE callback_legs SET status = @status, call_sid = coalesce(call_sid, @callSid),
+       sequence_number = CASE WHEN @seq IS NULL THEN sequence_number ELSE max(coalesce(sequence_number, -1), @seq) END,
+       error = coalesce(@error, error), updated_at = @now
+     WHERE leg_id = @legId`,
+  );
+  const toConnected = db.prepare(
+    `UPDATE callbacks SET status = @status, connected_at = coalesce(connected_at, @now), lease_owner = NULL,
+       lease_expires_at = NULL, last_error = NULL, updated_at = @now
+     WHERE callback_id = @callbackId`,
+  );
+  const toPending = db.prepare(
+    `UPDATE callbacks SET status = @status, attempts = @attempts, next_attempt_at = @nextAttemptAt, last_error = @lastError,
+       lease_owner = NULL, lease_expires_at = NULL, accepted_leg_id = NULL, accepted_agent_id = NULL, updated_at = @now
+     WHERE callback_id = @callbackId`,
+  );
+  const release = db.prepare(
+    `UPDATE callbacks SET status = 'pending', next_attempt_at = @nextAttemptAt, last_error = @error,
+       lease_owner = NULL, lease_expires_at = NULL, accepted_leg_id = NULL, accepted_agent_id = NULL, updated_at = @now
+     WHERE callback_id = @callbackId AND round = @round AND status = 'dialing' AND lease_owner = @owner`,
+  );
+  const accepted = db.prepare(
+    `UPDATE callbacks SET accepted_leg_id = @legId, accepted_agent_id = @agentId,
+       lease_expires_at = max(coalesce(lease_expires_at, 0), @until), updated_at = @now
+     WHERE callback_id = @callbackId`,
+  );
+  const breaches = db.prepare(
+    `UPDATE callbacks SET breached_at = @now
+     WHERE breached_at IS NULL AND due_at <= @now AND status IN ('pending', 'dialing', 'failed') RETURNING *`,
+  );
+  const liveExpired = db.prepare(
+    `SELECT l.* FROM callback_legs l JOIN callbacks c ON c.callback_id = l.callback_id AND c.round = l.round
+     WHERE c.status = 'dialing' AND coalesce(c.lease_expires_at, 0) <= ?
+       AND l.call_sid IS NOT NULL AND l.status NOT IN (${FINALS})
+     ORDER BY l.leg_id`,
+  );
+  const extend = db.prepare(
+    `UPDATE callbacks SET lease_owner = @owner, lease_expires_at = @until
+     WHERE callback_id = @callbackId AND round = @round AND status = 'dialing'`,
+  );
+  const ringing = db.prepare(
+    `SELECT DISTINCT l.agent_id FROM callback_legs l JOIN callbacks c ON c.callback_id = l.callback_id
+     WHERE l.kind = 'agent' AND l.agent_id IS NOT NULL AND l.status NOT IN (${FINALS})
+       AND c.status IN ('dialing', 'connected') AND l.created_at >= ?`,
+  ).pluck();
+
+  const getCallback = (id: number) => callbackById.get(id) as DialRow | undefined;
+  const getLeg = (id: number) => legById.get(id) as LegRow | undefined;
+  const roundLegs = (callbackId: number, round: number) => (legsOfRound.all(callbackId, round) as LegRow[]).map(toLeg);
+  const dialState = (c: DialRow) => ({ status: c.status, round: c.round, attempts: c.attempts, acceptedLegId: c.accepted_leg_id });
+
+  const claimNext = db.transaction((owner: string, now: number, leaseMs: number): ClaimedCallback | undefined => {
+    const row = next.get({ now }) as DialRow | undefined;
+    if (!row) return undefined;
+    const takenOver = row.status === 'dialing';
+    const abandonedLegs = takenOver ? abandon.run({ callbackId: row.callback_id, round: row.round, now }).changes : 0;
+    const claimed = takeRound.get({ owner, until: now + leaseMs, now, callbackId: row.callback_id }) as DialRow;
+    return { callback: toCallback(claimed), round: claimed.round, abandonedLegs, takenOver };
+  });
+
+  const requestAgentLegs = db.transaction(
+    (callbackId: number, round: number, owner: string, agentIds: number[], now: number) => {
+      if (holds.get(callbackId, round, owner) === undefined) return undefined;
+      return agentIds.map((agentId) => toLeg(insertLeg.get(callbackId, round, 'agent', agentId, now, now) as LegRow));
+    },
+  );
+
+  const recordCallPlaced = db.transaction((legId: number, callSid: string, now: number, leaseUntil: number) => {
+    const leg = placed.get({ legId, callSid, now }) as LegRow | undefined;
+    if (leg) lease.run({ callbackId: leg.callback_id, round: leg.round, until: leaseUntil });
+  });
+
+  const applyLegNews = db.transaction((news: LegNews, now: number, policy: DialPolicy): LegNewsResult => {
+    const row = getLeg(news.legId);
+    if (!row || (news.callSid !== null && row.call_sid !== null && row.call_sid !== news.callSid)) {
+      return { duplicate: false, unknown: true };
+    }
+    if (news.callSid !== null && event.run(news.callSid, news.status, news.sequenceNumber ?? null, row.leg_id, now).changes === 0) {
+      return { duplicate: true, unknown: false, leg: toLeg(row) };
+    }
+    const callback = getCallback(row.callback_id)!;
+    const leg = { ...toLeg(row), error: news.error ?? row.error };
+    const { legStatus, change } = onLegStatus({
+      callback: dialState(callback),
+      leg,
+      roundLegs: roundLegs(row.callback_id, row.round),
+      status: news.status,
+      now,
+      policy,
+    });
+    writeLeg.run({ legId: row.leg_id, status: legStatus, callSid: news.callSid, seq: news.sequenceNumber ?? null, error: news.error ?? null, now });
+    if (change?.to === 'connected' || change?.to === 'completed') {
+      toConnected.run({ callbackId: callback.callback_id, status: change.to, now });
+    } else if (change?.to === 'pending') {
+      toPending.run({ callbackId: callback.callback_id, status: 'pending', attempts: change.attempts, nextAttemptAt: change.nextAttemptAt, lastError: change.lastError, now });
+    } else if (change?.to === 'failed') {
+      toPending.run({ callbackId: callback.callback_id, status: 'failed', attempts: change.attempts, nextAttemptAt: null, lastError: change.lastError, now });
+    }
+    return {
+      duplicate: false,
+      unknown: false,
+      leg: toLeg(getLeg(row.leg_id)!),
+      callback: toCallback(getCallback(row.callback_id)!),
+      ...(change && { change }),
+    };
+  });
+
+  const accept = db.transaction((legId: number, now: number, leaseUntil: number): AcceptResult => {
+    const row = getLeg(legId);
+    const callback = row && getCallback(row.callback_id);
+    if (!row || !callback) return { result: 'lost', callback: callback && toCallback(callback) };
+    const verdict = onAccept(dialState(callback), toLeg(row));
+    if (verdict === 'lost') return { result: 'lost', callback: toCallback(callback) };
+    let customer = roundLegs(row.callback_id, row.round).find((l) => l.kind === 'customer');
+    if (verdict === 'won' || !customer) {
+      accepted.run({ legId, agentId: row.agent_id, until: leaseUntil, now, callbackId: row.callback_id });
+      customer ??= toLeg(insertLeg.get(row.callback_id, row.round, 'customer', null, now, now) as LegRow);
+    }
+    return { result: 'won', callback: toCallback(getCallback(row.callback_id)!), leg: toLeg(row), customerLegId: customer.legId };
+  });
+
+  return {
+    claimNext: (owner, now, leaseMs) => claimNext.immediate(owner, now, leaseMs),
+    requestAgentLegs: (callbackId, round, owner, agentIds, now) =>
+      requestAgentLegs.immediate(callbackId, round, owner, agentIds, now),
+    recordCallPlaced: (legId, callSid, now, leaseUntil) => recordCallPlaced.immediate(legId, callSid, now, leaseUntil),
+    applyLegNews: (news, now, policy) => applyLegNews.immediate(news, now, policy),
+    accept: (legId, now, leaseUntil) => accept.immediate(legId, now, leaseUntil),
+    releaseForRetry: (callbackId, round, owner, nextAttemptAt, error, now) =>
+      release.run({ callbackId, round, owner, nextAttemptAt, error, now }).changes > 0,
+    markBreaches: (now) => (breaches.all({ now }) as CallbackRow[]).map(toCallback),
+    liveLegsOfExpiredLeases: (now) => (liveExpired.all(now) as LegRow[]).map(toLeg),
+    extendLease: (callbackId, round, owner, until) => extend.run({ callbackId, round, owner, until }).changes > 0,
+    standing(legId) {
+      const row = getLeg(legId);
+      const callback = row && getCallback(row.callback_id);
+      if (!row || !callback) return undefined;
+      return { callback: toCallback(callback), leg: toLeg(row), verdict: onAccept(dialState(callback), toLeg(row)) };
+    },
+    leg(legId) {
+      const row = getLeg(legId);
+      return row && toLeg(row);
+    },
+    legs: (callbackId) => (legsOf.all(callbackId) as LegRow[]).map(toLeg),
+    agentsBeingRung: (now) => ringing.all(now - LIVE_LEG_HORIZON_MS) as number[],
+  };
+}
+

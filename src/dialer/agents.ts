@@ -1,0 +1,14 @@
+import type { Agent, AgentRepository } from '../db/agentRepository.js';
+
+/** Agents the dialer may ring at `now`: on duty by switch or roster, and not on a call. */
+export type FreeAgents = (now: number) => Agent[];
+
+/** The agent repository's view of who is free (duty roster and availability states). */
+export function freeAgentsOf(agents: Pick<AgentRepository, 'freeOnDutyAt'>): FreeAgents {
+  return (now) => agents.freeOnDutyAt(now);
+}
+
+/** The agent to ring first: the fair order of `free`, speakers of the callback's language first. */
+export function firstAgentFor(language: string, free: readonly Agent[]): Agent | undefined {
+  return free.find((a) => a.languages.includes(language)) ?? free[0];
+}

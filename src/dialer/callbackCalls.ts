@@ -1,0 +1,212 @@
+/**
+ * The webhooks of a callback's calls, as domain operations: the agent's leg answers (whisper), the
+ * agent presses 1 (first accept wins, then the customer is dialed), the customer answers
+ * (announcement), the Dial ends, and the status callbacks of both legs. Each returns TwiML or
+ * nothing; none throws for what Twilio sends.
+ */
+import type { Logger } from 'pino';
+import type { AgentRepository } from '../db/agentRepository.js';
+import type { CallbackDialerRepository, CallbackLeg, LegNewsResult } from '../db/callbackDialerRepository.js';
+import type { Callback, CallbackRepository } from '../db/callbackRepository.js';
+import type { CustomerRepository } from '../db/customerRepository.js';
+import type { Clock } from '../domain/clock.js';
+import { idEnding } from '../domain/customer.js';
+import type { TwilioClient } from '../twilio/client.js';
+import { errorSummary } from '../twilio/errors.js';
+import type { VoiceParams } from '../voice/engine.js';
+import type { Language } from '../../voice-flows/prompts/index.js';
+import { callerIdFor, type CallerIdSources } from './callerId.js';
+import { agentWhisperTwiml, customerAnnouncementTwiml, dialCustomerTwiml, goodbyeTwiml } from './callbackTwiml.js';
+import { DIALER_TEXTS, lineLanguage } from './texts.js';
+import { DIAL_POLICY, isFinalLeg, isLegStatus, type DialPolicy } from './transitions.js';
+import type { CallbackUrls } from './urls.js';
+
+export interface CallbackCallDeps {
+  dialer: CallbackDialerRepository;
+  callbacks: Pick<CallbackRepository, 'get'>;
+  customers: Pick<CustomerRepository, 'get'>;
+  agents: Pick<AgentRepository, 'get' | 'markOnCall' | 'markCallEnded'>;
+  callerIds: CallerIdSources;
+  twilio: TwilioClient | undefined;
+  clock: Clock;
+  logger: Logger;
+  urls: CallbackUrls;
+  /** How long an accepted round keeps its lease while the customer's phone rings. */
+  leaseMs: number;
+  policy?: DialPolicy;
+}
+
+export type CallbackCalls = ReturnType<typeof createCallbackCalls>;
+
+const CALL_SID = /^CA[0-9a-zA-Z]{32}$/;
+
+/** The language an agent hears: the callback's if they speak it, else their first the line has. */
+function agentLanguage(callbackLanguage: Language, agentLanguages: readonly string[] | undefined): Language {
+  if (!agentLanguages || agentLanguages.includes(callbackLanguage)) return callbackLanguage;
+  return lineLanguage(agentLanguages.find((l) => l === 'en-US' || l === 'ja-JP'));
+}
+
+export function createCallbackCalls(deps: CallbackCallDeps) {
+  const { dialer, clock, logger, urls } = deps;
+  const policy = deps.policy ?? DIAL_POLICY;
+
+  /** The leg named in the URL, if it belongs to the callback named there and the request's CallSid fits it. */
+  function legFor(callbackId: number, legId: number, callSid: string | undefined): CallbackLeg | undefined {
+    const leg = Number.isSafeInteger(legId) ? dialer.leg(legId) : undefined;
+    if (!leg || leg.callbackId !== callbackId) return undefined;
+    if (leg.callSid !== null && callSid !== undefined && leg.callSid !== callSid) return undefined;
+    return leg;
+  }
+
+  /** Bookkeeping beside the call (agent availability): a failure is logged, never heard. */
+  function sideNote(what: string, write: () => unknown) {
+    try {
+      write();
+    } catch (err) {
+      logger.error({ err }, `callback: could not record ${what}`);
+    }
+  }
+
+  /** Rings in a ring-all round that lost: hang them up (best effort; their accept is refused anyway). */
+  function hangUpOthers(callbackId: number, winner: CallbackLeg) {
+    const client = deps.twilio;
+    if (!client) return;
+    for (const leg of dialer.legs(callbackId)) {
+      if (leg.kind !== 'agent' || leg.round !== winner.round || leg.legId === winner.legId) continue;
+      if (leg.callSid === null || isFinalLeg(leg.status)) continue;
+      // Twilio: 'canceled' ends a queued or ringing call, 'completed' one in progress.
+      const status = leg.status === 'in-progress' ? 'completed' : 'canceled';
+      client
+        .calls(leg.callSid)
+        .update({ status })
+        .catch((err: unknown) => logger.warn({ callbackId, legId: leg.legId, err: errorSummary(err) }, 'callback: could not hang up another agent'));
+    }
+  }
+
+  function logChange(result: LegNewsResult) {
+    const { callback, change, leg } = result;
+    if (!callback || !change || !leg) return;
+    const fields = { callbackId: callback.callbackId, reference: callback.reference, legId: leg.legId, status: callback.status, attempts: callback.attempts };
+    if (change.to === 'failed') logger.warn({ ...fields, lastError: change.lastError }, 'callback failed: the customer did not answer any try');
+    else if (change.to === 'pending') logger.info({ ...fields, lastError: change.lastError, nextAttemptAt: change.nextAttemptAt }, 'callback back in the queue');
+    else logger.info(fields, `callback ${change.to}`);
+  }
+
+  function whisperFacts(callback: Callback, now: number) {
+    const customer = deps.customers.get(callback.customerId);
+    return {
+      tier: callback.tier,
+      name: customer?.name ?? '',
+      ending: idEnding(callback.customerId),
+      priority: callback.priority,
+      reason: callback.reason,
+      minutesLeft: Math.floor((callback.dueAt - now) / 60_000),
+      tryNumber: callback.attempts + 1,
+    };
+  }
+
+  return {
+    /** The agent's leg answered: the whisper, or a goodbye if the callback is no longer theirs to take. */
+    agentAnswered(callbackId: number, legId: number, params: VoiceParams): string {
+      const leg = legFor(callbackId, legId, params.CallSid);
+      const standing = leg && dialer.standing(leg.legId);
+      const agent = leg?.agentId != null ? deps.agents.get(leg.agentId) : undefined;
+      const language = agentLanguage(lineLanguage(standing?.callback.language), agent?.languages);
+      if (!standing || standing.verdict === 'lost') {
+        logger.info({ callbackId, legId }, 'callback whisper refused: taken or no longer waiting');
+        return goodbyeTwiml(language, DIALER_TEXTS[language].taken);
+      }
+      logger.info({ callbackId, legId, agentId: leg!.agentId }, 'callback whisper played to agent');
+      return agentWhisperTwiml({
+        language,
+        facts: whisperFacts(standing.callback, clock.now()),
+        recordingUrl: standing.callback.recordingUrl,
+        acceptUrl: urls.accept(callbackId, legId),
+      });
+    },
+
+    /** The agent's key: 1 takes the callback if nobody did first, and dials the customer. */
+    agentPressed(callbackId: number, legId: number, params: VoiceParams): string {
+      const leg = legFor(callbackId, legId, params.CallSid);
+      const agent = leg?.agentId != null ? deps.agents.get(leg.agentId) : undefined;
+      const callbackLanguage = lineLanguage(leg ? dialer.standing(leg.legId)?.callback.language : undefined);
+      const language = agentLanguage(callbackLanguage, agent?.languages);
+      if (!leg) return goodbyeTwiml(language, DIALER_TEXTS[language].taken);
+      if ((params.Digits ?? '') !== '1') {
+        logger.info({ callbackId, legId }, 'callback not accepted by agent');
+        return goodbyeTwiml(language, DIALER_TEXTS[language].noKey);
+      }
+      const now = clock.now();
+      const outcome = dialer.accept(leg.legId, now, now + deps.leaseMs);
+      if (outcome.result === 'lost') {
+        logger.info({ callbackId, legId }, 'callback accept refused: another agent was first');
+        return goodbyeTwiml(language, DIALER_TEXTS[language].taken);
+      }
+      const { callback } = outcome;
+      logger.info({ callbackId, legId, agentId: leg.agentId, reference: callback.reference }, 'callback accepted by agent');
+      if (leg.agentId !== null && CALL_SID.test(params.CallSid ?? '')) {
+        sideNote('the agent on a call', () => deps.agents.markOnCall(leg.agentId!, params.CallSid!, { at: now }));
+      }
+      hangUpOthers(callbackId, leg);
+      return dialCustomerTwiml({
+        language,
+        callerId: callerIdFor(deps.callerIds, callback.callSid),
+        customerPhone: callback.phone,
+        announcementUrl: urls.customer(callbackId),
+        statusUrl: urls.status(callbackId, outcome.customerLegId),
+        dialActionUrl: urls.dialed(callbackId, outcome.customerLegId),
+      });
+    },
+
+    /** The customer answered: who is calling and why, in their language, before the agent is bridged. */
+    customerAnswered(callbackId: number): string {
+      const callback = deps.callbacks.get(callbackId);
+      const language = lineLanguage(callback?.language);
+      logger.info({ callbackId }, 'callback: customer answered');
+      return customerAnnouncementTwiml(language, callback?.reference ?? '');
+    },
+
+    /** The agent's Dial to the customer ended: applied like the customer leg's status, then told to the agent. */
+    dialEnded(callbackId: number, legId: number, params: VoiceParams): string {
+      const leg = legFor(callbackId, legId, params.DialCallSid);
+      const dialStatus = params.DialCallStatus ?? '';
+      let callback = leg ? dialer.standing(leg.legId)?.callback : undefined;
+      if (leg && leg.kind === 'customer' && CALL_SID.test(params.DialCallSid ?? '') && isLegStatus(dialStatus)) {
+        const result = dialer.applyLegNews({ legId: leg.legId, callSid: params.DialCallSid!, status: dialStatus }, clock.now(), policy);
+        logChange(result);
+        callback = result.callback ?? callback;
+      }
+      const agentLeg = leg ? dialer.legs(callbackId).find((l) => l.round === leg.round && l.callSid === params.CallSid) : undefined;
+      const agent = agentLeg?.agentId != null ? deps.agents.get(agentLeg.agentId) : undefined;
+      const language = agentLanguage(lineLanguage(callback?.language), agent?.languages);
+      const texts = DIALER_TEXTS[language];
+      if (!callback) return goodbyeTwiml(language, texts.sorry);
+      if (callback.status === 'failed') return goodbyeTwiml(language, texts.customerNoAnswerLastTry);
+      if (callback.status === 'pending') return goodbyeTwiml(language, texts.customerNoAnswer(Math.round(policy.retrySpacingMs / 60_000)));
+      return goodbyeTwiml(language, texts.callEnded);
+    },
+
+    /** A status callback of an agent leg or a customer leg. */
+    status(callbackId: number, legId: number, params: VoiceParams): void {
+      const callSid = params.CallSid ?? '';
+      const status = params.CallStatus ?? '';
+      const leg = legFor(callbackId, legId, callSid);
+      if (!leg || !CALL_SID.test(callSid) || !isLegStatus(status)) {
+        logger.warn({ callbackId, legId, status }, 'callback status callback ignored: unknown leg or status');
+        return;
+      }
+      const sequence = Number(params.SequenceNumber);
+      const result = dialer.applyLegNews(
+        { legId: leg.legId, callSid, status, sequenceNumber: params.SequenceNumber !== undefined && Number.isSafeInteger(sequence) ? sequence : null },
+        clock.now(),
+        policy,
+      );
+      if (result.duplicate) {
+        logger.debug({ callbackId, legId, status }, 'callback status callback repeated');
+        return;
+      }
+      logChange(result);
+      if (leg.kind === 'agent' && isFinalLeg(status)) sideNote('the agent free', () => deps.agents.markCallEnded(callSid, clock.now()));
+    },
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * The callback dialer: a worker that keeps callback promises. Each tick it records deadlines that
+ * passed, checks on calls whose lease ran out, then claims due callbacks one at a time (earliest
+ * due first, Premium before Standard, P1 before P2) and rings a free on-duty agent - every free
+ * agent at once when the callback is at risk. What happens next is driven by the calls' webhooks
+ * (src/dialer/callbackCalls.ts). Crash safety comes from the repository: a callback is claimed with
+ * a lease in a transaction before any call is placed, and legs are recorded before calls.create.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { Agent, AgentRepository } from '../db/agentRepository.js';
+import type { CallbackDialerRepository, CallbackLeg, ClaimedCallback } from '../db/callbackDialerRepository.js';
+import type { Clock } from '../domain/clock.js';
+import { needsEveryAgent } from '../domain/sla.js';
+import type { TwilioClient } from '../twilio/client.js';
+import { errorSummary } from '../twilio/errors.js';
+import { firstAgentFor, type FreeAgents } from './agents.js';
+import { callerIdFor, type CallerIdSources } from './callerId.js';
+import { DIAL_POLICY, isFinalLeg, isLegStatus, type DialPolicy } from './transitions.js';
+import type { CallbackUrls } from './urls.js';
+
+/** Seconds an agent's phone rings before Twilio gives up on the leg. */
+export const AGENT_RING_SECONDS = 25;
+/** Agents rung at once for a callback at risk (Twilio's own limit for one Dial is 10). */
+export const MAX_AGENTS_AT_ONCE = 10;
+
+export interface CallbackDialerDeps {
+  dialer: CallbackDialerRepository;
+  agents: Pick<AgentRepository, 'markOffered' | 'markCallEnded'>;
+  freeAgents: FreeAgents;
+  callerIds: CallerIdSources;
+  /** Undefined in local mode: nothing is dialed. */
+  twilio: TwilioClient | undefined;
+  clock: Clock;
+  logger: Logger;
+  urls: CallbackUrls;
+  /** How long a claim (and a round's live calls) is held before another worker may look at it. */
+  leaseMs: number;
+  /** How often the worker looks for due callbacks. */
+  pollMs: number;
+  /** This worker's name in leases; default host:pid:random. */
+  owner?: string;
+  policy?: DialPolicy;
+}
+
+/** What one tick did. */
+export interface TickReport {
+  breached: number;
+  claimed: number;
+  callsPlaced: number;
+  reconciled: number;
+}
+
+export interface CallbackDialer {
+  readonly owner: string;
+  /** Ticks now and every pollMs; logs once if it cannot dial (local mode). */
+  start(): void;
+  /** Stops ticking and waits for a tick in progress. */
+  stop(): Promise<void>;
+  /** One pass (tests drive the dialer with this and a manual clock); never runs two at once. */
+  tick(): Promise<TickReport>;
+}
+
+export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
+  const { dialer, clock, logger, urls } = deps;
+  const policy = deps.policy ?? DIAL_POLICY;
+  const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<TickReport> | undefined;
+
+  function recordBreaches(now: number): number {
+    const breached = dialer.markBreaches(now);
+    for (const c of breached) {
+      logger.warn(
+        { callbackId: c.callbackId, reference: c.reference, priority: c.priority, tier: c.tier, status: c.status, dueAt: new Date(c.dueAt).toISOString() },
+        'callback deadline passed before the customer was reached',
+      );
+    }
+    return breached.length;
+  }
+
+  /** Legs of rounds whose lease ran out with no final news: ask Twilio how they stand. */
+  async function reconcile(client: TwilioClient, now: number): Promise<number> {
+    const legs = dialer.liveLegsOfExpiredLeases(now);
+    const rounds = new Map<number, number>();
+    for (const leg of legs) {
+      rounds.set(leg.callbackId, leg.round);
+      try {
+        const call = await client.calls(leg.callSid!).fetch();
+        if (!isLegStatus(call.status)) continue;
+        const result = dialer.applyLegNews({ legId: leg.legId, callSid: leg.callSid, status: call.status, sequenceNumber: null }, clock.now(), policy);
+        if (!result.duplicate) logger.info({ callbackId: leg.callbackId, legId: leg.legId, status: call.status }, 'callback leg status fetched from Twilio');
+        if (leg.kind === 'agent' && isFinalLeg(call.status)) deps.agents.markCallEnded(leg.callSid!, clock.now());
+      } catch (err) {
+        logger.warn({ callbackId: leg.callbackId, legId: leg.legId, ...errorSummary(err) }, 'could not fetch a callback leg from Twilio');
+      }
+    }
+    // Still dialing after the news: the calls are live, so this worker watches the round for another lease.
+    for (const [callbackId, round] of rounds) dialer.extendLease(callbackId, round, owner, clock.now() + deps.leaseMs);
+    return legs.length;
+  }
+
+  async function placeLeg(client: TwilioClient, claim: ClaimedCallback, leg: CallbackLeg, agent: Agent, from: string): Promise<boolean> {
+    const { callbackId } = claim.callback;
+    try {
+      const call = await client.calls.create({
+        to: agent.phone,
+        from,
+        url: urls.agent(callbackId, leg.legId),
+        method: 'POST',
+        statusCallback: urls.status(callbackId, leg.legId),
+        statusCallbackMethod: 'POST',
+        statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+        timeout: AGENT_RING_SECONDS,
+      });
+      const now = clock.now();
+      dialer.recordCallPlaced(leg.legId, call.sid, now, now + deps.leaseMs);
+      logger.info({ callbackId, reference: claim.callback.reference, legId: leg.legId, agentId: agent.agentId, callSid: call.sid }, 'callback: agent rung');
+      return true;
+    } catch (err) {
+      const summary = errorSummary(err);
+      logger.error({ callbackId, legId: leg.legId, agentId: agent.agentId, ...summary }, 'callback: could not ring an agent');
+      dialer.applyLegNews({ legId: leg.legId, callSid: null, status: 'failed', error: `calls.create failed: ${summary.message}` }, clock.now(), policy);
+      return false;
+    }
+  }
+
+  /** Rings the chosen agents for a claimed callback; returns how many calls Twilio took. */
+  async function dialRound(client: TwilioClient, claim: ClaimedCallback, chosen: Agent[], now: number): Promise<number> {
+    const { callback, round } = claim;
+    const from = callerIdFor(deps.callerIds, callback.callSid);
+    if (!from) {
+      logger.error({ callbackId: callback.callbackId }, 'callback not dialed: no number to call from (set HOTLINE_CALLER_ID)');
+      dialer.releaseForRetry(callback.callbackId, round, owner, now + policy.retrySpacingMs, 'no number to call from: set HOTLINE_CALLER_ID', now);
+      return 0;
+    }
+    const legs = dialer.requestAgentLegs(callback.callbackId, round, owner, chosen.map((a) => a.agentId), now);
+    if (!legs) return 0;
+    for (const agent of chosen) deps.agents.markOffered(agent.agentId, now);
+    const placed = await Promise.all(legs.map((leg, i) => placeLeg(client, claim, leg, chosen[i]!, from)));
+    return placed.filter(Boolean).length;
+  }
+
+  async function tickOnce(): Promise<TickReport> {
+    const now = clock.now();
+    const report: TickReport = { breached: recordBreaches(now), claimed: 0, callsPlaced: 0, reconciled: 0 };
+    const client = deps.twilio;
+    if (!client) return report;
+    report.reconciled = await reconcile(client, now);
+    const ringing = new Set(dialer.agentsBeingRung(now));
+    let free = deps.freeAgents(now).filter((a) => !ringing.has(a.agentId));
+    while (free.length > 0) {
+      const claim = dialer.claimNext(owner, now, deps.leaseMs);
+      if (!claim) break;
+      report.claimed += 1;
+      if (claim.takenOver) {
+        logger.warn({ callbackId: claim.callback.callbackId, abandonedLegs: claim.abandonedLegs }, 'callback taken over from a worker whose lease expired');
+      }
+      const everyone = needsEveryAgent(claim.callback, now);
+      const first = firstAgentFor(claim.callback.language, free);
+      const chosen = everyone ? free.slice(0, MAX_AGENTS_AT_ONCE) : first ? [first] : [];
+      free = free.filter((a) => !chosen.includes(a));
+      if (everyone) logger.info({ callbackId: claim.callback.callbackId, agents: chosen.length }, 'callback at risk: ringing every free agent');
+      report.callsPlaced += await dialRound(client, claim, chosen, now);
+    }
+    return report;
+  }
+
+  function tick(): Promise<TickReport> {
+    running ??= tickOnce().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
+  return {
+    owner,
+    start() {
+      if (timer) return;
+      if (!deps.twilio) {
+        logger.warn('callback dialer: no Twilio credentials (local mode), so callbacks are not dialed; deadlines are still tracked');
+      } else {
+        logger.info({ owner, pollMs: deps.pollMs, leaseMs: deps.leaseMs }, 'callback dialer started');
+      }
+      const run = () => void tick().catch((err: unknown) => logger.error({ err }, 'callback dialer tick failed'));
+      timer = setInterval(run, deps.pollMs);
+      run();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await running?.catch(() => undefined);
+    },
+    tick,
+  };
+}

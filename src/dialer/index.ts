@@ -1,0 +1,82 @@
+/**
+ * The callback dialer's parts built over one database: the repository, the twilio client, the
+ * webhooks of callback calls, SMS confirmations, and a factory for the worker. The server and
+ * `npm run worker` (src/dialer/main.ts) both build it through createHotline.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { AgentRepository } from '../db/agentRepository.js';
+import { createSqliteCallbackDialerRepository } from '../db/callbackDialerRepository.js';
+import type { CallbackRepository } from '../db/callbackRepository.js';
+import type { CallRepository } from '../db/callRepository.js';
+import type { CustomerRepository } from '../db/customerRepository.js';
+import type { SqliteDb } from '../db/database.js';
+import type { NumberRepository } from '../db/numberRepository.js';
+import type { Clock } from '../domain/clock.js';
+import { createTwilioClient, type TwilioClient } from '../twilio/client.js';
+import { freeAgentsOf, type FreeAgents } from './agents.js';
+import { createCallbackCalls } from './callbackCalls.js';
+import { createCallbackDialer, type CallbackDialer } from './dialer.js';
+import { createCallbackConfirmations } from './sms.js';
+import { callbackUrls } from './urls.js';
+
+export interface CallbackDialingDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  db: SqliteDb;
+  repos: {
+    agents: AgentRepository;
+    callbacks: CallbackRepository;
+    calls: CallRepository;
+    customers: CustomerRepository;
+    numbers: NumberRepository;
+  };
+  /** Default: the real client from config (undefined in local mode). */
+  twilio?: TwilioClient | undefined;
+}
+
+export function createCallbackDialing(deps: CallbackDialingDeps) {
+  const { config, logger, clock, repos } = deps;
+  const twilio = 'twilio' in deps ? deps.twilio : createTwilioClient(config);
+  const repository = createSqliteCallbackDialerRepository(deps.db);
+  const urls = callbackUrls(config.publicBaseUrl);
+  const callerIds = { callerId: config.callerId, calls: repos.calls, numbers: repos.numbers };
+  const calls = createCallbackCalls({
+    dialer: repository,
+    callbacks: repos.callbacks,
+    customers: repos.customers,
+    agents: repos.agents,
+    callerIds,
+    twilio,
+    clock,
+    logger,
+    urls,
+    leaseMs: config.dialer.leaseMs,
+  });
+  const confirmations = createCallbackConfirmations({ twilio, logger, callerIds });
+  return {
+    repository,
+    twilio,
+    calls,
+    confirmations,
+    /** A dialer worker over this database; `start()` it (the server and `npm run worker` do). */
+    createWorker(options: { owner?: string; freeAgents?: FreeAgents } = {}): CallbackDialer {
+      return createCallbackDialer({
+        dialer: repository,
+        agents: repos.agents,
+        freeAgents: options.freeAgents ?? freeAgentsOf(repos.agents),
+        callerIds,
+        twilio,
+        clock,
+        logger,
+        urls,
+        leaseMs: config.dialer.leaseMs,
+        pollMs: config.dialer.pollMs,
+        ...(options.owner && { owner: options.owner }),
+      });
+    },
+  };
+}
+
+export type CallbackDialing = ReturnType<typeof createCallbackDialing>;

@@ -1,0 +1,38 @@
+/**
+ * The callback dialer alone (`npm run worker`), for running it apart from the web server
+ * (HOTLINE_DIALER_IN_SERVER=false there). It needs the same database and configuration; the calls'
+ * webhooks still go to the server at PUBLIC_BASE_URL.
+ */
+import { ConfigError, loadConfig } from '../config.js';
+import { createHotline } from '../hotline.js';
+import { createLogger } from '../logger.js';
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`hotline worker: configuration error: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const logger = createLogger(config.logLevel).child({ component: 'dialer' });
+const hotline = createHotline({ config, logger });
+const dialer = hotline.callbackDialing.createWorker();
+dialer.start();
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'callback dialer stopping');
+  setTimeout(() => process.exit(1), 10_000).unref();
+  await dialer.stop();
+  await hotline.callbackDialing.confirmations.idle();
+  hotline.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

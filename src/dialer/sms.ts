@@ -1,0 +1,71 @@
+import type { Logger } from 'pino';
+import type { CallRecord, CallWrites } from '../db/callRepository.js';
+import { maskPhone } from '../domain/customer.js';
+import type { TwilioClient } from '../twilio/client.js';
+import { errorSummary } from '../twilio/errors.js';
+import { callerIdFor, type CallerIdSources } from './callerId.js';
+import { DIALER_TEXTS, lineLanguage } from './texts.js';
+
+/** What a confirmation text needs of the callback just scheduled. */
+export interface ScheduledCallback {
+  reference: string;
+  dueAt: number;
+  phone: string;
+  language: string;
+}
+
+export type SmsOutcome = { sent: true; sid: string } | { sent: false; reason: string };
+
+/**
+ * Texts the caller the reference and the deadline of the callback their call just scheduled, in the
+ * call's language. Runs after the step is committed and is never awaited by the call: a failed or
+ * slow text is logged (number masked) and changes nothing about the call or the callback.
+ */
+export function createCallbackConfirmations(deps: { twilio: TwilioClient | undefined; logger: Logger; callerIds: CallerIdSources }) {
+  const { logger } = deps;
+  const inFlight = new Set<Promise<SmsOutcome>>();
+
+  async function send(callback: ScheduledCallback, from: string | undefined): Promise<SmsOutcome> {
+    const to = maskPhone(callback.phone);
+    if (!deps.twilio) {
+      logger.debug({ reference: callback.reference }, 'callback confirmation not texted: no Twilio credentials (local mode)');
+      return { sent: false, reason: 'local mode' };
+    }
+    if (!from) {
+      logger.warn({ reference: callback.reference, to }, 'callback confirmation not texted: no number to send from (set HOTLINE_CALLER_ID)');
+      return { sent: false, reason: 'no sender number' };
+    }
+    try {
+      const body = DIALER_TEXTS[lineLanguage(callback.language)].sms(callback.reference, callback.dueAt);
+      const message = await deps.twilio.messages.create({ to: callback.phone, from, body });
+      logger.info({ reference: callback.reference, to, messageSid: message.sid }, 'callback confirmation texted');
+      return { sent: true, sid: message.sid };
+    } catch (err) {
+      logger.warn({ reference: callback.reference, to, ...errorSummary(err) }, 'callback confirmation text failed');
+      return { sent: false, reason: errorSummary(err).message };
+    }
+  }
+
+  return {
+    /** The flow engine's afterCommit hook: texts when the committed step scheduled a callback. */
+    afterCommit(call: CallRecord, writes: CallWrites): void {
+      const scheduled = writes.scheduleCallback;
+      if (!scheduled) return;
+      try {
+        const from = callerIdFor(deps.callerIds, call.callSid, call.to);
+        const sending = send(scheduled, from).finally(() => inFlight.delete(sending));
+        inFlight.add(sending);
+      } catch (err) {
+        logger.error({ err, reference: scheduled.reference }, 'callback confirmation text not attempted');
+      }
+    },
+    /** Sends one confirmation (the hook's work), resolving with what happened; never rejects. */
+    send,
+    /** Resolves when every text started so far has been answered or has failed (shutdown, tests). */
+    async idle(): Promise<void> {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+export type CallbackConfirmations = ReturnType<typeof createCallbackConfirmations>;

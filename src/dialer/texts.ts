@@ -1,0 +1,120 @@
+/**
+ * What the callback dialer says and texts, in both languages of the line. Agents hear the whisper
+ * in the callback's language if they speak it; customers hear and read their call's language.
+ */
+import type { Tier } from '../domain/customer.js';
+import type { CallbackPriority, CallbackReason } from '../db/callbackRepository.js';
+import { PROMPTS, type Language } from '../../voice-flows/prompts/index.js';
+
+export interface WhisperFacts {
+  tier: Tier;
+  name: string;
+  ending: string;
+  priority: CallbackPriority;
+  reason: CallbackReason;
+  /** Minutes to the deadline; negative once it has passed. */
+  minutesLeft: number;
+  /** 1-based try at the customer this round would be. */
+  tryNumber: number;
+}
+
+export interface DialerTexts {
+  whisper(f: WhisperFacts): string;
+  description: string;
+  pressOne: string;
+  noKey: string;
+  taken: string;
+  callingCustomer: string;
+  customerAnnouncement(reference: string): string;
+  customerNoAnswer(minutesToNextTry: number): string;
+  customerNoAnswerLastTry: string;
+  callEnded: string;
+  sorry: string;
+  sms(reference: string, dueAt: number): string;
+}
+
+const spaced = (digits: string) => digits.split('').join(' ');
+
+const enDeadline = new Intl.DateTimeFormat('en-US', {
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZone: 'UTC',
+});
+const jaParts = new Intl.DateTimeFormat('ja-JP', {
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'Asia/Tokyo',
+});
+/** "11月24日 0時05分", read in Japan time. */
+function jaDeadline(atMs: number): string {
+  const parts = jaParts.formatToParts(atMs);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return `${part('month')}月${part('day')}日 ${part('hour')}時${String(part('minute')).padStart(2, '0')}分`;
+}
+
+const en: DialerTexts = {
+  whisper(f) {
+    const reason =
+      f.reason === 'p2'
+        ? 'They reported a priority 2 problem: one location or region affected.'
+        : 'No engineer answered their priority 1 call: site down or under attack.';
+    const left =
+      f.minutesLeft >= 0
+        ? `${f.minutesLeft} ${f.minutesLeft === 1 ? 'minute' : 'minutes'} left to the deadline.`
+        : `The deadline passed ${-f.minutesLeft} ${f.minutesLeft === -1 ? 'minute' : 'minutes'} ago.`;
+    const tier = PROMPTS['en-US'].tier(f.tier);
+    const which = f.tryNumber > 1 ? ` This is try ${f.tryNumber} at the customer.` : '';
+    return `Callback for ${tier} Enterprise customer ${f.name}, ID ending ${spaced(f.ending)}, ${f.priority === 'P1' ? 'priority 1' : 'priority 2'}. ${reason} ${left}${which}`;
+  },
+  description: 'Their recorded description:',
+  pressOne: 'Press 1 to accept and call the customer now.',
+  noKey: 'Not accepted. The callback goes to the next engineer. Goodbye.',
+  taken: 'This callback has already been taken or is no longer waiting. Goodbye.',
+  callingCustomer: 'Calling the customer now.',
+  customerAnnouncement: (reference) =>
+    `Hello, this is the emergency support line, calling you back about your request, reference ${spaced(reference)}. Connecting you to an engineer now.`,
+  customerNoAnswer: (minutes) => `The customer did not answer. We will try again in ${minutes} minutes. Goodbye.`,
+  customerNoAnswerLastTry: 'The customer did not answer the last try. The callback is marked failed in the console. Goodbye.',
+  callEnded: 'The call with the customer has ended. Goodbye.',
+  sorry: 'Sorry, something went wrong with this callback. Please check the console. Goodbye.',
+  sms: (reference, dueAt) =>
+    `Emergency support: an engineer will call you back by ${enDeadline.format(dueAt)} UTC. Your reference is ${reference}.`,
+};
+
+const ja: DialerTexts = {
+  whisper(f) {
+    const reason =
+      f.reason === 'p2'
+        ? '優先度2、ひとつの地域や拠点に影響がある問題のご報告です。'
+        : '優先度1のお電話にエンジニアが応答できなかったお客様です。'
+    const left = f.minutesLeft >= 0 ? `期限まで残り${f.minutesLeft}分です。` : `期限を${-f.minutesLeft}分過ぎています。`;
+    const tier = PROMPTS['ja-JP'].tier(f.tier);
+    const which = f.tryNumber > 1 ? `お客様への${f.tryNumber}回目の発信です。` : '';
+    return `${tier}エンタープライズのお客様、${f.name}、ID末尾 ${spaced(f.ending)} への折り返しです。${reason}${left}${which}`;
+  },
+  description: '録音されたお問い合わせ内容です。',
+  pressOne: '対応してお客様に発信するには1を押してください。',
+  noKey: '対応されませんでした。この折り返しは次のエンジニアに回します。失礼いたします。',
+  taken: 'この折り返しはすでに他のエンジニアが対応しているか、対応の必要がなくなりました。失礼いたします。',
+  callingCustomer: 'お客様に発信します。',
+  customerAnnouncement: (reference) =>
+    `緊急サポート窓口です。受付番号 ${spaced(reference)} のお問い合わせについて、折り返しお電話いたしました。エンジニアにおつなぎします。`,
+  customerNoAnswer: (minutes) => `お客様が応答しませんでした。${minutes}分後にもう一度発信します。失礼いたします。`,
+  customerNoAnswerLastTry: 'お客様が最後の発信にも応答しませんでした。この折り返しはコンソールで失敗と表示されます。失礼いたします。',
+  callEnded: 'お客様との通話が終了しました。失礼いたします。',
+  sorry: '申し訳ありません、この折り返しで問題が発生しました。コンソールをご確認ください。失礼いたします。',
+  sms: (reference, dueAt) =>
+    `緊急サポート：日本時間${jaDeadline(dueAt)}までにエンジニアから折り返しお電話します。受付番号は ${reference} です。`,
+};
+
+export const DIALER_TEXTS: Readonly<Record<Language, DialerTexts>> = { 'en-US': en, 'ja-JP': ja };
+
+/** The line's language for a stored language tag; anything unknown is read as English. */
+export function lineLanguage(tag: string | null | undefined): Language {
+  return tag === 'ja-JP' ? 'ja-JP' : 'en-US';
+}

@@ -1,0 +1,13 @@
+/**
+ * What a failed REST request was, fit for logs and for agents to read: Twilio's status and code, and
+ * its message with any phone number in it masked (Twilio quotes the 'To' number back).
+ */
+export function errorSummary(err: unknown): { status?: number; code?: number; message: string } {
+  const e = err as { status?: unknown; code?: unknown; message?: unknown };
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  return {
+    ...(typeof e?.status === 'number' && { status: e.status }),
+    ...(typeof e?.code === 'number' && { code: e.code }),
+    message: message.replace(/\+?[0-9][0-9 ().-]{5,}[0-9]/g, (n) => `${n.slice(0, 2)}…${n.slice(-2)}`).slice(0, 200),
+  };
+}

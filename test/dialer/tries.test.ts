@@ -1,0 +1,150 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { spokenText } from '../support/twilioStandIn.js';
+import {
+  addAgent,
+  addCustomer,
+  agentAccepts,
+  agentAnswers,
+  callbackInApi,
+  MINUTE,
+  playRound,
+  scheduleCallback,
+  startDialerHarness,
+  type DialerHarness,
+} from './support.js';
+
+describe('callback dialer: agent first, then tries at the customer', () => {
+  let d: DialerHarness;
+  beforeEach(async () => {
+    d = await startDialerHarness();
+  });
+  afterEach(async () => d.close());
+
+  it('whispers the customer, tier, priority, reason, time left and the recording, and dials the customer on 1', async () => {
+    const { h, twilio } = d;
+    const { customerId } = await addCustomer(h, { name: 'Acme Corp', tier: 'premium' });
+    await addAgent(h);
+    scheduleCallback(h, customerId, { dueInMs: 47 * MINUTE + 30_000, phone: '+14155550123' });
+    await d.worker.tick();
+
+    const call = twilio.apiCalls[0]!;
+    const { accepted, order, whisper } = await agentAccepts(twilio, call);
+
+    const text = spokenText(whisper);
+    expect(text).toContain('Premium Enterprise customer Acme Corp');
+    expect(text).toContain(`ID ending ${customerId.slice(-4).split('').join(' ')}`);
+    expect(text).toContain('priority 2');
+    expect(text).toContain('one location or region');
+    expect(text).toContain('47 minutes left to the deadline');
+    expect(text).toContain('Press 1 to accept');
+    expect(spokenText(accepted)).toContain('Calling the customer now');
+    expect(order).toMatchObject({ number: '+14155550123', callerId: '+15005550006', timeout: 30 });
+    expect(order!.statusCallbackEvents).toEqual(['initiated', 'ringing', 'answered', 'completed']);
+  });
+
+  it('plays the recorded description in the whisper', async () => {
+    const { h, twilio } = d;
+    const { customerId } = await addCustomer(h);
+    await addAgent(h);
+    const now = h.clock.now();
+    const callback = h.hotline.repos.callbacks.schedule({
+      reference: '7654321',
+      customerId,
+      callSid: `CA${'7'.repeat(32)}`,
+      priority: 'P2',
+      tier: 'standard',
+      phone: '+14155550124',
+      language: 'en-US',
+      reason: 'p2',
+      createdAt: now,
+      dueAt: now + 4 * 60 * MINUTE,
+    });
+    h.hotline.repos.callbacks.attachRecording(callback.callSid!, 'https://api.twilio.com/recordings/RE1', 12, now);
+    await d.worker.tick();
+
+    const { whisper } = await agentAnswers(twilio, twilio.apiCalls[0]!);
+    const plays = whisper.children.flatMap((v) => v.children).filter((v) => v.name === 'Play');
+    expect(plays.map((p) => p.text)).toEqual(['https://api.twilio.com/recordings/RE1']);
+    expect(spokenText(whisper)).toContain('Their recorded description');
+  });
+
+  it('tries the customer again 5 minutes after a missed try, and fails the callback after 3 tries', async () => {
+    const { h, twilio } = d;
+    const { customerId } = await addCustomer(h);
+    await addAgent(h);
+    const callback = scheduleCallback(h, customerId, { dueInMs: 3 * 60 * MINUTE });
+
+    const first = await playRound(d, 'no-answer');
+    expect(spokenText(first.afterDial)).toContain('did not answer. We will try again in 5 minutes');
+    let shown = await callbackInApi(h, callback.callbackId);
+    expect(shown).toMatchObject({ status: 'pending', attempts: 1, lastError: 'customer no-answer (try 1 of 3)' });
+    expect(shown.nextAttemptAt).toBe(new Date(h.clock.now() + 5 * MINUTE).toISOString());
+
+    h.clock.advance(5 * MINUTE - 1000);
+    await d.worker.tick();
+    expect(twilio.apiCalls, 'not before 5 minutes').toHaveLength(1);
+
+    h.clock.advance(1000);
+    const second = await playRound(d, 'busy');
+    expect(spokenText(second.whisper)).toContain('This is try 2 at the customer');
+    shown = await callbackInApi(h, callback.callbackId);
+    expect(shown).toMatchObject({ status: 'pending', attempts: 2, lastError: 'customer busy (try 2 of 3)' });
+
+    h.clock.advance(5 * MINUTE);
+    const third = await playRound(d, 'no-answer');
+    expect(spokenText(third.afterDial)).toContain('marked failed');
+    shown = await callbackInApi(h, callback.callbackId);
+    expect(shown).toMatchObject({ status: 'failed', attempts: 3, lastError: 'customer no-answer (try 3 of 3)' });
+
+    h.clock.advance(60 * MINUTE);
+    await d.worker.tick();
+    expect(twilio.apiCalls, 'a failed callback is not dialed again').toHaveLength(3);
+    expect(h.logs.text).toContain('callback failed: the customer did not answer any try');
+  });
+
+  it('does not count a round no agent accepted as a try, and rings an agent again', async () => {
+    const { h, twilio } = d;
+    const { customerId } = await addCustomer(h);
+    await addAgent(h);
+    await addAgent(h);
+    const callback = scheduleCallback(h, customerId);
+
+    await d.worker.tick();
+    const declined = twilio.apiCalls[0]!;
+    const { accepted } = await agentAccepts(twilio, declined, '2');
+    expect(spokenText(accepted)).toContain('Not accepted');
+    await twilio.sendStatus(declined, 'completed');
+    let shown = await callbackInApi(h, callback.callbackId);
+    expect(shown).toMatchObject({ status: 'pending', attempts: 0, lastError: 'no agent accepted' });
+
+    await d.worker.tick();
+    expect(twilio.apiCalls, 'the next round waits a little').toHaveLength(1);
+    h.clock.advance(30_000);
+    await d.worker.tick();
+    expect(twilio.apiCalls).toHaveLength(2);
+    expect(twilio.apiCalls[1]!.to, 'the other agent is rung next').not.toBe(declined.to);
+
+    await twilio.sendStatus(twilio.apiCalls[1]!, 'no-answer');
+    shown = await callbackInApi(h, callback.callbackId);
+    expect(shown).toMatchObject({ status: 'pending', attempts: 0 });
+  });
+
+  it('puts the callback back when calls.create fails, with the reason for agents to read', async () => {
+    const { h, twilio } = d;
+    const { customerId } = await addCustomer(h);
+    await addAgent(h);
+    const callback = scheduleCallback(h, customerId);
+    twilio.failNext('calls', { status: 400, code: 21215, message: 'Account not authorized to call +14155550100.' });
+
+    await d.worker.tick();
+
+    const shown = await callbackInApi(h, callback.callbackId);
+    expect(shown.status).toBe('pending');
+    expect(shown.attempts).toBe(0);
+    expect(shown.lastError).toContain('Account not authorized to call');
+    expect(shown.lastError).not.toContain('+14155550100');
+    h.clock.advance(30_000);
+    await d.worker.tick();
+    expect(twilio.apiCalls).toHaveLength(1);
+  });
+});
