@@ -2,12 +2,15 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { SecretBox } from './crypto/secretBox.js';
 import { createSqliteAgentRepository } from './db/agentRepository.js';
+import { createSqliteCallbackDeskRepository } from './db/callbackDeskRepository.js';
 import { createSqliteCallbackRepository } from './db/callbackRepository.js';
 import { createSqliteCallRepository } from './db/callRepository.js';
+import { createSqliteCredentialRepository } from './db/credentialRepository.js';
 import { createSqliteCustomerRepository } from './db/customerRepository.js';
 import { openDatabase, type SqliteDb } from './db/database.js';
 import { createSqliteNumberRepository } from './db/numberRepository.js';
 import { createSqliteQueueRepository } from './db/queueRepository.js';
+import { createSqliteSessionRepository } from './db/sessionRepository.js';
 import { createSqliteVerificationRepository } from './db/verificationRepository.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createCustomerService } from './domain/customers.js';
@@ -46,6 +49,9 @@ export function createHotline({
     callbacks,
     calls: createSqliteCallRepository(db, { agents, callbacks, queue }),
     numbers: createSqliteNumberRepository(db),
+    credentials: createSqliteCredentialRepository(db),
+    sessions: createSqliteSessionRepository(db),
+    desk: createSqliteCallbackDeskRepository(db),
   };
   const customers = createCustomerService({ ...repos, box, clock, issuer: 'Hotline' });
   const verifyCaller = createVerifyCaller({ ...repos, box, clock, logger });

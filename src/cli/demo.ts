@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hashPassword } from '../console/passwords.js';
 import { luhnCheckDigit } from '../domain/customerId.js';
 import { emit, readArgs, type Command } from './command.js';
 
@@ -23,17 +25,21 @@ export const demoCommand: Command = {
     const now = hotline.clock.now();
     const agent =
       hotline.repos.agents.list().find((a) => a.phone === DEMO_AGENT_PHONE) ??
-      hotline.repos.agents.create({ name: 'Demo Agent', phone: DEMO_AGENT_PHONE, languages: ['en-US', 'ja-JP'], onDuty: true }, now);
+      hotline.repos.agents.create({ name: 'Demo Agent', phone: DEMO_AGENT_PHONE, languages: ['en-US', 'ja-JP'], onDuty: true, isAdmin: true }, now);
     if (!agent.onDuty) hotline.repos.agents.update(agent.agentId, { onDuty: true }, now);
+    // A fresh console password on every run: the demo never needs a password remembered from last time.
+    const consolePassword = randomBytes(12).toString('base64url');
+    hotline.repos.credentials.setPassword(agent.agentId, await hashPassword(consolePassword), now);
     const script = `${customer.customerId}#,CODE,1`;
     emit(
       ctx,
       json,
-      { customer, agent: { agentId: agent.agentId, name: agent.name, phone: agent.phone, onDuty: true }, script },
+      { customer, agent: { agentId: agent.agentId, name: agent.name, phone: agent.phone, onDuty: true, consolePassword }, script },
       () =>
         [
           `Demo customer: ${customer.name}, Premium Enterprise, customer ID ${customer.customerId}`,
           `Demo agent on duty: ${agent.name} (${agent.phone})`,
+          `Agent console: ${hotline.config.publicBaseUrl}/console  agent number ${agent.agentId}, password ${consolePassword}`,
           '',
           'With the server running (npm start), place a verified P1 call in another terminal:',
           `  npm run call -- --script "${script}"`,

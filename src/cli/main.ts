@@ -1,5 +1,6 @@
 import { ConfigError } from '../config.js';
 import { AppError } from '../domain/errors.js';
+import { agentsCommand } from './agents.js';
 import { authenticatorCommand } from './authenticator.js';
 import { dispatch, UsageError, type Command } from './command.js';
 import { createCliContext } from './context.js';
@@ -12,6 +13,7 @@ import { unlockCommand } from './unlock.js';
 /** Every top-level command; one file per command group under src/cli/. */
 const COMMANDS: Record<string, Command> = {
   customers: customersCommand,
+  agents: agentsCommand,
   token: tokenCommand,
   authenticator: authenticatorCommand,
   unlock: unlockCommand,

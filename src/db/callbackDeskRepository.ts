@@ -20,6 +20,9 @@ export interface DeskCallback extends Callback {
   claimedAt: number | null;
   completedBy: { agentId: number; name: string } | null;
   notes: number;
+  /** When the customer answered the callback, and when its deadline passed unconnected, if recorded. */
+  connectedAt: number | null;
+  breachedAt: number | null;
 }
 
 /** Why an agent's action on a callback did not happen. */
@@ -49,6 +52,8 @@ type DeskRow = CallbackRow & {
   completed_by: number | null;
   completed_by_name: string | null;
   notes: number;
+  connected_at?: number | null;
+  breached_at?: number | null;
 };
 
 const SELECT_DESK = `
@@ -64,6 +69,8 @@ const toDesk = (r: DeskRow): DeskCallback => ({
   claimedAt: r.claimed_at,
   completedBy: r.completed_by === null ? null : { agentId: r.completed_by, name: r.completed_by_name ?? '' },
   notes: r.notes,
+  connectedAt: r.connected_at ?? null,
+  breachedAt: r.breached_at ?? null,
 });
 
 const isOpen = (status: string) => (OPEN_STATUSES as readonly string[]).includes(status);

@@ -7,6 +7,7 @@ import { callbacksRouter } from './api/callbacks.js';
 import { customersRouter } from './api/customers.js';
 import { numbersRouter } from './api/numbers.js';
 import { voiceRouter } from '../voice/routes.js';
+import { createConsole } from '../console/index.js';
 import { callbackVoiceRouter } from '../voice/callbackRoutes.js';
 
 /** Builds the HTTP app: health, the admin API and (mounted by the voice module) the Twilio webhooks. */
@@ -57,6 +58,8 @@ export function createApp(hotline: Hotline): express.Express {
       queue: hotline.p1Queue,
     }),
   );
+
+  app.use('/console', createConsole(hotline));
 
   app.use('/api', (_req, _res, next) => next(new AppError(404, 'not_found', 'no such API route')));
 

@@ -22,7 +22,8 @@ const sameDuty = (b: { onDuty?: boolean | undefined; duty?: string | undefined }
   b.onDuty === undefined || b.duty === undefined || b.duty === (b.onDuty ? 'on' : 'off');
 const dutyConflict = { message: 'contradicts onDuty: send one of them', path: ['duty'] };
 
-const createBody = z
+/** A new agent as the API and the CLI take it. */
+export const createBody = z
   .strictObject({
     ...agentFields,
     languages: agentFields.languages.default(['en-US']),

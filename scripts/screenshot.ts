@@ -1,0 +1,149 @@
+/**
+ * Takes docs/console.png: the agent console over a fresh database filled through the real call flow
+ * (signed webhooks, as Twilio sends them), in headless Chromium. Run with `npm run screenshot`.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import twilio from 'twilio';
+import { loadConfig } from '../src/config.js';
+import { hashPassword } from '../src/console/passwords.js';
+import { ManualClock } from '../src/domain/clock.js';
+import { createApp } from '../src/http/app.js';
+import { createHotline } from '../src/hotline.js';
+import { createLogger } from '../src/logger.js';
+
+const OUT = resolve('docs/console.png');
+const MINUTE = 60_000;
+const AUTH_TOKEN = randomBytes(16).toString('hex');
+const dir = mkdtempSync(join(tmpdir(), 'hotline-screenshot-'));
+const clock = new ManualClock(Date.UTC(2026, 10, 24, 5, 30, 0)); // Tuesday 14:30 in Tokyo
+
+const server = createServer();
+await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const config = {
+  ...loadConfig(
+    {
+      HOTLINE_DB: join(dir, 'hotline.sqlite'),
+      TWILIO_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      HOTLINE_SECRET_KEY: randomBytes(32).toString('base64'),
+      HOTLINE_ADMIN_TOKEN: randomBytes(24).toString('base64url'),
+    },
+    { generateLocal: false },
+  ),
+  publicBaseUrl: url,
+};
+const hotline = createHotline({ config, logger: createLogger('silent'), clock });
+server.on('request', createApp(hotline));
+
+/** Posts a webhook signed as Twilio signs it. */
+async function webhook(path: string, params: Record<string, string>): Promise<void> {
+  const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${url}${path}`, params);
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    body: new URLSearchParams(params).toString(),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status}`);
+}
+
+/**
+ * A call through the real flow: `keys` are what the caller presses after the ID and the code; with
+ * `hangUp` the caller then hangs up and Twilio reports the call completed.
+ */
+async function call(customerId: string | null, keys: string[], from: string, hangUp = false): Promise<string> {
+  const sid = `CA${randomBytes(16).toString('hex')}`;
+  const base = { CallSid: sid, From: from, To: '+18005550100' };
+  await webhook('/voice/incoming', base);
+  const digits = customerId ? [customerId, hotline.customers.dashboardCode(customerId).code, ...keys] : keys;
+  for (const [step, d] of digits.entries()) await webhook(`/voice/step?step=${step}`, { ...base, Digits: d });
+  if (hangUp) await webhook('/voice/status', { ...base, CallStatus: 'completed' });
+  clock.advance(31_000); // a fresh 30-second code for the next call
+  return sid;
+}
+
+const customer = (name: string, tier: 'premium' | 'standard') =>
+  hotline.customers.create({ name, plan: 'enterprise', tier }).customerId;
+const kumo = customer('Kumo Retail KK', 'premium');
+const northwind = customer('Northwind Travel', 'standard');
+const sakura = customer('Sakura Securities', 'premium');
+const harbor = customer('Blue Harbor Games', 'standard');
+const acme = customer('Acme Logistics', 'premium');
+const tsubame = customer('Tsubame Media', 'standard');
+
+const now = clock.now();
+const agents = hotline.repos.agents;
+const aiko = agents.create({ name: 'Aiko Tanaka', phone: '+81345550101', languages: ['ja-JP', 'en-US'], duty: 'roster', isAdmin: true }, now);
+agents.setRoster(aiko.agentId, { timeZone: 'Asia/Tokyo', rules: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '18:00' }] }, now);
+const ben = agents.create({ name: 'Ben Okafor', phone: '+14155550102', languages: ['en-US'], duty: 'on' }, now);
+agents.create({ name: 'Carla Ruiz', phone: '+34915550103', languages: ['en-US'], duty: 'off' }, now);
+const password = randomBytes(12).toString('base64url');
+hotline.repos.credentials.setPassword(aiko.agentId, await hashPassword(password), now);
+
+// Callbacks made by P2 calls at different times, so their deadlines fall in every SLA state.
+clock.set(now - 130 * MINUTE);
+const breached = await call(sakura, ['2'], '+81355550111', true); // Premium P2, due 2 h later: 10 min overdue
+clock.set(now - 228 * MINUTE);
+await call(northwind, ['2'], '+14155550112', true); // Standard P2, due in 4 h: 12 min left, at risk
+clock.set(now - 35 * MINUTE);
+const claimed = await call(kumo, ['2'], '+81355550113', true); // Premium P2: 1 h 25 min left
+clock.set(now - 50 * MINUTE);
+const done = await call(acme, ['2'], '+14155550114', true);
+clock.set(now - 6 * MINUTE);
+await call(harbor, ['2'], '+14155550115', true);
+clock.set(now);
+
+const desk = hotline.repos.desk;
+const idOf = (sid: string) => hotline.repos.callbacks.byCallSid(sid)!.callbackId;
+desk.claim(idOf(claimed), aiko.agentId, now - 4 * MINUTE);
+desk.addNote(idOf(claimed), aiko.agentId, 'Checkout errors from Osaka only; customer prefers Japanese.', now - 3 * MINUTE);
+desk.claim(idOf(breached), ben.agentId, now - 2 * MINUTE);
+desk.complete(idOf(done), ben.agentId, now - 20 * MINUTE);
+
+// Calls in progress: Ben took a P1 transfer (pressed 1 at the whisper), three P1 callers wait in the
+// queue while every agent has just been offered a call, two callers are still in the flow.
+clock.set(now - 9 * MINUTE);
+const transferred = await call(tsubame, ['1'], '+81355550116');
+await webhook(`/voice/whisper/accept?call=${transferred}&agent=${ben.agentId}&lang=en-US`, {
+  CallSid: `CA${randomBytes(16).toString('hex')}`,
+  Digits: '1',
+});
+for (const a of agents.onDuty()) agents.markOffered(a.agentId, now);
+clock.set(now - 8 * MINUTE);
+await call(kumo, ['1'], '+81355550121');
+clock.set(now - 4 * MINUTE);
+await call(northwind, ['1'], '+14155550117');
+clock.set(now - 2 * MINUTE);
+await call(acme, ['1'], '+14155550118');
+clock.set(now - 1 * MINUTE);
+await call(harbor, [], '+14155550119');
+clock.set(now - 20_000);
+await call(null, [], '+81355550120');
+clock.set(now);
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+  await page.goto(`${url}/console/login`);
+  await page.getByLabel('Agent number').fill(String(aiko.agentId));
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+  await page.screenshot({ path: OUT, fullPage: true });
+  console.log(`wrote ${OUT}`);
+} finally {
+  await browser.close();
+  server.closeAllConnections();
+  server.close();
+  hotline.close();
+  rmSync(dir, { recursive: true, force: true });
+}

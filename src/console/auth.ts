@@ -1,0 +1,165 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Agent, AgentRepository } from '../db/agentRepository.js';
+import type { CredentialRepository } from '../db/credentialRepository.js';
+import type { ConsoleSession, SessionRepository } from '../db/sessionRepository.js';
+import type { Clock } from '../domain/clock.js';
+import { AppError } from '../domain/errors.js';
+import { cookieJar } from './cookies.js';
+import { decoyPassword, verifyPassword } from './passwords.js';
+
+const MINUTE = 60_000;
+/** A session lasts one long shift at most, and ends after half an hour with no console open. */
+export const SESSION_MAX_MS = 12 * 60 * MINUTE;
+export const SESSION_IDLE_MS = 30 * MINUTE;
+/** Activity is written at most once a minute, not on every 3-second refresh. */
+const TOUCH_EVERY_MS = MINUTE;
+/** Ten wrong passwords in a row pause an agent's sign-in for 15 minutes. */
+export const SIGN_IN_LOCK = { after: 10, forMs: 15 * MINUTE };
+
+const SESSION = 'hotline_session';
+const LOGIN_CSRF = 'hotline_login';
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+const token = () => randomBytes(32).toString('base64url');
+
+/** Equal strings, compared in constant time (hashed first, so lengths do not leak either). */
+export function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(sha256(a), sha256(b));
+}
+
+export interface SignedIn {
+  agent: Agent;
+  session: ConsoleSession;
+}
+
+/** The signed-in agent of a request that passed requireAgent. */
+export const signedIn = (res: Response): SignedIn => res.locals.signedIn as SignedIn;
+
+export interface ConsoleAuthDeps {
+  agents: AgentRepository;
+  credentials: CredentialRepository;
+  sessions: SessionRepository;
+  clock: Clock;
+  publicBaseUrl: string;
+}
+
+/** Sign-in, sessions in SQLite behind an HttpOnly cookie, and the CSRF and origin checks of every form. */
+export function consoleAuth(deps: ConsoleAuthDeps) {
+  const { agents, credentials, sessions, clock } = deps;
+  const secure = deps.publicBaseUrl.startsWith('https://');
+  const cookies = cookieJar(secure);
+  const publicOrigin = new URL(deps.publicBaseUrl).origin;
+
+  /** Checks an agent number and password; the same answer, in about the same time, for every failure. */
+  async function checkPassword(agentIdText: string, password: string): Promise<Agent | null> {
+    const agentId = /^[0-9]{1,9}$/.test(agentIdText) ? Number(agentIdText) : NaN;
+    const stored = Number.isSafeInteger(agentId) ? credentials.get(agentId) : undefined;
+    const now = clock.now();
+    const matches = await verifyPassword(password, stored ?? (await decoyPassword()));
+    if (!stored) return null;
+    if (stored.lockedUntil !== null && stored.lockedUntil > now) return null;
+    if (!matches) {
+      credentials.recordFailure(stored.agentId, now, { after: SIGN_IN_LOCK.after, until: now + SIGN_IN_LOCK.forMs });
+      return null;
+    }
+    credentials.recordSuccess(stored.agentId, now);
+    return agents.get(stored.agentId) ?? null;
+  }
+
+  /** A fresh session (a new id, never one the browser brought) and its cookie. */
+  function startSession(res: Response, agentId: number): void {
+    const now = clock.now();
+    sessions.purgeExpired(now);
+    const id = token();
+    sessions.create(sha256(id), {
+      agentId,
+      csrfToken: token(),
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: Math.min(now + SESSION_IDLE_MS, now + SESSION_MAX_MS),
+    });
+    cookies.set(res, SESSION, id, SESSION_MAX_MS / 1000);
+    cookies.clear(res, LOGIN_CSRF);
+  }
+
+  function endSession(req: Request, res: Response): void {
+    const id = cookies.get(req, SESSION);
+    if (id) sessions.delete(sha256(id));
+    cookies.clear(res, SESSION);
+  }
+
+  function current(req: Request): SignedIn | undefined {
+    const id = cookies.get(req, SESSION);
+    if (!id || id.length > 100) return undefined;
+    const hash = sha256(id);
+    const now = clock.now();
+    const session = sessions.find(hash, now);
+    if (!session) return undefined;
+    const agent = agents.get(session.agentId);
+    if (!agent) return undefined;
+    if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
+      const expiresAt = Math.min(now + SESSION_IDLE_MS, session.createdAt + SESSION_MAX_MS);
+      sessions.touch(hash, now, expiresAt);
+    }
+    return { agent, session };
+  }
+
+  /** Pages need a signed-in agent: others are sent to sign in (the live feed answers 401). */
+  const requireAgent: RequestHandler = (req, res, next) => {
+    const who = current(req);
+    if (who) {
+      res.locals.signedIn = who;
+      return next();
+    }
+    if (req.method === 'GET' && req.accepts(['html', 'json']) === 'html') return void res.redirect(303, '/console/login');
+    next(new AppError(401, 'unauthorized', 'Your session has ended. Sign in again.'));
+  };
+
+  const requireAdmin: RequestHandler = (_req, res, next) => {
+    if (signedIn(res).agent.isAdmin) return next();
+    next(new AppError(403, 'forbidden', 'Only admins can manage agents.'));
+  };
+
+  /**
+   * A form post must come from this site: its Origin (when the browser sends one) is this server's,
+   * the browser does not call it cross-site, and it carries the token only the page knows.
+   */
+  function sameSite(req: Request): boolean {
+    if (req.get('sec-fetch-site') === 'cross-site' || req.get('sec-fetch-site') === 'same-site') return false;
+    const origin = req.get('origin');
+    if (origin === undefined) return true;
+    const own = `${req.protocol}://${req.get('host') ?? ''}`;
+    return origin === publicOrigin || origin === own;
+  }
+
+  const formToken = (req: Request) => {
+    const value = (req.body as Record<string, unknown> | undefined)?._csrf;
+    return typeof value === 'string' ? value : '';
+  };
+
+  const checkForm = (req: Request, _res: Response, next: NextFunction, expected: string | undefined) => {
+    if (!sameSite(req) || !expected || !sameSecret(formToken(req), expected)) {
+      return next(new AppError(403, 'csrf', 'This form has expired or did not come from the console. Reload the page and try again.'));
+    }
+    next();
+  };
+
+  /** Every POST of a signed-in agent. */
+  const requireCsrf: RequestHandler = (req, res, next) => checkForm(req, res, next, signedIn(res).session.csrfToken);
+  /** The sign-in form, before there is a session: the token is also in a short-lived cookie. */
+  const requireLoginCsrf: RequestHandler = (req, res, next) => checkForm(req, res, next, cookies.get(req, LOGIN_CSRF));
+
+  /** The token the sign-in form carries (and its cookie). */
+  function loginToken(req: Request, res: Response): string {
+    const existing = cookies.get(req, LOGIN_CSRF);
+    if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
+    const fresh = token();
+    cookies.set(res, LOGIN_CSRF, fresh, 3600);
+    return fresh;
+  }
+
+  return { checkPassword, startSession, endSession, current, requireAgent, requireAdmin, requireCsrf, requireLoginCsrf, loginToken };
+}
+
+export type ConsoleAuth = ReturnType<typeof consoleAuth>;

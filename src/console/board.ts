@@ -1,0 +1,69 @@
+import type { Agent, AgentRepository } from '../db/agentRepository.js';
+import type { CallbackDeskRepository, DeskCallback } from '../db/callbackDeskRepository.js';
+import type { CallRepository } from '../db/callRepository.js';
+import type { Tier } from '../domain/customer.js';
+import { slaState, type SlaState } from '../domain/sla.js';
+
+/** A P1 caller waiting for an agent, as the console lists them (the queue's own order). */
+export interface QueuedCaller {
+  callSid: string;
+  customerId: string;
+  tier: Tier;
+  enqueuedAt: number;
+  status: string;
+}
+
+export interface BoardCall {
+  callSid: string;
+  state: string;
+  customerId: string | null;
+  priority: string | null;
+  startedAt: number;
+}
+
+export interface BoardCallback extends DeskCallback {
+  sla: SlaState;
+}
+
+/** Everything the dashboard shows, read at one instant. */
+export interface Board {
+  now: number;
+  me: Agent;
+  calls: BoardCall[];
+  queue: QueuedCaller[];
+  open: BoardCallback[];
+  closed: BoardCallback[];
+  agents: Agent[];
+}
+
+export interface BoardSources {
+  calls: CallRepository;
+  desk: CallbackDeskRepository;
+  agents: AgentRepository;
+  /** The P1 queue in offer order; swappable so the console does not depend on how the queue is kept. */
+  queue: () => QueuedCaller[];
+}
+
+const CLOSED_SHOWN_MS = 12 * 60 * 60 * 1000;
+const LIMIT = 200;
+
+/** Reads the dashboard: live calls, the queue, callbacks with their SLA state, and the agents. */
+export function readBoard(sources: BoardSources, me: Agent, now: number): Board {
+  const withSla = (c: DeskCallback): BoardCallback => ({ ...c, sla: slaState(c, now) });
+  const callbacks = sources.desk.board(now - CLOSED_SHOWN_MS, LIMIT).map(withSla);
+  return {
+    now,
+    me,
+    calls: sources.calls.live(LIMIT).map((c) => ({
+      callSid: c.callSid,
+      state: c.state,
+      customerId: c.customerId,
+      priority: c.priority,
+      startedAt: c.startedAt,
+    })),
+    queue: sources.queue(),
+    open: callbacks.filter((c) => c.status !== 'completed' && c.status !== 'cancelled'),
+    closed: callbacks.filter((c) => c.status === 'completed' || c.status === 'cancelled'),
+    agents: sources.agents.list(),
+  };
+}

@@ -1,0 +1,90 @@
+import { Router, type Request, type Response } from 'express';
+import { AppError, notFound } from '../domain/errors.js';
+import { slaState } from '../domain/sla.js';
+import { signedIn } from './auth.js';
+import type { ConsoleDeps } from './deps.js';
+import { flashFrom, withFlash } from './flash.js';
+import { page } from './layout.js';
+import { callPage } from './views/call.js';
+import { callbackPage } from './views/callback.js';
+
+const BACK = /^\/console(\/callbacks\/[0-9]{1,12})?$/;
+const CALL_SID = /^CA[0-9a-zA-Z]{32}$/;
+
+const callbackIdOf = (req: Request) => {
+  const id = String(req.params.id ?? '');
+  if (!/^[0-9]{1,12}$/.test(id)) throw notFound('callback');
+  return Number(id);
+};
+/** Where to go after an action: the page it was taken on, only ever a console page. */
+const backOf = (req: Request) => {
+  const back = (req.body as Record<string, unknown>).back;
+  return typeof back === 'string' && BACK.test(back) ? back : '/console';
+};
+
+/** A callback's page and agents' actions on it; a call's audit trail. */
+export function callbackRoutes(deps: ConsoleDeps): Router {
+  const { desk, clock, logger, auth } = deps;
+  const router = Router();
+
+  router.get('/callbacks/:id', (req, res) => {
+    const { agent, session } = signedIn(res);
+    const id = callbackIdOf(req);
+    const callback = desk.get(id);
+    if (!callback) throw notFound('callback');
+    const now = clock.now();
+    const body = callbackPage(
+      { ...callback, sla: slaState(callback, now) },
+      desk.notes(id),
+      deps.customers.get(callback.customerId),
+      agent.agentId,
+      session.csrfToken,
+      now,
+    );
+    res.type('html').send(page({ title: `Callback ${callback.reference}`, body, me: { agent, csrf: session.csrfToken }, section: 'dashboard', flash: flashFrom(req) }).value);
+  });
+
+  /** Runs an agent's action on a callback and goes back with its confirmation or refusal. */
+  const act = (action: 'claim' | 'release' | 'complete', done: string) => (req: Request, res: Response) => {
+    const { agent } = signedIn(res);
+    const id = callbackIdOf(req);
+    const now = clock.now();
+    const takeOver = (req.body as Record<string, unknown>).takeOver === '1';
+    const refusal =
+      action === 'claim'
+        ? desk.claim(id, agent.agentId, now, { takeOver })
+        : action === 'release'
+          ? desk.release(id, agent.agentId, now)
+          : desk.complete(id, agent.agentId, now);
+    const reference = desk.get(id)?.reference;
+    logger.info({ agentId: agent.agentId, callbackId: id, action, refusal }, `console: callback ${action}`);
+    res.redirect(303, refusal ? withFlash(backOf(req), 'error', refusal, reference) : withFlash(backOf(req), 'done', done, reference));
+  };
+  router.post('/callbacks/:id/claim', auth.requireCsrf, act('claim', 'claimed'));
+  router.post('/callbacks/:id/release', auth.requireCsrf, act('release', 'released'));
+  router.post('/callbacks/:id/complete', auth.requireCsrf, act('complete', 'completed'));
+
+  router.post('/callbacks/:id/notes', auth.requireCsrf, (req, res) => {
+    const { agent } = signedIn(res);
+    const id = callbackIdOf(req);
+    const raw = (req.body as Record<string, unknown>).body;
+    const body = typeof raw === 'string' ? raw.trim() : '';
+    if (body === '' || body.length > 4000) throw new AppError(400, 'invalid_request', 'A note must have 1 to 4000 characters.', 'body');
+    const refusal = desk.addNote(id, agent.agentId, body, clock.now());
+    if (refusal) throw notFound('callback');
+    logger.info({ agentId: agent.agentId, callbackId: id }, 'console: note added');
+    res.redirect(303, withFlash(`/console/callbacks/${id}`, 'done', 'note'));
+  });
+
+  router.get('/calls/:sid', (req, res) => {
+    const { agent, session } = signedIn(res);
+    const sid = String(req.params.sid ?? '');
+    const call = CALL_SID.test(sid) ? deps.calls.get(sid) : undefined;
+    if (!call) throw notFound('call');
+    const audit = deps.verification.audit({ callSid: sid, limit: 100 });
+    const callback = deps.callbacks.byCallSid(sid);
+    const body = callPage(call, audit, call.customerId ? deps.customers.get(call.customerId) : undefined, callback, clock.now());
+    res.type('html').send(page({ title: `Call …${sid.slice(-6)}`, body, me: { agent, csrf: session.csrfToken }, section: 'dashboard' }).value);
+  });
+  return router;
+}

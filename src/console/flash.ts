@@ -1,0 +1,42 @@
+import type { Request } from 'express';
+
+/**
+ * Confirmations and errors shown after a redirect. The query names a fixed message (and at most a
+ * callback reference of digits), so a crafted link cannot make the console say anything else.
+ */
+const DONE: Record<string, (ref: string) => string> = {
+  claimed: (ref) => `Callback ${ref} is yours.`,
+  released: (ref) => `Callback ${ref} released.`,
+  completed: (ref) => `Callback ${ref} marked completed.`,
+  note: () => 'Note added.',
+  duty: () => 'Your duty is updated.',
+  free: () => 'You are marked free for calls.',
+  created: () => 'Agent added.',
+  saved: () => 'Saved.',
+  roster: () => 'Roster saved.',
+  password: () => 'Password set. The agent’s other sessions were signed out.',
+  'signed-out': () => 'You are signed out.',
+};
+const ERROR: Record<string, (ref: string) => string> = {
+  closed: (ref) => `Callback ${ref} is already closed.`,
+  'claimed-by-other': (ref) => `Another agent has claimed callback ${ref}. Use “Take over” to take it.`,
+  'not-found': () => 'That callback no longer exists.',
+};
+
+export type FlashCode = keyof typeof DONE | keyof typeof ERROR;
+
+/** The message a redirect asked for, if any. */
+export function flashFrom(req: Request): { kind: 'ok' | 'error'; text: string } | undefined {
+  const ref = typeof req.query.ref === 'string' && /^[0-9]{1,12}$/.test(req.query.ref) ? req.query.ref : '';
+  const done = typeof req.query.done === 'string' ? DONE[req.query.done] : undefined;
+  if (done) return { kind: 'ok', text: done(ref) };
+  const error = typeof req.query.error === 'string' ? ERROR[req.query.error] : undefined;
+  if (error) return { kind: 'error', text: error(ref) };
+  return undefined;
+}
+
+/** `path` with a fixed message for the next page. */
+export function withFlash(path: string, kind: 'done' | 'error', code: string, ref?: string): string {
+  const query = new URLSearchParams({ [kind]: code, ...(ref && { ref }) });
+  return `${path}?${query.toString()}`;
+}

@@ -1,0 +1,125 @@
+import express, { Router, type ErrorRequestHandler } from 'express';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DUTY_MODES, type DutyMode } from '../db/agentRepository.js';
+import { AppError } from '../domain/errors.js';
+import { adminRoutes } from './adminRoutes.js';
+import { signedIn } from './auth.js';
+import { readBoard } from './board.js';
+import { callbackRoutes } from './callbackRoutes.js';
+import type { ConsoleDeps } from './deps.js';
+import { flashFrom, withFlash } from './flash.js';
+import { html } from './html.js';
+import { page, securityHeaders } from './layout.js';
+import { dashboard, regions, summary } from './views/dashboard.js';
+import { loginForm } from './views/login.js';
+
+const staticDir = join(dirname(fileURLToPath(import.meta.url)), 'static');
+/** The script and stylesheet, read once: the console serves no inline code and nothing else from disk. */
+const STATIC: Record<string, { type: string; body: string }> = {
+  'console.js': { type: 'text/javascript', body: readFileSync(join(staticDir, 'console.js'), 'utf8') },
+  'console.css': { type: 'text/css', body: readFileSync(join(staticDir, 'console.css'), 'utf8') },
+  'favicon.svg': { type: 'image/svg+xml', body: readFileSync(join(staticDir, 'favicon.svg'), 'utf8') },
+};
+
+/** "callback not found" -> "Callback not found." */
+const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
+
+const SIGN_IN_FAILED = 'That agent number and password do not match, or sign-in is paused after too many attempts.';
+
+/** The agent console at /console: sign-in, the dashboard and its live feed, callbacks, calls, agents. */
+export function consoleRouter(deps: ConsoleDeps): Router {
+  const { auth, clock, logger } = deps;
+  const router = Router();
+  router.use(securityHeaders);
+
+  router.get('/static/:file', (req, res, next) => {
+    const file = Object.hasOwn(STATIC, req.params.file) ? STATIC[req.params.file]! : undefined;
+    if (!file) return next(new AppError(404, 'not_found', 'Page not found.'));
+    res.set('Cache-Control', 'no-cache').type(file.type).send(file.body);
+  });
+
+  router.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
+
+  router.get('/login', (req, res) => {
+    if (auth.current(req)) return res.redirect(303, '/console');
+    const body = loginForm({ csrf: auth.loginToken(req, res) });
+    res.type('html').send(page({ title: 'Sign in', body, flash: flashFrom(req) }).value);
+  });
+
+  router.post('/login', auth.requireLoginCsrf, async (req, res) => {
+    const form = req.body as Record<string, unknown>;
+    const agentId = typeof form.agentId === 'string' ? form.agentId.trim() : '';
+    const password = typeof form.password === 'string' ? form.password : '';
+    const agent = await auth.checkPassword(agentId, password);
+    if (!agent) {
+      logger.warn({ agentId: agentId.slice(0, 12) }, 'console: sign-in refused');
+      const body = loginForm({ csrf: auth.loginToken(req, res), agentId: agentId.slice(0, 12), error: SIGN_IN_FAILED });
+      return res.status(401).type('html').send(page({ title: 'Sign in', body }).value);
+    }
+    auth.startSession(res, agent.agentId);
+    logger.info({ agentId: agent.agentId }, 'console: signed in');
+    res.redirect(303, '/console');
+  });
+
+  router.use(auth.requireAgent);
+
+  router.post('/logout', auth.requireCsrf, (req, res) => {
+    auth.endSession(req, res);
+    res.redirect(303, withFlash('/console/login', 'done', 'signed-out'));
+  });
+
+  router.get('/', (req, res) => {
+    const { agent, session } = signedIn(res);
+    const board = readBoard(deps, agent, clock.now());
+    res.type('html').send(
+      page({ title: 'Dashboard', body: dashboard(board, session.csrfToken), me: { agent, csrf: session.csrfToken }, section: 'dashboard', flash: flashFrom(req) }).value,
+    );
+  });
+
+  /** The dashboard's regions as markup, for the script that refreshes them every few seconds. */
+  router.get('/live', (_req, res) => {
+    const { agent, session } = signedIn(res);
+    const board = readBoard(deps, agent, clock.now());
+    res.json({ now: board.now, summary: summary(board), regions: regions(board, session.csrfToken) });
+  });
+
+  router.post('/duty', auth.requireCsrf, (req, res) => {
+    const { agent } = signedIn(res);
+    const duty = (req.body as Record<string, unknown>).duty;
+    if (!(DUTY_MODES as readonly unknown[]).includes(duty)) throw new AppError(400, 'invalid_request', 'Choose on duty, off duty or follow my roster.', 'duty');
+    deps.agents.update(agent.agentId, { duty: duty as DutyMode }, clock.now());
+    logger.info({ agentId: agent.agentId, duty }, 'console: duty changed');
+    res.redirect(303, withFlash('/console', 'done', 'duty'));
+  });
+
+  router.post('/release', auth.requireCsrf, (_req, res) => {
+    const { agent } = signedIn(res);
+    deps.agents.release(agent.agentId, clock.now());
+    logger.info({ agentId: agent.agentId }, 'console: agent marked free by hand');
+    res.redirect(303, withFlash('/console', 'done', 'free'));
+  });
+
+  router.use(callbackRoutes(deps));
+  router.use(adminRoutes(deps));
+
+  router.use((_req, _res, next) => next(new AppError(404, 'not_found', 'Page not found.')));
+
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    const known = err instanceof AppError;
+    const status = known ? err.status : typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) logger.error({ err, path: req.path }, 'console request failed');
+    const message = known ? sentence(err.message) : status === 500 ? 'Something went wrong. Try again.' : 'That request could not be read.';
+    if (req.path === '/live' || req.accepts(['html', 'json']) === 'json') {
+      res.status(status).json({ error: known ? err.code : 'error', message });
+      return;
+    }
+    const who = auth.current(req);
+    const body = html`<h1>${status === 404 ? 'Not found' : status === 403 ? 'Not allowed' : 'Something is wrong'}</h1>
+<p role="alert">${message}</p><p><a href="/console">Back to the dashboard</a></p>`;
+    res.status(status).type('html').send(page({ title: 'Error', body, ...(who && { me: { agent: who.agent, csrf: who.session.csrfToken } }) }).value);
+  };
+  router.use(onError);
+  return router;
+}

@@ -1,0 +1,74 @@
+// The console's only script: ticks countdowns every second and refreshes the dashboard's regions
+// every 3 seconds from /console/live. Without it the pages still work; they just do not move.
+(() => {
+  'use strict';
+  const REFRESH_MS = 3000;
+  let offset = 0; // server clock minus this browser's clock
+
+  const fmt = (ms) => {
+    const s = Math.floor(Math.abs(ms) / 1000);
+    if (s < 60) return `${s} s`;
+    const m = Math.floor(s / 60);
+    if (m < 60) return `${m} min`;
+    return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+  };
+
+  function tick() {
+    const now = Date.now() + offset;
+    for (const el of document.querySelectorAll('[data-due]')) {
+      const left = Number(el.dataset.due) - now;
+      el.textContent = left >= 0 ? `${fmt(left)} left` : `${fmt(-left)} overdue`;
+    }
+    for (const el of document.querySelectorAll('[data-since]')) el.textContent = fmt(now - Number(el.dataset.since));
+  }
+
+  const live = document.querySelector('[data-live-url]');
+  const shown = new Map();
+  // Count from the server's clock, not this browser's: the page says when it was rendered.
+  if (live && live.dataset.now) offset = Number(live.dataset.now) - Date.now();
+
+  /** Replaces a region's markup, keeping keyboard focus on the same control if it still exists. */
+  function replace(el, markup) {
+    const focused = document.activeElement;
+    const hadFocus = focused && focused.id && el.contains(focused) ? focused.id : null;
+    el.innerHTML = markup;
+    if (hadFocus) {
+      const again = document.getElementById(hadFocus);
+      if (again) again.focus();
+    }
+  }
+
+  async function refresh() {
+    const status = document.getElementById('live-status');
+    const updated = document.getElementById('live-updated');
+    try {
+      const res = await fetch(live.dataset.liveUrl, { headers: { accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' });
+      if (res.status === 401) {
+        window.location.assign('/console/login');
+        return;
+      }
+      if (!res.ok) throw new Error(`status ${res.status}`);
+      const data = await res.json();
+      offset = data.now - Date.now();
+      for (const [name, markup] of Object.entries(data.regions)) {
+        const el = document.querySelector(`[data-region="${name}"]`);
+        if (!el) continue;
+        if (!shown.has(name)) shown.set(name, el.innerHTML);
+        if (shown.get(name) === markup) continue;
+        shown.set(name, markup);
+        replace(el, markup);
+      }
+      updated.textContent = `Updated ${new Date(data.now).toISOString().slice(11, 19)} UTC.`;
+      updated.classList.remove('stale');
+      if (status.textContent !== data.summary) status.textContent = data.summary;
+      tick();
+    } catch {
+      updated.textContent = 'Connection lost: retrying every few seconds. What you see may be out of date.';
+      updated.classList.add('stale');
+    }
+  }
+
+  tick();
+  setInterval(tick, 1000);
+  if (live) setInterval(refresh, REFRESH_MS);
+})();

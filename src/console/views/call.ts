@@ -1,0 +1,42 @@
+import type { CallRecord } from '../../db/callRepository.js';
+import type { AuditRecord } from '../../db/verificationRepository.js';
+import { maskPhone, type Customer } from '../../domain/customer.js';
+import { duration, stateLabel, utcSeconds } from '../format.js';
+import { html, type Html } from '../html.js';
+
+const REASON_TEXT: Record<string, string> = { ok: 'code accepted' };
+
+/** A call's audit trail: where the flow is, and every verification attempt the call made. */
+export function callPage(
+  call: CallRecord,
+  audit: AuditRecord[],
+  customer: Customer | undefined,
+  callback: { callbackId: number; reference: string } | undefined,
+  now: number,
+): Html {
+  return html`<p><a href="/console">← Dashboard</a></p>
+<h1>Call …${call.callSid.slice(-6)}</h1>
+<dl class="facts">
+  <dt>Call SID</dt><dd><code>${call.callSid}</code></dd>
+  <dt>State</dt><dd>${stateLabel(call.state)}${call.endedAt ? ' (call ended)' : ''}</dd>
+  <dt>Outcome</dt><dd>${call.outcome ?? 'none yet'}</dd>
+  <dt>Customer</dt><dd>${call.customerId ? html`${customer?.name ?? 'unknown'} (ID ${call.customerId})` : 'not verified'}</dd>
+  <dt>Priority</dt><dd>${call.priority ?? '—'}</dd>
+  <dt>Language</dt><dd>${call.language}</dd>
+  <dt>From</dt><dd>${maskPhone(call.from) ?? 'withheld'}</dd>
+  <dt>Started</dt><dd>${utcSeconds(call.startedAt)}</dd>
+  <dt>${call.endedAt ? 'Ended' : 'In flow for'}</dt><dd>${call.endedAt ? html`${utcSeconds(call.endedAt)} (after ${duration(call.endedAt - call.startedAt)})` : html`<span data-since="${call.startedAt}">${duration(now - call.startedAt)}</span>`}</dd>
+  ${callback ? html`<dt>Callback</dt><dd><a href="/console/callbacks/${callback.callbackId}">${callback.reference}</a></dd>` : ''}
+</dl>
+<section aria-labelledby="h-audit"><h2 id="h-audit">Verification attempts</h2>
+${
+  audit.length === 0
+    ? html`<p class="empty">This call made no verification attempt.</p>`
+    : html`<table><caption class="vh">Verification attempts of this call, oldest first</caption>
+<thead><tr><th scope="col">Time</th><th scope="col">Result</th><th scope="col">Reason</th><th scope="col">Factor</th><th scope="col">Customer ID typed</th></tr></thead>
+<tbody>${[...audit].reverse().map(
+        (a) => html`<tr><td>${utcSeconds(a.at)}</td><td><span class="badge result-${a.result}">${a.result === 'verified' ? 'Verified' : 'Refused'}</span></td><td>${REASON_TEXT[a.reason] ?? a.reason.replace(/_/g, ' ')}</td><td>${a.factor ?? '—'}</td><td>${a.customerId}</td></tr>`,
+      )}</tbody></table>`
+}
+</section>`;
+}

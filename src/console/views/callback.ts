@@ -1,0 +1,48 @@
+import type { CallbackNote } from '../../db/callbackDeskRepository.js';
+import type { Customer } from '../../domain/customer.js';
+import type { BoardCallback } from '../board.js';
+import { duration, utc } from '../format.js';
+import { html, type Html } from '../html.js';
+import { csrfField } from '../layout.js';
+import { callbackActions, countdown, isOpen, slaBadge, statusLabel } from './callbackBits.js';
+import { tierLabel } from './dashboard.js';
+
+const REASON: Record<string, string> = { p2: 'P2: the caller chose a callback', 'no-agent-answered': 'P1: no agent took the call' };
+const NOTE_KIND: Record<CallbackNote['kind'], string> = { note: 'Note', claimed: 'Claimed', released: 'Released', completed: 'Completed' };
+
+/** One callback: the promise, its deadline, the customer, agents' notes and the actions on it. */
+export function callbackPage(c: BoardCallback, notes: CallbackNote[], customer: Customer | undefined, me: number, csrf: string, now: number): Html {
+  const back = `/console/callbacks/${c.callbackId}`;
+  return html`<p><a href="/console">← Dashboard</a></p>
+<h1>Callback ${c.reference}</h1>
+<p>${slaBadge(c.sla)} ${isOpen(c.status) && c.status !== 'connected' ? html`${countdown(c.dueAt, now)} — ` : ''}due ${utc(c.dueAt)}</p>
+<div class="actions">${callbackActions(c, me, csrf, back)}</div>
+<dl class="facts">
+  <dt>Status</dt><dd class="status-${c.status}">${statusLabel(c.status)}</dd>
+  <dt>Customer</dt><dd>${customer?.name ?? 'unknown'} (ID ${c.customerId})</dd>
+  <dt>Priority</dt><dd>${c.priority}, ${tierLabel(c.tier)} Enterprise</dd>
+  <dt>Why</dt><dd>${REASON[c.reason] ?? c.reason}</dd>
+  <dt>Number to call</dt><dd><a href="tel:${c.phone}">${c.phone}</a> (${c.language})</dd>
+  <dt>Promised</dt><dd>${utc(c.createdAt)}, within ${duration(c.dueAt - c.createdAt)}</dd>
+  <dt>Recorded description</dt><dd>${c.recordingUrl ? html`<a href="${c.recordingUrl}" rel="noreferrer">recording</a> (${c.recordingDuration ?? 0} s)` : 'none'}</dd>
+  <dt>Claimed by</dt><dd>${c.claimedBy ? html`${c.claimedBy.agentId === me ? 'you' : c.claimedBy.name}, ${utc(c.claimedAt ?? c.updatedAt)}` : 'nobody'}</dd>
+  ${c.completedBy ? html`<dt>Completed by</dt><dd>${c.completedBy.name}</dd>` : ''}
+  ${c.callSid ? html`<dt>The call that asked</dt><dd><a href="/console/calls/${c.callSid}">audit trail</a></dd>` : ''}
+</dl>
+<section aria-labelledby="h-notes"><h2 id="h-notes">Notes</h2>
+${
+  notes.length === 0
+    ? html`<p class="empty">No notes yet.</p>`
+    : html`<ol class="notes">${notes.map(
+        (n) => html`<li class="note-${n.kind}"><p class="small"><strong>${NOTE_KIND[n.kind]}</strong> by ${n.agentName ?? 'a removed agent'}, ${utc(n.createdAt)}</p>${n.kind === 'note' ? html`<p class="note-body">${n.body}</p>` : n.body !== NOTE_KIND[n.kind] ? html`<p>${n.body}</p>` : ''}</li>`,
+      )}</ol>`
+}
+<form method="post" action="/console/callbacks/${c.callbackId}/notes" class="stack">
+  ${csrfField(csrf)}
+  <p><label for="note">Add a note</label>
+  <textarea id="note" name="body" rows="4" maxlength="4000" required aria-describedby="note-help"></textarea>
+  <span id="note-help" class="small">Seen by every agent. Never write codes or secrets here.</span></p>
+  <p><button type="submit">Add note</button></p>
+</form>
+</section>`;
+}
