@@ -51,7 +51,7 @@ describe('npm start', () => {
   it('with no secrets set, runs in local mode with generated secrets in a 0600 file it names, reused on the next start', async () => {
     const first = await start({});
     const file = join(dir, 'db', 'hotline.local.json');
-    const warning = await first.log.waitFor(/local mode/);
+    const warning = await first.log.waitFor(/local mode: generated secrets are kept in/);
     expect(warning).toMatchObject({ level: 40, secretsFile: file });
     expect(warning.msg).toContain(file);
     expect(statSync(file).mode & 0o777).toBe(0o600);
