@@ -203,10 +203,12 @@ export function createSqliteCallbackDialerRepository(db: SqliteDb): CallbackDial
     `UPDATE callbacks SET lease_owner = @owner, lease_expires_at = @until
      WHERE callback_id = @callbackId AND round = @round AND status = 'dialing'`,
   );
+  // A leg never confirmed placed counts only while its round's lease holds: after that it is abandoned.
   const ringing = db.prepare(
     `SELECT DISTINCT l.agent_id FROM callback_legs l JOIN callbacks c ON c.callback_id = l.callback_id
      WHERE l.kind = 'agent' AND l.agent_id IS NOT NULL AND l.status NOT IN (${FINALS})
-       AND c.status IN ('dialing', 'connected') AND l.created_at >= ?`,
+       AND c.status IN ('dialing', 'connected') AND l.created_at >= @horizon
+       AND NOT (l.call_sid IS NULL AND coalesce(c.lease_expires_at, 0) <= @now)`,
   ).pluck();
 
   const getCallback = (id: number) => callbackById.get(id) as DialRow | undefined;
@@ -307,7 +309,7 @@ export function createSqliteCallbackDialerRepository(db: SqliteDb): CallbackDial
       return row && toLeg(row);
     },
     legs: (callbackId) => (legsOf.all(callbackId) as LegRow[]).map(toLeg),
-    agentsBeingRung: (now) => ringing.all(now - LIVE_LEG_HORIZON_MS) as number[],
+    agentsBeingRung: (now) => ringing.all({ now, horizon: now - LIVE_LEG_HORIZON_MS }) as number[],
   };
 }
 

@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { api } from '../support/harness.js';
+import { addCustomer, CALLER, dashboardCode, placeCall } from '../support/calls.js';
+import { spokenText } from '../support/twilioStandIn.js';
+import { addAgent, agentAccepts, CALLER_ID, customerLeg, startDialerHarness, type DialerHarness } from './support.js';
+
+describe('a P2 callback from call to completion', () => {
+  let d: DialerHarness;
+  afterEach(async () => d.close());
+
+  it('is texted, dialed agent first through Twilio, connected and completed', async () => {
+    d = await startDialerHarness();
+    const { h, twilio } = d;
+    const agent = await addAgent(h, { name: 'Kenji' });
+    const id = await addCustomer(h, { name: 'Acme Robotics', tier: 'premium' });
+
+    // The customer's P2 call in the phone simulator books the callback.
+    const call = await placeCall(h, [`${id}#`, await dashboardCode(h, id), '2', '']);
+    expect(call.said()).toContainEqual(expect.stringContaining('We have booked a callback. An engineer will call you within 2 hours'));
+    const [booked] = (await api(h, 'GET', '/api/callbacks')).body.items;
+    expect(booked).toMatchObject({ status: 'pending', sla: 'on_time', priority: 'P2', phone: CALLER, attempts: 0 });
+    await h.hotline.callbackDialing.confirmations.idle();
+    expect(twilio.messages.map((m) => m.body)).toEqual([expect.stringContaining(`Your reference is ${booked.reference}.`)]);
+
+    // Ten minutes later the dialer rings the agent first.
+    h.clock.advance(10 * 60_000);
+    await d.worker.tick();
+    expect(twilio.apiCalls).toHaveLength(1);
+    const agentCall = twilio.apiCalls[0]!;
+    expect(agentCall).toMatchObject({ to: agent.phone, from: CALLER_ID });
+    expect((await api(h, 'GET', '/api/callbacks')).body.items[0].status).toBe('dialing');
+
+    const { whisper, order } = await agentAccepts(twilio, agentCall);
+    expect(spokenText(whisper)).toContain('Premium Enterprise customer Acme Robotics');
+    expect(spokenText(whisper)).toContain('110 minutes left to the deadline');
+    expect(order).toMatchObject({ number: CALLER, callerId: CALLER_ID });
+    expect(h.hotline.repos.agents.get(agent.agentId)?.state, 'the accepting agent is on a call').toBe('on-call');
+
+    const { announcement, afterDial } = await customerLeg(twilio, agentCall, order!, 'answers');
+    expect(spokenText(announcement!)).toBe(
+      `Hello, this is the emergency support line, calling you back about your request, reference ${booked.reference.split('').join(' ')}. Connecting you to an engineer now.`,
+    );
+    expect(spokenText(afterDial)).toContain('The call with the customer has ended');
+
+    const [done] = (await api(h, 'GET', '/api/callbacks')).body.items;
+    expect(done).toMatchObject({
+      status: 'completed',
+      sla: 'on_time',
+      attempts: 0,
+      connectedAt: new Date(h.clock.now()).toISOString(),
+      lastError: null,
+    });
+    // The agent is free again for the next call.
+    expect(h.hotline.repos.agents.freeOnDutyAt(h.clock.now()).map((a) => a.agentId)).toEqual([agent.agentId]);
+  });
+});

@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  addAgent,
+  addCustomer,
+  agentAccepts,
+  callbackInApi,
+  scheduleCallback,
+  startDialerHarness,
+  type DialerHarness,
+} from './support.js';
+
+describe('callback dialer: status callbacks', () => {
+  let d: DialerHarness;
+  beforeEach(async () => {
+    d = await startDialerHarness();
+  });
+  afterEach(async () => d.close());
+
+  /** A callback whose agent accepted: the customer's leg is about to ring. */
+  async function acceptedRound() {
+    const { h, twilio } = d;
+    const { customerId } = await addCustomer(h);
+    await addAgent(h);
+    const callback = scheduleCallback(h, customerId);
+    await d.worker.tick();
+    const agentCall = twilio.apiCalls[0]!;
+    const { order } = await agentAccepts(twilio, agentCall);
+    const child = twilio.dialChild(agentCall, order!);
+    return { callback, agentCall, order: order!, child };
+  }
+
+  it('moves a callback dialing -> connected -> completed as the customer answers and hangs up', async () => {
+    const { h, twilio } = d;
+    const { callback, child } = await acceptedRound();
+    expect((await callbackInApi(h, callback.callbackId)).status).toBe('dialing');
+
+    await twilio.sendStatus(child, 'initiated');
+    await twilio.sendStatus(child, 'ringing');
+    expect((await callbackInApi(h, callback.callbackId)).status).toBe('dialing');
+    await twilio.sendStatus(child, 'in-progress');
+    const connected = await callbackInApi(h, callback.callbackId);
+    expect(connected).toMatchObject({ status: 'connected', connectedAt: new Date(h.clock.now()).toISOString() });
+    await twilio.sendStatus(child, 'completed');
+    expect((await callbackInApi(h, callback.callbackId)).status).toBe('completed');
+  });
+
+  it('answers a repeated status callback and changes nothing the second time', async () => {
+    const { h, twilio } = d;
+    const { callback, agentCall, order, child } = await acceptedRound();
+    await twilio.sendStatus(child, 'no-answer', { sequenceNumber: 2 });
+    const repeat = await twilio.sendStatus(child, 'no-answer', { sequenceNumber: 2 });
+    // Twilio's Dial action reports the same end of the same leg: counted once too.
+    await twilio.action(agentCall, order.action!, { DialCallStatus: 'no-answer', DialCallSid: child.sid });
+
+    expect(repeat.status).toBe(200);
+    expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(h.logs.text).toContain('callback status callback repeated');
+  });
+
+  it('never moves a callback back when statuses arrive out of order', async () => {
+    const { h, twilio } = d;
+    const { callback, child } = await acceptedRound();
+    await twilio.sendStatus(child, 'completed', { sequenceNumber: 3 });
+    await twilio.sendStatus(child, 'in-progress', { sequenceNumber: 2 });
+    await twilio.sendStatus(child, 'ringing', { sequenceNumber: 1 });
+    await twilio.sendStatus(child, 'initiated', { sequenceNumber: 0 });
+
+    expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'completed', attempts: 0 });
+    const leg = h.hotline.callbackDialing.repository.legs(callback.callbackId).find((l) => l.kind === 'customer')!;
+    expect(leg).toMatchObject({ status: 'completed', callSid: child.sid, sequenceNumber: 3 });
+  });
+
+  it('keeps a completed agent leg final when an earlier status of it arrives late', async () => {
+    const { h, twilio } = d;
+    const { customerId } = await addCustomer(h);
+    await addAgent(h);
+    const callback = scheduleCallback(h, customerId);
+    await d.worker.tick();
+    const call = twilio.apiCalls[0]!;
+
+    await twilio.sendStatus(call, 'no-answer', { sequenceNumber: 2 });
+    await twilio.sendStatus(call, 'ringing', { sequenceNumber: 1 });
+    await twilio.sendStatus(call, 'no-answer', { sequenceNumber: 2 });
+
+    expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'pending', attempts: 0, lastError: 'no agent accepted' });
+    const [leg] = h.hotline.callbackDialing.repository.legs(callback.callbackId);
+    expect(leg).toMatchObject({ status: 'no-answer', sequenceNumber: 2 });
+  });
+
+  it('refuses status callbacks that are not signed by Twilio, or name a leg of another callback', async () => {
+    const { h, twilio } = d;
+    const { callback, child } = await acceptedRound();
+    const url = child.statusCallback!;
+    const unsigned = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ CallSid: child.sid, CallStatus: 'completed' }).toString(),
+    });
+    expect(unsigned.status).toBe(400);
+    const forged = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'bm90IGEgc2lnbmF0dXJl' },
+      body: new URLSearchParams({ CallSid: child.sid, CallStatus: 'completed' }).toString(),
+    });
+    expect(forged.status).toBe(403);
+    const otherCallback = url.replace(`callback=${callback.callbackId}`, `callback=${callback.callbackId + 1}`);
+    const misdirected = await twilio.webhook(otherCallback, { ...twilio.callParams(child, 'completed'), SequenceNumber: '3' });
+    expect(misdirected.status).toBe(200);
+    expect((await callbackInApi(h, callback.callbackId)).status).toBe('dialing');
+  });
+});
