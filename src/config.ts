@@ -76,6 +76,14 @@ const envSchema = z.object({
   LOG_LEVEL: optionalString.pipe(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
+  HOTLINE_DB_BUSY_TIMEOUT_MS: optionalString
+    .transform((v) => v ?? '5000')
+    .pipe(z.string().regex(/^[0-9]{1,6}$/, 'must be a number of milliseconds from 0 to 999999'))
+    .transform(Number),
+  HOTLINE_METRICS_PUBLIC: optionalString
+    .transform((v) => v ?? 'false')
+    .pipe(z.enum(['true', 'false'], { message: 'must be true or false' }))
+    .transform((v) => v === 'true'),
 });
 
 /** Variables whose values are never repeated in an error message. */
@@ -117,6 +125,10 @@ export interface Config {
   localMode: boolean;
   /** Where the current secret key came from: key rotation generates a new one only for the local file. */
   secretKeySource: 'environment' | 'local-file';
+  /** How long a write waits for another connection's lock before it fails (and the caller is sent to the backup line). */
+  dbBusyTimeoutMs: number;
+  /** True: GET /metrics answers without the admin token (for a scraper on a private network). */
+  metricsPublic: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -197,6 +209,8 @@ export function loadConfig(env: Env = process.env, options: { generateLocal?: bo
     localSecretsFile: localFile,
     localMode: localFile !== undefined,
     secretKeySource: v.HOTLINE_SECRET_KEY ? 'environment' : 'local-file',
+    dbBusyTimeoutMs: v.HOTLINE_DB_BUSY_TIMEOUT_MS,
+    metricsPublic: v.HOTLINE_METRICS_PUBLIC,
   };
 }
 

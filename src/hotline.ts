@@ -7,7 +7,7 @@ import { createSqliteCallbackRepository } from './db/callbackRepository.js';
 import { createSqliteCallRepository } from './db/callRepository.js';
 import { createSqliteCredentialRepository } from './db/credentialRepository.js';
 import { createSqliteCustomerRepository } from './db/customerRepository.js';
-import { openDatabase, type SqliteDb } from './db/database.js';
+import { checkDatabase, closeDatabase, openDatabase, type SqliteDb } from './db/database.js';
 import { createSqliteNumberRepository } from './db/numberRepository.js';
 import { createSqliteQueueRepository } from './db/queueRepository.js';
 import { createSqliteSessionRepository } from './db/sessionRepository.js';
@@ -16,6 +16,8 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { createCustomerService } from './domain/customers.js';
 import { createCallbackDialing } from './dialer/index.js';
 import { createVerifyCaller } from './domain/verifyCaller.js';
+import { countVerifications } from './metrics/countVerifications.js';
+import { createMetrics } from './metrics/metrics.js';
 import { createFlowEngine } from './voice/engine.js';
 import type { AgentOffer } from './voice/flow.js';
 import { createP1Queue } from './voice/queue.js';
@@ -30,7 +32,7 @@ export function createHotline({
   config,
   logger,
   clock = systemClock,
-  db = openDatabase(config.dbPath),
+  db = openDatabase(config.dbPath, { busyTimeoutMs: config.dbBusyTimeoutMs }),
 }: {
   config: Config;
   logger: Logger;
@@ -54,7 +56,8 @@ export function createHotline({
     desk: createSqliteCallbackDeskRepository(db),
   };
   const customers = createCustomerService({ ...repos, box, clock, issuer: 'Hotline' });
-  const verifyCaller = createVerifyCaller({ ...repos, box, clock, logger });
+  const metrics = createMetrics({ ...repos, clock });
+  const verifyCaller = countVerifications(createVerifyCaller({ ...repos, box, clock, logger }), metrics);
   const statusPage = new StatusPage(config.statusUrl, logger);
   // The callback dialer's repository, twilio client, webhooks and SMS confirmations.
   const callbackDialing = createCallbackDialing({ config, logger, clock, db, repos });
@@ -113,18 +116,16 @@ export function createHotline({
     engine,
     p1Queue,
     callbackDialing,
+    metrics,
     /** True when the database answers a query. */
     ready(): boolean {
-      try {
-        db.prepare('SELECT 1').get();
-        return true;
-      } catch {
-        return false;
-      }
+      return checkDatabase(db).ok;
     },
+    /** Whether the database answers a read of a real table, and why not when it does not. */
+    readiness: () => checkDatabase(db),
     close(): void {
       statusPage.stop();
-      if (db.open) db.close();
+      closeDatabase(db);
     },
   };
 }

@@ -31,16 +31,41 @@ const server = createApp(hotline).listen(config.port, config.host, () => {
   }
 });
 
+/** Past this, connections still busy are cut so the process exits within 10 s (orchestrators kill at 10). */
+const DRAIN_MS = 8000;
+
+let stopping = false;
+/**
+ * Graceful stop: the listening socket closes at once (no new connections), requests in flight get their
+ * answers, idle keep-alive connections are closed as they go idle, then the database is checkpointed
+ * and closed so the file alone holds every commit.
+ */
 function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
   // No new dial round starts; one in flight is finished by its lease and the calls' webhooks.
   void dialer?.stop();
-  logger.info({ signal }, 'shutting down');
+  logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+  const idle = setInterval(() => server.closeIdleConnections(), 50);
+  const cut = setTimeout(() => {
+    logger.warn({ afterMs: DRAIN_MS }, 'requests still in flight: closing their connections');
+    server.closeAllConnections();
+  }, DRAIN_MS);
   server.close(() => {
-    hotline.close();
-    process.exit(0);
+    clearInterval(idle);
+    clearTimeout(cut);
+    let code = 0;
+    try {
+      hotline.close();
+      logger.info('database closed; stopped');
+    } catch (err) {
+      code = 1;
+      logger.error({ err }, 'database did not close cleanly');
+    }
+    process.exit(code);
   });
   server.closeIdleConnections();
-  setTimeout(() => process.exit(1), 9000).unref();
+  setTimeout(() => process.exit(1), DRAIN_MS + 1500).unref();
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));

@@ -155,6 +155,8 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
         }
         const result = event.verification;
         if (!result.verified) {
+          // Too many failed attempts from this number across calls: a polite goodbye, never another try.
+          if (result.reason === 'caller_limited') return { to: 'callerLimited', outcome: 'refused' };
           const pairs = ctx.pairs + 1;
           if (pairs >= MAX_PAIRS) return { to: 'verificationFailed', context: { pairs }, outcome: 'refused' };
           return { to: 'askId', say: [{ key: 'noMatch' }], context: { pairs, typedId: null } };
@@ -301,6 +303,7 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
     },
     verificationFailed: { say: () => [{ key: 'noMatch' }, { key: 'verificationFailed' }], ...end },
     tooManyTries: { say: () => [{ key: 'tooManyTries' }], ...end },
+    callerLimited: { say: () => [{ key: 'callerLimited' }], ...end },
     goodbye: { say: () => [{ key: 'goodbye' }], ...end },
   },
 };

@@ -5,6 +5,7 @@ import { authenticatorCommand } from './authenticator.js';
 import { dispatch, UsageError, type Command } from './command.js';
 import { createCliContext } from './context.js';
 import { customersCommand } from './customers.js';
+import { dbCommand } from './db.js';
 import { demoCommand } from './demo.js';
 import { keysCommand } from './keys.js';
 import { tokenCommand } from './token.js';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   authenticator: authenticatorCommand,
   unlock: unlockCommand,
   keys: keysCommand,
+  db: dbCommand,
   demo: demoCommand,
 };
 

@@ -13,15 +13,40 @@ const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 
  * commit could re-open a used code or drop a callback), a busy timeout, foreign keys; then applies
  * the numbered migrations in db/migrations that have not run yet.
  */
-export function openDatabase(file: string): SqliteDb {
+export function openDatabase(file: string, options: { busyTimeoutMs?: number } = {}): SqliteDb {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
   db.pragma('foreign_keys = ON');
   migrate(db);
   return db;
+}
+
+/**
+ * Closes the database after copying the write-ahead log into the main file, so a backup or a copy of
+ * the file alone after shutdown holds every commit. Safe to call twice.
+ */
+export function closeDatabase(db: SqliteDb): void {
+  if (!db.open) return;
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+}
+
+/** Whether the database answers a read of a real table; the reason when it does not (for /readyz). */
+export function checkDatabase(db: SqliteDb): { ok: true } | { ok: false; reason: string } {
+  try {
+    if (!db.open) return { ok: false, reason: 'database connection is closed' };
+    db.prepare('SELECT count(*) FROM schema_migrations').pluck().get();
+    return { ok: true };
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    return { ok: false, reason: typeof code === 'string' ? code : 'database query failed' };
+  }
 }
 
 /** Applies pending migrations, each in its own transaction, in file-name order. */

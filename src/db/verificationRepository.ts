@@ -40,8 +40,11 @@ export interface VerificationRepository {
   unlock(customerId: string): boolean;
   /** Audit entries, newest first. */
   audit(filter: { customerId?: string; callSid?: string; limit: number }): AuditRecord[];
-  /** Refused attempts from one calling number since a moment (abuse limit across IDs). */
-  refusalsFromCaller(caller: string, since: number): number;
+  /**
+   * Refused attempts from one calling number since a moment (abuse limit across IDs); with `reasons`,
+   * only refusals for those reasons count.
+   */
+  refusalsFromCaller(caller: string, since: number, reasons?: readonly string[]): number;
 }
 
 interface FailureRow {
@@ -76,6 +79,10 @@ export function createSqliteVerificationRepository(db: SqliteDb): VerificationRe
   );
   const callerRefusals = db.prepare(
     `SELECT count(*) AS n FROM verification_audit WHERE caller = ? AND at >= ? AND result = 'refused'`,
+  );
+  const callerRefusalsFor = db.prepare(
+    `SELECT count(*) AS n FROM verification_audit
+     WHERE caller = ? AND at >= ? AND result = 'refused' AND reason IN (SELECT value FROM json_each(?))`,
   );
 
   const read = (customerId: string): FailureState => {
@@ -156,6 +163,11 @@ export function createSqliteVerificationRepository(db: SqliteDb): VerificationRe
         factor: r.factor,
       }));
     },
-    refusalsFromCaller: (caller, since) => (callerRefusals.get(caller, since) as { n: number }).n,
+    refusalsFromCaller: (caller, since, reasons) =>
+      (
+        (reasons
+          ? callerRefusalsFor.get(caller, since, JSON.stringify(reasons))
+          : callerRefusals.get(caller, since)) as { n: number }
+      ).n,
   };
 }

@@ -3,7 +3,7 @@ import type { SecretBox } from '../crypto/secretBox.js';
 import type { CustomerRepository, StoredSecret } from '../db/customerRepository.js';
 import type { AuditEntry, VerificationRepository } from '../db/verificationRepository.js';
 import type { Clock } from './clock.js';
-import { idEnding, maskPhone, type Customer, type Factor } from './customer.js';
+import { E164, idEnding, maskPhone, type Customer, type Factor } from './customer.js';
 import { isValidCustomerId } from './customerId.js';
 import { afterFailure, isLocked } from './lockPolicy.js';
 import { openSecret } from './otpSecrets.js';
@@ -17,7 +17,8 @@ export type RefusalReason =
   | 'suspended'
   | 'locked'
   | 'wrong_code'
-  | 'reused_code';
+  | 'reused_code'
+  | 'caller_limited';
 
 export type Verification =
   | { verified: true; customer: Customer; factor: Factor }
@@ -32,6 +33,27 @@ export interface VerifyContext {
 export type VerifyCaller = (customerId: string, code: string, context: VerifyContext) => Verification;
 
 const FACTORS: Factor[] = ['dashboard', 'authenticator'];
+
+/**
+ * Guesses from one calling number, across IDs and calls: past `guesses` within `windowMs` every
+ * attempt from that number is refused before any secret is opened. The per-ID lock stops a caller
+ * hammering one ID; this stops one cycling through many. Callers who withhold their number share one
+ * bucket with a larger allowance: an attacker cannot escape the limit by hiding the number, and
+ * legitimate withheld callers (company switchboards) are not stopped by a handful of typos.
+ */
+export const CALLER_LIMIT = { guesses: 10, withheldGuesses: 30, windowMs: 60 * 60 * 1000 } as const;
+
+/**
+ * Refusals that count as a guess: a pair checked against an ID. A locked ID or a malformed entry tells
+ * the caller nothing, and a reused code was a real code (a retry, or a replay the per-ID count catches).
+ */
+export const GUESS_REASONS: readonly RefusalReason[] = ['unknown_customer', 'suspended', 'wrong_code'];
+
+/** The bucket the audit files a calling number under: the E.164 number, "anonymous" when withheld, null when unknown. */
+export function callerKey(caller: string | null | undefined): string | null {
+  if (!caller) return null;
+  return E164.test(caller) ? caller : 'anonymous';
+}
 
 interface Deps {
   customers: CustomerRepository;
@@ -56,13 +78,23 @@ export function createVerifyCaller({ customers, verification, box, clock, logger
     const entry = (result: AuditEntry['result'], reason: string, factor: Factor | null = null): AuditEntry => ({
       at: now,
       customerId: customerId.slice(0, 40),
-      caller: context.caller ? context.caller.slice(0, 40) : null,
+      caller: callerKey(context.caller),
       callSid: context.callSid ? context.callSid.slice(0, 64) : null,
       result,
       reason,
       factor,
     });
     const log = logger.child({ callSid: context.callSid ?? undefined, customer: idEnding(customerId) });
+
+    const caller = callerKey(context.caller);
+    if (caller !== null) {
+      const allowed = caller === 'anonymous' ? CALLER_LIMIT.withheldGuesses : CALLER_LIMIT.guesses;
+      if (verification.refusalsFromCaller(caller, now - CALLER_LIMIT.windowMs, GUESS_REASONS) >= allowed) {
+        verification.recordRefusal(entry('refused', 'caller_limited'));
+        log.warn({ result: 'refused', reason: 'caller_limited', caller: maskPhone(context.caller) }, 'verification refused: too many failed attempts from this number');
+        return { verified: false, reason: 'caller_limited', lockedNow: false };
+      }
+    }
 
     if (!isValidCustomerId(customerId)) {
       verification.recordRefusal(entry('refused', 'malformed_id'));

@@ -2,10 +2,14 @@ import express, { type ErrorRequestHandler } from 'express';
 import { AppError } from '../domain/errors.js';
 import type { Hotline } from '../hotline.js';
 import { requireAdminToken } from './adminAuth.js';
+import { ADMIN_THROTTLE, slowDownWrongTokens } from './adminThrottle.js';
 import { agentsRouter } from './api/agents.js';
 import { callbacksRouter } from './api/callbacks.js';
 import { customersRouter } from './api/customers.js';
 import { numbersRouter } from './api/numbers.js';
+import { securityHeaders } from './security.js';
+import { metricsHandler } from '../metrics/metricsRoute.js';
+import { webhookTimer } from '../metrics/webhookTimer.js';
 import { voiceRouter } from '../voice/routes.js';
 import { createConsole } from '../console/index.js';
 import { callbackVoiceRouter } from '../voice/callbackRoutes.js';
@@ -16,17 +20,34 @@ export function createApp(hotline: Hotline): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(securityHeaders({ https: config.publicBaseUrl.startsWith('https:') }));
+  hotline.metrics.collectProcessMetrics();
+  // One throttle for every door that takes the admin token, so failures on one slow the others.
+  const throttle = slowDownWrongTokens(ADMIN_THROTTLE, () => hotline.metrics.adminAuthFailure());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', (_req, res) => {
-    const ready = hotline.ready();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
+    const db = hotline.readiness();
+    res.set('Cache-Control', 'no-store');
+    if (db.ok) res.json({ status: 'ready', database: 'ok' });
+    else res.status(503).json({ status: 'unavailable', database: 'unavailable', reason: db.reason });
   });
+  // Call volumes and lockouts are not for everyone: the admin token, unless a private scraper is configured.
+  app.get(
+    '/metrics',
+    ...(config.metricsPublic ? [] : [throttle, requireAdminToken(config.adminToken)]),
+    metricsHandler(hotline.metrics),
+  );
 
   const api = express.Router();
+  api.use(throttle);
   api.use(requireAdminToken(config.adminToken));
+  api.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   api.use(express.json({ limit: '16kb' }));
   api.use(customersRouter(hotline));
   api.use(agentsRouter(hotline));
@@ -46,6 +67,7 @@ export function createApp(hotline: Hotline): express.Express {
   );
   app.use(
     '/voice',
+    webhookTimer(hotline.metrics, '/voice'),
     voiceRouter({
       engine: hotline.engine,
       calls: hotline.repos.calls,
@@ -55,6 +77,7 @@ export function createApp(hotline: Hotline): express.Express {
       authToken: config.twilio.authToken,
       publicBaseUrl: config.publicBaseUrl,
       backupNumber: config.backupNumber,
+      metrics: hotline.metrics,
       queue: hotline.p1Queue,
     }),
   );

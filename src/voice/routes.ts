@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AgentRepository } from '../db/agentRepository.js';
 import type { CallRepository } from '../db/callRepository.js';
 import type { Clock } from '../domain/clock.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { EmergencyContext } from '../../voice-flows/emergency.js';
 import type { Language } from '../../voice-flows/prompts/index.js';
 import { apologyTwiml } from './apology.js';
@@ -25,6 +26,7 @@ export interface VoiceRouteDeps {
   authToken: string;
   publicBaseUrl: string;
   backupNumber: string | undefined;
+  metrics?: Pick<Metrics, 'voiceApology' | 'callEnded'>;
   queue: P1Queue;
 }
 
@@ -36,12 +38,32 @@ function paramsOf(req: Request): VoiceParams {
   return out;
 }
 
+/** The call a request is about: the caller's call named in the query (agent legs, queue waits), else the posting call. */
+function callSidOf(req: Request): string | undefined {
+  const named = typeof req.query.call === 'string' && CALL_SID.test(req.query.call) ? req.query.call : undefined;
+  const posted = typeof req.body === 'object' && req.body ? (req.body as Record<string, unknown>).CallSid : undefined;
+  return named ?? (typeof posted === 'string' ? posted.slice(0, 64) : undefined);
+}
+
+/** The request's logger: every line it writes carries the call's CallSid. */
+export function callLog(res: express.Response, fallback: Logger): Logger {
+  return (res.locals.log as Logger | undefined) ?? fallback;
+}
+
 /** The Twilio Voice webhooks: every route signature-checked, every answer TwiML, never a 5xx. */
 export function voiceRouter(deps: VoiceRouteDeps): Router {
   const { engine, calls, agents, logger } = deps;
   const router = Router();
   const sendXml = (res: express.Response, xml: string) => res.status(200).type('text/xml').send(xml);
   const apology = apologyTwiml(deps.backupNumber);
+  const apologise = (req: Request, res: express.Response, cause: 'error' | 'fallback_url' | 'invalid_request') => {
+    deps.metrics?.voiceApology(`/voice${req.route?.path ?? req.path}`, cause);
+    sendXml(res, apology);
+  };
+  const bindCallSid: express.RequestHandler = (req, res, next) => {
+    res.locals.log = logger.child({ callSid: callSidOf(req) });
+    next();
+  };
   // Availability is bookkeeping beside the call: a failure to record it is logged, never heard.
   const availability = (what: string, callSid: string | undefined, write: () => unknown) => {
     try {
@@ -52,25 +74,26 @@ export function voiceRouter(deps: VoiceRouteDeps): Router {
   };
 
   // The fallback answers before anything else: no signature state, no database, nothing that can fail.
-  router.post('/fallback', express.urlencoded({ extended: false, limit: '64kb' }), requireTwilioSignature(deps.authToken, deps.publicBaseUrl), (req, res) => {
-    logger.error({ callSid: paramsOf(req).CallSid, errorCode: paramsOf(req).ErrorCode }, 'fallback URL used');
-    sendXml(res, apology);
+  router.post('/fallback', express.urlencoded({ extended: false, limit: '64kb' }), requireTwilioSignature(deps.authToken, deps.publicBaseUrl), bindCallSid, (req, res) => {
+    callLog(res, logger).error({ errorCode: paramsOf(req).ErrorCode, errorUrl: paramsOf(req).ErrorUrl }, 'fallback URL used');
+    apologise(req, res, 'fallback_url');
   });
 
   holdMusicRoute(router);
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   router.use(requireTwilioSignature(deps.authToken, deps.publicBaseUrl));
+  router.use(bindCallSid);
 
   router.post('/incoming', (req, res) => {
     const params = paramsOf(req);
-    if (!CALL_SID.test(params.CallSid ?? '')) return sendXml(res, apology);
+    if (!CALL_SID.test(params.CallSid ?? '')) return apologise(req, res, 'invalid_request');
     sendXml(res, engine.incoming(params));
   });
 
   router.post('/step', (req, res) => {
     const params = paramsOf(req);
     const step = Number(req.query.step);
-    if (!CALL_SID.test(params.CallSid ?? '') || !Number.isSafeInteger(step) || step < 0) return sendXml(res, apology);
+    if (!CALL_SID.test(params.CallSid ?? '') || !Number.isSafeInteger(step) || step < 0) return apologise(req, res, 'invalid_request');
     // A Dial's action means the agent's leg is over: the agent is free before the flow looks for one.
     if (params.DialCallStatus) {
       availability('free', params.CallSid, () => {
@@ -109,7 +132,10 @@ export function voiceRouter(deps: VoiceRouteDeps): Router {
   router.post('/status', (req, res) => {
     const { CallSid, CallStatus } = paramsOf(req);
     if (CallSid && CALL_SID.test(CallSid) && FINAL_STATUSES.has(CallStatus ?? '')) {
+      const before = calls.get(CallSid);
       calls.end(CallSid, deps.clock.now(), 'abandoned');
+      // Counted once, when the first final status arrives, with the outcome the flow gave it.
+      if (before && before.endedAt === null) deps.metrics?.callEnded({ callSid: CallSid, outcome: before.outcome });
       availability('free', CallSid, () => agents.markCallEnded(CallSid, deps.clock.now()));
       logger.info({ callSid: CallSid, status: CallStatus }, 'call ended');
     }
@@ -123,8 +149,8 @@ export function voiceRouter(deps: VoiceRouteDeps): Router {
       res.status(err.status).type('text/plain').send('bad request');
       return;
     }
-    logger.error({ err, callSid, path: req.path }, 'voice webhook failed; caller sent to the backup line');
-    sendXml(res, apology);
+    callLog(res, logger.child({ callSid })).error({ err, path: req.path }, 'voice webhook failed; caller sent to the backup line');
+    apologise(req, res, 'error');
   };
   router.use(onError);
   return router;

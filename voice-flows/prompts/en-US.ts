@@ -30,6 +30,8 @@ export const enUS: PromptSet = {
     tooManyTries: 'We could not complete your call. Please sign in to your dashboard and open Support. Goodbye.',
     verificationFailed:
       'We could not verify your account. Please sign in to your dashboard and open Support. Goodbye.',
+    callerLimited:
+      'We cannot accept more attempts from this phone line right now. Please sign in to your dashboard and open Support. Goodbye.',
     verified: 'Thank you, you are verified.',
     incidents: (p) => `Known incidents right now: ${p.names}.`,
     askPriority:

@@ -22,6 +22,8 @@ export interface PromptSet {
     notAnOption: Text;
     tooManyTries: Text;
     verificationFailed: Text;
+    /** Too many failed attempts from the calling number (across calls): the call ends, politely. */
+    callerLimited: Text;
     verified: Text;
     incidents: Text;
     askPriority: Text;

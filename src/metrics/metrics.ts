@@ -1,0 +1,178 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CallbackRepository } from '../db/callbackRepository.js';
+import type { VerificationRepository } from '../db/verificationRepository.js';
+import type { Clock } from '../domain/clock.js';
+import type { Verification } from '../domain/verifyCaller.js';
+import { SLA_STATES, slaState } from '../domain/sla.js';
+
+/** A value known now, or read when Prometheus scrapes. */
+export type GaugeSource = number | (() => number);
+
+/** The service's Prometheus metrics and the calls that feed them. */
+export interface Metrics {
+  readonly registry: Registry;
+  /** One answered webhook: its route (e.g. "/voice/step"), HTTP status and duration. */
+  observeWebhook(route: string, status: number, seconds: number): void;
+  /** One verification attempt's result, or `'error'` when it threw (a secret that does not open, a locked database). */
+  observeVerification(result: Verification | 'error'): void;
+  /** A call ended (final status callback): counted once, by the outcome the flow gave it. */
+  callEnded(call: { callSid: string; outcome: string | null }): void;
+  /** The caller was answered with the apology and the backup line: a webhook failed or Twilio used the fallback URL. */
+  voiceApology(route: string, cause: 'error' | 'fallback_url' | 'invalid_request'): void;
+  /** A request to the admin API with a missing or wrong token. */
+  adminAuthFailure(): void;
+  /** Callers waiting in a queue: the queue owner sets a number, or a function read at each scrape. */
+  setQueueLength(length: GaugeSource, queue?: string): void;
+  /** Overrides the computed dialer lag (seconds) with the dialer's own measure. */
+  setDialerLag(seconds: GaugeSource): void;
+  /** Adds Node's process metrics (CPU, memory, event-loop lag, GC); once, by the HTTP server. */
+  collectProcessMetrics(): void;
+}
+
+const read = (source: GaugeSource) => (typeof source === 'function' ? source() : source);
+// Owed and not yet reached: a failed callback keeps its clock, the promise is still owed.
+const OPEN_CALLBACKS = ['pending', 'dialing', 'failed'] as const;
+
+/**
+ * Builds the metrics over their own registry (several services in one test process do not share
+ * counters). Gauges about callbacks are computed from the database at scrape time, so they are right
+ * after a restart and need no bookkeeping from the code that changes callbacks.
+ */
+export function createMetrics(deps: {
+  callbacks: CallbackRepository;
+  verification: VerificationRepository;
+  clock: Clock;
+}): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+
+  const webhookDuration = new Histogram({
+    name: 'hotline_webhook_duration_seconds',
+    help: 'Time to answer a Twilio webhook, by route and HTTP status (Twilio gives up after 15 s).',
+    labelNames: ['route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
+    registers,
+  });
+  const callsEnded = new Counter({
+    name: 'hotline_calls_ended_total',
+    help: 'Calls ended, by outcome (transferred, callback, refused, not-enterprise, p3-info, too-many-tries, abandoned, ...); refused calls carry the last refusal reason.',
+    labelNames: ['outcome', 'reason'],
+    registers,
+  });
+  const verifications = new Counter({
+    name: 'hotline_verifications_total',
+    help: 'Verification attempts of a customer ID and code, by result and reason.',
+    labelNames: ['result', 'reason'],
+    registers,
+  });
+  const lockouts = new Counter({
+    name: 'hotline_verification_lockouts_total',
+    help: 'Customer IDs locked after repeated failures.',
+    registers,
+  });
+  const apologies = new Counter({
+    name: 'hotline_voice_apologies_total',
+    help: 'Callers answered with the apology and the backup line, by route and cause.',
+    labelNames: ['route', 'cause'],
+    registers,
+  });
+  const adminAuthFailures = new Counter({
+    name: 'hotline_admin_auth_failures_total',
+    help: 'Admin API requests refused for a missing or wrong bearer token.',
+    registers,
+  });
+
+  const scrapeErrors = new Counter({
+    name: 'hotline_metrics_scrape_errors_total',
+    help: 'Gauges that could not be read from the database at scrape time (they are left out; see /readyz).',
+    labelNames: ['gauge'],
+    registers,
+  });
+  // During an incident the counters matter most: a gauge that cannot read the database is left out, not fatal.
+  const guarded = (gauge: { reset(): void }, name: string, collect: () => void) => {
+    try {
+      collect();
+    } catch {
+      gauge.reset();
+      scrapeErrors.inc({ gauge: name });
+    }
+  };
+
+  const queueSources = new Map<string, GaugeSource>();
+  new Gauge({
+    name: 'hotline_queue_length',
+    help: 'Callers waiting in a queue for a free agent.',
+    labelNames: ['queue'],
+    registers,
+    collect() {
+      guarded(this, 'hotline_queue_length', () => {
+        this.reset();
+        for (const [queue, source] of queueSources) this.set({ queue }, read(source));
+      });
+    },
+  });
+
+  let dialerLag: GaugeSource | undefined;
+  new Gauge({
+    name: 'hotline_dialer_lag_seconds',
+    help: 'How far past its deadline the most overdue pending callback is (0 when none is overdue).',
+    registers,
+    collect() {
+      guarded(this, 'hotline_dialer_lag_seconds', () => {
+        if (dialerLag !== undefined) return this.set(read(dialerLag));
+        const oldest = deps.callbacks.list({ statuses: ['pending'], limit: 1 })[0];
+        const now = deps.clock.now();
+        this.set(oldest && oldest.dueAt < now ? (now - oldest.dueAt) / 1000 : 0);
+      });
+    },
+  });
+
+  new Gauge({
+    name: 'hotline_callbacks_open',
+    help: 'Callbacks owed and not yet connected (pending, dialing or failed), by priority and SLA state (on_time, at_risk under 15 min left, breached).',
+    labelNames: ['priority', 'sla_state'],
+    registers,
+    collect() {
+      guarded(this, 'hotline_callbacks_open', () => {
+        const now = deps.clock.now();
+        const counts = new Map<string, number>();
+        for (const priority of ['P1', 'P2']) for (const state of SLA_STATES) counts.set(`${priority} ${state}`, 0);
+        for (const callback of deps.callbacks.list({ statuses: [...OPEN_CALLBACKS], limit: 100_000 })) {
+          const key = `${callback.priority} ${slaState(callback, now)}`;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
+        this.reset();
+        for (const [key, n] of counts) {
+          const [priority, sla_state] = key.split(' ') as [string, string];
+          this.set({ priority, sla_state }, n);
+        }
+      });
+    },
+  });
+
+  let processMetrics = false;
+  return {
+    registry,
+    observeWebhook: (route, status, seconds) => webhookDuration.observe({ route, status: String(status) }, seconds),
+    observeVerification(result) {
+      if (result === 'error') return verifications.inc({ result: 'error', reason: 'error' });
+      if (result.verified) return verifications.inc({ result: 'verified', reason: 'ok' });
+      verifications.inc({ result: 'refused', reason: result.reason });
+      if (result.lockedNow) lockouts.inc();
+    },
+    callEnded({ callSid, outcome }) {
+      // The reason a call was refused is the last refusal the audit holds for it.
+      const reason = outcome === 'refused' ? (deps.verification.audit({ callSid, limit: 1 })[0]?.reason ?? 'unknown') : '';
+      callsEnded.inc({ outcome: outcome ?? 'abandoned', reason });
+    },
+    voiceApology: (route, cause) => apologies.inc({ route, cause }),
+    adminAuthFailure: () => adminAuthFailures.inc(),
+    setQueueLength: (length, queue = 'p1') => void queueSources.set(queue, length),
+    setDialerLag: (seconds) => void (dialerLag = seconds),
+    collectProcessMetrics() {
+      if (processMetrics) return;
+      processMetrics = true;
+      collectDefaultMetrics({ register: registry });
+    },
+  };
+}
