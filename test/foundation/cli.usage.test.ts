@@ -8,8 +8,8 @@ import { UNKNOWN_ID } from './support/fixtures.js';
 import { join } from 'node:path';
 
 // Scripts depend on exit codes: 0 done, 1 the command failed, 2 the command line is wrong.
-// Each case is a process start, so the list keeps one of each kind of mistake.
-describe.concurrent('hotline errors and help', () => {
+// Each case is a process start, so the list keeps one of each kind of mistake, run one at a time.
+describe('hotline errors and help', () => {
   let dir: string;
   let env: Record<string, string>;
   beforeAll(() => {

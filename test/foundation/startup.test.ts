@@ -15,13 +15,12 @@ describe('npm start', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.concurrent.each([
+  it.each([
     ['PORT', 'abc', 'abc'],
     ['HOTLINE_SECRET_KEY', 'short', null],
     ['PUBLIC_BASE_URL', 'hotline.example.com', 'hotline.example.com'],
   ])('stops with exit code 1 and one line naming %s when it is %j', async (name, value, echoed) => {
-    const own = tempDir(); // these run concurrently, each in its own directory
-    const result = await finished(startServer(own, { ...LOCAL, [name]: value })).finally(() => rmSync(own, { recursive: true, force: true }));
+    const result = await finished(startServer(dir, { ...LOCAL, [name]: value }));
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trimEnd().split('\n');
