@@ -171,8 +171,10 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
       const leg = legFor(callbackId, legId, params.DialCallSid);
       const dialStatus = params.DialCallStatus ?? '';
       let callback = leg ? dialer.standing(leg.legId)?.callback : undefined;
-      if (leg && leg.kind === 'customer' && CALL_SID.test(params.DialCallSid ?? '') && isLegStatus(dialStatus)) {
-        const result = dialer.applyLegNews({ legId: leg.legId, callSid: params.DialCallSid!, status: dialStatus }, clock.now(), policy);
+      if (leg && leg.kind === 'customer' && isLegStatus(dialStatus)) {
+        // Without a DialCallSid (a number Twilio could not dial at all) the leg's end is still a try.
+        const callSid = CALL_SID.test(params.DialCallSid ?? '') ? params.DialCallSid! : null;
+        const result = dialer.applyLegNews({ legId: leg.legId, callSid, status: dialStatus }, clock.now(), policy);
         logChange(result);
         callback = result.callback ?? callback;
       }

@@ -102,6 +102,24 @@ describe('callback dialer: agent first, then tries at the customer', () => {
     expect(h.logs.text).toContain('callback failed: the customer did not answer any try');
   });
 
+  it('counts a customer number Twilio could not dial at all as a try, once', async () => {
+    const { h, twilio } = d;
+    const { customerId } = await addCustomer(h);
+    await addAgent(h);
+    const callback = scheduleCallback(h, customerId);
+    await d.worker.tick();
+    const call = twilio.apiCalls[0]!;
+    const { order } = await agentAccepts(twilio, call);
+
+    // The Dial fails before any child leg exists: no DialCallSid, and Twilio may post the action twice.
+    const afterDial = await twilio.action(call, order!.action!, { DialCallStatus: 'failed' });
+    await twilio.action(call, order!.action!, { DialCallStatus: 'failed' });
+    await twilio.sendStatus(call, 'completed');
+
+    expect(spokenText(afterDial)).toContain('did not answer');
+    expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'customer failed (try 1 of 3)' });
+  });
+
   it('does not count a round no agent accepted as a try, and rings an agent again', async () => {
     const { h, twilio } = d;
     const { customerId } = await addCustomer(h);
