@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { DIAL_POLICY, laterLegStatus, onAccept, onLegStatus, type LegState } from '../../src/dialer/transitions.js';
+
+const now = 1_000_000;
+const agentLeg = (legId: number, status: LegState['status'], round = 2): LegState => ({ legId, kind: 'agent', round, status, callSid: `CA${legId}`, error: null });
+const customerLeg = (status: LegState['status'], round = 2): LegState => ({ legId: 9, kind: 'customer', round, status, callSid: 'CA9', error: null });
+const dialing = { status: 'dialing' as const, round: 2, attempts: 0, acceptedLegId: null };
+
+describe('dialer transitions', () => {
+  it('never moves a leg back: final stays final, later statuses win', () => {
+    expect(laterLegStatus('completed', 'ringing')).toBe('completed');
+    expect(laterLegStatus('no-answer', 'completed')).toBe('no-answer');
+    expect(laterLegStatus('ringing', 'in-progress')).toBe('in-progress');
+    expect(laterLegStatus('requested', 'initiated')).toBe('initiated');
+  });
+
+  it('waits for every agent of a ring-all round before putting the callback back', () => {
+    const legs = [agentLeg(1, 'ringing'), agentLeg(2, 'ringing')];
+    expect(onLegStatus({ callback: dialing, leg: legs[0]!, roundLegs: legs, status: 'no-answer', now, policy: DIAL_POLICY }).change).toBeUndefined();
+    const last = onLegStatus({ callback: dialing, leg: legs[1]!, roundLegs: [agentLeg(1, 'no-answer'), legs[1]!], status: 'busy', now, policy: DIAL_POLICY });
+    expect(last).toEqual({
+      legStatus: 'busy',
+      change: { to: 'pending', attempts: 0, nextAttemptAt: now + DIAL_POLICY.agentPauseMs, lastError: 'no agent accepted' },
+    });
+  });
+
+  it('ignores the end of a leg from an older round, but connects when that round reached the customer', () => {
+    const old = customerLeg('ringing', 1);
+    expect(onLegStatus({ callback: dialing, leg: old, roundLegs: [old], status: 'no-answer', now, policy: DIAL_POLICY }).change).toBeUndefined();
+    expect(onLegStatus({ callback: dialing, leg: old, roundLegs: [old], status: 'in-progress', now, policy: DIAL_POLICY }).change).toEqual({ to: 'connected' });
+  });
+
+  it('fails the callback on the third unanswered try', () => {
+    const leg = customerLeg('ringing');
+    const third = onLegStatus({ callback: { ...dialing, attempts: 2, acceptedLegId: 1 }, leg, roundLegs: [agentLeg(1, 'in-progress'), leg], status: 'no-answer', now, policy: DIAL_POLICY });
+    expect(third.change).toEqual({ to: 'failed', attempts: 3, lastError: 'customer no-answer (try 3 of 3)' });
+  });
+
+  it('changes nothing on a callback already completed or cancelled', () => {
+    for (const status of ['completed', 'cancelled', 'failed'] as const) {
+      const leg = customerLeg('ringing');
+      expect(onLegStatus({ callback: { ...dialing, status }, leg, roundLegs: [leg], status: 'in-progress', now, policy: DIAL_POLICY }).change).toBeUndefined();
+    }
+  });
+
+  it('lets the first accept of the current round win', () => {
+    expect(onAccept(dialing, agentLeg(1, 'in-progress'))).toBe('won');
+    expect(onAccept({ ...dialing, acceptedLegId: 1 }, agentLeg(1, 'in-progress'))).toBe('already');
+    expect(onAccept({ ...dialing, acceptedLegId: 1 }, agentLeg(2, 'in-progress'))).toBe('lost');
+    expect(onAccept(dialing, agentLeg(3, 'in-progress', 1))).toBe('lost');
+    expect(onAccept({ ...dialing, status: 'completed' }, agentLeg(1, 'in-progress'))).toBe('lost');
+  });
+});
