@@ -1,0 +1,287 @@
+/**
+ * The load generator: keeps N keep-alive connections, each walking its own pre-built calls step by
+ * step (a call's next request goes out only when the answer to its previous one is in, as Twilio
+ * does), closed loop or paced at a fixed total rate (wrk2-style, corrected for coordinated omission).
+ *
+ * Run as its own process, pinned to its own core:  node --import tsx bench/loadgen.ts <spec.json>
+ * It writes a JSON summary to spec.out. Requests are read from spec.dir/conn-<n>.req, records of
+ * "<step> <bytes>\n<raw request>", written by bench/requests.ts.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { STEPS } from './requests.js';
+import { cpuTicks, machineTicks, TICK_US } from './proc.js';
+
+export interface LoadSpec {
+  port: number;
+  connections: number;
+  durationMs: number;
+  /** Total requests/s offered, paced per connection; 0 for a closed loop. */
+  rate: number;
+  /** Start again at the first call when a connection's calls run out (the floor keeps no state). */
+  wrap: boolean;
+  /** What an answer must contain: each step's next TwiML verb (hotline) or any TwiML document (floor). */
+  expect: 'hotline' | 'floor';
+  dir: string;
+  out: string;
+  /** The server's process, for its CPU time over the measured window. */
+  serverPid: number;
+}
+
+export interface StepResult {
+  count: number;
+  failed: number;
+  /** Latencies in microseconds, sorted. */
+  latencies: number[];
+  firstFailure?: string;
+}
+
+export interface LoadResult {
+  windowMs: number;
+  /** Answers that arrived inside the window: the throughput. */
+  inWindow: number;
+  steps: Record<string, StepResult>;
+  priorityVerbs: { dial: number; enqueue: number };
+  timeouts: number;
+  socketErrors: number;
+  /** Socket errors by code (ECONNRESET, ...), and connections the server closed while a request waited. */
+  socketErrorCodes: Record<string, number>;
+  exhaustedConnections: number;
+  serverCpuUs: number;
+  loadgenCpuUs: number;
+  /** CPU time of the whole machine over the window, to tell what else was running. */
+  machineBusyUs: number;
+}
+
+/** Twilio gives up on a webhook after 15 s; an answer later than that is a failure. */
+const ANSWER_TIMEOUT_MS = 15_000;
+const HEADER_END = Buffer.from('\r\n\r\n');
+const EXPECT: Record<string, Buffer[]> = {
+  incoming: [Buffer.from('<Gather')], // askId
+  id: [Buffer.from('numDigits="6"')], // askCode: the ID was accepted
+  code: [Buffer.from('numDigits="1"')], // askPriority: the code was verified
+  priority: [Buffer.from('<Dial'), Buffer.from('<Enqueue')], // an agent is dialled, or all are busy and the caller queues
+};
+const ANY_TWIML = [Buffer.from('<Response')];
+
+interface Record_ {
+  step: number;
+  raw: Buffer;
+}
+
+function readRecords(file: string): Record_[] {
+  const data = readFileSync(file);
+  const records: Record_[] = [];
+  let at = 0;
+  while (at < data.length) {
+    const nl = data.indexOf(10, at);
+    const [name, len] = data.subarray(at, nl).toString('latin1').split(' ');
+    const step = STEPS.indexOf(name as (typeof STEPS)[number]);
+    const end = nl + 1 + Number(len);
+    records.push({ step, raw: data.subarray(nl + 1, end) });
+    at = end;
+  }
+  return records;
+}
+
+export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const latencies: number[][] = STEPS.map(() => []);
+  const counts = STEPS.map(() => 0);
+  const failed = STEPS.map(() => 0);
+  const firstFailure: Array<string | undefined> = STEPS.map(() => undefined);
+  const verbs = { dial: 0, enqueue: 0 };
+  let timeouts = 0;
+  let socketErrors = 0;
+  const socketErrorCodes: Record<string, number> = {};
+  let exhausted = 0;
+  let inWindow = 0;
+  let open = 0;
+  let stopping = false;
+
+  // Everything is read before the clock starts.
+  const perConnection = Array.from({ length: spec.connections }, (_, n) => readRecords(join(spec.dir, `conn-${n + 1}.req`)));
+  const start = performance.now();
+  const stopAt = start + spec.durationMs;
+  const cpu0 = process.cpuUsage();
+  const server0 = cpuTicks(spec.serverPid);
+  const machine0 = machineTicks().busy;
+  let serverCpuUs = 0;
+  let machineBusyUs = 0;
+  let loadgenCpuUs = 0;
+  const intervalMs = spec.rate > 0 ? (spec.connections / spec.rate) * 1000 : 0;
+
+  return new Promise((resolve) => {
+    const finish = () => {
+      const steps: Record<string, StepResult> = {};
+      STEPS.forEach((name, i) => {
+        steps[name] = {
+          count: counts[i]!,
+          failed: failed[i]!,
+          latencies: latencies[i]!.sort((a, b) => a - b),
+          ...(firstFailure[i] && { firstFailure: firstFailure[i] }),
+        };
+      });
+      resolve({
+        windowMs: spec.durationMs,
+        inWindow,
+        steps,
+        priorityVerbs: verbs,
+        timeouts,
+        socketErrors,
+        socketErrorCodes,
+        exhaustedConnections: exhausted,
+        serverCpuUs,
+        loadgenCpuUs,
+        machineBusyUs,
+      });
+    };
+
+    // The window closes: take the CPU readings now, then let answers in flight arrive.
+    setTimeout(() => {
+      stopping = true;
+      serverCpuUs = (cpuTicks(spec.serverPid) - server0) * TICK_US;
+      machineBusyUs = (machineTicks().busy - machine0) * TICK_US;
+      const c = process.cpuUsage(cpu0);
+      loadgenCpuUs = c.user + c.system;
+    }, spec.durationMs);
+
+    const overdue: Array<() => void> = [];
+    const sweep = setInterval(() => overdue.forEach((check) => check()), 1000);
+
+    for (let n = 0; n < spec.connections; n++) {
+      const records = perConnection[n]!;
+      const phase = (n * intervalMs) / spec.connections;
+      let idx = 0;
+      let sent = 0; // requests sent on this connection, for its schedule
+      let sentAt = 0;
+      let lastAnswer = 0;
+      let chunks: Buffer[] = [];
+      let buffered = 0;
+      let timer: NodeJS.Timeout | undefined; // a paced request waiting for its time
+      let awaiting = false;
+      const socket: Socket = connect({ host: '127.0.0.1', port: spec.port });
+      socket.setNoDelay(true);
+      open++;
+
+      const close = () => {
+        if (timer) clearTimeout(timer);
+        socket.destroy();
+      };
+      socket.on('close', (hadError: boolean) => {
+        if (timer) clearTimeout(timer);
+        if (awaiting) {
+          // The server closed the connection with a request unanswered: that request failed.
+          awaiting = false;
+          socketErrors++;
+          if (!hadError) socketErrorCodes['closed before answering'] = (socketErrorCodes['closed before answering'] ?? 0) + 1;
+          counts[records[idx]!.step]!++;
+          failed[records[idx]!.step]!++;
+        }
+        if (--open === 0) {
+          clearInterval(sweep);
+          finish();
+        }
+      });
+      socket.on('error', (err: NodeJS.ErrnoException) => {
+        // Counted once, on close, if a request was waiting; an error between requests is counted here.
+        const code = err.code ?? err.message;
+        socketErrorCodes[code] = (socketErrorCodes[code] ?? 0) + 1;
+        if (!awaiting) socketErrors++;
+      });
+
+      const send = () => {
+        if (stopping) return close();
+        if (idx >= records.length) {
+          if (!spec.wrap) {
+            exhausted++;
+            return close();
+          }
+          idx = 0;
+        }
+        const now = performance.now();
+        // A paced request held back by a late answer is timed from when it was due.
+        const due = start + phase + sent * intervalMs;
+        sentAt = intervalMs > 0 && lastAnswer > due ? due : now;
+        sent++;
+        awaiting = true;
+        socket.write(records[idx]!.raw);
+      };
+      // Checked by one sweep for all connections rather than a timer per request.
+      overdue.push(() => {
+        if (!awaiting || performance.now() - sentAt < ANSWER_TIMEOUT_MS) return;
+        awaiting = false;
+        timeouts++;
+        counts[records[idx]!.step]!++;
+        failed[records[idx]!.step]!++;
+        close();
+      });
+
+      const next = () => {
+        if (intervalMs === 0) return send();
+        const wait = start + phase + sent * intervalMs - performance.now();
+        if (wait <= 0) send();
+        else timer = setTimeout(send, wait);
+      };
+
+      const answered = (status: number, body: Buffer) => {
+        awaiting = false;
+        const now = performance.now();
+        lastAnswer = now;
+        if (now <= stopAt) inWindow++;
+        const record = records[idx]!;
+        const step = record.step;
+        counts[step]!++;
+        latencies[step]!.push(Math.round((now - sentAt) * 1000));
+        const expected = spec.expect === 'floor' ? ANY_TWIML : EXPECT[STEPS[step]!]!;
+        if (status === 200 && expected.some((e) => body.includes(e))) {
+          if (STEPS[step] === 'priority') {
+            if (body.includes(EXPECT.priority![0]!)) verbs.dial++;
+            else verbs.enqueue++;
+          }
+          idx++;
+        } else {
+          failed[step]!++;
+          firstFailure[step] ??= `${status} ${body.subarray(0, 400).toString()}`;
+          // The rest of this call cannot succeed: go on with the next call.
+          idx++;
+          while (idx < records.length && records[idx]!.step !== 0) idx++;
+        }
+        next();
+      };
+
+      socket.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        buffered += chunk.length;
+        for (;;) {
+          const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, buffered);
+          const headerEnd = data.indexOf(HEADER_END);
+          if (headerEnd < 0) return;
+          const head = data.subarray(0, headerEnd).toString('latin1');
+          const lengthMatch = /\r\ncontent-length: *(\d+)/i.exec(head);
+          const bodyStart = headerEnd + 4;
+          const bodyEnd = bodyStart + (lengthMatch ? Number(lengthMatch[1]) : 0);
+          if (data.length < bodyEnd) {
+            chunks = [data];
+            return;
+          }
+          const rest = data.subarray(bodyEnd);
+          chunks = rest.length ? [rest] : [];
+          buffered = rest.length;
+          answered(Number(head.slice(9, 12)), data.subarray(bodyStart, bodyEnd));
+          if (!rest.length) return;
+        }
+      });
+      socket.on('connect', next);
+    }
+  });
+}
+
+if (process.argv[1]?.endsWith('loadgen.ts') && process.argv[2]) {
+  const spec = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadSpec;
+  runLoad(spec).then((result) => {
+    writeFileSync(spec.out, JSON.stringify(result));
+    process.exit(0);
+  });
+}

@@ -1,0 +1,139 @@
+/** Turns load results into per-step statistics, the comparison with the floor, and the printed table. */
+import type { LoadResult } from './loadgen.js';
+import { STEPS } from './requests.js';
+
+export interface Stats {
+  requestsPerSecond: number;
+  count: number;
+  failed: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export interface RunSummary {
+  steps: Record<string, Stats>;
+  overall: Stats;
+  serverCpuUsPerRequest: number;
+  loadgenCpuUsPerRequest: number;
+  peakRssMb: number;
+  priorityVerbs: LoadResult['priorityVerbs'];
+  timeouts: number;
+  socketErrors: number;
+  socketErrorCodes: Record<string, number>;
+  exhaustedConnections: number;
+  firstFailures: Record<string, string>;
+  /** Cores the server and the load generator kept busy over the window (1 = one core all the time). */
+  serverCores: number;
+  loadgenCores: number;
+  /** CPU used by other processes on the machine during the window, in cores. */
+  otherLoadCores: number;
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+function stats(latencies: number[], count: number, failed: number, rps: number): Stats {
+  return {
+    requestsPerSecond: Math.round(rps),
+    count,
+    failed,
+    p50Ms: percentile(latencies, 0.5) / 1000,
+    p99Ms: percentile(latencies, 0.99) / 1000,
+    maxMs: (latencies.at(-1) ?? 0) / 1000,
+  };
+}
+
+export function summarise(result: LoadResult, extra: { peakRssKb: number; otherLoadCores: number }): RunSummary {
+  const total = STEPS.reduce((s, step) => s + result.steps[step]!.count, 0);
+  const rps = (result.inWindow / result.windowMs) * 1000;
+  const steps: Record<string, Stats> = {};
+  const firstFailures: Record<string, string> = {};
+  for (const step of STEPS) {
+    const r = result.steps[step]!;
+    // Each step's share of the answers, applied to the window's throughput.
+    steps[step] = stats(r.latencies, r.count, r.failed, total ? (rps * r.count) / total : 0);
+    if (r.firstFailure) firstFailures[step] = r.firstFailure;
+  }
+  const all = STEPS.flatMap((step) => result.steps[step]!.latencies).sort((a, b) => a - b);
+  const failed = STEPS.reduce((s, step) => s + result.steps[step]!.failed, 0);
+  return {
+    steps,
+    overall: stats(all, total, failed, rps),
+    serverCpuUsPerRequest: result.inWindow ? Math.round(result.serverCpuUs / result.inWindow) : 0,
+    loadgenCpuUsPerRequest: result.inWindow ? Math.round(result.loadgenCpuUs / result.inWindow) : 0,
+    peakRssMb: Math.round(extra.peakRssKb / 1024),
+    priorityVerbs: result.priorityVerbs,
+    timeouts: result.timeouts,
+    socketErrors: result.socketErrors,
+    socketErrorCodes: result.socketErrorCodes,
+    exhaustedConnections: result.exhaustedConnections,
+    firstFailures,
+    serverCores: round2(result.serverCpuUs / (result.windowMs * 1000)),
+    loadgenCores: round2(result.loadgenCpuUs / (result.windowMs * 1000)),
+    otherLoadCores: round2(extra.otherLoadCores),
+  };
+}
+
+export interface ScenarioResult {
+  name: string;
+  description: string;
+  target: string;
+  met: boolean;
+  hotline: RunSummary;
+  floor: RunSummary;
+  ratio: { requestsPerSecond: number; p99: number };
+  /** The floor driven by wrk instead (closed loop only): the load generator is not what limits the floor. */
+  floorUnderWrk?: { requestsPerSecond: number; p99Ms: number } | { skipped: string };
+}
+
+/** More than this many cores busy with other work during a run makes its numbers doubtful. */
+export const DISTURBED_CORES = 0.25;
+
+const ms = (v: number) => (v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
+const pct = (cores: number) => `${Math.round(cores * 100)}%`;
+const ratio = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
+
+/** A markdown table per scenario: every step and the whole call, hotline beside the floor. */
+export function formatScenario(s: ScenarioResult): string {
+  const lines = [
+    `### ${s.description}`,
+    '',
+    `Target: ${s.target} -> **${s.met ? 'met' : 'MISSED'}**`,
+    '',
+    '| step | hotline req/s | p50 ms | p99 ms | max ms | failed | floor req/s | p50 ms | p99 ms | max ms | failed | req/s ratio | p99 ratio |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  const row = (name: string, h: Stats, f: Stats) =>
+    `| ${name} | ${h.requestsPerSecond} | ${ms(h.p50Ms)} | ${ms(h.p99Ms)} | ${ms(h.maxMs)} | ${h.failed} | ${f.requestsPerSecond} | ${ms(f.p50Ms)} | ${ms(f.p99Ms)} | ${ms(f.maxMs)} | ${f.failed} | ${ratio(h.requestsPerSecond / (f.requestsPerSecond || 1))} | ${ratio(h.p99Ms / (f.p99Ms || 1))} |`;
+  for (const step of STEPS) lines.push(row(step, s.hotline.steps[step]!, s.floor.steps[step]!));
+  lines.push(row('**all**', s.hotline.overall, s.floor.overall));
+  lines.push('');
+  const h = s.hotline;
+  const f = s.floor;
+  lines.push(
+    `- Server CPU per request: hotline **${h.serverCpuUsPerRequest} us**, floor ${f.serverCpuUsPerRequest} us ` +
+      `(server core busy ${pct(h.serverCores)} / ${pct(f.serverCores)}). Peak RSS: hotline ${h.peakRssMb} MB, floor ${f.peakRssMb} MB.`,
+    `- Load generator: ${h.loadgenCpuUsPerRequest} us CPU per request, core busy ${pct(h.loadgenCores)} (hotline run); ` +
+      `${f.loadgenCpuUsPerRequest} us, ${pct(f.loadgenCores)} (floor run).` +
+      (s.floorUnderWrk && 'requestsPerSecond' in s.floorUnderWrk
+        ? ` Cross-check, the floor under wrk (1 thread, same requests): ${s.floorUnderWrk.requestsPerSecond} req/s, p99 ${ms(s.floorUnderWrk.p99Ms)} ms.`
+        : s.floorUnderWrk
+          ? ` Cross-check with wrk skipped: ${s.floorUnderWrk.skipped}.`
+          : ''),
+    `- Answers to "1": ${h.priorityVerbs.dial} Dial, ${h.priorityVerbs.enqueue} Enqueue (an agent offered a call is not offered another for 30 s; then callers queue).`,
+    `- Other processes on the machine during the runs: ${h.otherLoadCores} / ${f.otherLoadCores} cores` +
+      (Math.max(h.otherLoadCores, f.otherLoadCores) > DISTURBED_CORES ? ' **(disturbed: the numbers are not reliable)**.' : '.'),
+  );
+  for (const [who, run] of [['hotline', h], ['floor', f]] as const) {
+    if (run.timeouts || run.socketErrors || Object.keys(run.socketErrorCodes).length || run.exhaustedConnections) {
+      lines.push(`- ${who}: ${run.timeouts} answers later than 15 s, ${run.socketErrors} connection failures ${JSON.stringify(run.socketErrorCodes)}, ${run.exhaustedConnections} connections ran out of calls.`);
+    }
+    for (const [step, failure] of Object.entries(run.firstFailures)) lines.push(`- ${who} first failure at ${step}: \`${failure.slice(0, 300)}\``);
+  }
+  return lines.join('\n');
+}

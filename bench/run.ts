@@ -1,0 +1,268 @@
+/**
+ * npm run bench: the hotline under load against a floor, on this machine.
+ *
+ * Starts the real server (node --import tsx src/main.ts) on a fresh database seeded with Enterprise
+ * customers and 20 on-duty agents, and a bare node:http server answering a fixed TwiML document (the
+ * floor), both pinned to core 0. A load generator pinned to core 1 plays complete verified calls
+ * (incoming -> ID -> code -> 1 -> Dial), every request signed as Twilio signs it, each call a distinct
+ * customer with a code computed from its real secret just before the scenario. The same requests go
+ * to the floor. Three scenarios; prints a table per scenario, writes bench/results/<date>.json, and
+ * stops by itself within 5 minutes.
+ *
+ *   npm run bench                 the three scenarios
+ *   npm run bench -- --profile    the closed loop only, server under node --cpu-prof, then its hot spots
+ *   npm run bench -- --only paced-1000    one scenario (closed-50, paced-1000, callers-500)
+ */
+import { cpus } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config.js';
+import type { LoadResult, LoadSpec } from './loadgen.js';
+import { machineTicks, peakRssKb, resetPeakRss, TICK_US } from './proc.js';
+import { runPinned, startPinned, waitHealthy, type Pinned } from './processes.js';
+import { summariseProfile } from './profile.js';
+import { formatScenario, summarise, type RunSummary, type ScenarioResult } from './report.js';
+import { writeCallFiles, type Signing } from './requests.js';
+import { seed, type SeededCustomer } from './seed.js';
+import { floorUnderWrk } from './wrk.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SERVER_CORE = 0;
+const LOADGEN_CORE = 1;
+const DEADLINE_MS = 295_000;
+const AGENTS = 20;
+/** Closed-loop runs get calls for this many requests/s; a connection that runs out is reported. */
+const CLOSED_LOOP_CEILING_RPS = 4000;
+const WARMUP_SECONDS = 3;
+
+interface Scenario {
+  name: string;
+  description: string;
+  target: string;
+  connections: number;
+  /** Total requests/s offered; 0 for a closed loop. */
+  rate: number;
+  seconds: number;
+  met(hotline: RunSummary, floor: RunSummary): boolean;
+}
+
+const clean = (r: RunSummary) =>
+  r.overall.failed === 0 && r.timeouts === 0 && r.socketErrors === 0 && r.exhaustedConnections === 0;
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'closed-50',
+    description: 'Closed loop, 50 connections, 10 s',
+    target: "verified-call mix >= 0.10x the floor's requests/s, no failures",
+    connections: 50,
+    rate: 0,
+    seconds: 10,
+    met: (h, f) => clean(h) && h.overall.requestsPerSecond >= 0.1 * f.overall.requestsPerSecond,
+  },
+  {
+    name: 'paced-1000',
+    description: '1,000 requests/s offered at a constant rate (200 connections, each paced), 15 s',
+    target: "p99 <= 3x the floor's p99 in the same run, no failures",
+    connections: 200,
+    rate: 1000,
+    seconds: 15,
+    met: (h, f) => clean(h) && h.overall.p99Ms <= 3 * f.overall.p99Ms,
+  },
+  {
+    name: 'callers-500',
+    description: '500 concurrent callers (closed loop, 500 connections), 10 s',
+    target: 'no request fails',
+    connections: 500,
+    rate: 0,
+    seconds: 10,
+    met: (h) => clean(h),
+  },
+];
+
+/** Calls one run of a scenario may need: paced runs know their count, closed loops get a ceiling. */
+function callsFor(s: { connections: number; rate: number; seconds: number }, ceilingRps: number): number {
+  const perConnection = s.rate > 0 ? Math.ceil(((s.rate / s.connections) * s.seconds) / 4) + 2 : Math.ceil((ceilingRps * s.seconds) / 4 / s.connections);
+  return perConnection * s.connections;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+const { values: options } = parseArgs({
+  options: {
+    profile: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const started = Date.now();
+const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '-');
+const runDir = join(ROOT, 'bench', 'tmp', `run-${stamp}`);
+const children: Pinned[] = [];
+
+// Stops by itself: whatever happens, nothing of the benchmark outlives the deadline.
+const deadline = setTimeout(() => {
+  console.error(`bench: still running after ${DEADLINE_MS / 1000} s, stopping`);
+  for (const child of children) child.child.kill('SIGKILL');
+  process.exit(2);
+}, DEADLINE_MS);
+deadline.unref();
+
+const log = (message: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
+
+async function main(): Promise<void> {
+  mkdirSync(runDir, { recursive: true });
+  const [hotlinePort, floorPort] = [await freePort(), await freePort()];
+  const publicBaseUrl = 'https://hotline.example.com';
+  // Fixed, made-up credentials: the server never reaches Twilio (its API URL points at a closed local port).
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(hotlinePort),
+    HOTLINE_DB: join(runDir, 'hotline.sqlite'),
+    TWILIO_ACCOUNT_SID: `AC${'5e7c'.repeat(8)}`,
+    TWILIO_AUTH_TOKEN: 'bench-auth-token-0123456789abcdef',
+    HOTLINE_SECRET_KEY: Buffer.alloc(32, 0x5e).toString('base64'),
+    HOTLINE_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
+    HOTLINE_TWILIO_API_URL: 'http://127.0.0.1:9',
+    PUBLIC_BASE_URL: publicBaseUrl,
+    LOG_LEVEL: 'warn',
+  };
+  const config = loadConfig(env);
+  const signing: Signing = {
+    authToken: config.twilio.authToken,
+    accountSid: config.twilio.accountSid,
+    publicBaseUrl,
+    host: `127.0.0.1:${hotlinePort}`,
+  };
+
+  const scenarios = SCENARIOS.filter((s) => (options.only ? s.name === options.only : !options.profile || s.name === 'closed-50'));
+  if (scenarios.length === 0) throw new Error(`no scenario named ${options.only}: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  const warmup = { connections: 50, rate: 0, seconds: WARMUP_SECONDS };
+  const needed =
+    callsFor(warmup, CLOSED_LOOP_CEILING_RPS) + scenarios.reduce((n, s) => n + callsFor(s, CLOSED_LOOP_CEILING_RPS), 0);
+  log(`seeding ${needed} Enterprise customers and ${AGENTS} on-duty agents through the domain code`);
+  const customers = seed(config, { customers: needed, agents: AGENTS });
+  let nextCustomer = 0;
+  const take = (n: number): SeededCustomer[] => {
+    const slice = customers.slice(nextCustomer, nextCustomer + n);
+    nextCustomer += n;
+    return slice;
+  };
+
+  const profileDir = join(runDir, 'profile');
+  const hotline = startPinned(
+    'hotline',
+    SERVER_CORE,
+    [...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/main.ts'],
+    env,
+  );
+  const floor = startPinned('floor', SERVER_CORE, ['--import', 'tsx', 'bench/floor.ts'], { PATH: process.env.PATH, PORT: String(floorPort) });
+  children.push(hotline, floor);
+  await Promise.all([waitHealthy(hotline, hotlinePort, '/healthz'), waitHealthy(floor, floorPort, '/')]);
+  log(`hotline (pid ${hotline.pid}) and floor (pid ${floor.pid}) listening, pinned to core ${SERVER_CORE}; load from core ${LOADGEN_CORE}`);
+
+  let runs = 0;
+  /** One load run: its own request files (fresh codes), the load generator on its own core. */
+  async function drive(
+    target: 'hotline' | 'floor',
+    s: { connections: number; rate: number; seconds: number },
+    dir: string,
+  ): Promise<RunSummary> {
+    const server = target === 'hotline' ? hotline : floor;
+    const spec: LoadSpec = {
+      port: target === 'hotline' ? hotlinePort : floorPort,
+      connections: s.connections,
+      durationMs: s.seconds * 1000,
+      rate: s.rate,
+      wrap: target === 'floor',
+      expect: target,
+      dir,
+      out: join(runDir, `result-${++runs}.json`),
+      serverPid: server.pid,
+    };
+    const specFile = join(runDir, `spec-${runs}.json`);
+    writeFileSync(specFile, JSON.stringify(spec));
+    resetPeakRss(server.pid);
+    await runPinned('loadgen', LOADGEN_CORE, ['--import', 'tsx', 'bench/loadgen.ts', specFile], { PATH: process.env.PATH });
+    const result = JSON.parse(readFileSync(spec.out, 'utf8')) as LoadResult;
+    const windowUs = spec.durationMs * 1000;
+    const others = (result.machineBusyUs - result.serverCpuUs - result.loadgenCpuUs) / windowUs;
+    return summarise(result, { peakRssKb: peakRssKb(server.pid), otherLoadCores: Math.max(0, others) });
+  }
+
+  function files(name: string, s: { connections: number; rate: number; seconds: number }, ceilingRps: number): string {
+    const dir = join(runDir, name);
+    const calls = take(callsFor(s, ceilingRps));
+    if (calls.length < callsFor(s, ceilingRps)) throw new Error('not enough seeded customers');
+    // Codes are computed now, right before the run: valid for the next minute at least.
+    writeCallFiles(dir, signing, calls, s.connections);
+    return dir;
+  }
+
+  log(`warm-up: ${WARMUP_SECONDS} s closed loop on each server`);
+  const warmDir = files('warmup', warmup, CLOSED_LOOP_CEILING_RPS);
+  await drive('hotline', warmup, warmDir);
+  await drive('floor', warmup, warmDir);
+
+  const results: ScenarioResult[] = [];
+  for (const s of scenarios) {
+    const dir = files(s.name, s, CLOSED_LOOP_CEILING_RPS);
+    log(`${s.description}: hotline`);
+    const h = await drive('hotline', s, dir);
+    log(`${s.description}: floor`);
+    const f = await drive('floor', s, dir);
+    const wrkCheck = s.rate === 0 && s.connections <= 100 ? await floorUnderWrk(floorPort, dir, s.connections, 5, LOADGEN_CORE) : undefined;
+    const result: ScenarioResult = {
+      name: s.name,
+      description: s.description,
+      target: s.target,
+      met: s.met(h, f),
+      hotline: h,
+      floor: f,
+      ratio: {
+        requestsPerSecond: Math.round((h.overall.requestsPerSecond / (f.overall.requestsPerSecond || 1)) * 1000) / 1000,
+        p99: Math.round((h.overall.p99Ms / (f.overall.p99Ms || 1)) * 100) / 100,
+      },
+      ...(wrkCheck && { floorUnderWrk: wrkCheck }),
+    };
+    results.push(result);
+    console.log(`\n${formatScenario(result)}\n`);
+  }
+
+  await Promise.all([hotline.stop(), floor.stop()]);
+  children.length = 0;
+
+  if (options.profile) {
+    console.log(summariseProfile(profileDir, ROOT));
+    return;
+  }
+  const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, tickUs: TICK_US };
+  const out = join(ROOT, 'bench', 'results', `${stamp}Z.json`);
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, agents: AGENTS, customers: needed, scenarios: results }, null, 2)}\n`);
+  log(`targets: ${results.map((r) => `${r.name} ${r.met ? 'met' : 'MISSED'}`).join(', ')}`);
+  log(`results written to ${out}`);
+}
+
+main()
+  .catch(async (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    for (const child of children) await child.stop(2000);
+    if (!options.keep) rmSync(runDir, { recursive: true, force: true });
+    clearTimeout(deadline);
+  });
