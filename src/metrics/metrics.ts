@@ -82,11 +82,12 @@ export function createMetrics(deps: {
     registers,
   });
 
+  // Registered after the gauges (below), so a scrape shows the errors of that same scrape.
   const scrapeErrors = new Counter({
     name: 'hotline_metrics_scrape_errors_total',
     help: 'Gauges that could not be read from the database at scrape time (they are left out; see /readyz).',
     labelNames: ['gauge'],
-    registers,
+    registers: [],
   });
   // During an incident the counters matter most: a gauge that cannot read the database is left out, not fatal.
   const guarded = (gauge: { reset(): void }, name: string, collect: () => void) => {
@@ -149,6 +150,8 @@ export function createMetrics(deps: {
       });
     },
   });
+
+  registry.registerMetric(scrapeErrors);
 
   let processMetrics = false;
   return {

@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { luhnCheckDigit } from '../../src/domain/customerId.js';
+import { CALLER_LIMIT } from '../../src/domain/verifyCaller.js';
+import { addCustomer, dashboardCode, placeCall } from '../support/calls.js';
+import { startHarness, type Harness } from '../support/harness.js';
+
+const HOUR = 60 * 60 * 1000;
+const LIMITED = 'We cannot accept more attempts from this phone line right now.';
+const ATTACKER = '+14155550666';
+
+/** The nth made-up customer ID: valid check digit, no customer, a different one each time. */
+const guessedId = (n: number) => {
+  const body = String(700000000 + n);
+  return `${body}${luhnCheckDigit(body)}`;
+};
+
+describe('a caller cycling through customer IDs is stopped, whatever the ID', () => {
+  let h: Harness;
+  let realId: string;
+  let guesses = 0;
+  beforeEach(async () => {
+    h = await startHarness();
+    realId = await addCustomer(h);
+  });
+  afterEach(async () => h.close());
+
+  /** One call from `from` trying `pairs` made-up IDs with a wrong code each; returns what the caller heard. */
+  async function guessingCall(from: string, pairs: number) {
+    const tokens = Array.from({ length: pairs }, () => [`${guessedId(++guesses)}#`, '123456']).flat();
+    return placeCall(h, tokens, { from });
+  }
+
+  it(`after ${CALLER_LIMIT.guesses} refused guesses within an hour, the number hears a polite goodbye - even with a right code - and the call ends (TwiML, never a 429)`, async () => {
+    // Three calls of three pairs each (the per-call limit), then a fourth call: guess 10, then the real pair.
+    for (let call = 0; call < 3; call++) expect((await guessingCall(ATTACKER, 3)).said().join(' ')).toContain('could not verify your account');
+    const code = await dashboardCode(h, realId);
+    const last = await placeCall(h, [`${guessedId(++guesses)}#`, '123456', `${realId}#`, code], { from: ATTACKER });
+    const heard = last.said();
+    expect(heard.at(-1)).toContain(LIMITED);
+    expect(heard.join(' ')).not.toContain('you are verified');
+    expect(last.endReason).toBe('hangup');
+    expect(last.requests.every((r) => r.status === 200)).toBe(true);
+
+    // The audit says why, the real customer ID was not counted against, and it is not locked.
+    const audit = h.hotline.repos.verification.audit({ customerId: realId, limit: 5 });
+    expect(audit[0]).toMatchObject({ result: 'refused', reason: 'caller_limited', caller: ATTACKER });
+    expect(h.hotline.repos.verification.failureState(realId).consecutiveFailures).toBe(0);
+
+    // Another number is not affected: the real customer gets through at once.
+    h.clock.advance(30_000); // the next code; the last one was typed above, unverified
+    const other = await placeCall(h, [`${realId}#`, await dashboardCode(h, realId)], { from: '+14155550100' });
+    expect(other.said().join(' ')).toContain('you are verified');
+  });
+
+  it('the limit is a sliding hour: once the guesses are an hour old, the number may try again', async () => {
+    for (let call = 0; call < 4; call++) await guessingCall(ATTACKER, call < 3 ? 3 : 1);
+    expect((await guessingCall(ATTACKER, 1)).said().at(-1)).toContain(LIMITED);
+    h.clock.advance(HOUR + 1000);
+    const code = await dashboardCode(h, realId);
+    expect((await placeCall(h, [`${realId}#`, code], { from: ATTACKER })).said().join(' ')).toContain('you are verified');
+  });
+
+  it(`withheld numbers share one allowance of ${CALLER_LIMIT.withheldGuesses}: hiding the number does not escape the limit`, async () => {
+    const withheld = ['anonymous', 'Restricted', 'unknown'];
+    for (let call = 0; call < CALLER_LIMIT.withheldGuesses / 3; call++) await guessingCall(withheld[call % 3]!, 3);
+    const code = await dashboardCode(h, realId);
+    const next = await placeCall(h, [`${realId}#`, code], { from: 'anonymous' });
+    expect(next.said().at(-1)).toContain(LIMITED);
+    // A caller who shows a number has an allowance of their own.
+    expect((await placeCall(h, [`${realId}#`, code], { from: '+14155550100' })).said().join(' ')).toContain('you are verified');
+  });
+
+  it('attempts on a locked ID and reused codes are not guesses: they do not use up the number\'s allowance', async () => {
+    const code = await dashboardCode(h, realId);
+    expect((await placeCall(h, [`${realId}#`, code], { from: ATTACKER })).said().join(' ')).toContain('you are verified');
+    // The same (spent) code again, twelve times over four calls: refused as reused, never as limited.
+    for (let call = 0; call < 4; call++) {
+      const heard = (await placeCall(h, Array(3).fill([`${realId}#`, code]).flat(), { from: ATTACKER })).said().join(' ');
+      expect(heard).not.toContain(LIMITED);
+    }
+    const reasons = h.hotline.repos.verification.audit({ customerId: realId, limit: 100 }).map((a) => a.reason);
+    expect(reasons).not.toContain('caller_limited');
+  });
+});
