@@ -1,5 +1,7 @@
 import twilio from 'twilio';
 
+export { callParams } from '../../support/twilioRequests.js';
+
 /** Where requests go and what the signature covers: they differ when the server runs behind a proxy. */
 export interface Target {
   /** The address the test connects to. */
@@ -18,20 +20,6 @@ export async function postWebhook(t: Target, path: string, params: Record<string
     body: new URLSearchParams(params),
   });
   return { status: res.status, body: await res.text() };
-}
-
-/** The parameters Twilio posts with every webhook of one inbound call. */
-export function callParams(callSid: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    CallSid: callSid,
-    AccountSid: `AC${'0'.repeat(32)}`,
-    From: '+14155550100',
-    To: '+15555550199',
-    CallStatus: 'in-progress',
-    Direction: 'inbound',
-    ApiVersion: '2010-04-01',
-    ...extra,
-  };
 }
 
 /** The path and query of the first action URL in a TwiML answer (where the next webhook of the call goes). */
