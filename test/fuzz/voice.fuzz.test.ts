@@ -8,7 +8,11 @@ import { FUZZ_TIMEOUT_MS, anyValue, assertTwiml, fastTempDir, fuzzParameters, re
 // every answer must be TwiML, or a 4xx for a request that was refused before anything was acted on.
 const BACKUP = '+15555550123';
 const LINE = '+15555550199';
-const VOICE_ROUTES = ['/voice/incoming', '/voice/step', '/voice/whisper', '/voice/whisper/accept', '/voice/status', '/voice/fallback', '/voice/queue/wait', '/voice/queue/key'] as const;
+const VOICE_ROUTES = [
+  '/voice/incoming', '/voice/step', '/voice/whisper', '/voice/whisper/accept', '/voice/status', '/voice/fallback',
+  '/voice/queue/wait', '/voice/queue/key',
+  '/voice/callback/agent', '/voice/callback/accept', '/voice/callback/customer', '/voice/callback/dialed', '/voice/callback/status',
+] as const;
 type Route = (typeof VOICE_ROUTES)[number];
 
 /** One request as generated: everything the server sees, before the call's SID is chosen for the run. */
@@ -44,6 +48,7 @@ const shape: fc.Arbitrary<Shape> = fc.record({
     {
       step: stepValue,
       agent: fc.oneof(fc.nat({ max: 5 }).map(String), queryValue),
+      leg: fc.oneof(fc.nat({ max: 5 }).map(String), queryValue),
       lang: fc.oneof(fc.constantFrom('en-US', 'ja-JP'), queryValue),
       other: queryValue,
     },
@@ -99,6 +104,10 @@ describe('fuzzing every /voice webhook', () => {
     if (s.route === '/voice/step') query.set('step', s.query.step ?? String(h.hotline.repos.calls.get(callSid ?? '')?.step ?? 0));
     if (s.route.startsWith('/voice/whisper') || s.route.startsWith('/voice/queue')) query.set('call', typeof s.call === 'number' ? calls[s.call]! : (callSid ?? ''));
     if (s.route.startsWith('/voice/whisper') && s.query.agent !== undefined) query.set('agent', s.query.agent);
+    if (s.route.startsWith('/voice/callback')) {
+      if (s.query.agent !== undefined) query.set('callback', s.query.agent);
+      if (s.query.leg !== undefined) query.set('leg', s.query.leg);
+    }
     if (s.query.lang !== undefined) query.set('lang', s.query.lang);
     if (s.query.other !== undefined) query.set('x', s.query.other);
     const path = `${s.route}${query.size ? `?${query}` : ''}`;
@@ -222,7 +231,7 @@ describe('fuzzing every /voice webhook', () => {
 
   it('kept serving: no unhandled rejection, no webhook that failed inside, health and a new call still answer', async () => {
     expect(rejections.reasons).toEqual([]);
-    const failures = h.logs.records().filter((r) => r.msg === 'voice webhook failed; caller sent to the backup line');
+    const failures = h.logs.records().filter((r) => r.msg === 'voice webhook failed; caller sent to the backup line' || r.msg === 'callback webhook failed');
     expect(failures.map((r) => r.err)).toEqual([]);
     expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${h.url}/readyz`)).status).toBe(200);
