@@ -44,16 +44,17 @@ function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   // No new dial round starts; one in flight is finished by its lease and the calls' webhooks.
-  void dialer?.stop();
+  const dialerStopped = dialer?.stop();
   logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
   const idle = setInterval(() => server.closeIdleConnections(), 50);
   const cut = setTimeout(() => {
     logger.warn({ afterMs: DRAIN_MS }, 'requests still in flight: closing their connections');
     server.closeAllConnections();
   }, DRAIN_MS);
-  server.close(() => {
+  server.close(async () => {
     clearInterval(idle);
     clearTimeout(cut);
+    await dialerStopped; // a dial round in flight still writes to the database
     let code = 0;
     try {
       hotline.close();
