@@ -12,7 +12,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { STEPS } from './requests.js';
-import { cpuTicks, machineTicks, TICK_US } from './proc.js';
+import { cpuTicks, kernelThreadTicks, machineTicks, TICK_US } from './proc.js';
 
 export interface LoadSpec {
   port: number;
@@ -35,6 +35,8 @@ export interface StepResult {
   failed: number;
   /** Latencies in microseconds, sorted. */
   latencies: number[];
+  /** When the slowest request of this step was sent, in ms from the start: a start-up burst shows as ~0. */
+  slowestSentAtMs: number;
   firstFailure?: string;
 }
 
@@ -53,6 +55,8 @@ export interface LoadResult {
   loadgenCpuUs: number;
   /** CPU time of the whole machine over the window, to tell what else was running. */
   machineBusyUs: number;
+  /** CPU time of the kernel's threads over the window (disk flushes for the server's fsyncs, mostly). */
+  kernelThreadsUs: number;
 }
 
 /** Twilio gives up on a webhook after 15 s; an answer later than that is a failure. */
@@ -91,6 +95,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const counts = STEPS.map(() => 0);
   const failed = STEPS.map(() => 0);
   const firstFailure: Array<string | undefined> = STEPS.map(() => undefined);
+  const slowest = STEPS.map(() => ({ us: -1, sentAtMs: 0 }));
   const verbs = { dial: 0, enqueue: 0 };
   let timeouts = 0;
   let socketErrors = 0;
@@ -107,8 +112,10 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const cpu0 = process.cpuUsage();
   const server0 = cpuTicks(spec.serverPid);
   const machine0 = machineTicks().busy;
+  const kernel0 = kernelThreadTicks();
   let serverCpuUs = 0;
   let machineBusyUs = 0;
+  let kernelThreadsUs = 0;
   let loadgenCpuUs = 0;
   const intervalMs = spec.rate > 0 ? (spec.connections / spec.rate) * 1000 : 0;
 
@@ -120,6 +127,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
           count: counts[i]!,
           failed: failed[i]!,
           latencies: latencies[i]!.sort((a, b) => a - b),
+          slowestSentAtMs: Math.round(slowest[i]!.sentAtMs),
           ...(firstFailure[i] && { firstFailure: firstFailure[i] }),
         };
       });
@@ -135,6 +143,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         serverCpuUs,
         loadgenCpuUs,
         machineBusyUs,
+        kernelThreadsUs,
       });
     };
 
@@ -143,6 +152,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
       stopping = true;
       serverCpuUs = (cpuTicks(spec.serverPid) - server0) * TICK_US;
       machineBusyUs = (machineTicks().busy - machine0) * TICK_US;
+      kernelThreadsUs = (kernelThreadTicks() - kernel0) * TICK_US;
       const c = process.cpuUsage(cpu0);
       loadgenCpuUs = c.user + c.system;
     }, spec.durationMs);
@@ -233,7 +243,9 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         const record = records[idx]!;
         const step = record.step;
         counts[step]!++;
-        latencies[step]!.push(Math.round((now - sentAt) * 1000));
+        const us = Math.round((now - sentAt) * 1000);
+        latencies[step]!.push(us);
+        if (us > slowest[step]!.us) slowest[step] = { us, sentAtMs: sentAt - start };
         const expected = spec.expect === 'floor' ? ANY_TWIML : EXPECT[STEPS[step]!]!;
         if (status === 200 && expected.some((e) => body.includes(e))) {
           if (STEPS[step] === 'priority') {

@@ -1,6 +1,6 @@
 /** What /proc says about a process: CPU time, peak resident memory. Linux only. */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 /** Microseconds per clock tick (utime/stime are counted in ticks, usually 100 a second). */
 export const TICK_US = 1_000_000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
@@ -29,10 +29,33 @@ export function resetPeakRss(pid: number): boolean {
   }
 }
 
-/** Busy and total ticks of the whole machine, to tell how much else ran during a measurement. */
+/** Ticks the machine spent running processes, and all its ticks, to tell how much else ran during a measurement. */
 export function machineTicks(): { busy: number; total: number } {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const [user, nice, system, idle, iowait, irq, softirq, steal] = cpu as [number, number, number, number, number, number, number, number];
-  const busy = user + nice + system + irq + softirq + steal;
-  return { busy, total: busy + idle + iowait };
+  // Only time spent running processes: interrupts are nobody's in particular, steal is the host's.
+  const busy = user + nice + system;
+  return { busy, total: busy + idle + iowait + irq + softirq + steal };
+}
+
+const PF_KTHREAD = 0x00200000;
+
+/**
+ * CPU ticks of the kernel's own threads (flushers, the journal, softirq): the server's fsyncs keep
+ * them busy, so they are the server's cost, not someone else's.
+ */
+export function kernelThreadTicks(): number {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // flags is field 9 of stat, the 7th after the command name.
+      if (Number(fields[6]) & PF_KTHREAD) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return ticks;
 }

@@ -23,11 +23,15 @@ export interface RunSummary {
   socketErrorCodes: Record<string, number>;
   exhaustedConnections: number;
   firstFailures: Record<string, string>;
+  /** When each step's slowest request was sent, in ms from the start of the run. */
+  slowestSentAtMs: Record<string, number>;
   /** Cores the server and the load generator kept busy over the window (1 = one core all the time). */
   serverCores: number;
   loadgenCores: number;
   /** CPU used by other processes on the machine during the window, in cores. */
   otherLoadCores: number;
+  /** CPU of the kernel's threads during the window (the server's disk flushes, mostly), in cores. */
+  kernelThreadCores: number;
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
@@ -48,7 +52,10 @@ function stats(latencies: number[], count: number, failed: number, rps: number):
   };
 }
 
-export function summarise(result: LoadResult, extra: { peakRssKb: number; otherLoadCores: number }): RunSummary {
+export function summarise(
+  result: LoadResult,
+  extra: { peakRssKb: number; otherLoadCores: number; kernelThreadCores: number },
+): RunSummary {
   const total = STEPS.reduce((s, step) => s + result.steps[step]!.count, 0);
   const rps = (result.inWindow / result.windowMs) * 1000;
   const steps: Record<string, Stats> = {};
@@ -73,9 +80,11 @@ export function summarise(result: LoadResult, extra: { peakRssKb: number; otherL
     socketErrorCodes: result.socketErrorCodes,
     exhaustedConnections: result.exhaustedConnections,
     firstFailures,
+    slowestSentAtMs: Object.fromEntries(STEPS.map((step) => [step, result.steps[step]!.slowestSentAtMs])),
     serverCores: round2(result.serverCpuUs / (result.windowMs * 1000)),
     loadgenCores: round2(result.loadgenCpuUs / (result.windowMs * 1000)),
     otherLoadCores: round2(extra.otherLoadCores),
+    kernelThreadCores: round2(extra.kernelThreadCores),
   };
 }
 
@@ -126,12 +135,16 @@ export function formatScenario(s: ScenarioResult): string {
           ? ` Cross-check with wrk skipped: ${s.floorUnderWrk.skipped}.`
           : ''),
     `- Answers to "1": ${h.priorityVerbs.dial} Dial, ${h.priorityVerbs.enqueue} Enqueue (an agent offered a call is not offered another for 30 s; then callers queue).`,
-    `- Other processes on the machine during the runs: ${h.otherLoadCores} / ${f.otherLoadCores} cores` +
+    `- Kernel threads (disk flushes): ${h.kernelThreadCores} / ${f.kernelThreadCores} cores. Other processes on the machine: ${h.otherLoadCores} / ${f.otherLoadCores} cores` +
       (Math.max(h.otherLoadCores, f.otherLoadCores) > DISTURBED_CORES ? ' **(disturbed: the numbers are not reliable)**.' : '.'),
   );
   for (const [who, run] of [['hotline', h], ['floor', f]] as const) {
     if (run.timeouts || run.socketErrors || Object.keys(run.socketErrorCodes).length || run.exhaustedConnections) {
       lines.push(`- ${who}: ${run.timeouts} answers later than 15 s, ${run.socketErrors} connection failures ${JSON.stringify(run.socketErrorCodes)}, ${run.exhaustedConnections} connections ran out of calls.`);
+    }
+    const slow = STEPS.filter((step) => run.steps[step]!.maxMs > 1000);
+    if (slow.length) {
+      lines.push(`- ${who}: slowest answers ${slow.map((step) => `${step} ${(run.steps[step]!.maxMs / 1000).toFixed(1)} s (sent ${(run.slowestSentAtMs[step]! / 1000).toFixed(1)} s into the run)`).join(', ')}.`);
     }
     for (const [step, failure] of Object.entries(run.firstFailures)) lines.push(`- ${who} first failure at ${step}: \`${failure.slice(0, 300)}\``);
   }

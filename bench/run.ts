@@ -198,8 +198,12 @@ async function main(): Promise<void> {
     await runPinned('loadgen', LOADGEN_CORE, ['--import', 'tsx', 'bench/loadgen.ts', specFile], { PATH: process.env.PATH });
     const result = JSON.parse(readFileSync(spec.out, 'utf8')) as LoadResult;
     const windowUs = spec.durationMs * 1000;
-    const others = (result.machineBusyUs - result.serverCpuUs - result.loadgenCpuUs) / windowUs;
-    return summarise(result, { peakRssKb: peakRssKb(server.pid), otherLoadCores: Math.max(0, others) });
+    const others = (result.machineBusyUs - result.serverCpuUs - result.loadgenCpuUs - result.kernelThreadsUs) / windowUs;
+    return summarise(result, {
+      peakRssKb: peakRssKb(server.pid),
+      otherLoadCores: Math.max(0, others),
+      kernelThreadCores: result.kernelThreadsUs / windowUs,
+    });
   }
 
   function files(name: string, s: { connections: number; rate: number; seconds: number }, ceilingRps: number): string {
