@@ -62,6 +62,7 @@ export interface LoadResult {
 /** Twilio gives up on a webhook after 15 s; an answer later than that is a failure. */
 const ANSWER_TIMEOUT_MS = 15_000;
 const HEADER_END = Buffer.from('\r\n\r\n');
+const LAST_CHUNK = Buffer.from('\r\n0\r\n\r\n');
 const EXPECT: Record<string, Buffer[]> = {
   incoming: [Buffer.from('<Gather')], // askId
   id: [Buffer.from('numDigits="6"')], // askCode: the ID was accepted
@@ -273,7 +274,12 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
           const head = data.subarray(0, headerEnd).toString('latin1');
           const lengthMatch = /\r\ncontent-length: *(\d+)/i.exec(head);
           const bodyStart = headerEnd + 4;
-          const bodyEnd = bodyStart + (lengthMatch ? Number(lengthMatch[1]) : 0);
+          let bodyEnd = bodyStart + (lengthMatch ? Number(lengthMatch[1]) : 0);
+          if (!lengthMatch && /\r\ntransfer-encoding: *chunked/i.test(head)) {
+            // Chunked: the raw chunks are body enough to look for the TwiML in.
+            const last = data.indexOf(LAST_CHUNK, headerEnd);
+            bodyEnd = last < 0 ? Infinity : last + LAST_CHUNK.length;
+          }
           if (data.length < bodyEnd) {
             chunks = [data];
             return;
