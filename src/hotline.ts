@@ -5,6 +5,7 @@ import { createSqliteAgentRepository } from './db/agentRepository.js';
 import { createSqliteCallbackDeskRepository } from './db/callbackDeskRepository.js';
 import { createSqliteCallbackRepository } from './db/callbackRepository.js';
 import { createSqliteCallRepository } from './db/callRepository.js';
+import { createCommitBatch } from './db/commitBatch.js';
 import { createSqliteCredentialRepository } from './db/credentialRepository.js';
 import { createSqliteCustomerRepository } from './db/customerRepository.js';
 import { checkDatabase, closeDatabase, openDatabase, type SqliteDb } from './db/database.js';
@@ -40,6 +41,7 @@ export function createHotline({
   db?: SqliteDb;
 }) {
   const box = new SecretBox(config.secretKeys);
+  const writes = createCommitBatch(db);
   const agents = createSqliteAgentRepository(db, clock);
   const callbacks = createSqliteCallbackRepository(db);
   const queue = createSqliteQueueRepository(db);
@@ -62,7 +64,7 @@ export function createHotline({
   const verifyCaller = countVerifications(createVerifyCaller({ ...repos, box, clock, logger }), metrics);
   const statusPage = new StatusPage(config.statusUrl, logger);
   // The callback dialer's repository, twilio client, webhooks and SMS confirmations.
-  const callbackDialing = createCallbackDialing({ config, logger, clock, db, repos });
+  const callbackDialing = createCallbackDialing({ config, logger, clock, db, repos, durable: () => writes.flush() });
   const offer = (a: { agentId: number; phone: string; languages: string[] }): AgentOffer => ({
     agentId: a.agentId,
     phone: a.phone,
@@ -117,6 +119,8 @@ export function createHotline({
     statusPage,
     engine,
     p1Queue,
+    /** Group commit for the caller's webhooks (see src/db/commitBatch.ts). */
+    writes,
     callbackDialing,
     metrics,
     /** True when the database answers a query. */
@@ -127,6 +131,7 @@ export function createHotline({
     readiness: () => checkDatabase(db),
     close(): void {
       statusPage.stop();
+      writes.flush();
       closeDatabase(db);
     },
   };

@@ -42,6 +42,8 @@ export interface CallbackDialerDeps {
   /** This worker's name in leases; default host:pid:random. */
   owner?: string;
   policy?: DialPolicy;
+  /** Commits writes batched with the caller's webhooks, so a claim is on disk before any call is placed. */
+  durable?: () => void;
 }
 
 /** What one tick did. */
@@ -138,6 +140,7 @@ export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
     const legs = dialer.requestAgentLegs(callback.callbackId, round, owner, chosen.map((a) => a.agentId), now);
     if (!legs) return 0;
     for (const agent of chosen) deps.agents.markOffered(agent.agentId, now);
+    deps.durable?.();
     const placed = await Promise.all(legs.map((leg, i) => placeLeg(client, claim, leg, chosen[i]!, from)));
     return placed.filter(Boolean).length;
   }

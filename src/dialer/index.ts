@@ -34,6 +34,8 @@ export interface CallbackDialingDeps {
   };
   /** Default: the real client from config (undefined in local mode). */
   twilio?: TwilioClient | undefined;
+  /** Commits writes batched with the caller's webhooks (see src/db/commitBatch.ts). */
+  durable?: () => void;
 }
 
 export function createCallbackDialing(deps: CallbackDialingDeps) {
@@ -74,6 +76,7 @@ export function createCallbackDialing(deps: CallbackDialingDeps) {
         leaseMs: config.dialer.leaseMs,
         pollMs: config.dialer.pollMs,
         ...(options.owner && { owner: options.owner }),
+        ...(deps.durable && { durable: deps.durable }),
       });
     },
   };

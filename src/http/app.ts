@@ -11,8 +11,8 @@ import { securityHeaders } from './security.js';
 import { metricsHandler } from '../metrics/metricsRoute.js';
 import { webhookTimer } from '../metrics/webhookTimer.js';
 import { voiceRouter } from '../voice/routes.js';
-import { createConsole } from '../console/index.js';
 import { callbackVoiceRouter } from '../voice/callbackRoutes.js';
+import { createConsole } from '../console/index.js';
 
 /** Builds the HTTP app: health, the admin API and (mounted by the voice module) the Twilio webhooks. */
 export function createApp(hotline: Hotline): express.Express {
@@ -22,6 +22,12 @@ export function createApp(hotline: Hotline): express.Express {
   app.set('trust proxy', false);
   app.use(securityHeaders({ https: config.publicBaseUrl.startsWith('https:') }));
   hotline.metrics.collectProcessMetrics();
+  // Writes outside the caller's webhooks (admin API, console, the dialer's legs) commit on their own:
+  // whatever this turn's webhooks batched so far is committed first.
+  app.use(['/api', '/console', '/voice/callback'], (_req, _res, next) => {
+    hotline.writes.flush();
+    next();
+  });
   // One throttle for every door that takes the admin token, so failures on one slow the others.
   const throttle = slowDownWrongTokens(ADMIN_THROTTLE, () => hotline.metrics.adminAuthFailure());
 
@@ -58,6 +64,7 @@ export function createApp(hotline: Hotline): express.Express {
   // The dialer's outbound calls, before the inbound voice routes so they are answered here.
   app.use(
     '/voice/callback',
+    webhookTimer(hotline.metrics, '/voice/callback'),
     callbackVoiceRouter({
       calls: hotline.callbackDialing.calls,
       logger,
@@ -79,6 +86,7 @@ export function createApp(hotline: Hotline): express.Express {
       backupNumber: config.backupNumber,
       metrics: hotline.metrics,
       queue: hotline.p1Queue,
+      writes: (work) => hotline.writes.run(work),
     }),
   );
 

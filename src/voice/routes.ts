@@ -28,6 +28,8 @@ export interface VoiceRouteDeps {
   backupNumber: string | undefined;
   metrics?: Pick<Metrics, 'voiceApology' | 'callEnded'>;
   queue: P1Queue;
+  /** Runs a webhook's reads and writes in this turn's shared transaction; resolves once committed. */
+  writes<T>(work: () => T): Promise<T>;
 }
 
 /** Only the string parameters Twilio posts; repeated or nested ones are ignored. */
@@ -84,24 +86,27 @@ export function voiceRouter(deps: VoiceRouteDeps): Router {
   router.use(requireTwilioSignature(deps.authToken, deps.publicBaseUrl));
   router.use(bindCallSid);
 
-  router.post('/incoming', (req, res) => {
+  router.post('/incoming', async (req, res) => {
     const params = paramsOf(req);
     if (!CALL_SID.test(params.CallSid ?? '')) return apologise(req, res, 'invalid_request');
-    sendXml(res, engine.incoming(params));
+    sendXml(res, await deps.writes(() => engine.incoming(params)));
   });
 
-  router.post('/step', (req, res) => {
+  router.post('/step', async (req, res) => {
     const params = paramsOf(req);
     const step = Number(req.query.step);
     if (!CALL_SID.test(params.CallSid ?? '') || !Number.isSafeInteger(step) || step < 0) return apologise(req, res, 'invalid_request');
-    // A Dial's action means the agent's leg is over: the agent is free before the flow looks for one.
-    if (params.DialCallStatus) {
-      availability('free', params.CallSid, () => {
-        agents.markAvailable(params.CallSid!);
-        if (CALL_SID.test(params.DialCallSid ?? '')) agents.markAvailable(params.DialCallSid!);
-      });
-    }
-    sendXml(res, engine.step(params, step));
+    const xml = await deps.writes(() => {
+      // A Dial's action means the agent's leg is over: the agent is free before the flow looks for one.
+      if (params.DialCallStatus) {
+        availability('free', params.CallSid, () => {
+          agents.markAvailable(params.CallSid!);
+          if (CALL_SID.test(params.DialCallSid ?? '')) agents.markAvailable(params.DialCallSid!);
+        });
+      }
+      return engine.step(params, step);
+    });
+    sendXml(res, xml);
   });
 
   router.post('/whisper', (req, res) => {
@@ -114,7 +119,7 @@ export function voiceRouter(deps: VoiceRouteDeps): Router {
     sendXml(res, whisperTwiml({ context: call?.context, agent, acceptUrl }));
   });
 
-  router.post('/whisper/accept', (req, res) => {
+  router.post('/whisper/accept', async (req, res) => {
     const digits = paramsOf(req).Digits;
     const language = (req.query.lang === 'ja-JP' ? 'ja-JP' : 'en-US') as Language;
     const callSid = String(req.query.call ?? '');
@@ -122,21 +127,26 @@ export function voiceRouter(deps: VoiceRouteDeps): Router {
     logger.info({ callSid, agentId, accepted: digits === '1' }, 'agent answered whisper');
     if (digits === '1' && CALL_SID.test(callSid) && Number.isSafeInteger(agentId)) {
       const legSid = paramsOf(req).CallSid;
-      availability('on a call', callSid, () => agents.markOnCall(agentId, callSid, CALL_SID.test(legSid ?? '') ? { legSid: legSid! } : {}));
+      await deps.writes(() =>
+        availability('on a call', callSid, () => agents.markOnCall(agentId, callSid, CALL_SID.test(legSid ?? '') ? { legSid: legSid! } : {})),
+      );
     }
     sendXml(res, acceptTwiml(digits, language));
   });
 
-  addQueueRoutes(router, { queue: deps.queue, calls });
+  addQueueRoutes(router, { queue: deps.queue, calls, writes: deps.writes });
 
-  router.post('/status', (req, res) => {
+  router.post('/status', async (req, res) => {
     const { CallSid, CallStatus } = paramsOf(req);
     if (CallSid && CALL_SID.test(CallSid) && FINAL_STATUSES.has(CallStatus ?? '')) {
-      const before = calls.get(CallSid);
-      calls.end(CallSid, deps.clock.now(), 'abandoned');
+      const before = await deps.writes(() => {
+        const stored = calls.get(CallSid);
+        calls.end(CallSid, deps.clock.now(), 'abandoned');
+        availability('free', CallSid, () => agents.markCallEnded(CallSid, deps.clock.now()));
+        return stored;
+      });
       // Counted once, when the first final status arrives, with the outcome the flow gave it.
       if (before && before.endedAt === null) deps.metrics?.callEnded({ callSid: CallSid, outcome: before.outcome });
-      availability('free', CallSid, () => agents.markCallEnded(CallSid, deps.clock.now()));
       logger.info({ callSid: CallSid, status: CallStatus }, 'call ended');
     }
     sendXml(res, twimlDocument([]));

@@ -1,0 +1,62 @@
+import type { SqliteDb } from './database.js';
+
+/**
+ * Group commit for webhooks. With synchronous=FULL every commit waits for an fsync, and the event
+ * loop waits with it; one commit per webhook caps the line at a few hundred requests a second. Here the
+ * webhooks answered in one event-loop turn share one transaction: the first opens it, each runs in its
+ * own savepoint (a failure undoes only its own writes), and a setImmediate commits them together. Each
+ * answer is released only after that commit, so nothing is told to Twilio that is not on disk.
+ */
+export interface CommitBatch {
+  /** Runs `work` in this turn's transaction and resolves with its result once it is durable. */
+  run<T>(work: () => T): Promise<T>;
+  /** Commits the open batch now, if there is one: before writes that must not wait for the turn to end. */
+  flush(): void;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+export function createCommitBatch(db: SqliteDb): CommitBatch {
+  let waiters: Waiter[] = [];
+  let open = false;
+
+  function commit(): void {
+    if (!open) return;
+    open = false;
+    const done = waiters;
+    waiters = [];
+    try {
+      db.exec('COMMIT');
+    } catch (err) {
+      try {
+        if (db.inTransaction) db.exec('ROLLBACK');
+      } catch {
+        // The connection is gone; every waiter is told below.
+      }
+      for (const w of done) w.reject(err);
+      return;
+    }
+    for (const w of done) w.resolve();
+  }
+
+  return {
+    run<T>(work: () => T): Promise<T> {
+      if (!open) {
+        db.exec('BEGIN IMMEDIATE');
+        open = true;
+        setImmediate(commit);
+      }
+      let result: T;
+      try {
+        result = db.transaction(work)();
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return new Promise<T>((resolve, reject) => waiters.push({ resolve: () => resolve(result), reject }));
+    },
+    flush: commit,
+  };
+}
