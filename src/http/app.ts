@@ -10,7 +10,8 @@ import { numbersRouter } from './api/numbers.js';
 import { securityHeaders } from './security.js';
 import { metricsHandler } from '../metrics/metricsRoute.js';
 import { webhookTimer } from '../metrics/webhookTimer.js';
-import { voiceRouter } from '../voice/routes.js';
+import { HOLD_MUSIC_WAV } from '../voice/holdMusic.js';
+import { callerWebhooks } from '../voice/routes.js';
 import { callbackVoiceRouter } from '../voice/callbackRoutes.js';
 import { createConsole } from '../console/index.js';
 
@@ -20,7 +21,24 @@ export function createApp(hotline: Hotline): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.set('etag', false);
   app.use(securityHeaders({ https: config.publicBaseUrl.startsWith('https:') }));
+  // The caller's webhooks first, answered without the rest of the middleware (see src/voice/routes.ts).
+  app.use(
+    callerWebhooks({
+      engine: hotline.engine,
+      calls: hotline.repos.calls,
+      agents: hotline.repos.agents,
+      clock: hotline.clock,
+      logger,
+      authToken: config.twilio.authToken,
+      publicBaseUrl: config.publicBaseUrl,
+      backupNumber: config.backupNumber,
+      metrics: hotline.metrics,
+      queue: hotline.p1Queue,
+      writes: (work) => hotline.writes.run(work),
+    }),
+  );
   hotline.metrics.collectProcessMetrics();
   // Writes outside the caller's webhooks (admin API, console, the dialer's legs) commit on their own:
   // whatever this turn's webhooks batched so far is committed first.
@@ -72,23 +90,10 @@ export function createApp(hotline: Hotline): express.Express {
       publicBaseUrl: config.publicBaseUrl,
     }),
   );
-  app.use(
-    '/voice',
-    webhookTimer(hotline.metrics, '/voice'),
-    voiceRouter({
-      engine: hotline.engine,
-      calls: hotline.repos.calls,
-      agents: hotline.repos.agents,
-      clock: hotline.clock,
-      logger,
-      authToken: config.twilio.authToken,
-      publicBaseUrl: config.publicBaseUrl,
-      backupNumber: config.backupNumber,
-      metrics: hotline.metrics,
-      queue: hotline.p1Queue,
-      writes: (work) => hotline.writes.run(work),
-    }),
-  );
+  app.get('/voice/hold-music.wav', (_req, res) => {
+    // Public like any audio Twilio plays: it carries nothing about anyone.
+    res.status(200).type('audio/wav').set('Cache-Control', 'public, max-age=86400').send(HOLD_MUSIC_WAV);
+  });
 
   app.use('/console', createConsole(hotline));
 

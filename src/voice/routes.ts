@@ -1,5 +1,7 @@
-import express, { Router, type ErrorRequestHandler, type Request } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseForm } from 'node:querystring';
 import type { Logger } from 'pino';
+import twilio from 'twilio';
 import type { AgentRepository } from '../db/agentRepository.js';
 import type { CallRepository } from '../db/callRepository.js';
 import type { Clock } from '../domain/clock.js';
@@ -7,15 +9,16 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { EmergencyContext } from '../../voice-flows/emergency.js';
 import type { Language } from '../../voice-flows/prompts/index.js';
 import { apologyTwiml } from './apology.js';
-import type { P1Queue } from './queue.js';
-import { addQueueRoutes, holdMusicRoute } from './queueRoutes.js';
 import type { FlowEngine, VoiceParams } from './engine.js';
-import { requireTwilioSignature } from './signature.js';
+import type { P1Queue } from './queue.js';
 import { twimlDocument } from './twiml.js';
 import { acceptTwiml, whisperTwiml } from './whisper.js';
 
 const CALL_SID = /^CA[0-9a-zA-Z]{32}$/;
 const FINAL_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+const MAX_BODY_BYTES = 64 * 1024;
+const MAX_PARAMS = 200;
+const LEAVE = twimlDocument([{ name: 'Leave', attrs: {}, children: [] }]);
 
 export interface VoiceRouteDeps {
   engine: FlowEngine;
@@ -26,46 +29,53 @@ export interface VoiceRouteDeps {
   authToken: string;
   publicBaseUrl: string;
   backupNumber: string | undefined;
-  metrics?: Pick<Metrics, 'voiceApology' | 'callEnded'>;
+  metrics?: Pick<Metrics, 'voiceApology' | 'callEnded' | 'observeWebhook'>;
   queue: P1Queue;
   /** Runs a webhook's reads and writes in this turn's shared transaction; resolves once committed. */
   writes<T>(work: () => T): Promise<T>;
 }
 
-/** Only the string parameters Twilio posts; repeated or nested ones are ignored. */
-function paramsOf(req: Request): VoiceParams {
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  const out: VoiceParams = {};
-  for (const [key, value] of Object.entries(body)) if (typeof value === 'string') out[key] = value;
-  return out;
+/** One caller webhook: its posted parameters (strings only), its query, and a logger bound to the call. */
+interface Hook {
+  params: VoiceParams;
+  query: URLSearchParams;
+  log: Logger;
 }
 
-/** The call a request is about: the caller's call named in the query (agent legs, queue waits), else the posting call. */
-function callSidOf(req: Request): string | undefined {
-  const named = typeof req.query.call === 'string' && CALL_SID.test(req.query.call) ? req.query.call : undefined;
-  const posted = typeof req.body === 'object' && req.body ? (req.body as Record<string, unknown>).CallSid : undefined;
-  return named ?? (typeof posted === 'string' ? posted.slice(0, 64) : undefined);
+type Handler = (hook: Hook) => string | Promise<string>;
+
+/** Reads a form body of at most 64 KiB and 200 parameters (more is a 413); anything but a form is no parameters. */
+function readForm(req: IncomingMessage): Promise<Record<string, string | string[]> | { tooLarge: true }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (tooLarge) return resolve({ tooLarge: true });
+      if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) return resolve({});
+      const body = Buffer.concat(chunks).toString('utf8');
+      // More parameters than any Twilio webhook sends is refused whole, never silently cut.
+      if (body.split('&').length > MAX_PARAMS) return resolve({ tooLarge: true });
+      resolve(parseForm(body) as Record<string, string | string[]>);
+    });
+    req.on('error', reject);
+  });
 }
 
-/** The request's logger: every line it writes carries the call's CallSid. */
-export function callLog(res: express.Response, fallback: Logger): Logger {
-  return (res.locals.log as Logger | undefined) ?? fallback;
-}
-
-/** The Twilio Voice webhooks: every route signature-checked, every answer TwiML, never a 5xx. */
-export function voiceRouter(deps: VoiceRouteDeps): Router {
+/**
+ * The caller's Twilio Voice webhooks, served off Express's router: these are the requests an outage
+ * multiplies, and a plain dispatch costs a fraction of Express's per-request machinery. Every route is
+ * signature-checked (missing -> 400, wrong -> 403, nothing acted on), every answer is TwiML, and any
+ * failure answers the apology and the backup line: Twilio never gets a 5xx.
+ */
+export function callerWebhooks(deps: VoiceRouteDeps) {
   const { engine, calls, agents, logger } = deps;
-  const router = Router();
-  const sendXml = (res: express.Response, xml: string) => res.status(200).type('text/xml').send(xml);
   const apology = apologyTwiml(deps.backupNumber);
-  const apologise = (req: Request, res: express.Response, cause: 'error' | 'fallback_url' | 'invalid_request') => {
-    deps.metrics?.voiceApology(`/voice${req.route?.path ?? req.path}`, cause);
-    sendXml(res, apology);
-  };
-  const bindCallSid: express.RequestHandler = (req, res, next) => {
-    res.locals.log = logger.child({ callSid: callSidOf(req) });
-    next();
-  };
   // Availability is bookkeeping beside the call: a failure to record it is logged, never heard.
   const availability = (what: string, callSid: string | undefined, write: () => unknown) => {
     try {
@@ -74,94 +84,136 @@ export function voiceRouter(deps: VoiceRouteDeps): Router {
       logger.error({ err, callSid }, `could not record agent ${what}`);
     }
   };
+  const invalid = Symbol('invalid request');
 
-  // The fallback answers before anything else: no signature state, no database, nothing that can fail.
-  router.post('/fallback', express.urlencoded({ extended: false, limit: '64kb' }), requireTwilioSignature(deps.authToken, deps.publicBaseUrl), bindCallSid, (req, res) => {
-    callLog(res, logger).error({ errorCode: paramsOf(req).ErrorCode, errorUrl: paramsOf(req).ErrorUrl }, 'fallback URL used');
-    apologise(req, res, 'fallback_url');
-  });
+  const routes: Record<string, Handler> = {
+    '/voice/fallback': ({ params, log }) => {
+      log.error({ errorCode: params.ErrorCode, errorUrl: params.ErrorUrl }, 'fallback URL used');
+      deps.metrics?.voiceApology('/voice/fallback', 'fallback_url');
+      return apology;
+    },
 
-  holdMusicRoute(router);
-  router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
-  router.use(requireTwilioSignature(deps.authToken, deps.publicBaseUrl));
-  router.use(bindCallSid);
+    '/voice/incoming': ({ params }) => {
+      if (!CALL_SID.test(params.CallSid ?? '')) throw invalid;
+      return deps.writes(() => engine.incoming(params));
+    },
 
-  router.post('/incoming', async (req, res) => {
-    const params = paramsOf(req);
-    if (!CALL_SID.test(params.CallSid ?? '')) return apologise(req, res, 'invalid_request');
-    sendXml(res, await deps.writes(() => engine.incoming(params)));
-  });
-
-  router.post('/step', async (req, res) => {
-    const params = paramsOf(req);
-    const step = Number(req.query.step);
-    if (!CALL_SID.test(params.CallSid ?? '') || !Number.isSafeInteger(step) || step < 0) return apologise(req, res, 'invalid_request');
-    const xml = await deps.writes(() => {
-      // A Dial's action means the agent's leg is over: the agent is free before the flow looks for one.
-      if (params.DialCallStatus) {
-        availability('free', params.CallSid, () => {
-          agents.markAvailable(params.CallSid!);
-          if (CALL_SID.test(params.DialCallSid ?? '')) agents.markAvailable(params.DialCallSid!);
-        });
-      }
-      return engine.step(params, step);
-    });
-    sendXml(res, xml);
-  });
-
-  router.post('/whisper', (req, res) => {
-    const callSid = String(req.query.call ?? '');
-    const agentId = Number(req.query.agent);
-    const call = CALL_SID.test(callSid) ? calls.get<EmergencyContext>(callSid) : undefined;
-    const agent = Number.isSafeInteger(agentId) ? agents.get(agentId) : undefined;
-    const acceptUrl = `${deps.publicBaseUrl}/voice/whisper/accept?call=${encodeURIComponent(callSid)}&agent=${agentId}&lang=${call?.context.language ?? 'en-US'}`;
-    logger.info({ callSid, agentId, agentLeg: paramsOf(req).CallSid }, 'whisper played to agent');
-    sendXml(res, whisperTwiml({ context: call?.context, agent, acceptUrl }));
-  });
-
-  router.post('/whisper/accept', async (req, res) => {
-    const digits = paramsOf(req).Digits;
-    const language = (req.query.lang === 'ja-JP' ? 'ja-JP' : 'en-US') as Language;
-    const callSid = String(req.query.call ?? '');
-    const agentId = Number(req.query.agent);
-    logger.info({ callSid, agentId, accepted: digits === '1' }, 'agent answered whisper');
-    if (digits === '1' && CALL_SID.test(callSid) && Number.isSafeInteger(agentId)) {
-      const legSid = paramsOf(req).CallSid;
-      await deps.writes(() =>
-        availability('on a call', callSid, () => agents.markOnCall(agentId, callSid, CALL_SID.test(legSid ?? '') ? { legSid: legSid! } : {})),
-      );
-    }
-    sendXml(res, acceptTwiml(digits, language));
-  });
-
-  addQueueRoutes(router, { queue: deps.queue, calls, writes: deps.writes });
-
-  router.post('/status', async (req, res) => {
-    const { CallSid, CallStatus } = paramsOf(req);
-    if (CallSid && CALL_SID.test(CallSid) && FINAL_STATUSES.has(CallStatus ?? '')) {
-      const before = await deps.writes(() => {
-        const stored = calls.get(CallSid);
-        calls.end(CallSid, deps.clock.now(), 'abandoned');
-        availability('free', CallSid, () => agents.markCallEnded(CallSid, deps.clock.now()));
-        return stored;
+    '/voice/step': ({ params, query }) => {
+      const step = Number(query.get('step') ?? 'x');
+      if (!CALL_SID.test(params.CallSid ?? '') || !Number.isSafeInteger(step) || step < 0) throw invalid;
+      return deps.writes(() => {
+        // A Dial's action means the agent's leg is over: the agent is free before the flow looks for one.
+        if (params.DialCallStatus) {
+          availability('free', params.CallSid, () => {
+            agents.markAvailable(params.CallSid!);
+            if (CALL_SID.test(params.DialCallSid ?? '')) agents.markAvailable(params.DialCallSid!);
+          });
+        }
+        return engine.step(params, step);
       });
-      // Counted once, when the first final status arrives, with the outcome the flow gave it.
-      if (before && before.endedAt === null) deps.metrics?.callEnded({ callSid: CallSid, outcome: before.outcome });
-      logger.info({ callSid: CallSid, status: CallStatus }, 'call ended');
-    }
-    sendXml(res, twimlDocument([]));
-  });
+    },
 
-  const onError: ErrorRequestHandler = (err, req, res, _next) => {
-    const callSid = typeof req.body === 'object' && req.body ? (req.body as VoiceParams).CallSid : undefined;
-    if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
-      // The body could not be read (too large, malformed): refused before anything was acted on.
-      res.status(err.status).type('text/plain').send('bad request');
-      return;
-    }
-    callLog(res, logger.child({ callSid })).error({ err, path: req.path }, 'voice webhook failed; caller sent to the backup line');
-    apologise(req, res, 'error');
+    '/voice/whisper': ({ params, query, log }) => {
+      const callSid = query.get('call') ?? '';
+      const agentId = Number(query.get('agent'));
+      const call = CALL_SID.test(callSid) ? calls.get<EmergencyContext>(callSid) : undefined;
+      const agent = Number.isSafeInteger(agentId) ? agents.get(agentId) : undefined;
+      const acceptUrl = `${deps.publicBaseUrl}/voice/whisper/accept?call=${encodeURIComponent(callSid)}&agent=${agentId}&lang=${call?.context.language ?? 'en-US'}`;
+      log.info({ agentId, agentLeg: params.CallSid }, 'whisper played to agent');
+      return whisperTwiml({ context: call?.context, agent, acceptUrl });
+    },
+
+    '/voice/whisper/accept': async ({ params, query, log }) => {
+      const digits = params.Digits;
+      const language = (query.get('lang') === 'ja-JP' ? 'ja-JP' : 'en-US') as Language;
+      const callSid = query.get('call') ?? '';
+      const agentId = Number(query.get('agent'));
+      log.info({ agentId, accepted: digits === '1' }, 'agent answered whisper');
+      if (digits === '1' && CALL_SID.test(callSid) && Number.isSafeInteger(agentId)) {
+        const legSid = params.CallSid;
+        await deps.writes(() =>
+          availability('on a call', callSid, () => agents.markOnCall(agentId, callSid, CALL_SID.test(legSid ?? '') ? { legSid: legSid! } : {})),
+        );
+      }
+      return acceptTwiml(digits, language);
+    },
+
+    '/voice/queue/wait': ({ query }) => {
+      const callSid = query.get('call') ?? '';
+      if (!CALL_SID.test(callSid)) return LEAVE;
+      return deps.writes(() => deps.queue.wait(callSid, (calls.get(callSid)?.language ?? 'en-US') as Language));
+    },
+
+    '/voice/queue/key': ({ params, query }) => {
+      const callSid = query.get('call') ?? '';
+      return deps.writes(() => deps.queue.key(CALL_SID.test(callSid) ? callSid : '', params.Digits));
+    },
+
+    '/voice/status': async ({ params, log }) => {
+      const { CallSid, CallStatus } = params;
+      if (CallSid && CALL_SID.test(CallSid) && FINAL_STATUSES.has(CallStatus ?? '')) {
+        const before = await deps.writes(() => {
+          const stored = calls.get(CallSid);
+          calls.end(CallSid, deps.clock.now(), 'abandoned');
+          availability('free', CallSid, () => agents.markCallEnded(CallSid, deps.clock.now()));
+          return stored;
+        });
+        // Counted once, when the first final status arrives, with the outcome the flow gave it.
+        if (before && before.endedAt === null) deps.metrics?.callEnded({ callSid: CallSid, outcome: before.outcome });
+        log.info({ status: CallStatus }, 'call ended');
+      }
+      return twimlDocument([]);
+    },
   };
-  router.use(onError);
-  return router;
+
+  /** Handles the request if it is one of the caller's webhooks; otherwise passes it on. */
+  return function handleCallerWebhook(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+    const url = req.url ?? '';
+    const queryAt = url.indexOf('?');
+    const path = queryAt < 0 ? url : url.slice(0, queryAt);
+    const handler = req.method === 'POST' && Object.hasOwn(routes, path) ? routes[path] : undefined;
+    if (!handler) return next();
+    const started = process.hrtime.bigint();
+    const finish = (status: number, type: string, body: string) => {
+      if (res.headersSent) return;
+      res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+      deps.metrics?.observeWebhook(path, status, Number(process.hrtime.bigint() - started) / 1e9);
+    };
+    void serve(req, url, path, queryAt, handler, finish);
+  };
+
+  async function serve(
+    req: IncomingMessage,
+    url: string,
+    path: string,
+    queryAt: number,
+    handler: Handler,
+    finish: (status: number, type: string, body: string) => void,
+  ): Promise<void> {
+    let log = logger;
+    try {
+      const form = await readForm(req);
+      if ('tooLarge' in form) return finish(413, 'text/plain', 'request too large');
+      const signature = req.headers['x-twilio-signature'];
+      if (typeof signature !== 'string' || signature === '') return finish(400, 'text/plain', 'missing X-Twilio-Signature');
+      if (!twilio.validateRequest(deps.authToken, signature, deps.publicBaseUrl + url, form)) {
+        return finish(403, 'text/plain', 'invalid X-Twilio-Signature');
+      }
+      const params: VoiceParams = {};
+      for (const [key, value] of Object.entries(form)) if (typeof value === 'string') params[key] = value;
+      const query = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
+      const named = query.get('call');
+      log = logger.child({ callSid: named && CALL_SID.test(named) ? named : params.CallSid?.slice(0, 64) });
+      finish(200, 'text/xml; charset=utf-8', await handler({ params, query, log }));
+    } catch (err) {
+      if (err === invalid) {
+        deps.metrics?.voiceApology(path, 'invalid_request');
+      } else {
+        log.error({ err, path }, 'voice webhook failed; caller sent to the backup line');
+        deps.metrics?.voiceApology(path, 'error');
+      }
+      finish(200, 'text/xml; charset=utf-8', apology);
+    }
+  }
 }

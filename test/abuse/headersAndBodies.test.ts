@@ -62,7 +62,7 @@ describe('security headers and body size caps', () => {
     const huge = { CallSid: `CA${'1'.repeat(32)}`, Padding: 'x'.repeat(65 * 1024) };
     const big = await signedPost('/voice/incoming', new URLSearchParams(huge).toString(), huge);
     expect(big.status).toBe(413);
-    expect(await big.text()).toBe('bad request');
+    expect(await big.text()).toBe('request too large');
     const fallback = await signedPost('/voice/fallback', new URLSearchParams(huge).toString(), huge);
     expect(fallback.status).toBe(413);
 
