@@ -70,15 +70,15 @@ export function createHotline({
     phone: a.phone,
     languages: a.languages,
   });
-  const agentsOnDuty = () => agents.onDutyAt(clock.now()).map(offer);
   // Free: on duty, not on a call, and not just offered a call that may still be ringing.
-  const freeAgents = () => {
+  const agentsOnDuty = () => {
     const now = clock.now();
-    return agents
-      .freeOnDutyAt(now)
-      .filter((a) => a.lastOfferedAt === null || now - a.lastOfferedAt >= AGENT_OFFER_HOLD_MS)
-      .map(offer);
+    return agents.onDutyAt(now).map((a) => ({
+      ...offer(a),
+      free: a.onCall === null && (a.lastOfferedAt === null || now - a.lastOfferedAt >= AGENT_OFFER_HOLD_MS),
+    }));
   };
+  const freeAgents = () => agentsOnDuty().filter((a) => a.free);
   const base = config.publicBaseUrl;
   const p1Queue = createP1Queue({
     queue,
@@ -96,7 +96,6 @@ export function createHotline({
   const engine = createFlowEngine(emergencyFlow, {
     ...repos,
     agentsOnDuty,
-    freeAgents,
     queueOffer: (callSid) => p1Queue.offerFor(callSid),
     verifyCaller,
     clock,

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config.js';
-import { createApp } from './http/app.js';
+import { createServer } from 'node:http';
+import { createRequestListener } from './http/app.js';
 import { createHotline } from './hotline.js';
 import { createLogger } from './logger.js';
 
@@ -18,7 +19,7 @@ const logger = createLogger(config.logLevel);
 const hotline = createHotline({ config, logger });
 // The callback dialer runs beside the webhooks unless HOTLINE_DIALER_IN_SERVER=false (then: npm run worker).
 const dialer = config.dialer.inServer ? hotline.callbackDialing.createWorker() : undefined;
-const server = createApp(hotline).listen(config.port, config.host, () => {
+const server = createServer(createRequestListener(hotline)).listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, publicBaseUrl: config.publicBaseUrl, db: config.dbPath }, 'hotline listening');

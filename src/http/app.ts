@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler } from 'express';
 import { AppError } from '../domain/errors.js';
 import type { Hotline } from '../hotline.js';
@@ -15,6 +16,38 @@ import { callerWebhooks } from '../voice/routes.js';
 import { callbackVoiceRouter } from '../voice/callbackRoutes.js';
 import { createConsole } from '../console/index.js';
 
+/** The caller's Twilio webhooks over the hotline's engine, queue and group commit. */
+function callerWebhooksOf(hotline: Hotline) {
+  const { config } = hotline;
+  return callerWebhooks({
+    engine: hotline.engine,
+    calls: hotline.repos.calls,
+    agents: hotline.repos.agents,
+    clock: hotline.clock,
+    logger: hotline.logger,
+    authToken: config.twilio.authToken,
+    publicBaseUrl: config.publicBaseUrl,
+    backupNumber: config.backupNumber,
+    metrics: hotline.metrics,
+    queue: hotline.p1Queue,
+    writes: (work) => hotline.writes.run(work),
+  });
+}
+
+/**
+ * The server's request listener: the caller's webhooks are answered before Express sees them (during
+ * an outage they are nearly every request), everything else goes to the Express app.
+ */
+export function createRequestListener(hotline: Hotline): (req: IncomingMessage, res: ServerResponse) => void {
+  const app = createApp(hotline);
+  const webhooks = callerWebhooksOf(hotline);
+  const headers = securityHeaders({ https: hotline.config.publicBaseUrl.startsWith('https:') });
+  return (req, res) => {
+    headers(req as express.Request, res as express.Response, () => undefined);
+    webhooks(req, res, () => app(req, res));
+  };
+}
+
 /** Builds the HTTP app: health, the admin API and (mounted by the voice module) the Twilio webhooks. */
 export function createApp(hotline: Hotline): express.Express {
   const { config, logger } = hotline;
@@ -24,21 +57,7 @@ export function createApp(hotline: Hotline): express.Express {
   app.set('etag', false);
   app.use(securityHeaders({ https: config.publicBaseUrl.startsWith('https:') }));
   // The caller's webhooks first, answered without the rest of the middleware (see src/voice/routes.ts).
-  app.use(
-    callerWebhooks({
-      engine: hotline.engine,
-      calls: hotline.repos.calls,
-      agents: hotline.repos.agents,
-      clock: hotline.clock,
-      logger,
-      authToken: config.twilio.authToken,
-      publicBaseUrl: config.publicBaseUrl,
-      backupNumber: config.backupNumber,
-      metrics: hotline.metrics,
-      queue: hotline.p1Queue,
-      writes: (work) => hotline.writes.run(work),
-    }),
-  );
+  app.use(callerWebhooksOf(hotline));
   hotline.metrics.collectProcessMetrics();
   // Writes outside the caller's webhooks (admin API, console, the dialer's legs) commit on their own:
   // whatever this turn's webhooks batched so far is committed first.

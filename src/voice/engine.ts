@@ -18,10 +18,8 @@ export interface EngineDeps {
   calls: CallRepository;
   callbacks: CallbackRepository;
   numbers: NumberRepository;
-  /** Agents on duty now, in the order they should be offered calls. */
-  agentsOnDuty(): AgentOffer[];
-  /** Agents on duty and free to take a call now, in the same order. */
-  freeAgents(): AgentOffer[];
+  /** Agents on duty now, in the order they should be offered calls, each marked free or not. */
+  agentsOnDuty(): Array<AgentOffer & { free: boolean }>;
   /** Why a caller left the P1 queue, as the queue recorded it. */
   queueOffer(callSid: string): QueueOffer;
   verifyCaller: VerifyCaller;
@@ -76,12 +74,14 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
   }
 
   function world(call: CallRecord<C>, now: number): World {
+    // Read once per step, however often the transition asks.
+    let onDuty: Array<AgentOffer & { free: boolean }> | undefined;
     return {
       now,
       callSid: call.callSid,
       caller: call.from && E164.test(call.from) ? call.from : null,
-      agentsFor: (language) => speakersFirst(deps.agentsOnDuty(), language),
-      freeAgentsFor: (language) => speakersFirst(deps.freeAgents(), language),
+      agentsFor: (language) => speakersFirst((onDuty ??= deps.agentsOnDuty()), language),
+      freeAgentsFor: (language) => speakersFirst((onDuty ??= deps.agentsOnDuty()).filter((a) => a.free), language),
       incidents: deps.incidents,
       newReference() {
         for (;;) {

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase } from '../../src/db/database.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { createApp } from '../../src/http/app.js';
+import { createRequestListener } from '../../src/http/app.js';
 import { createHotline, type Hotline } from '../../src/hotline.js';
 import { createLogger } from '../../src/logger.js';
 
@@ -83,7 +83,7 @@ export async function startHarness(
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config: Config = { ...preliminary, publicBaseUrl: options.env?.PUBLIC_BASE_URL ?? url };
   const hotline = createHotline({ config, logger, clock, db: openDatabase(config.dbPath) });
-  server.on('request', createApp(hotline));
+  server.on('request', createRequestListener(hotline));
   return {
     dir,
     config,

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import type { Config } from '../../../src/config.js';
 import { openDatabase, type SqliteDb } from '../../../src/db/database.js';
 import { ManualClock } from '../../../src/domain/clock.js';
-import { createApp } from '../../../src/http/app.js';
+import { createRequestListener } from '../../../src/http/app.js';
 import { createHotline, type Hotline } from '../../../src/hotline.js';
 import { createLogger } from '../../../src/logger.js';
 import { LogCapture, TEST_AUTH_TOKEN, tempDir, testConfig } from '../../support/harness.js';
@@ -38,7 +38,7 @@ export async function startFaultServer(env: Record<string, string> = {}): Promis
   const logs = new LogCapture();
   const db = openDatabase(config.dbPath, { busyTimeoutMs: config.dbBusyTimeoutMs });
   const hotline = createHotline({ config, logger: createLogger('debug', logs), clock: new ManualClock(Date.UTC(2026, 10, 23, 12)), db });
-  server.on('request', createApp(hotline));
+  server.on('request', createRequestListener(hotline));
   return {
     url,
     publicBaseUrl: url,
