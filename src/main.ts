@@ -19,6 +19,7 @@ const logger = createLogger(config.logLevel);
 const hotline = createHotline({ config, logger });
 // The callback dialer runs beside the webhooks unless HOTLINE_DIALER_IN_SERVER=false (then: npm run worker).
 const dialer = config.dialer.inServer ? hotline.callbackDialing.createWorker() : undefined;
+const checkpoints = hotline.startBackgroundCheckpoints();
 const server = createServer(createRequestListener(hotline)).listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -56,6 +57,7 @@ function shutdown(signal: string) {
     clearInterval(idle);
     clearTimeout(cut);
     await dialerStopped; // a dial round in flight still writes to the database
+    await checkpoints.stop();
     let code = 0;
     try {
       hotline.close();

@@ -1,0 +1,22 @@
+// Runs on a worker thread with its own connection: copies the write-ahead log into the database file
+// every interval, so the fsyncs of checkpointing never stall the event loop that answers webhooks.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 0');
+const timer = setInterval(() => {
+  try {
+    // PASSIVE: copies what it can without waiting for, or blocking, the serving connection.
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // Busy or briefly locked: the next interval tries again.
+  }
+}, workerData.intervalMs);
+
+parentPort.on('message', (message) => {
+  if (message !== 'stop') return;
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
