@@ -7,9 +7,9 @@ import { flashFrom, withFlash } from './flash.js';
 import { page } from './layout.js';
 import { callPage } from './views/call.js';
 import { callbackPage } from './views/callback.js';
+import { CALL_SID } from '../domain/customer.js';
 
 const BACK = /^\/console(\/callbacks\/[0-9]{1,12})?$/;
-const CALL_SID = /^CA[0-9a-zA-Z]{32}$/;
 
 const callbackIdOf = (req: Request) => {
   const id = String(req.params.id ?? '');

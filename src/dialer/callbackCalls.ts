@@ -10,7 +10,7 @@ import type { CallbackDialerRepository, CallbackLeg, LegNewsResult } from '../db
 import type { Callback, CallbackRepository } from '../db/callbackRepository.js';
 import type { CustomerRepository } from '../db/customerRepository.js';
 import type { Clock } from '../domain/clock.js';
-import { idEnding } from '../domain/customer.js';
+import { CALL_SID, idEnding } from '../domain/customer.js';
 import type { TwilioClient } from '../twilio/client.js';
 import { errorSummary } from '../twilio/errors.js';
 import type { VoiceParams } from '../voice/engine.js';
@@ -38,7 +38,6 @@ export interface CallbackCallDeps {
 
 export type CallbackCalls = ReturnType<typeof createCallbackCalls>;
 
-const CALL_SID = /^CA[0-9a-zA-Z]{32}$/;
 
 /** The language an agent hears: the callback's if they speak it, else their first the line has. */
 function agentLanguage(callbackLanguage: Language, agentLanguages: readonly string[] | undefined): Language {

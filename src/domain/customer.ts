@@ -26,6 +26,8 @@ export type SecretKind = 'dashboard' | 'authenticator' | 'authenticator-pending'
 export type Factor = 'dashboard' | 'authenticator';
 
 export const E164 = /^\+[1-9][0-9]{6,14}$/;
+/** A Twilio call SID: CA and 32 letters or digits. */
+export const CALL_SID = /^CA[0-9a-zA-Z]{32}$/;
 
 /** Masks a phone number for logs: country code and last two digits only. */
 export function maskPhone(phone: string | null | undefined): string | undefined {

@@ -13,8 +13,8 @@ import type { FlowEngine, VoiceParams } from './engine.js';
 import type { P1Queue } from './queue.js';
 import { twimlDocument } from './twiml.js';
 import { acceptTwiml, whisperTwiml } from './whisper.js';
+import { CALL_SID } from '../domain/customer.js';
 
-const CALL_SID = /^CA[0-9a-zA-Z]{32}$/;
 const FINAL_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_PARAMS = 200;
