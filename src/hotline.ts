@@ -42,7 +42,7 @@ export function createHotline({
   db?: SqliteDb;
 }) {
   const box = new SecretBox(config.secretKeys);
-  const writes = createCommitBatch(db);
+  const batch = createCommitBatch(db);
   const agents = createSqliteAgentRepository(db, clock);
   const callbacks = createSqliteCallbackRepository(db);
   const queue = createSqliteQueueRepository(db);
@@ -65,7 +65,7 @@ export function createHotline({
   const verifyCaller = countVerifications(createVerifyCaller({ ...repos, box, clock, logger }), metrics);
   const statusPage = new StatusPage(config.statusUrl, logger);
   // The callback dialer's repository, twilio client, webhooks and SMS confirmations.
-  const callbackDialing = createCallbackDialing({ config, logger, clock, db, repos, durable: () => writes.flush() });
+  const callbackDialing = createCallbackDialing({ config, logger, clock, db, repos, durable: () => batch.flush() });
   const offer = (a: { agentId: number; phone: string; languages: string[] }): AgentOffer => ({
     agentId: a.agentId,
     phone: a.phone,
@@ -102,7 +102,8 @@ export function createHotline({
     clock,
     logger,
     incidents: () => statusPage.unresolved(),
-    afterCommit: (call, writes) => callbackDialing.confirmations.afterCommit(call, writes),
+    // Texts go out only once the step that promised the callback is on disk.
+    afterCommit: (call, writes) => writes.scheduleCallback && batch.afterCommit(() => callbackDialing.confirmations.afterCommit(call, writes)),
     urls: {
       step: (step) => `${base}/voice/step?step=${step}`,
       whisper: (callSid, agentId) => `${base}/voice/whisper?call=${callSid}&agent=${agentId}`,
@@ -120,7 +121,7 @@ export function createHotline({
     engine,
     p1Queue,
     /** Group commit for the caller's webhooks (see src/db/commitBatch.ts). */
-    writes,
+    writes: batch,
     callbackDialing,
     metrics,
     /** True when the database answers a query. */
@@ -135,7 +136,7 @@ export function createHotline({
     },
     close(): void {
       statusPage.stop();
-      writes.flush();
+      batch.flush();
       closeDatabase(db);
     },
   };

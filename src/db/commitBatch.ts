@@ -12,6 +12,8 @@ export interface CommitBatch {
   run<T>(work: () => T): Promise<T>;
   /** Commits the open batch now, if there is one: before writes that must not wait for the turn to end. */
   flush(): void;
+  /** Runs a side effect (a text, a call) once what is batched now is committed; never if the commit fails. */
+  afterCommit(effect: () => void): void;
 }
 
 interface Waiter {
@@ -21,13 +23,16 @@ interface Waiter {
 
 export function createCommitBatch(db: SqliteDb): CommitBatch {
   let waiters: Waiter[] = [];
+  let effects: Array<() => void> = [];
   let open = false;
 
   function commit(): void {
     if (!open) return;
     open = false;
     const done = waiters;
+    const then = effects;
     waiters = [];
+    effects = [];
     try {
       db.exec('COMMIT');
     } catch (err) {
@@ -40,6 +45,7 @@ export function createCommitBatch(db: SqliteDb): CommitBatch {
       return;
     }
     for (const w of done) w.resolve();
+    for (const effect of then) effect();
   }
 
   return {
@@ -58,5 +64,9 @@ export function createCommitBatch(db: SqliteDb): CommitBatch {
       return new Promise<T>((resolve, reject) => waiters.push({ resolve: () => resolve(result), reject }));
     },
     flush: commit,
+    afterCommit(effect) {
+      if (open) effects.push(effect);
+      else queueMicrotask(effect);
+    },
   };
 }

@@ -1,0 +1,59 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCommitBatch } from '../../src/db/commitBatch.js';
+import { openDatabase, type SqliteDb } from '../../src/db/database.js';
+import { tempDir } from '../support/harness.js';
+
+describe('group commit of webhooks', () => {
+  let file: string;
+  let db: SqliteDb;
+  let other: Database.Database;
+  beforeEach(() => {
+    file = join(tempDir(), 'batch.sqlite');
+    db = openDatabase(file);
+    db.exec('CREATE TABLE t (x INTEGER) STRICT');
+    other = new Database(file, { readonly: true });
+  });
+  afterEach(() => {
+    other.close();
+    db.close();
+  });
+  const seenElsewhere = () => (other.prepare('SELECT x FROM t ORDER BY x').all() as Array<{ x: number }>).map((r) => r.x);
+
+  it("answers only once the turn's writes are committed, and a failed webhook undoes only its own", async () => {
+    const batch = createCommitBatch(db);
+    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    const first = batch.run(() => (insert.run(1), 'first answer'));
+    const failed = batch.run(() => {
+      insert.run(2);
+      throw new Error('this webhook fails');
+    });
+    const third = batch.run(() => (insert.run(3), 'third answer'));
+    // Not yet committed: another connection sees nothing while the answers wait.
+    expect(seenElsewhere()).toEqual([]);
+    await expect(failed).rejects.toThrow('this webhook fails');
+    expect(await first).toBe('first answer');
+    expect(await third).toBe('third answer');
+    expect(seenElsewhere()).toEqual([1, 3]);
+  });
+
+  it('runs a side effect after the commit that made it true', async () => {
+    const batch = createCommitBatch(db);
+    let seenByEffect: number[] = [];
+    const done = batch.run(() => {
+      db.prepare('INSERT INTO t VALUES (7)').run();
+      batch.afterCommit(() => (seenByEffect = seenElsewhere()));
+    });
+    expect(seenByEffect).toEqual([]);
+    await done;
+    expect(seenByEffect).toEqual([7]);
+  });
+
+  it('flush commits at once for writers that must not wait for the turn to end', () => {
+    const batch = createCommitBatch(db);
+    void batch.run(() => db.prepare('INSERT INTO t VALUES (5)').run());
+    batch.flush();
+    expect(seenElsewhere()).toEqual([5]);
+  });
+});
