@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
 import type { Logger } from 'pino';
-import twilio from 'twilio';
 import type { AgentRepository } from '../db/agentRepository.js';
 import type { CallRepository } from '../db/callRepository.js';
 import type { Clock } from '../domain/clock.js';
@@ -11,6 +10,7 @@ import type { Language } from '../../voice-flows/prompts/index.js';
 import { apologyTwiml } from './apology.js';
 import type { FlowEngine, VoiceParams } from './engine.js';
 import type { P1Queue } from './queue.js';
+import { checkTwilioSignature, SIGNATURE_REFUSAL } from './signature.js';
 import { twimlDocument } from './twiml.js';
 import { acceptTwiml, whisperTwiml } from './whisper.js';
 import { CALL_SID } from '../domain/customer.js';
@@ -195,11 +195,8 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
     try {
       const form = await readForm(req);
       if ('tooLarge' in form) return finish(413, 'text/plain', 'request too large');
-      const signature = req.headers['x-twilio-signature'];
-      if (typeof signature !== 'string' || signature === '') return finish(400, 'text/plain', 'missing X-Twilio-Signature');
-      if (!twilio.validateRequest(deps.authToken, signature, deps.publicBaseUrl + url, form)) {
-        return finish(403, 'text/plain', 'invalid X-Twilio-Signature');
-      }
+      const verdict = checkTwilioSignature(deps.authToken, deps.publicBaseUrl, url, req.headers['x-twilio-signature'], form);
+      if (verdict !== 'valid') return finish(SIGNATURE_REFUSAL[verdict].status, 'text/plain', SIGNATURE_REFUSAL[verdict].text);
       const params: VoiceParams = {};
       for (const [key, value] of Object.entries(form)) if (typeof value === 'string') params[key] = value;
       const query = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
