@@ -34,18 +34,11 @@ export interface Callback {
   breachedAt: number | null;
 }
 
-export interface NewCallback {
-  reference: string;
-  customerId: string;
-  callSid: string | null;
-  priority: CallbackPriority;
-  tier: Tier;
-  phone: string;
-  language: string;
-  reason: CallbackReason;
-  createdAt: number;
-  dueAt: number;
-}
+/** What a call knows when it makes the promise; the dialer's fields start empty. */
+export type NewCallback = Pick<
+  Callback,
+  'reference' | 'customerId' | 'callSid' | 'priority' | 'tier' | 'phone' | 'language' | 'reason' | 'createdAt' | 'dueAt'
+>;
 
 export interface CallbackRow {
   callback_id: number;

@@ -4,36 +4,24 @@
  * (announcement), the Dial ends, and the status callbacks of both legs. Each returns TwiML or
  * nothing; none throws for what Twilio sends.
  */
-import type { Logger } from 'pino';
 import type { AgentRepository } from '../db/agentRepository.js';
-import type { CallbackDialerRepository, CallbackLeg, LegNewsResult } from '../db/callbackDialerRepository.js';
+import type { CallbackLeg, LegNewsResult } from '../db/callbackDialerRepository.js';
 import type { Callback, CallbackRepository } from '../db/callbackRepository.js';
 import type { CustomerRepository } from '../db/customerRepository.js';
-import type { Clock } from '../domain/clock.js';
 import { CALL_SID, idEnding } from '../domain/customer.js';
-import type { TwilioClient } from '../twilio/client.js';
 import { errorSummary } from '../twilio/errors.js';
 import type { VoiceParams } from '../voice/engine.js';
 import type { Language } from '../../voice-flows/prompts/index.js';
-import { callerIdFor, type CallerIdSources } from './callerId.js';
+import { callerIdFor } from './callerId.js';
 import { agentWhisperTwiml, customerAnnouncementTwiml, dialCustomerTwiml, goodbyeTwiml } from './callbackTwiml.js';
 import { DIALER_TEXTS, lineLanguage } from './texts.js';
-import { DIAL_POLICY, isFinalLeg, isLegStatus, type DialPolicy } from './transitions.js';
-import type { CallbackUrls } from './urls.js';
+import { DIAL_POLICY, isFinalLeg, isLegStatus } from './transitions.js';
+import type { DialingDeps } from './deps.js';
 
-export interface CallbackCallDeps {
-  dialer: CallbackDialerRepository;
+export interface CallbackCallDeps extends DialingDeps {
   callbacks: Pick<CallbackRepository, 'get'>;
   customers: Pick<CustomerRepository, 'get'>;
   agents: Pick<AgentRepository, 'get' | 'markOnCall' | 'markCallEnded'>;
-  callerIds: CallerIdSources;
-  twilio: TwilioClient | undefined;
-  clock: Clock;
-  logger: Logger;
-  urls: CallbackUrls;
-  /** How long an accepted round keeps its lease while the customer's phone rings. */
-  leaseMs: number;
-  policy?: DialPolicy;
 }
 
 export type CallbackCalls = ReturnType<typeof createCallbackCalls>;

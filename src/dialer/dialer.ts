@@ -8,40 +8,28 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Logger } from 'pino';
 import type { Agent, AgentRepository } from '../db/agentRepository.js';
-import type { CallbackDialerRepository, CallbackLeg, ClaimedCallback } from '../db/callbackDialerRepository.js';
-import type { Clock } from '../domain/clock.js';
+import type { CallbackLeg, ClaimedCallback } from '../db/callbackDialerRepository.js';
 import { needsEveryAgent } from '../domain/sla.js';
 import type { TwilioClient } from '../twilio/client.js';
 import { errorSummary } from '../twilio/errors.js';
 import { firstAgentFor, type FreeAgents } from './agents.js';
-import { callerIdFor, type CallerIdSources } from './callerId.js';
-import { DIAL_POLICY, isFinalLeg, isLegStatus, type DialPolicy } from './transitions.js';
-import type { CallbackUrls } from './urls.js';
+import { callerIdFor } from './callerId.js';
+import { DIAL_POLICY, isFinalLeg, isLegStatus } from './transitions.js';
+import type { DialingDeps } from './deps.js';
 
 /** Seconds an agent's phone rings before Twilio gives up on the leg. */
 export const AGENT_RING_SECONDS = 25;
 /** Agents rung at once for a callback at risk (Twilio's own limit for one Dial is 10). */
 export const MAX_AGENTS_AT_ONCE = 10;
 
-export interface CallbackDialerDeps {
-  dialer: CallbackDialerRepository;
+export interface CallbackDialerDeps extends DialingDeps {
   agents: Pick<AgentRepository, 'markOffered' | 'markCallEnded'>;
   freeAgents: FreeAgents;
-  callerIds: CallerIdSources;
-  /** Undefined in local mode: nothing is dialed. */
-  twilio: TwilioClient | undefined;
-  clock: Clock;
-  logger: Logger;
-  urls: CallbackUrls;
-  /** How long a claim (and a round's live calls) is held before another worker may look at it. */
-  leaseMs: number;
   /** How often the worker looks for due callbacks. */
   pollMs: number;
   /** This worker's name in leases; default host:pid:random. */
   owner?: string;
-  policy?: DialPolicy;
   /** Commits writes batched with the caller's webhooks, so a claim is on disk before any call is placed. */
   durable?: () => void;
 }

@@ -44,18 +44,8 @@ export function createCallbackDialing(deps: CallbackDialingDeps) {
   const repository = createSqliteCallbackDialerRepository(deps.db);
   const urls = callbackUrls(config.publicBaseUrl);
   const callerIds = { callerId: config.callerId, calls: repos.calls, numbers: repos.numbers };
-  const calls = createCallbackCalls({
-    dialer: repository,
-    callbacks: repos.callbacks,
-    customers: repos.customers,
-    agents: repos.agents,
-    callerIds,
-    twilio,
-    clock,
-    logger,
-    urls,
-    leaseMs: config.dialer.leaseMs,
-  });
+  const shared = { dialer: repository, callerIds, twilio, clock, logger, urls, leaseMs: config.dialer.leaseMs };
+  const calls = createCallbackCalls({ ...shared, callbacks: repos.callbacks, customers: repos.customers, agents: repos.agents });
   const confirmations = createCallbackConfirmations({ twilio, logger, callerIds });
   return {
     repository,
@@ -65,15 +55,9 @@ export function createCallbackDialing(deps: CallbackDialingDeps) {
     /** A dialer worker over this database; `start()` it (the server and `npm run worker` do). */
     createWorker(options: { owner?: string; freeAgents?: FreeAgents } = {}): CallbackDialer {
       return createCallbackDialer({
-        dialer: repository,
+        ...shared,
         agents: repos.agents,
         freeAgents: options.freeAgents ?? freeAgentsOf(repos.agents),
-        callerIds,
-        twilio,
-        clock,
-        logger,
-        urls,
-        leaseMs: config.dialer.leaseMs,
         pollMs: config.dialer.pollMs,
         ...(options.owner && { owner: options.owner }),
         ...(deps.durable && { durable: deps.durable }),
