@@ -124,10 +124,6 @@ export function createHotline({
     writes: batch,
     callbackDialing,
     metrics,
-    /** True when the database answers a query. */
-    ready(): boolean {
-      return checkDatabase(db).ok;
-    },
     /** Whether the database answers a read of a real table, and why not when it does not. */
     readiness: () => checkDatabase(db),
     /** The server's WAL checkpoints on a worker thread (see src/db/backgroundCheckpoints.ts). */
