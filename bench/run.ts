@@ -1,13 +1,13 @@
 /**
  * npm run bench: the hotline under load against a floor, on this machine.
  *
- * Starts the real server (node --import tsx src/main.ts) on a fresh database seeded with Enterprise
- * customers and 20 on-duty agents, and a bare node:http server answering a fixed TwiML document (the
- * floor), both pinned to core 0. A load generator pinned to core 1 plays complete verified calls
- * (incoming -> ID -> code -> 1 -> Dial), every request signed as Twilio signs it, each call a distinct
- * customer with a code computed from its real secret just before the scenario. The same requests go
- * to the floor. Three scenarios; prints a table per scenario, writes bench/results/<date>.json, and
- * stops by itself within 5 minutes.
+ * Each scenario starts from scratch: a fresh database seeded with Enterprise customers and 20 on-duty
+ * agents, the real server (node --import tsx src/main.ts) and a bare node:http server answering a fixed
+ * TwiML document (the floor), both pinned to core 0, and the same warm-up on each. A load generator
+ * pinned to core 1 plays complete verified calls (incoming -> ID -> code -> 1 -> Dial), every request
+ * signed as Twilio signs it, each call a distinct customer with a code computed from its real secret
+ * just before the run. The same requests go to the floor. Three scenarios; prints a table per
+ * scenario, writes bench/results/<date>.json, and stops by itself within 5 minutes.
  *
  *   npm run bench                 the three scenarios
  *   npm run bench -- --profile    the closed loop only, server under node --cpu-prof, then its hot spots
@@ -121,46 +121,51 @@ deadline.unref();
 
 const log = (message: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
 
-async function main(): Promise<void> {
-  mkdirSync(runDir, { recursive: true });
-  const [hotlinePort, floorPort] = [await freePort(), await freePort()];
-  const publicBaseUrl = 'https://hotline.example.com';
+/** The server's environment for one scenario: its own database file and port. */
+function serverEnv(dir: string, port: number): NodeJS.ProcessEnv {
   // Fixed, made-up credentials: the server never reaches Twilio (its API URL points at a closed local port).
-  const env: NodeJS.ProcessEnv = {
+  return {
     PATH: process.env.PATH,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
-    PORT: String(hotlinePort),
-    HOTLINE_DB: join(runDir, 'hotline.sqlite'),
+    PORT: String(port),
+    HOTLINE_DB: join(dir, 'hotline.sqlite'),
     TWILIO_ACCOUNT_SID: `AC${'5e7c'.repeat(8)}`,
     TWILIO_AUTH_TOKEN: 'bench-auth-token-0123456789abcdef',
     HOTLINE_SECRET_KEY: Buffer.alloc(32, 0x5e).toString('base64'),
     HOTLINE_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
     HOTLINE_TWILIO_API_URL: 'http://127.0.0.1:9',
-    PUBLIC_BASE_URL: publicBaseUrl,
+    PUBLIC_BASE_URL: PUBLIC_BASE_URL,
     LOG_LEVEL: 'warn',
   };
+}
+
+const PUBLIC_BASE_URL = 'https://hotline.example.com';
+const WARMUP = { connections: 50, rate: 0, seconds: WARMUP_SECONDS };
+let runs = 0;
+
+/**
+ * One scenario from scratch: a fresh database seeded with this scenario's customers, a freshly started
+ * server and floor, the same warm-up, then the load on each. Scenarios do not inherit one another's
+ * data (the closed loops leave thousands of calls that never end and a queue no real outage would
+ * have), so each measures what it says, in any order.
+ */
+async function runScenario(s: Scenario): Promise<ScenarioResult> {
+  const dir = join(runDir, s.name);
+  mkdirSync(dir, { recursive: true });
+  const [hotlinePort, floorPort] = [await freePort(), await freePort()];
+  const env = serverEnv(dir, hotlinePort);
   const config = loadConfig(env);
   const signing: Signing = {
     authToken: config.twilio.authToken,
     accountSid: config.twilio.accountSid,
-    publicBaseUrl,
+    publicBaseUrl: PUBLIC_BASE_URL,
     host: `127.0.0.1:${hotlinePort}`,
   };
-
-  const scenarios = SCENARIOS.filter((s) => (options.only ? s.name === options.only : !options.profile || s.name === 'closed-50'));
-  if (scenarios.length === 0) throw new Error(`no scenario named ${options.only}: ${SCENARIOS.map((s) => s.name).join(', ')}`);
-  const warmup = { connections: 50, rate: 0, seconds: WARMUP_SECONDS };
-  const needed =
-    callsFor(warmup, CLOSED_LOOP_CEILING_RPS) + scenarios.reduce((n, s) => n + callsFor(s, CLOSED_LOOP_CEILING_RPS), 0);
-  log(`seeding ${needed} Enterprise customers and ${AGENTS} on-duty agents through the domain code`);
+  const warmCalls = callsFor(WARMUP, CLOSED_LOOP_CEILING_RPS);
+  const needed = warmCalls + callsFor(s, CLOSED_LOOP_CEILING_RPS);
+  log(`${s.name}: seeding a fresh database with ${needed} Enterprise customers and ${AGENTS} on-duty agents through the domain code`);
   const customers = seed(config, { customers: needed, agents: AGENTS });
-  let nextCustomer = 0;
-  const take = (n: number): SeededCustomer[] => {
-    const slice = customers.slice(nextCustomer, nextCustomer + n);
-    nextCustomer += n;
-    return slice;
-  };
 
   const profileDir = join(runDir, 'profile');
   const hotline = startPinned(
@@ -174,22 +179,17 @@ async function main(): Promise<void> {
   await Promise.all([waitHealthy(hotline, hotlinePort, '/healthz'), waitHealthy(floor, floorPort, '/')]);
   log(`hotline (pid ${hotline.pid}) and floor (pid ${floor.pid}) listening, pinned to core ${SERVER_CORE}; load from core ${LOADGEN_CORE}`);
 
-  let runs = 0;
-  /** One load run: its own request files (fresh codes), the load generator on its own core. */
-  async function drive(
-    target: 'hotline' | 'floor',
-    s: { connections: number; rate: number; seconds: number },
-    dir: string,
-  ): Promise<RunSummary> {
+  /** One load run: the load generator on its own core, against one of the two servers. */
+  async function drive(target: 'hotline' | 'floor', load: { connections: number; rate: number; seconds: number }, calls: string): Promise<RunSummary> {
     const server = target === 'hotline' ? hotline : floor;
     const spec: LoadSpec = {
       port: target === 'hotline' ? hotlinePort : floorPort,
-      connections: s.connections,
-      durationMs: s.seconds * 1000,
-      rate: s.rate,
+      connections: load.connections,
+      durationMs: load.seconds * 1000,
+      rate: load.rate,
       wrap: target === 'floor',
       expect: target,
-      dir,
+      dir: calls,
       out: join(runDir, `result-${++runs}.json`),
       serverPid: server.pid,
     };
@@ -207,29 +207,26 @@ async function main(): Promise<void> {
     });
   }
 
-  function files(name: string, s: { connections: number; rate: number; seconds: number }, ceilingRps: number): string {
-    const dir = join(runDir, name);
-    const calls = take(callsFor(s, ceilingRps));
-    if (calls.length < callsFor(s, ceilingRps)) throw new Error('not enough seeded customers');
-    // Codes are computed now, right before the run: valid for the next minute at least.
-    writeCallFiles(dir, signing, calls, s.connections);
-    return dir;
+  /** Request files for some calls, with codes computed now: valid for the next minute at least. */
+  function files(name: string, calls: SeededCustomer[], connections: number): string {
+    const out = join(dir, name);
+    writeCallFiles(out, signing, calls, connections);
+    return out;
   }
 
-  log(`warm-up: ${WARMUP_SECONDS} s closed loop on each server`);
-  const warmDir = files('warmup', warmup, CLOSED_LOOP_CEILING_RPS);
-  await drive('hotline', warmup, warmDir);
-  await drive('floor', warmup, warmDir);
+  try {
+    log(`warm-up: ${WARMUP_SECONDS} s closed loop on each server`);
+    const warmDir = files('warmup', customers.slice(0, warmCalls), WARMUP.connections);
+    await drive('hotline', WARMUP, warmDir);
+    await drive('floor', WARMUP, warmDir);
 
-  const results: ScenarioResult[] = [];
-  for (const s of scenarios) {
-    const dir = files(s.name, s, CLOSED_LOOP_CEILING_RPS);
+    const callsDir = files('calls', customers.slice(warmCalls), s.connections);
     log(`${s.description}: hotline`);
-    const h = await drive('hotline', s, dir);
+    const h = await drive('hotline', s, callsDir);
     log(`${s.description}: floor`);
-    const f = await drive('floor', s, dir);
-    const wrkCheck = s.rate === 0 && s.connections <= 100 ? await floorUnderWrk(floorPort, dir, s.connections, 5, LOADGEN_CORE) : undefined;
-    const result: ScenarioResult = {
+    const f = await drive('floor', s, callsDir);
+    const wrkCheck = s.rate === 0 && s.connections <= 100 ? await floorUnderWrk(floorPort, callsDir, s.connections, 5, LOADGEN_CORE) : undefined;
+    return {
       name: s.name,
       description: s.description,
       target: s.target,
@@ -242,21 +239,34 @@ async function main(): Promise<void> {
       },
       ...(wrkCheck && { floorUnderWrk: wrkCheck }),
     };
+  } finally {
+    await Promise.all([hotline.stop(), floor.stop()]);
+    children.length = 0;
+  }
+}
+
+async function main(): Promise<void> {
+  mkdirSync(runDir, { recursive: true });
+  const scenarios = SCENARIOS.filter((s) => (options.only ? s.name === options.only : !options.profile || s.name === 'closed-50'));
+  if (scenarios.length === 0) throw new Error(`no scenario named ${options.only}: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+
+  const results: ScenarioResult[] = [];
+  let customers = 0;
+  for (const s of scenarios) {
+    const result = await runScenario(s);
+    customers += callsFor(WARMUP, CLOSED_LOOP_CEILING_RPS) + callsFor(s, CLOSED_LOOP_CEILING_RPS);
     results.push(result);
     console.log(`\n${formatScenario(result)}\n`);
   }
 
-  await Promise.all([hotline.stop(), floor.stop()]);
-  children.length = 0;
-
   if (options.profile) {
-    console.log(summariseProfile(profileDir, ROOT));
+    console.log(summariseProfile(join(runDir, 'profile'), ROOT));
     return;
   }
   const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, tickUs: TICK_US };
   const out = join(ROOT, 'bench', 'results', `${stamp}Z.json`);
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, agents: AGENTS, customers: needed, scenarios: results }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, agents: AGENTS, customers, scenarios: results }, null, 2)}\n`);
   log(`targets: ${results.map((r) => `${r.name} ${r.met ? 'met' : 'MISSED'}`).join(', ')}`);
   log(`results written to ${out}`);
 }
