@@ -123,7 +123,7 @@ export function createSqliteCallRepository(
   const update = db.prepare(
     `UPDATE calls SET state = @state, context = @context, step = @step, last_input_key = @lastInputKey,
        last_response = @lastResponse, language = @language, customer_id = @customerId, priority = @priority,
-       outcome = @outcome, updated_at = @updatedAt, ended_at = coalesce(ended_at, @endedAt)
+       outcome = @outcome, updated_at = @updatedAt
      WHERE call_sid = @callSid AND step = @fromStep`,
   );
   const end = db.prepare(
