@@ -92,8 +92,33 @@ interface AgentRow {
 
 const DAY = 24 * 60 * 60 * 1000;
 
+/** JSON columns parsed once per distinct text: every P1 step reads every on-duty agent. Frozen, as they are shared. */
+function parsedOnce<T>(): (text: string) => T {
+  const seen = new Map<string, T>();
+  return (text) => {
+    let value = seen.get(text);
+    if (value === undefined) {
+      if (seen.size >= 1000) seen.clear();
+      value = deepFreeze(JSON.parse(text) as T);
+      seen.set(text, value);
+    }
+    return value;
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+const languagesOf = parsedOnce<string[]>();
+const rulesOf = parsedOnce<RosterRule[]>();
+
 function rosterOf(r: AgentRow): Roster | null {
-  return r.time_zone ? { timeZone: r.time_zone, rules: JSON.parse(r.roster_rules) as RosterRule[] } : null;
+  return r.time_zone ? { timeZone: r.time_zone, rules: rulesOf(r.roster_rules) } : null;
 }
 
 /** Whether an agent is on duty at an instant under their duty mode. */
@@ -110,7 +135,7 @@ const toAgent = (r: AgentRow, now: number): Agent => {
     agentId: r.agent_id,
     name: r.name,
     phone: r.phone,
-    languages: JSON.parse(r.languages) as string[],
+    languages: languagesOf(r.languages),
     onDuty,
     duty: r.duty,
     roster,
@@ -164,8 +189,15 @@ export function createSqliteAgentRepository(db: SqliteDb, clock: Clock = systemC
      WHERE agent_id = ? RETURNING *`,
   );
 
-  const onDutyNow = (now: number) =>
-    (mayBeOnDuty.all() as AgentRow[]).map((r) => toAgent(r, now)).filter((a) => a.onDuty);
+  // The candidates, kept until agents_version's token moves (any change to agents, from anywhere).
+  const token = db.prepare('SELECT token FROM agents_version').pluck();
+  let candidates: { token: unknown; rows: AgentRow[] } | undefined;
+  const candidateRows = (): AgentRow[] => {
+    const now = token.get();
+    if (candidates === undefined || candidates.token !== now) candidates = { token: now, rows: mayBeOnDuty.all() as AgentRow[] };
+    return candidates.rows;
+  };
+  const onDutyNow = (now: number) => candidateRows().map((r) => toAgent(r, now)).filter((a) => a.onDuty);
 
   const markOnCall = db.transaction((agentId: number, callSid: string, legSid: string | null, at: number) => {
     if (ended.get(callSid, legSid ?? callSid) !== undefined) return false;

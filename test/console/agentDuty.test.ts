@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api, startHarness, type Harness } from '../support/harness.js';
 import { callSid, twilioPost } from './support/twilio.js';
@@ -50,6 +51,32 @@ describe('duty: the manual switch and the weekly roster', () => {
     h.clock.set(MONDAY_NOON_UTC);
     await api(h, 'PATCH', `/api/agents/${a.agentId}`, { duty: 'on' });
     expect(h.hotline.repos.agents.onDuty()).toHaveLength(1);
+  });
+
+  it('routes by what the agents table says now, whoever changed it: another process, or a change rolled back', async () => {
+    const a = await agent({ onDuty: true });
+    const onDuty = () => h.hotline.repos.agents.onDuty().map((x) => x.agentId);
+    expect(onDuty()).toEqual([a.agentId]);
+    // Another process (the CLI, the dialer worker) takes the agent off duty.
+    const other = new Database(h.config.dbPath);
+    try {
+      other.prepare(`UPDATE agents SET duty = 'off', on_duty = 0 WHERE agent_id = ?`).run(a.agentId);
+      expect(onDuty()).toEqual([]);
+      other.prepare(`UPDATE agents SET duty = 'on', on_duty = 1, languages = '["ja-JP"]' WHERE agent_id = ?`).run(a.agentId);
+      expect(h.hotline.repos.agents.onDuty().map((x) => x.languages)).toEqual([['ja-JP']]);
+    } finally {
+      other.close();
+    }
+    // A webhook whose transaction fails takes its change to the agents with it.
+    const rollback = await h.hotline.writes
+      .run(() => {
+        h.hotline.repos.agents.update(a.agentId, { onDuty: false }, MONDAY_NOON_UTC);
+        expect(onDuty()).toEqual([]);
+        throw new Error('this webhook fails');
+      })
+      .catch((err: Error) => err.message);
+    expect(rollback).toBe('this webhook fails');
+    expect(onDuty()).toEqual([a.agentId]);
   });
 
   it('refuses a bad roster with a 400 naming the field', async () => {
