@@ -64,11 +64,11 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'paced-1000',
-    description: '1,000 requests/s offered at a constant rate (200 connections, each paced), 15 s',
+    description: '1,000 requests/s offered at a constant rate (200 connections, each paced), 30 s',
     target: "p99 <= 3x the floor's p99 in the same run, no failures",
     connections: 200,
     rate: 1000,
-    seconds: 15,
+    seconds: 30,
     met: (h, f) => clean(h) && h.overall.p99Ms <= 3 * f.overall.p99Ms,
   },
   {
