@@ -61,7 +61,7 @@ export function createHotline({
   const customers = createCustomerService({ ...repos, box, clock, issuer: 'Hotline' });
   const metrics = createMetrics({ ...repos, clock });
   // Read at each scrape, so the gauge is right after a restart and the queue code need not report it.
-  metrics.setQueueLength(() => queue.waiting().length, 'p1');
+  metrics.setQueueLength(() => queue.waitingCount(), 'p1');
   const verifyCaller = countVerifications(createVerifyCaller({ ...repos, box, clock, logger }), metrics);
   const statusPage = new StatusPage(config.statusUrl, logger);
   // The callback dialer's repository, twilio client, webhooks and SMS confirmations.

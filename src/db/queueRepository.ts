@@ -22,8 +22,10 @@ export interface QueueRepository {
   get(callSid: string): QueueEntry | undefined;
   /** Callers waiting, in the order they will be offered. */
   waiting(): QueueEntry[];
-  /** 1-based place of a waiting caller, or null. */
+  /** 1-based place of a waiting caller, or null. Counted in the database: each hold-music refresh asks. */
   position(callSid: string): number | null;
+  /** How many callers are waiting (the queue-length gauge). */
+  waitingCount(): number;
   /**
    * Offers the caller to an agent if they are still first in line and waiting; one transaction, so
    * two wait requests cannot both take the head. False if someone else was first or it was taken.
@@ -71,6 +73,17 @@ export function createSqliteQueueRepository(db: SqliteDb): QueueRepository {
   );
   const byId = db.prepare('SELECT * FROM p1_queue WHERE call_sid = ?');
   const waiting = db.prepare(`SELECT * FROM p1_queue WHERE status = 'waiting' ${ORDER}`);
+  // Premium callers all come before a Standard one; within a tier, by time then CallSid, as ORDER says.
+  const place = db
+    .prepare(
+      `SELECT 1
+         + (SELECT count(*) FROM p1_queue q WHERE q.status = 'waiting' AND q.tier = 'premium' AND me.tier != 'premium')
+         + (SELECT count(*) FROM p1_queue q WHERE q.status = 'waiting' AND q.tier = me.tier
+              AND (q.enqueued_at < me.enqueued_at OR (q.enqueued_at = me.enqueued_at AND q.call_sid < me.call_sid)))
+       FROM p1_queue me WHERE me.call_sid = ? AND me.status = 'waiting'`,
+    )
+    .pluck();
+  const waitingCount = db.prepare(`SELECT count(*) FROM p1_queue WHERE status = 'waiting'`).pluck();
   const head = db.prepare(`SELECT call_sid FROM p1_queue WHERE status = 'waiting' ${ORDER} LIMIT 1`).pluck();
   const offer = db.prepare(
     `UPDATE p1_queue SET status = 'offered', offered_agent_id = ?, offered_at = ?, updated_at = ?
@@ -95,10 +108,8 @@ export function createSqliteQueueRepository(db: SqliteDb): QueueRepository {
       return row && toEntry(row);
     },
     waiting: () => (waiting.all() as Row[]).map(toEntry),
-    position(callSid) {
-      const index = (waiting.all() as Row[]).findIndex((r) => r.call_sid === callSid);
-      return index < 0 ? null : index + 1;
-    },
+    position: (callSid) => (place.get(callSid) as number | undefined) ?? null,
+    waitingCount: () => waitingCount.get() as number,
     offerHead: (callSid, agentId, at) => offerHead.immediate(callSid, agentId, at),
     requestCallback: (callSid, at) => toCallback.run(at, callSid).changes > 0,
     close: (callSid, status, at) => void close.run(status, at, callSid),

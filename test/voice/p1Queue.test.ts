@@ -73,3 +73,33 @@ describe('the P1 queue when every agent is busy', () => {
     expect(h.hotline.repos.calls.get(sid('5'))).toMatchObject({ outcome: 'abandoned' });
   });
 });
+
+describe('places in the P1 queue, counted in the database', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => h.close());
+
+  it('gives every waiting caller the place the queue will offer them in, ties and departures included', async () => {
+    const queue = h.hotline.repos.queue;
+    const customerId = await addCustomer(h, { name: 'Queued' });
+    const callSid = (n: number) => `CA${String(n).padStart(32, '0')}`;
+    // 40 callers, mixed tiers, several enqueued in the same millisecond.
+    h.hotline.writes.flush();
+    for (let n = 0; n < 40; n++) {
+      const tier = n % 3 === 0 ? 'premium' : 'standard';
+      queue.enqueue({ callSid: callSid(n), customerId, tier, language: 'en-US' }, 1_000 + Math.floor(n / 4));
+    }
+    queue.requestCallback(callSid(5), 2_000);
+    queue.abandon(callSid(6), 2_000);
+    const order = queue.waiting().map((e) => e.callSid);
+    expect(order).toHaveLength(38);
+    expect(order.slice(0, 13).every((s) => queue.get(s)!.tier === 'premium')).toBe(true);
+    expect(order.map((s) => queue.position(s))).toEqual(order.map((_, i) => i + 1));
+    expect(queue.position(callSid(5))).toBeNull();
+    expect(queue.position(callSid(6))).toBeNull();
+    expect(queue.position('CA'.padEnd(34, 'f'))).toBeNull();
+    expect(queue.waitingCount()).toBe(38);
+  });
+});
