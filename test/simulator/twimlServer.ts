@@ -6,6 +6,7 @@ import twilio from 'twilio';
 import { scripted, type ScriptToken } from '../../src/simulator/input.js';
 import type { Transcript } from '../../src/simulator/transcript.js';
 import { simulateCall, type CallWalkerOptions } from '../../src/simulator/walker.js';
+import { readBody } from '../support/twilioStandIn.js';
 
 export const TOKEN = 'simulator-test-auth-token-0123456789';
 export const ACCOUNT_SID = `AC${'a'.repeat(32)}`;
@@ -94,14 +95,6 @@ function send(res: ServerResponse, reply: Reply): void {
   res.writeHead(status, { 'content-type': contentType ?? 'text/xml' }).end(body);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 /** Walks one call against the stand-in with scripted input, signed with the stand-in's token. */
 export function placeCall(
