@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import type { LoadResult, LoadSpec } from './loadgen.js';
-import { machineTicks, peakRssKb, resetPeakRss, TICK_US } from './proc.js';
+import { peakRssKb, resetPeakRss, TICK_US } from './proc.js';
 import { runPinned, startPinned, waitHealthy, type Pinned } from './processes.js';
 import { summariseProfile } from './profile.js';
 import { formatScenario, summarise, type RunSummary, type ScenarioResult } from './report.js';
@@ -33,8 +33,7 @@ const SERVER_CORE = 0;
 const LOADGEN_CORE = 1;
 const DEADLINE_MS = 295_000;
 const AGENTS = 20;
-/** Closed-loop runs get calls for this many requests/s; a connection that runs out is reported. */
-// Enough prepared calls that no closed-loop connection runs out at this rate (the server does about 4,000).
+/** Closed-loop runs get calls for this many requests/s (the server does about 4,000); a connection that runs out is reported. */
 const CLOSED_LOOP_CEILING_RPS = 10_000;
 const WARMUP_SECONDS = 3;
 
@@ -109,6 +108,8 @@ const { values: options } = parseArgs({
 const started = Date.now();
 const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '-');
 const runDir = join(ROOT, 'bench', 'tmp', `run-${stamp}`);
+/** Where node --cpu-prof writes the server's profile (npm run bench -- --profile). */
+const profileDir = () => join(runDir, 'profile');
 const children: Pinned[] = [];
 
 // Stops by itself: whatever happens, nothing of the benchmark outlives the deadline.
@@ -150,7 +151,7 @@ let runs = 0;
  * data (the closed loops leave thousands of calls that never end and a queue no real outage would
  * have), so each measures what it says, in any order.
  */
-async function runScenario(s: Scenario): Promise<ScenarioResult> {
+async function runScenario(s: Scenario): Promise<{ result: ScenarioResult; customers: number }> {
   const dir = join(runDir, s.name);
   mkdirSync(dir, { recursive: true });
   const [hotlinePort, floorPort] = [await freePort(), await freePort()];
@@ -167,11 +168,10 @@ async function runScenario(s: Scenario): Promise<ScenarioResult> {
   log(`${s.name}: seeding a fresh database with ${needed} Enterprise customers and ${AGENTS} on-duty agents through the domain code`);
   const customers = seed(config, { customers: needed, agents: AGENTS });
 
-  const profileDir = join(runDir, 'profile');
   const hotline = startPinned(
     'hotline',
     SERVER_CORE,
-    [...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/main.ts'],
+    [...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir()}`] : []), '--import', 'tsx', 'src/main.ts'],
     env,
   );
   const floor = startPinned('floor', SERVER_CORE, ['--import', 'tsx', 'bench/floor.ts'], { PATH: process.env.PATH, PORT: String(floorPort) });
@@ -226,7 +226,7 @@ async function runScenario(s: Scenario): Promise<ScenarioResult> {
     log(`${s.description}: floor`);
     const f = await drive('floor', s, callsDir);
     const wrkCheck = s.rate === 0 && s.connections <= 100 ? await floorUnderWrk(floorPort, callsDir, s.connections, 5, LOADGEN_CORE) : undefined;
-    return {
+    const result: ScenarioResult = {
       name: s.name,
       description: s.description,
       target: s.target,
@@ -239,6 +239,7 @@ async function runScenario(s: Scenario): Promise<ScenarioResult> {
       },
       ...(wrkCheck && { floorUnderWrk: wrkCheck }),
     };
+    return { result, customers: needed };
   } finally {
     await Promise.all([hotline.stop(), floor.stop()]);
     children.length = 0;
@@ -253,14 +254,14 @@ async function main(): Promise<void> {
   const results: ScenarioResult[] = [];
   let customers = 0;
   for (const s of scenarios) {
-    const result = await runScenario(s);
-    customers += callsFor(WARMUP, CLOSED_LOOP_CEILING_RPS) + callsFor(s, CLOSED_LOOP_CEILING_RPS);
+    const { result, customers: seeded } = await runScenario(s);
+    customers += seeded;
     results.push(result);
     console.log(`\n${formatScenario(result)}\n`);
   }
 
   if (options.profile) {
-    console.log(summariseProfile(join(runDir, 'profile'), ROOT));
+    console.log(summariseProfile(profileDir(), ROOT));
     return;
   }
   const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, tickUs: TICK_US };

@@ -193,8 +193,8 @@ export function createSqliteAgentRepository(db: SqliteDb, clock: Clock = systemC
   const token = db.prepare('SELECT token FROM agents_version').pluck();
   let candidates: { token: unknown; rows: AgentRow[] } | undefined;
   const candidateRows = (): AgentRow[] => {
-    const now = token.get();
-    if (candidates === undefined || candidates.token !== now) candidates = { token: now, rows: mayBeOnDuty.all() as AgentRow[] };
+    const current = token.get();
+    if (candidates === undefined || candidates.token !== current) candidates = { token: current, rows: mayBeOnDuty.all() as AgentRow[] };
     return candidates.rows;
   };
   const onDutyNow = (now: number) => candidateRows().map((r) => toAgent(r, now)).filter((a) => a.onDuty);

@@ -86,7 +86,6 @@ describe('places in the P1 queue, counted in the database', () => {
     const customerId = await addCustomer(h, { name: 'Queued' });
     const callSid = (n: number) => `CA${String(n).padStart(32, '0')}`;
     // 40 callers, mixed tiers, several enqueued in the same millisecond.
-    h.hotline.writes.flush();
     for (let n = 0; n < 40; n++) {
       const tier = n % 3 === 0 ? 'premium' : 'standard';
       queue.enqueue({ callSid: callSid(n), customerId, tier, language: 'en-US' }, 1_000 + Math.floor(n / 4));
