@@ -6,7 +6,7 @@ import { createSqliteCallbackDeskRepository } from './db/callbackDeskRepository.
 import { createSqliteCallbackRepository } from './db/callbackRepository.js';
 import { createSqliteCallRepository } from './db/callRepository.js';
 import { createCommitBatch } from './db/commitBatch.js';
-import { startBackgroundCheckpoints } from './db/backgroundCheckpoints.js';
+import { startBackgroundCheckpoints, type CheckpointOptions } from './db/backgroundCheckpoints.js';
 import { createSqliteCredentialRepository } from './db/credentialRepository.js';
 import { createSqliteCustomerRepository } from './db/customerRepository.js';
 import { checkDatabase, closeDatabase, openDatabase, type SqliteDb } from './db/database.js';
@@ -127,8 +127,8 @@ export function createHotline({
     /** Whether the database answers a read of a real table, and why not when it does not. */
     readiness: () => checkDatabase(db),
     /** The server's WAL checkpoints on a worker thread (see src/db/backgroundCheckpoints.ts). */
-    startBackgroundCheckpoints() {
-      return startBackgroundCheckpoints(db, config.dbPath, logger);
+    startBackgroundCheckpoints(options?: CheckpointOptions) {
+      return startBackgroundCheckpoints(db, config.dbPath, logger, batch, options);
     },
     close(): void {
       statusPage.stop();

@@ -5,10 +5,13 @@ import Database from 'better-sqlite3';
 
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 0');
+// PASSIVE: copies what it can without waiting for, or blocking, the serving connection.
+const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 const timer = setInterval(() => {
   try {
-    // PASSIVE: copies what it can without waiting for, or blocking, the serving connection.
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const { log } = checkpoint.get();
+    // How long the log is now, in frames: the serving connection rewinds it when it grows too long.
+    parentPort.postMessage({ logFrames: log });
   } catch {
     // Busy or briefly locked: the next interval tries again.
   }
