@@ -42,7 +42,6 @@ export function createHotline({
   db?: SqliteDb;
 }) {
   const box = new SecretBox(config.secretKeys);
-  const batch = createCommitBatch(db);
   const agents = createSqliteAgentRepository(db, clock);
   const callbacks = createSqliteCallbackRepository(db);
   const queue = createSqliteQueueRepository(db);
@@ -60,6 +59,7 @@ export function createHotline({
   };
   const customers = createCustomerService({ ...repos, box, clock, issuer: 'Hotline' });
   const metrics = createMetrics({ ...repos, clock });
+  const batch = createCommitBatch(db, { onCommit: (seconds, webhooks) => metrics.observeCommit(seconds, webhooks) });
   // Read at each scrape, so the gauge is right after a restart and the queue code need not report it.
   metrics.setQueueLength(() => queue.waitingCount(), 'p1');
   const verifyCaller = countVerifications(createVerifyCaller({ ...repos, box, clock, logger }), metrics);

@@ -21,7 +21,12 @@ interface Waiter {
   reject(err: unknown): void;
 }
 
-export function createCommitBatch(db: SqliteDb): CommitBatch {
+export interface CommitBatchOptions {
+  /** Told after each commit of a batch: how long COMMIT took (its fsync, mostly) and how many webhooks it carried. */
+  onCommit?(seconds: number, webhooks: number): void;
+}
+
+export function createCommitBatch(db: SqliteDb, options: CommitBatchOptions = {}): CommitBatch {
   let waiters: Waiter[] = [];
   let effects: Array<() => void> = [];
   let open = false;
@@ -33,6 +38,7 @@ export function createCommitBatch(db: SqliteDb): CommitBatch {
     const then = effects;
     waiters = [];
     effects = [];
+    const started = performance.now();
     try {
       db.exec('COMMIT');
     } catch (err) {
@@ -44,6 +50,7 @@ export function createCommitBatch(db: SqliteDb): CommitBatch {
       for (const w of done) w.reject(err);
       return;
     }
+    options.onCommit?.((performance.now() - started) / 1000, done.length);
     for (const w of done) w.resolve();
     for (const effect of then) effect();
   }

@@ -13,6 +13,8 @@ export interface Metrics {
   readonly registry: Registry;
   /** One answered webhook: its route (e.g. "/voice/step"), HTTP status and duration. */
   observeWebhook(route: string, status: number, seconds: number): void;
+  /** One commit of the caller's webhooks (src/db/commitBatch.ts): how long it took, fsync included, and how many it carried. */
+  observeCommit(seconds: number, webhooks: number): void;
   /** One verification attempt's result, or `'error'` when it threw (a secret that does not open, a locked database). */
   observeVerification(result: Verification | 'error'): void;
   /** A call ended (final status callback): counted once, by the outcome the flow gave it. */
@@ -51,6 +53,17 @@ export function createMetrics(deps: {
     help: 'Time to answer a Twilio webhook, by route and HTTP status (Twilio gives up after 15 s).',
     labelNames: ['route', 'status'],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
+    registers,
+  });
+  const commitDuration = new Histogram({
+    name: 'hotline_db_commit_duration_seconds',
+    help: "Time to commit one batch of the caller's webhooks with synchronous=FULL, the disk's fsync included: every answer in the batch waits for it.",
+    buckets: [0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers,
+  });
+  const commitWebhooks = new Counter({
+    name: 'hotline_db_committed_webhooks_total',
+    help: "Caller's webhooks committed; divided by hotline_db_commit_duration_seconds_count, the webhooks per commit.",
     registers,
   });
   const callsEnded = new Counter({
@@ -157,6 +170,10 @@ export function createMetrics(deps: {
   return {
     registry,
     observeWebhook: (route, status, seconds) => webhookDuration.observe({ route, status: String(status) }, seconds),
+    observeCommit(seconds, webhooks) {
+      commitDuration.observe(seconds);
+      commitWebhooks.inc(webhooks);
+    },
     observeVerification(result) {
       if (result === 'error') return verifications.inc({ result: 'error', reason: 'error' });
       if (result.verified) return verifications.inc({ result: 'verified', reason: 'ok' });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addAgent, addCustomer, dashboardCode, placeCall } from '../support/calls.js';
 import { TEST_ADMIN_TOKEN, startHarness, type Harness } from '../support/harness.js';
+import { callParams, postSigned } from '../support/twilioRequests.js';
 
 const MINUTE = 60_000;
 
@@ -26,7 +27,7 @@ describe('GET /metrics', () => {
     const ok = await scrape();
     expect(ok.status).toBe(200);
     expect(ok.type).toMatch(/^text\/plain; version=0\.0\.4/);
-    for (const name of ['hotline_webhook_duration_seconds', 'hotline_calls_ended_total', 'hotline_verifications_total', 'hotline_verification_lockouts_total', 'hotline_callbacks_open', 'hotline_queue_length', 'hotline_dialer_lag_seconds', 'nodejs_eventloop_lag_seconds']) {
+    for (const name of ['hotline_webhook_duration_seconds', 'hotline_calls_ended_total', 'hotline_verifications_total', 'hotline_verification_lockouts_total', 'hotline_callbacks_open', 'hotline_queue_length', 'hotline_dialer_lag_seconds', 'hotline_db_commit_duration_seconds', 'nodejs_eventloop_lag_seconds']) {
       expect(ok.text).toContain(`# TYPE ${name} `);
     }
     const open = await startHarness({ env: { HOTLINE_METRICS_PUBLIC: 'true' } });
@@ -56,6 +57,23 @@ describe('GET /metrics', () => {
     expect(sample(text, 'hotline_webhook_duration_seconds_count{route="/voice/incoming",status="200"}')).toBe(4);
     expect(sample(text, 'hotline_webhook_duration_seconds_count{route="/voice/whisper",status="200"}')).toBe(1);
     expect(sample(text, 'hotline_webhook_duration_seconds_bucket{le="15",route="/voice/step",status="200"}')).toBeGreaterThan(5);
+  });
+
+  it("times each commit of the caller's webhooks and counts the webhooks it carried", async () => {
+    const before = (await scrape()).text;
+    expect(sample(before, 'hotline_db_commit_duration_seconds_count')).toBe(0);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => postSigned(h, '/voice/incoming', callParams(`CA${String(i).padStart(32, '0')}`))),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    const { text } = await scrape();
+    expect(sample(text, 'hotline_db_committed_webhooks_total')).toBe(10);
+    const commits = sample(text, 'hotline_db_commit_duration_seconds_count')!;
+    // Webhooks answered in the same event-loop turn share a commit: one to ten commits for ten calls.
+    expect(commits).toBeGreaterThanOrEqual(1);
+    expect(commits).toBeLessThanOrEqual(10);
+    expect(sample(text, 'hotline_db_commit_duration_seconds_bucket{le="+Inf"}')).toBe(commits);
+    expect(sample(text, 'hotline_db_commit_duration_seconds_sum')).toBeGreaterThan(0);
   });
 
   it('a caller who hangs up before the flow decided anything counts as abandoned, once', async () => {
