@@ -1,6 +1,7 @@
 /** Turns load results into per-step statistics, the comparison with the floor, and the printed table. */
 import type { LoadResult } from './loadgen.js';
 import { STEPS } from './requests.js';
+import type { ServerSide } from './serverMetrics.js';
 
 export interface Stats {
   requestsPerSecond: number;
@@ -32,6 +33,8 @@ export interface RunSummary {
   otherLoadCores: number;
   /** CPU of the kernel's threads during the window (the server's disk flushes, mostly), in cores. */
   kernelThreadCores: number;
+  /** The hotline's own account of the run (its /metrics): commits and garbage collection. */
+  server?: ServerSide;
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
@@ -138,6 +141,14 @@ export function formatScenario(s: ScenarioResult): string {
     `- Kernel threads (disk flushes): ${h.kernelThreadCores} / ${f.kernelThreadCores} cores. Other processes on the machine: ${h.otherLoadCores} / ${f.otherLoadCores} cores` +
       (Math.max(h.otherLoadCores, f.otherLoadCores) > DISTURBED_CORES ? ' **(disturbed: the numbers are not reliable)**.' : '.'),
   );
+  if (h.server) {
+    const c = h.server;
+    lines.push(
+      `- Hotline, by its own metrics: ${c.commits} commits (${c.webhooksPerCommit} webhooks each), the event loop inside COMMIT ${pct(c.commitShare)} of the time; ` +
+        `${c.commitsOver3ms} commits took over 3 ms, ${c.commitsOver10ms} over 10 ms (every answer of the batch, and every request arriving meanwhile, waits for them). ` +
+        `GC: ${c.gcPauses} pauses, ${pct(c.gcShare)} of the time, ${c.gcPausesOver10ms} over 10 ms.`,
+    );
+  }
   for (const [who, run] of [['hotline', h], ['floor', f]] as const) {
     if (run.timeouts || run.socketErrors || Object.keys(run.socketErrorCodes).length || run.exhaustedConnections) {
       lines.push(`- ${who}: ${run.timeouts} answers later than 15 s, ${run.socketErrors} connection failures ${JSON.stringify(run.socketErrorCodes)}, ${run.exhaustedConnections} connections ran out of calls.`);

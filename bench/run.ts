@@ -26,6 +26,7 @@ import { summariseProfile } from './profile.js';
 import { formatScenario, summarise, type RunSummary, type ScenarioResult } from './report.js';
 import { writeCallFiles, type Signing } from './requests.js';
 import { seed, type SeededCustomer } from './seed.js';
+import { scrapeMetrics, serverSide } from './serverMetrics.js';
 import { floorUnderWrk } from './wrk.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -196,15 +197,19 @@ async function runScenario(s: Scenario): Promise<{ result: ScenarioResult; custo
     const specFile = join(runDir, `spec-${runs}.json`);
     writeFileSync(specFile, JSON.stringify(spec));
     resetPeakRss(server.pid);
+    const adminToken = env.HOTLINE_ADMIN_TOKEN!;
+    const before = target === 'hotline' ? await scrapeMetrics(hotlinePort, adminToken) : undefined;
     await runPinned('loadgen', LOADGEN_CORE, ['--import', 'tsx', 'bench/loadgen.ts', specFile], { PATH: process.env.PATH });
     const result = JSON.parse(readFileSync(spec.out, 'utf8')) as LoadResult;
     const windowUs = spec.durationMs * 1000;
     const others = (result.machineBusyUs - result.serverCpuUs - result.loadgenCpuUs - result.kernelThreadsUs) / windowUs;
-    return summarise(result, {
+    const summary = summarise(result, {
       peakRssKb: peakRssKb(server.pid),
       otherLoadCores: Math.max(0, others),
       kernelThreadCores: result.kernelThreadsUs / windowUs,
     });
+    if (!before) return summary;
+    return { ...summary, server: serverSide(before, await scrapeMetrics(hotlinePort, adminToken), spec.durationMs) };
   }
 
   /** Request files for some calls, with codes computed now: valid for the next minute at least. */
