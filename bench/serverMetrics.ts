@@ -10,7 +10,8 @@ type Scrape = Array<{ name: string; labels: string; value: number }>;
 
 export async function scrapeMetrics(port: number, adminToken: string): Promise<Scrape> {
   const text = await new Promise<string>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/metrics', headers: { authorization: `Bearer ${adminToken}` } }, (res) => {
+    // agent: false, a connection of its own: a kept-alive one from the last scrape may have been closed by now.
+    const req = request({ host: '127.0.0.1', port, path: '/metrics', agent: false, headers: { authorization: `Bearer ${adminToken}` } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
