@@ -59,3 +59,30 @@ export function kernelThreadTicks(): number {
   }
   return ticks;
 }
+
+/**
+ * The core that takes the interrupts of the block devices (virtio-blk request queues, NVMe queues), by
+ * /proc/interrupts, and the queues it counted; undefined when none is found. An fsync completes with
+ * such an interrupt: on the server's own core it wakes the server directly; on another it costs an
+ * inter-processor interrupt and interrupts whatever runs there.
+ */
+export function diskInterruptCore(): { core: number; queues: string[] } | undefined {
+  let lines: string[];
+  try {
+    lines = readFileSync('/proc/interrupts', 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const cpus = (lines[0] ?? '').trim().split(/\s+/).length;
+  const perCore = new Array<number>(cpus).fill(0);
+  const queues: string[] = [];
+  for (const line of lines.slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    const name = fields.at(-1) ?? '';
+    if (!/^virtio\d+-req\.\d+$|^nvme\d+q\d+$/.test(name)) continue;
+    queues.push(name);
+    for (let cpu = 0; cpu < cpus; cpu++) perCore[cpu]! += Number(fields[cpu + 1]) || 0;
+  }
+  const busiest = perCore.indexOf(Math.max(...perCore));
+  return queues.length && perCore[busiest]! > 0 ? { core: busiest, queues } : undefined;
+}
