@@ -6,8 +6,9 @@
  * TwiML document (the floor), both pinned to the core that takes the disk's interrupts, and the same
  * warm-up on each. A load generator pinned to the other core plays complete verified calls (incoming ->
  * ID -> code -> 1 -> Dial), every request signed as Twilio signs it, each call a distinct customer
- * with a code computed from its real secret just before the run. The same requests go to the floor. Three scenarios; prints a table per
- * scenario, writes bench/results/<date>.json, and stops by itself within 5 minutes.
+ * with a code computed from its real secret just before the run. The same requests go to the floor.
+ * Three scenarios; prints a table per scenario, writes bench/results/<date>.json, and stops by itself
+ * within 5 minutes.
  *
  *   npm run bench                 the three scenarios
  *   npm run bench -- --profile    the closed loop only, server under node --cpu-prof, then its hot spots
