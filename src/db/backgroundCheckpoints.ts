@@ -42,13 +42,11 @@ export function startBackgroundCheckpoints(
   worker.unref();
   let stopping = false;
   const finishCheckpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-  let rewinding = false;
   worker.on('message', (message: { logFrames: number }) => {
-    if (message.logFrames < rewindAt || rewinding) return;
-    rewinding = true;
-    // Right after a commit, before the next batch opens: nothing of the serving connection's own is in flight.
+    if (message.logFrames < rewindAt) return;
+    // Right after a commit, before the next batch opens: nothing of the serving connection's own is in
+    // flight. A batch whose commit fails drops it; the worker's next report asks again.
     batch.afterCommit(() => {
-      rewinding = false;
       if (stopping || !db.open || db.inTransaction) return;
       try {
         const { busy, log, checkpointed } = finishCheckpoint.get() as { busy: number; log: number; checkpointed: number };
