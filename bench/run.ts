@@ -36,7 +36,7 @@ const ROOT = resolve(import.meta.dirname, '..');
  * measured in the README, by /proc/interrupts), the load generator on the other: each of the hotline's
  * commits ends with an fsync, and its completion then wakes the server on its own core instead of
  * interrupting the load generator and crossing to the server's. Measured here: the event loop's time
- * inside COMMIT at 1,000 requests/s fell from about 50% to about 33%, the p50 from 1.8-2.5 to 1.2 ms.
+ * inside COMMIT at 1,000 requests/s fell from 49-53% to 29-40%, the p50 from 1.4-2.5 to 1.2-1.4 ms.
  */
 const DISK_IRQS = diskInterruptCore();
 const SERVER_CORE = DISK_IRQS && DISK_IRQS.core <= 1 ? DISK_IRQS.core : 0;
@@ -146,7 +146,7 @@ function serverEnv(dir: string, port: number): NodeJS.ProcessEnv {
     HOTLINE_SECRET_KEY: Buffer.alloc(32, 0x5e).toString('base64'),
     HOTLINE_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
     HOTLINE_TWILIO_API_URL: 'http://127.0.0.1:9',
-    PUBLIC_BASE_URL: PUBLIC_BASE_URL,
+    PUBLIC_BASE_URL,
     LOG_LEVEL: 'warn',
   };
 }

@@ -95,7 +95,6 @@ function send(res: ServerResponse, reply: Reply): void {
   res.writeHead(status, { 'content-type': contentType ?? 'text/xml' }).end(body);
 }
 
-
 /** Walks one call against the stand-in with scripted input, signed with the stand-in's token. */
 export function placeCall(
   server: TwimlServer,
