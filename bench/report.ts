@@ -101,6 +101,8 @@ export interface ScenarioResult {
   ratio: { requestsPerSecond: number; p99: number };
   /** The floor driven by wrk instead (closed loop only): the load generator is not what limits the floor. */
   floorUnderWrk?: { requestsPerSecond: number; p99Ms: number } | { skipped: string };
+  /** The floor that also commits a row per request with synchronous=FULL (paced scenario): the disk's share. */
+  durableFloor?: RunSummary;
 }
 
 /** More than this many cores busy with other work during a run makes its numbers doubtful. */
@@ -149,7 +151,20 @@ export function formatScenario(s: ScenarioResult): string {
         `GC: ${c.gcPauses} pauses, ${pct(c.gcShare)} of the time, ${c.gcPausesOver10ms} over 10 ms.`,
     );
   }
-  for (const [who, run] of [['hotline', h], ['floor', f]] as const) {
+  if (s.durableFloor) {
+    const d = s.durableFloor.overall;
+    lines.push(
+      `- Durable floor (the floor, plus one row per request committed with synchronous=FULL, one commit per event-loop turn): ` +
+        `p50 ${ms(d.p50Ms)} ms, p99 ${ms(d.p99Ms)} ms (**${ratio(d.p99Ms / (f.overall.p99Ms || 1))}x** the floor's p99; the hotline's is ` +
+        `${ratio(h.overall.p99Ms / (d.p99Ms || 1))}x the durable floor's), ${s.durableFloor.serverCpuUsPerRequest} us CPU per request, ${d.failed} failed` +
+        (s.durableFloor.server
+          ? `; ${s.durableFloor.server.commits} commits, inside COMMIT ${pct(s.durableFloor.server.commitShare)} of the time, ` +
+            `${s.durableFloor.server.commitsOver3ms} over 3 ms, ${s.durableFloor.server.commitsOver10ms} over 10 ms.`
+          : '.'),
+    );
+  }
+  const runs = [['hotline', h], ['floor', f], ...(s.durableFloor ? [['durable floor', s.durableFloor] as const] : [])] as const;
+  for (const [who, run] of runs) {
     if (run.timeouts || run.socketErrors || Object.keys(run.socketErrorCodes).length || run.exhaustedConnections) {
       lines.push(`- ${who}: ${run.timeouts} answers later than 15 s, ${run.socketErrors} connection failures ${JSON.stringify(run.socketErrorCodes)}, ${run.exhaustedConnections} connections ran out of calls.`);
     }

@@ -6,7 +6,9 @@
  * TwiML document (the floor), both pinned to the core that takes the disk's interrupts, and the same
  * warm-up on each. A load generator pinned to the other core plays complete verified calls (incoming ->
  * ID -> code -> 1 -> Dial), every request signed as Twilio signs it, each call a distinct customer
- * with a code computed from its real secret just before the run. The same requests go to the floor.
+ * with a code computed from its real secret just before the run. The same requests go to the floor,
+ * and in the paced scenario to a durable floor as well (the floor plus one synchronous=FULL commit per
+ * event-loop turn): how much of the hotline's tail is this machine's disk, and how much is the hotline.
  * Three scenarios; prints a table per scenario, writes bench/results/<date>.json, and stops by itself
  * within 5 minutes.
  *
@@ -55,6 +57,8 @@ interface Scenario {
   /** Total requests/s offered; 0 for a closed loop. */
   rate: number;
   seconds: number;
+  /** Also drive the durable floor (bench/floor.ts with FLOOR_DB): what the disk alone costs at this load. */
+  durableFloor?: boolean;
   met(hotline: RunSummary, floor: RunSummary): boolean;
 }
 
@@ -78,6 +82,7 @@ const SCENARIOS: Scenario[] = [
     connections: 200,
     rate: 1000,
     seconds: 30,
+    durableFloor: true,
     met: (h, f) => clean(h) && h.overall.p99Ms <= 3 * f.overall.p99Ms,
   },
   {
@@ -164,7 +169,7 @@ let runs = 0;
 async function runScenario(s: Scenario): Promise<{ result: ScenarioResult; customers: number }> {
   const dir = join(runDir, s.name);
   mkdirSync(dir, { recursive: true });
-  const [hotlinePort, floorPort] = [await freePort(), await freePort()];
+  const [hotlinePort, floorPort, durablePort] = [await freePort(), await freePort(), await freePort()];
   const env = serverEnv(dir, hotlinePort);
   const config = loadConfig(env);
   const signing: Signing = {
@@ -185,23 +190,38 @@ async function runScenario(s: Scenario): Promise<{ result: ScenarioResult; custo
     env,
   );
   const floor = startPinned('floor', SERVER_CORE, ['--import', 'tsx', 'bench/floor.ts'], { PATH: process.env.PATH, PORT: String(floorPort) });
-  children.push(hotline, floor);
-  await Promise.all([waitHealthy(hotline, hotlinePort, '/healthz'), waitHealthy(floor, floorPort, '/')]);
+  const durable = s.durableFloor
+    ? startPinned('durable floor', SERVER_CORE, ['--import', 'tsx', 'bench/floor.ts'], {
+        PATH: process.env.PATH,
+        PORT: String(durablePort),
+        FLOOR_DB: join(dir, 'durable-floor.sqlite'),
+      })
+    : undefined;
+  children.push(hotline, floor, ...(durable ? [durable] : []));
+  await Promise.all([
+    waitHealthy(hotline, hotlinePort, '/healthz'),
+    waitHealthy(floor, floorPort, '/'),
+    ...(durable ? [waitHealthy(durable, durablePort, '/')] : []),
+  ]);
   log(
     `hotline (pid ${hotline.pid}) and floor (pid ${floor.pid}) listening, pinned to core ${SERVER_CORE}` +
       `${DISK_IRQS ? ` (the disk's interrupts: ${DISK_IRQS.queues.join(', ')})` : ''}; load from core ${LOADGEN_CORE}`,
   );
 
-  /** One load run: the load generator on its own core, against one of the two servers. */
-  async function drive(target: 'hotline' | 'floor', load: { connections: number; rate: number; seconds: number }, calls: string): Promise<RunSummary> {
-    const server = target === 'hotline' ? hotline : floor;
+  /** One load run: the load generator on its own core, against one of the servers. */
+  async function drive(
+    target: 'hotline' | 'floor' | 'durable floor',
+    load: { connections: number; rate: number; seconds: number },
+    calls: string,
+  ): Promise<RunSummary> {
+    const [server, port] = target === 'hotline' ? [hotline, hotlinePort] : target === 'floor' ? [floor, floorPort] : [durable!, durablePort];
     const spec: LoadSpec = {
-      port: target === 'hotline' ? hotlinePort : floorPort,
+      port,
       connections: load.connections,
       durationMs: load.seconds * 1000,
       rate: load.rate,
-      wrap: target === 'floor',
-      expect: target,
+      wrap: target !== 'hotline',
+      expect: target === 'hotline' ? 'hotline' : 'floor',
       dir: calls,
       out: join(runDir, `result-${++runs}.json`),
       serverPid: server.pid,
@@ -210,7 +230,8 @@ async function runScenario(s: Scenario): Promise<{ result: ScenarioResult; custo
     writeFileSync(specFile, JSON.stringify(spec));
     resetPeakRss(server.pid);
     const adminToken = env.HOTLINE_ADMIN_TOKEN!;
-    const before = target === 'hotline' ? await scrapeMetrics(hotlinePort, adminToken) : undefined;
+    // The hotline's own account of the run, and the durable floor's commits (it answers the same series).
+    const before = target === 'floor' ? undefined : await scrapeMetrics(port, adminToken);
     await runPinned('loadgen', LOADGEN_CORE, ['--import', 'tsx', 'bench/loadgen.ts', specFile], { PATH: process.env.PATH });
     const result = JSON.parse(readFileSync(spec.out, 'utf8')) as LoadResult;
     const windowUs = spec.durationMs * 1000;
@@ -221,7 +242,7 @@ async function runScenario(s: Scenario): Promise<{ result: ScenarioResult; custo
       kernelThreadCores: result.kernelThreadsUs / windowUs,
     });
     if (!before) return summary;
-    return { ...summary, server: serverSide(before, await scrapeMetrics(hotlinePort, adminToken), spec.durationMs) };
+    return { ...summary, server: serverSide(before, await scrapeMetrics(port, adminToken), spec.durationMs) };
   }
 
   /** Request files for some calls, with codes computed now: valid for the next minute at least. */
@@ -236,12 +257,15 @@ async function runScenario(s: Scenario): Promise<{ result: ScenarioResult; custo
     const warmDir = files('warmup', customers.slice(0, warmCalls), WARMUP.connections);
     await drive('hotline', WARMUP, warmDir);
     await drive('floor', WARMUP, warmDir);
+    if (durable) await drive('durable floor', WARMUP, warmDir);
 
     const callsDir = files('calls', customers.slice(warmCalls), s.connections);
     log(`${s.description}: hotline`);
     const h = await drive('hotline', s, callsDir);
     log(`${s.description}: floor`);
     const f = await drive('floor', s, callsDir);
+    if (durable) log(`${s.description}: durable floor`);
+    const d = durable ? await drive('durable floor', s, callsDir) : undefined;
     const wrkCheck = s.rate === 0 && s.connections <= 100 ? await floorUnderWrk(floorPort, callsDir, s.connections, 5, LOADGEN_CORE) : undefined;
     const result: ScenarioResult = {
       name: s.name,
@@ -255,10 +279,11 @@ async function runScenario(s: Scenario): Promise<{ result: ScenarioResult; custo
         p99: Math.round((h.overall.p99Ms / (f.overall.p99Ms || 1)) * 100) / 100,
       },
       ...(wrkCheck && { floorUnderWrk: wrkCheck }),
+      ...(d && { durableFloor: d }),
     };
     return { result, customers: needed };
   } finally {
-    await Promise.all([hotline.stop(), floor.stop()]);
+    await Promise.all([hotline.stop(), floor.stop(), durable?.stop()]);
     children.length = 0;
   }
 }
