@@ -30,6 +30,8 @@ export function createCommitBatch(db: SqliteDb, options: CommitBatchOptions = {}
   let waiters: Waiter[] = [];
   let effects: Array<() => void> = [];
   let open = false;
+  // Built once: each webhook's work runs in a savepoint of the open transaction.
+  const inSavepoint = db.transaction(<T>(work: () => T): T => work());
 
   function commit(): void {
     if (!open) return;
@@ -64,7 +66,7 @@ export function createCommitBatch(db: SqliteDb, options: CommitBatchOptions = {}
       }
       let result: T;
       try {
-        result = db.transaction(work)();
+        result = inSavepoint(work) as T;
       } catch (err) {
         return Promise.reject(err);
       }

@@ -16,8 +16,9 @@ export function securityHeaders(options: { https: boolean }): RequestHandler {
     'X-DNS-Prefetch-Control': 'off',
     ...(options.https && { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' }),
   };
+  const entries = Object.entries(headers);
   return (_req, res, next) => {
-    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    for (const [name, value] of entries) res.setHeader(name, value);
     next();
   };
 }

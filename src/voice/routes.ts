@@ -35,7 +35,7 @@ export interface VoiceRouteDeps {
   writes<T>(work: () => T): Promise<T>;
 }
 
-/** One caller webhook: its posted parameters (strings only), its query, and a logger bound to the call. */
+/** One caller webhook: its posted parameters (strings only), its query, and a logger bound to the call (made on first use). */
 interface Hook {
   params: VoiceParams;
   query: URLSearchParams;
@@ -191,23 +191,36 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
     handler: Handler,
     finish: (status: number, type: string, body: string) => void,
   ): Promise<void> {
-    let log = logger;
+    // The call's logger is made when something logs: most webhooks log nothing at the usual level.
+    let callSid: string | undefined;
+    let callLog: Logger | undefined;
+    const log = () => (callLog ??= callSid === undefined ? logger : logger.child({ callSid }));
     try {
       const form = await readForm(req);
       if ('tooLarge' in form) return finish(413, 'text/plain', 'request too large');
       const verdict = checkTwilioSignature(deps.authToken, deps.publicBaseUrl, url, req.headers['x-twilio-signature'], form);
       if (verdict !== 'valid') return finish(SIGNATURE_REFUSAL[verdict].status, 'text/plain', SIGNATURE_REFUSAL[verdict].text);
       const params: VoiceParams = {};
-      for (const [key, value] of Object.entries(form)) if (typeof value === 'string') params[key] = value;
+      for (const key in form) {
+        const value = form[key];
+        if (typeof value === 'string') params[key] = value;
+      }
       const query = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
       const named = query.get('call');
-      log = logger.child({ callSid: named && CALL_SID.test(named) ? named : params.CallSid?.slice(0, 64) });
-      finish(200, 'text/xml; charset=utf-8', await handler({ params, query, log }));
+      callSid = named && CALL_SID.test(named) ? named : params.CallSid?.slice(0, 64);
+      const hook: Hook = {
+        params,
+        query,
+        get log() {
+          return log();
+        },
+      };
+      finish(200, 'text/xml; charset=utf-8', await handler(hook));
     } catch (err) {
       if (err === invalid) {
         deps.metrics?.voiceApology(path, 'invalid_request');
       } else {
-        log.error({ err, path }, 'voice webhook failed; caller sent to the backup line');
+        log().error({ err, path }, 'voice webhook failed; caller sent to the backup line');
         deps.metrics?.voiceApology(path, 'error');
       }
       finish(200, 'text/xml; charset=utf-8', apology);
