@@ -78,7 +78,6 @@ describe('GET /metrics', () => {
 
   it('a caller who hangs up before the flow decided anything counts as abandoned, once', async () => {
     const callSid = `CA${'a'.repeat(32)}`;
-    const { postSigned, callParams } = await import('../support/twilioRequests.js');
     await postSigned(h, '/voice/incoming', callParams(callSid));
     await postSigned(h, '/voice/status', callParams(callSid, { CallStatus: 'completed' }));
     await postSigned(h, '/voice/status', callParams(callSid, { CallStatus: 'completed' })); // Twilio may send it twice
