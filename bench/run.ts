@@ -204,7 +204,7 @@ async function runScenario(s: Scenario): Promise<{ result: ScenarioResult; custo
     ...(durable ? [waitHealthy(durable, durablePort, '/')] : []),
   ]);
   log(
-    `hotline (pid ${hotline.pid}) and floor (pid ${floor.pid}) listening, pinned to core ${SERVER_CORE}` +
+    `hotline (pid ${hotline.pid}), floor (pid ${floor.pid})${durable ? ` and durable floor (pid ${durable.pid})` : ''} listening, pinned to core ${SERVER_CORE}` +
       `${DISK_IRQS ? ` (the disk's interrupts: ${DISK_IRQS.queues.join(', ')})` : ''}; load from core ${LOADGEN_CORE}`,
   );
 
