@@ -15,6 +15,7 @@
  *   npm run bench                 the three scenarios
  *   npm run bench -- --profile    the closed loop only, server under node --cpu-prof, then its hot spots
  *   npm run bench -- --only paced-1000    one scenario (closed-50, paced-1000, callers-500)
+ *   npm run bench -- --parallel-gc        the servers with V8's default parallel garbage collection
  */
 import { cpus } from 'node:os';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -118,8 +119,15 @@ const { values: options } = parseArgs({
     profile: { type: 'boolean', default: false },
     only: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'parallel-gc': { type: 'boolean', default: false },
   },
 });
+/**
+ * Each server has one core here, as the README advises for production (`npm run start:one-core`):
+ * V8's garbage-collection helper threads could only take turns with the event loop on that core, so
+ * the servers collect on their own thread. `--parallel-gc` starts them with V8's default instead.
+ */
+const NODE_FLAGS = options['parallel-gc'] ? [] : ['--single-threaded-gc'];
 const started = Date.now();
 const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '-');
 const runDir = join(ROOT, 'bench', 'tmp', `run-${stamp}`);
@@ -186,12 +194,12 @@ async function runScenario(s: Scenario): Promise<{ result: ScenarioResult; custo
   const hotline = startPinned(
     'hotline',
     SERVER_CORE,
-    [...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir()}`] : []), '--import', 'tsx', 'src/main.ts'],
+    [...NODE_FLAGS, ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir()}`] : []), '--import', 'tsx', 'src/main.ts'],
     env,
   );
-  const floor = startPinned('floor', SERVER_CORE, ['--import', 'tsx', 'bench/floor.ts'], { PATH: process.env.PATH, PORT: String(floorPort) });
+  const floor = startPinned('floor', SERVER_CORE, [...NODE_FLAGS, '--import', 'tsx', 'bench/floor.ts'], { PATH: process.env.PATH, PORT: String(floorPort) });
   const durable = s.durableFloor
-    ? startPinned('durable floor', SERVER_CORE, ['--import', 'tsx', 'bench/floor.ts'], {
+    ? startPinned('durable floor', SERVER_CORE, [...NODE_FLAGS, '--import', 'tsx', 'bench/floor.ts'], {
         PATH: process.env.PATH,
         PORT: String(durablePort),
         FLOOR_DB: join(dir, 'durable-floor.sqlite'),
@@ -205,7 +213,8 @@ async function runScenario(s: Scenario): Promise<{ result: ScenarioResult; custo
   ]);
   log(
     `hotline (pid ${hotline.pid}), floor (pid ${floor.pid})${durable ? ` and durable floor (pid ${durable.pid})` : ''} listening, pinned to core ${SERVER_CORE}` +
-      `${DISK_IRQS ? ` (the disk's interrupts: ${DISK_IRQS.queues.join(', ')})` : ''}; load from core ${LOADGEN_CORE}`,
+      `${DISK_IRQS ? ` (the disk's interrupts: ${DISK_IRQS.queues.join(', ')})` : ''}; load from core ${LOADGEN_CORE}; ` +
+      (NODE_FLAGS.length ? `started with ${NODE_FLAGS.join(' ')}` : "V8's default parallel garbage collection"),
   );
 
   /** One load run: the load generator on its own core, against one of the servers. */
@@ -317,7 +326,7 @@ async function main(): Promise<void> {
   };
   const out = join(ROOT, 'bench', 'results', `${stamp}Z.json`);
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, agents: AGENTS, customers, scenarios: results }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, nodeFlags: NODE_FLAGS, agents: AGENTS, customers, scenarios: results }, null, 2)}\n`);
   log(`targets: ${results.map((r) => `${r.name} ${r.met ? 'met' : 'MISSED'}`).join(', ')}`);
   log(`results written to ${out}`);
 }
