@@ -6,6 +6,11 @@ import type { SqliteDb } from './database.js';
  * webhooks answered in one event-loop turn share one transaction: the first opens it, each runs in its
  * own savepoint (a failure undoes only its own writes), and a setImmediate commits them together. Each
  * answer is released only after that commit, so nothing is told to Twilio that is not on disk.
+ *
+ * A turn takes at most `maxPerBatch` webhooks; the rest wait, in arrival order, for the turns after it.
+ * Node's event loop accepts one new connection each time it polls, so a turn that answered every
+ * webhook of hundreds of connections at once would leave new callers' connections unaccepted for
+ * seconds.
  */
 export interface CommitBatch {
   /** Runs `work` in this turn's transaction and resolves with its result once it is durable. */
@@ -24,18 +29,28 @@ interface Waiter {
 export interface CommitBatchOptions {
   /** Told after each commit of a batch: how long COMMIT took (its fsync, mostly) and how many webhooks it carried. */
   onCommit?(seconds: number, webhooks: number): void;
+  /** Webhooks one transaction carries at most (default 64). */
+  maxPerBatch?: number;
 }
+
+const MAX_PER_BATCH = 64;
 
 export function createCommitBatch(db: SqliteDb, options: CommitBatchOptions = {}): CommitBatch {
   let waiters: Waiter[] = [];
   let effects: Array<() => void> = [];
   let open = false;
+  let inBatch = 0;
+  const maxPerBatch = Math.max(1, options.maxPerBatch ?? MAX_PER_BATCH);
+  // Work beyond a full batch, oldest first: each starts its webhook's work in a later batch.
+  let waiting: Array<() => void> = [];
+  let drainScheduled = false;
   // Built once: each webhook's work runs in a savepoint of the open transaction.
   const inSavepoint = db.transaction(<T>(work: () => T): T => work());
 
   function commit(): void {
     if (!open) return;
     open = false;
+    inBatch = 0;
     const done = waiters;
     const then = effects;
     waiters = [];
@@ -50,27 +65,52 @@ export function createCommitBatch(db: SqliteDb, options: CommitBatchOptions = {}
         // The connection is gone; every waiter is told below.
       }
       for (const w of done) w.reject(err);
+      scheduleDrain();
       return;
     }
     options.onCommit?.((performance.now() - started) / 1000, done.length);
     for (const w of done) w.resolve();
     for (const effect of then) effect();
+    scheduleDrain();
+  }
+
+  function scheduleDrain(): void {
+    if (waiting.length === 0 || drainScheduled) return;
+    drainScheduled = true;
+    // The next turn: the event loop polls (and accepts) before it.
+    setImmediate(drain);
+  }
+
+  /** Runs the next batch of waiting work and commits it; more waiting work takes the turn after. */
+  function drain(): void {
+    drainScheduled = false;
+    for (const start of waiting.splice(0, maxPerBatch - inBatch)) start();
+    commit();
+  }
+
+  function runNow<T>(work: () => T): Promise<T> {
+    if (!open) {
+      db.exec('BEGIN IMMEDIATE');
+      open = true;
+      setImmediate(commit);
+    }
+    inBatch++;
+    let result: T;
+    try {
+      result = inSavepoint(work) as T;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<T>((resolve, reject) => waiters.push({ resolve: () => resolve(result), reject }));
   }
 
   return {
     run<T>(work: () => T): Promise<T> {
-      if (!open) {
-        db.exec('BEGIN IMMEDIATE');
-        open = true;
-        setImmediate(commit);
-      }
-      let result: T;
-      try {
-        result = inSavepoint(work) as T;
-      } catch (err) {
-        return Promise.reject(err);
-      }
-      return new Promise<T>((resolve, reject) => waiters.push({ resolve: () => resolve(result), reject }));
+      if (waiting.length === 0 && inBatch < maxPerBatch) return runNow(work);
+      return new Promise<T>((resolve, reject) => {
+        waiting.push(() => runNow(work).then(resolve, reject));
+        if (!open) scheduleDrain();
+      });
     },
     flush: commit,
     afterCommit(effect) {

@@ -50,6 +50,37 @@ describe('group commit of webhooks', () => {
     expect(seenByEffect).toEqual([7]);
   });
 
+  it('carries at most maxPerBatch webhooks per commit; the rest follow in order, in later turns', async () => {
+    const commits: number[] = [];
+    const batch = createCommitBatch(db, { maxPerBatch: 3, onCommit: (_seconds, webhooks) => commits.push(webhooks) });
+    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    const answers = [1, 2, 3, 4, 5, 6, 7].map((x) => batch.run(() => (insert.run(x), x)));
+    // The first three ran at once; the four waiting have not touched the database.
+    expect((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n).toBe(3);
+    // A turn of the event loop between batches: an I/O callback (a new connection, say) runs in it.
+    let polledBetween = false;
+    setImmediate(() => setTimeout(() => (polledBetween = true), 0));
+    expect(await Promise.all(answers)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(commits).toEqual([3, 3, 1]);
+    expect(seenElsewhere()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(polledBetween).toBe(true);
+  });
+
+  it('a waiting webhook that fails undoes only its own writes', async () => {
+    const batch = createCommitBatch(db, { maxPerBatch: 1 });
+    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    const first = batch.run(() => insert.run(1));
+    const failed = batch.run(() => {
+      insert.run(2);
+      throw new Error('this webhook fails');
+    });
+    const third = batch.run(() => insert.run(3));
+    await first;
+    await expect(failed).rejects.toThrow('this webhook fails');
+    await third;
+    expect(seenElsewhere()).toEqual([1, 3]);
+  });
+
   it('flush commits at once for writers that must not wait for the turn to end', () => {
     const batch = createCommitBatch(db);
     void batch.run(() => db.prepare('INSERT INTO t VALUES (5)').run());
