@@ -108,7 +108,14 @@ export function createCommitBatch(db: SqliteDb, options: CommitBatchOptions = {}
     run<T>(work: () => T): Promise<T> {
       if (waiting.length === 0 && inBatch < maxPerBatch) return runNow(work);
       return new Promise<T>((resolve, reject) => {
-        waiting.push(() => runNow(work).then(resolve, reject));
+        waiting.push(() => {
+          try {
+            runNow(work).then(resolve, reject);
+          } catch (err) {
+            // The transaction would not open (the database locked or gone): this webhook is told, the rest go on.
+            reject(err);
+          }
+        });
         if (!open) scheduleDrain();
       });
     },

@@ -51,19 +51,30 @@ describe('group commit of webhooks', () => {
   });
 
   it('carries at most maxPerBatch webhooks per commit; the rest follow in order, in later turns', async () => {
+    // Counts turns of the event loop, to see in which turn each batch commits.
+    let turn = 0;
+    let ticking = true;
+    const tick = () => {
+      turn++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
     const commits: number[] = [];
-    const batch = createCommitBatch(db, { maxPerBatch: 3, onCommit: (_seconds, webhooks) => commits.push(webhooks) });
+    const turns: number[] = [];
+    const batch = createCommitBatch(db, {
+      maxPerBatch: 3,
+      onCommit: (_seconds, webhooks) => (commits.push(webhooks), turns.push(turn)),
+    });
     const insert = db.prepare('INSERT INTO t VALUES (?)');
     const answers = [1, 2, 3, 4, 5, 6, 7].map((x) => batch.run(() => (insert.run(x), x)));
     // The first three ran at once; the four waiting have not touched the database.
     expect((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n).toBe(3);
-    // A turn of the event loop between batches: an I/O callback (a new connection, say) runs in it.
-    let polledBetween = false;
-    setImmediate(() => setTimeout(() => (polledBetween = true), 0));
     expect(await Promise.all(answers)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    ticking = false;
     expect(commits).toEqual([3, 3, 1]);
+    // Each batch in a turn of its own: the event loop polls (and accepts a connection) between them.
+    expect(new Set(turns).size).toBe(3);
     expect(seenElsewhere()).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(polledBetween).toBe(true);
   });
 
   it('a waiting webhook that fails undoes only its own writes', async () => {
@@ -79,6 +90,27 @@ describe('group commit of webhooks', () => {
     await expect(failed).rejects.toThrow('this webhook fails');
     await third;
     expect(seenElsewhere()).toEqual([1, 3]);
+  });
+
+  it('a waiting webhook whose transaction cannot open is refused alone, and the server goes on', async () => {
+    const impatient = openDatabase(file, { busyTimeoutMs: 0 });
+    try {
+      const batch = createCommitBatch(impatient, { maxPerBatch: 1 });
+      const insert = impatient.prepare('INSERT INTO t VALUES (?)');
+      const first = batch.run(() => insert.run(1));
+      const second = batch.run(() => insert.run(2));
+      await first;
+      // Another writer takes the lock before the waiting webhook's turn comes.
+      const locker = new Database(file);
+      locker.exec('BEGIN IMMEDIATE');
+      await expect(second).rejects.toThrow(/locked|busy/i);
+      locker.exec('ROLLBACK');
+      locker.close();
+      expect(await batch.run(() => (insert.run(3), 'third answer'))).toBe('third answer');
+      expect(seenElsewhere()).toEqual([1, 3]);
+    } finally {
+      impatient.close();
+    }
   });
 
   it('flush commits at once for writers that must not wait for the turn to end', () => {
