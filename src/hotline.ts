@@ -66,16 +66,13 @@ export function createHotline({
   const statusPage = new StatusPage(config.statusUrl, logger);
   // The callback dialer's repository, twilio client, webhooks and SMS confirmations.
   const callbackDialing = createCallbackDialing({ config, logger, clock, db, repos, durable: () => batch.flush() });
-  const offer = (a: { agentId: number; phone: string; languages: string[] }): AgentOffer => ({
-    agentId: a.agentId,
-    phone: a.phone,
-    languages: a.languages,
-  });
   // Free: on duty, not on a call, and not just offered a call that may still be ringing.
-  const agentsOnDuty = () => {
+  const agentsOnDuty = (): Array<AgentOffer & { free: boolean }> => {
     const now = clock.now();
     return agents.onDutyAt(now).map((a) => ({
-      ...offer(a),
+      agentId: a.agentId,
+      phone: a.phone,
+      languages: a.languages,
       free: a.onCall === null && (a.lastOfferedAt === null || now - a.lastOfferedAt >= AGENT_OFFER_HOLD_MS),
     }));
   };

@@ -50,8 +50,8 @@ function bookCallback(
     context: { callback, priority },
     outcome: 'callback',
     writes: {
+      // The added fields go before the spread (see README, "Performance").
       scheduleCallback: {
-        ...callback,
         customerId: customer.customerId,
         callSid: world.callSid,
         priority,
@@ -59,6 +59,7 @@ function bookCallback(
         phone,
         language: ctx.language,
         reason,
+        ...callback,
       },
     },
   };
@@ -240,7 +241,7 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
         if (event.result === 'hangup') return { to: 'ended', outcome: 'abandoned', writes: { leaveQueue: 'left' } };
         // Pressed 1 for a callback, or Twilio could not keep the caller in the queue.
         const booked = bookP1(ctx, world, world.caller);
-        return { ...booked, writes: { ...booked.writes, leaveQueue: 'left' } };
+        return { ...booked, writes: { leaveQueue: 'left', ...booked.writes } };
       },
     },
 

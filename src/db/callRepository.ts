@@ -133,7 +133,8 @@ export function createSqliteCallRepository(
   const live = db.prepare('SELECT * FROM calls WHERE ended_at IS NULL ORDER BY started_at LIMIT ?');
 
   const advance = db.transaction((call: CallRecord, fromStep: number, writes: CallWrites) => {
-    if (update.run({ ...toParams(call), fromStep }).changes === 0) return false;
+    // The added field goes before the spread (see README, "Performance": a spread copy that gains a field costs a hidden class).
+    if (update.run({ fromStep, ...toParams(call) }).changes === 0) return false;
     const at = call.updatedAt;
     if (writes.scheduleCallback) related.callbacks.schedule(writes.scheduleCallback);
     if (writes.changeCallbackPhone) related.callbacks.changePhone(call.callSid, writes.changeCallbackPhone, at);
