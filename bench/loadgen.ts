@@ -1,7 +1,8 @@
 /**
  * The load generator: keeps N keep-alive connections, each walking its own pre-built calls step by
  * step (a call's next request goes out only when the answer to its previous one is in, as Twilio
- * does), closed loop or paced at a fixed total rate (wrk2-style, corrected for coordinated omission).
+ * does), closed loop or paced at a fixed total rate (wrk2-style, corrected for coordinated omission),
+ * paced with the calls' steps evenly mixed at every moment.
  *
  * Run as its own process, pinned to its own core:  node --import tsx bench/loadgen.ts <spec.json>
  * It writes a JSON summary to spec.out. Requests are read from spec.dir/conn-<n>.req, records of
@@ -35,7 +36,7 @@ export interface StepResult {
   failed: number;
   /** Latencies in microseconds, sorted. */
   latencies: number[];
-  /** When the slowest request of this step was sent, in ms from the start: a start-up burst shows as ~0. */
+  /** When the slowest request of this step was sent, in ms from the opening of the window: a start-up burst shows as ~0. */
   slowestSentAtMs: number;
   firstFailure?: string;
 }
@@ -108,17 +109,33 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
 
   // Everything is read before the clock starts.
   const perConnection = Array.from({ length: spec.connections }, (_, n) => readRecords(join(spec.dir, `conn-${n + 1}.req`)));
+  const intervalMs = spec.rate > 0 ? (spec.connections / spec.rate) * 1000 : 0;
+  // Paced, connection n sends at its own offset within the interval (requests arrive evenly spaced)
+  // and starts its first call (n mod 4) intervals late, so that neighbouring connections are a step
+  // apart and at any moment about a quarter of the calls is at each step, as the callers of an outage
+  // are. Started together, every connection would be at the same step as every other: 200 ms of
+  // nothing but codes to check, then 200 ms of nothing but new calls, and so on. The window opens
+  // once every connection has started: one whole call (four intervals) after the start.
+  const cycleMs = intervalMs * STEPS.length;
   const start = performance.now();
-  const stopAt = start + spec.durationMs;
-  const cpu0 = process.cpuUsage();
-  const server0 = cpuTicks(spec.serverPid);
-  const machine0 = machineTicks().busy;
-  const kernel0 = kernelThreadTicks();
+  const windowFrom = start + cycleMs;
+  const stopAt = windowFrom + spec.durationMs;
+  let cpu0 = process.cpuUsage();
+  let server0 = 0;
+  let machine0 = 0;
+  let kernel0 = 0;
+  const openWindow = () => {
+    cpu0 = process.cpuUsage();
+    server0 = cpuTicks(spec.serverPid);
+    machine0 = machineTicks().busy;
+    kernel0 = kernelThreadTicks();
+  };
+  if (cycleMs > 0) setTimeout(openWindow, cycleMs);
+  else openWindow();
   let serverCpuUs = 0;
   let machineBusyUs = 0;
   let kernelThreadsUs = 0;
   let loadgenCpuUs = 0;
-  const intervalMs = spec.rate > 0 ? (spec.connections / spec.rate) * 1000 : 0;
 
   return new Promise((resolve) => {
     const finish = () => {
@@ -156,14 +173,14 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
       kernelThreadsUs = (kernelThreadTicks() - kernel0) * TICK_US;
       const c = process.cpuUsage(cpu0);
       loadgenCpuUs = c.user + c.system;
-    }, spec.durationMs);
+    }, cycleMs + spec.durationMs);
 
     const overdue: Array<() => void> = [];
     const sweep = setInterval(() => overdue.forEach((check) => check()), 1000);
 
     for (let n = 0; n < spec.connections; n++) {
       const records = perConnection[n]!;
-      const phase = (n * intervalMs) / spec.connections;
+      const phase = (n * intervalMs) / spec.connections + (n % STEPS.length) * intervalMs;
       let idx = 0;
       let sent = 0; // requests sent on this connection, for its schedule
       let sentAt = 0;
@@ -240,15 +257,20 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         awaiting = false;
         const now = performance.now();
         lastAnswer = now;
-        if (now <= stopAt) inWindow++;
         const record = records[idx]!;
         const step = record.step;
-        counts[step]!++;
-        const us = Math.round((now - sentAt) * 1000);
-        latencies[step]!.push(us);
-        if (us > slowest[step]!.us) slowest[step] = { us, sentAtMs: sentAt - start };
         const expected = spec.expect === 'floor' ? ANY_TWIML : EXPECT[STEPS[step]!]!;
-        if (status === 200 && expected.some((e) => body.includes(e))) {
+        const ok = status === 200 && expected.some((e) => body.includes(e));
+        // Requests sent before the window opens are not measured; a failure counts wherever it happens.
+        const measured = sentAt >= windowFrom;
+        if (measured && now <= stopAt) inWindow++;
+        if (measured || !ok) counts[step]!++;
+        if (measured) {
+          const us = Math.round((now - sentAt) * 1000);
+          latencies[step]!.push(us);
+          if (us > slowest[step]!.us) slowest[step] = { us, sentAtMs: sentAt - windowFrom };
+        }
+        if (ok) {
           if (STEPS[step] === 'priority') {
             if (body.includes(EXPECT.priority![0]!)) verbs.dial++;
             else verbs.enqueue++;
