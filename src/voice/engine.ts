@@ -175,7 +175,9 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
         tries = 0;
       }
     }
-    const context = { ...call.context, ...t.context, tries } as C;
+    // Assigned onto a fresh object, not spread: a key a transition adds that the stored context lacks
+    // would otherwise give every context built here a hidden class of its own (README, "Performance").
+    const context = Object.assign({}, call.context, t.context, { tries }) as C;
     const described = flow.describe(context);
     const next: CallRecord<C> = {
       ...call,
