@@ -35,6 +35,8 @@ export interface RunSummary {
   kernelThreadCores: number;
   /** The hotline's own account of the run (its /metrics): commits and garbage collection. */
   server?: ServerSide;
+  /** Paced runs: the answers of the ramp before the window, not part of the figures above. */
+  ramp?: { seconds: number; answers: number; p99Ms: number; maxMs: number };
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
@@ -57,7 +59,7 @@ function stats(latencies: number[], count: number, failed: number, rps: number):
 
 export function summarise(
   result: LoadResult,
-  extra: { peakRssKb: number; otherLoadCores: number; kernelThreadCores: number },
+  extra: { peakRssKb: number; otherLoadCores: number; kernelThreadCores: number; rampSeconds?: number },
 ): RunSummary {
   const total = STEPS.reduce((s, step) => s + result.steps[step]!.count, 0);
   const rps = (result.inWindow / result.windowMs) * 1000;
@@ -88,6 +90,14 @@ export function summarise(
     loadgenCores: round2(result.loadgenCpuUs / (result.windowMs * 1000)),
     otherLoadCores: round2(extra.otherLoadCores),
     kernelThreadCores: round2(extra.kernelThreadCores),
+    ...(extra.rampSeconds && {
+      ramp: {
+        seconds: extra.rampSeconds,
+        answers: result.rampLatencies.length,
+        p99Ms: percentile(result.rampLatencies, 0.99) / 1000,
+        maxMs: (result.rampLatencies.at(-1) ?? 0) / 1000,
+      },
+    }),
   };
 }
 
@@ -164,6 +174,13 @@ export function formatScenario(s: ScenarioResult): string {
     );
   }
   const runs = [['hotline', h], ['floor', f], ...(s.durableFloor ? [['durable floor', s.durableFloor] as const] : [])] as const;
+  if (h.ramp) {
+    lines.push(
+      `- The ramp, ${h.ramp.seconds} s at the full rate before the window opened (not in the figures above): p99 ` +
+        runs.map(([who, run]) => `${who} ${run.ramp ? `${ms(run.ramp.p99Ms)} ms (max ${ms(run.ramp.maxMs)})` : '-'}`).join(', ') +
+        '. Every server answers its first seconds of paced load more slowly: 200 new connections, and a load that follows an idle spell.',
+    );
+  }
   for (const [who, run] of runs) {
     if (run.timeouts || run.socketErrors || Object.keys(run.socketErrorCodes).length || run.exhaustedConnections) {
       lines.push(`- ${who}: ${run.timeouts} answers later than 15 s, ${run.socketErrors} connection failures ${JSON.stringify(run.socketErrorCodes)}, ${run.exhaustedConnections} connections ran out of calls.`);
