@@ -5,7 +5,7 @@ import type { Request } from 'express';
  * callback reference of digits), so a crafted link cannot make the console say anything else.
  */
 const DONE: Record<string, (ref: string) => string> = {
-  claimed: (ref) => `Callback ${ref} is yours.`,
+  claimed: (ref) => `Callback ${ref} is yours: the dialer will not call this customer while you hold it.`,
   released: (ref) => `Callback ${ref} released.`,
   completed: (ref) => `Callback ${ref} marked completed.`,
   note: () => 'Note added.',

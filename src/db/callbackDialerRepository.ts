@@ -58,7 +58,8 @@ export interface CallbackDialerRepository {
   /**
    * Claims the next callback to dial for `owner` until now + leaseMs: pending ones whose next try is
    * due, and dialing ones whose lease expired with no call known to be live (a worker died between
-   * claim and call). Earliest due first, Premium before Standard, P1 before P2.
+   * claim and call). Earliest due first, Premium before Standard, P1 before P2. A callback an agent
+   * holds (claimed in the console) is left to that agent.
    */
   claimNext(owner: string, now: number, leaseMs: number): ClaimedCallback | undefined;
   /** Records the agent legs about to be placed; undefined if `owner` no longer holds the round. */
@@ -124,13 +125,15 @@ export function createSqliteCallbackDialerRepository(db: SqliteDb): CallbackDial
   const legById = db.prepare('SELECT * FROM callback_legs WHERE leg_id = ?');
   const legsOfRound = db.prepare('SELECT * FROM callback_legs WHERE callback_id = ? AND round = ? ORDER BY leg_id');
   const legsOf = db.prepare('SELECT * FROM callback_legs WHERE callback_id = ? ORDER BY leg_id');
+  // A callback an agent claimed in the console is theirs to call: no round starts for it until it is released.
   const next = db.prepare(
     `SELECT * FROM callbacks c
-     WHERE (c.status = 'pending' AND coalesce(c.next_attempt_at, 0) <= @now)
+     WHERE c.claimed_by IS NULL
+       AND ((c.status = 'pending' AND coalesce(c.next_attempt_at, 0) <= @now)
         OR (c.status = 'dialing' AND coalesce(c.lease_expires_at, 0) <= @now
             AND NOT EXISTS (SELECT 1 FROM callback_legs l
                             WHERE l.callback_id = c.callback_id AND l.round = c.round
-                              AND l.call_sid IS NOT NULL AND l.status NOT IN (${FINALS})))
+                              AND l.call_sid IS NOT NULL AND l.status NOT IN (${FINALS}))))
      ORDER BY c.due_at, CASE c.tier WHEN 'premium' THEN 0 ELSE 1 END, c.priority, c.callback_id
      LIMIT 1`,
   );

@@ -73,4 +73,27 @@ describe('callback dialer: who is called first', () => {
     expect(d.twilio.requests).toHaveLength(0);
     expect((await callbackInApi(h, callback.callbackId)).status).toBe('pending');
   });
+
+  it('leaves a callback an agent has claimed in the console to that agent, and dials it once released', async () => {
+    const { h } = d;
+    const { customerId } = await addCustomer(h);
+    const claimed = scheduleCallback(h, customerId, { dueInMs: 60 * MINUTE });
+    const other = scheduleCallback(h, customerId, { dueInMs: 70 * MINUTE });
+    const holder = await addAgent(h);
+    await addAgent(h);
+    await addAgent(h);
+    expect(h.hotline.repos.desk.claim(claimed.callbackId, holder.agentId, h.clock.now())).toBeNull();
+
+    await d.worker.tick();
+
+    // The earlier deadline is the agent's to call: the dialer rings someone for the other one only.
+    expect(d.twilio.apiCalls.map(callbackOf)).toEqual([other.callbackId]);
+    expect((await callbackInApi(h, claimed.callbackId)).status).toBe('pending');
+
+    expect(h.hotline.repos.desk.release(claimed.callbackId, holder.agentId, h.clock.now())).toBeNull();
+    await d.worker.tick();
+
+    expect(d.twilio.apiCalls.map(callbackOf)).toEqual([other.callbackId, claimed.callbackId]);
+    expect((await callbackInApi(h, claimed.callbackId)).status).toBe('dialing');
+  });
 });
