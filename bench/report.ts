@@ -178,7 +178,7 @@ export function formatScenario(s: ScenarioResult): string {
     lines.push(
       `- The ramp, ${h.ramp.seconds} s at the full rate before the window opened (not in the figures above): p99 ` +
         runs.map(([who, run]) => `${who} ${run.ramp ? `${ms(run.ramp.p99Ms)} ms (max ${ms(run.ramp.maxMs)})` : '-'}`).join(', ') +
-        '. Every server answers its first seconds of paced load more slowly: 200 new connections, and a load that follows an idle spell.',
+        ' (the start of the load: 200 new connections, after the server sat idle since its warm-up).',
     );
   }
   for (const [who, run] of runs) {
