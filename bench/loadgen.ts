@@ -276,9 +276,9 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         const measured = sentAt >= windowFrom;
         if (measured && now <= stopAt) inWindow++;
         if (measured || !ok) counts[step]!++;
-        if (!measured) rampLatencies.push(Math.round((now - sentAt) * 1000));
-        if (measured) {
-          const us = Math.round((now - sentAt) * 1000);
+        const us = Math.round((now - sentAt) * 1000);
+        if (!measured) rampLatencies.push(us);
+        else {
           latencies[step]!.push(us);
           if (us > slowest[step]!.us) slowest[step] = { us, sentAtMs: sentAt - windowFrom };
         }
