@@ -1,6 +1,7 @@
 import {
   FINAL_LEG_STATUSES,
   onAccept,
+  onCustomerConfirmed,
   onLegStatus,
   type CallbackChange,
   type DialPolicy,
@@ -68,6 +69,11 @@ export interface CallbackDialerRepository {
   recordCallPlaced(legId: number, callSid: string, now: number, leaseUntil: number): void;
   /** Applies news about a leg once; moves the callback as the news decides. */
   applyLegNews(news: LegNews, now: number, policy: DialPolicy): LegNewsResult;
+  /**
+   * The customer pressed a key on their live leg: records it (once) and connects the callback if it is
+   * still open (see onCustomerConfirmed). Undefined for an unknown leg or one that is not a customer's.
+   */
+  confirmCustomer(legId: number, now: number): { callback: Callback; leg: CallbackLeg; change?: CallbackChange } | undefined;
   /** Whether the leg's agent may still take its callback ('won' = open, 'already' = theirs), changing nothing. */
   standing(legId: number): { callback: Callback; leg: CallbackLeg; verdict: 'won' | 'already' | 'lost' } | undefined;
   /** An agent pressed 1: the first accept of the current round wins and a customer leg is recorded. */
@@ -96,6 +102,7 @@ interface LegRow {
   status: LegStatus;
   sequence_number: number | null;
   error: string | null;
+  confirmed_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -112,6 +119,7 @@ const toLeg = (r: LegRow): CallbackLeg => ({
   status: r.status,
   sequenceNumber: r.sequence_number,
   error: r.error,
+  confirmedAt: r.confirmed_at,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -187,6 +195,7 @@ export function createSqliteCallbackDialerRepository(db: SqliteDb): CallbackDial
        lease_owner = NULL, lease_expires_at = NULL, accepted_leg_id = NULL, accepted_agent_id = NULL, updated_at = @now
      WHERE callback_id = @callbackId AND round = @round AND status = 'dialing' AND lease_owner = @owner`,
   );
+  const confirmLeg = db.prepare('UPDATE callback_legs SET confirmed_at = coalesce(confirmed_at, @now), updated_at = @now WHERE leg_id = @legId');
   const accepted = db.prepare(
     `UPDATE callbacks SET accepted_leg_id = @legId, accepted_agent_id = @agentId,
        lease_expires_at = max(coalesce(lease_expires_at, 0), @until), updated_at = @now
@@ -275,6 +284,20 @@ export function createSqliteCallbackDialerRepository(db: SqliteDb): CallbackDial
     };
   });
 
+  const confirmCustomer = db.transaction((legId: number, now: number) => {
+    const row = getLeg(legId);
+    const callback = row && getCallback(row.callback_id);
+    if (!row || !callback || row.kind !== 'customer') return undefined;
+    const { confirmed, change } = onCustomerConfirmed(dialState(callback), toLeg(row));
+    if (confirmed && row.confirmed_at === null) confirmLeg.run({ legId, now });
+    if (change) toConnected.run({ callbackId: callback.callback_id, status: change.to, now });
+    return {
+      callback: toCallback(getCallback(row.callback_id)!),
+      leg: toLeg(getLeg(legId)!),
+      ...(change && { change }),
+    };
+  });
+
   const accept = db.transaction((legId: number, now: number, leaseUntil: number): AcceptResult => {
     const row = getLeg(legId);
     const callback = row && getCallback(row.callback_id);
@@ -296,6 +319,7 @@ export function createSqliteCallbackDialerRepository(db: SqliteDb): CallbackDial
     recordCallPlaced: (legId, callSid, now, leaseUntil) => recordCallPlaced.immediate(legId, callSid, now, leaseUntil),
     applyLegNews: (news, now, policy) => applyLegNews.immediate(news, now, policy),
     accept: (legId, now, leaseUntil) => accept.immediate(legId, now, leaseUntil),
+    confirmCustomer: (legId, now) => confirmCustomer.immediate(legId, now),
     releaseForRetry: (callbackId, round, owner, nextAttemptAt, error, now) =>
       release.run({ callbackId, round, owner, nextAttemptAt, error, now }).changes > 0,
     markBreaches: (now) => (breaches.all({ now }) as CallbackRow[]).map(toCallback),

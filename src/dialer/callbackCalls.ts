@@ -13,7 +13,7 @@ import { errorSummary } from '../twilio/errors.js';
 import type { VoiceParams } from '../voice/engine.js';
 import type { Language } from '../../voice-flows/prompts/index.js';
 import { callerIdFor } from './callerId.js';
-import { agentWhisperTwiml, customerAnnouncementTwiml, dialCustomerTwiml, goodbyeTwiml } from './callbackTwiml.js';
+import { agentWhisperTwiml, customerConnectingTwiml, customerGateTwiml, dialCustomerTwiml, goodbyeTwiml } from './callbackTwiml.js';
 import { DIALER_TEXTS, lineLanguage } from './texts.js';
 import { DIAL_POLICY, isFinalLeg, isLegStatus } from './transitions.js';
 import type { DialingDeps } from './deps.js';
@@ -43,6 +43,12 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
     if (!leg || leg.callbackId !== callbackId) return undefined;
     if (leg.callSid !== null && callSid !== undefined && leg.callSid !== callSid) return undefined;
     return leg;
+  }
+
+  /** The customer leg named in the URL, or (no leg named) the callback's latest customer leg. */
+  function customerLegFor(callbackId: number, legId: number, callSid: string | undefined): CallbackLeg | undefined {
+    const leg = legId > 0 ? legFor(callbackId, legId, callSid) : dialer.legs(callbackId).filter((l) => l.kind === 'customer').at(-1);
+    return leg?.kind === 'customer' ? leg : undefined;
   }
 
   /** Bookkeeping beside the call (agent availability): a failure is logged, never heard. */
@@ -139,18 +145,41 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
         language,
         callerId: callerIdFor(deps.callerIds, callback.callSid),
         customerPhone: callback.phone,
-        announcementUrl: urls.customer(callbackId),
+        announcementUrl: urls.customer(callbackId, outcome.customerLegId),
         statusUrl: urls.status(callbackId, outcome.customerLegId),
         dialActionUrl: urls.dialed(callbackId, outcome.customerLegId),
       });
     },
 
-    /** The customer answered: who is calling and why, in their language, before the agent is bridged. */
-    customerAnswered(callbackId: number): string {
+    /**
+     * The customer's leg answered: who is calling and why, in their language, then a key to be
+     * connected. A URL without a leg (placed before legs were named in it) means the callback's latest
+     * customer leg.
+     */
+    customerAnswered(callbackId: number, legId: number, params: VoiceParams): string {
+      const leg = customerLegFor(callbackId, legId, params.CallSid);
       const callback = deps.callbacks.get(callbackId);
       const language = lineLanguage(callback?.language);
-      logger.info({ callbackId }, 'callback: customer answered');
-      return customerAnnouncementTwiml(language, callback?.reference ?? '');
+      logger.info({ callbackId, legId: leg?.legId }, 'callback: customer leg answered, waiting for a key');
+      return customerGateTwiml({
+        language,
+        reference: callback?.reference ?? '',
+        keyUrl: urls.customerKey(callbackId, leg?.legId ?? legId),
+        minutesToNextTry: callback && callback.attempts + 1 < policy.maxTries ? Math.round(policy.retrySpacingMs / 60_000) : null,
+      });
+    },
+
+    /** The customer pressed a key: a person is on the line, the callback is connected and the legs bridged. */
+    customerPressed(callbackId: number, legId: number, params: VoiceParams): string {
+      const leg = customerLegFor(callbackId, legId, params.CallSid);
+      const result = leg && dialer.confirmCustomer(leg.legId, clock.now());
+      const language = lineLanguage(result?.callback.language ?? deps.callbacks.get(callbackId)?.language);
+      if (!result || result.leg.confirmedAt === null) {
+        logger.warn({ callbackId, legId, status: result?.callback.status }, 'callback: customer pressed a key, but the callback is no longer being dialed');
+        return goodbyeTwiml(language, DIALER_TEXTS[language].customerNotConnected);
+      }
+      if (result.change) logger.info({ callbackId, legId: leg!.legId, reference: result.callback.reference }, 'callback connected');
+      return customerConnectingTwiml(language);
     },
 
     /** The agent's Dial to the customer ended: applied like the customer leg's status, then told to the agent. */
@@ -170,6 +199,10 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
       const language = agentLanguage(lineLanguage(callback?.language), agent?.languages);
       const texts = DIALER_TEXTS[language];
       if (!callback) return goodbyeTwiml(language, texts.sorry);
+      const customerLeg = leg && dialer.leg(leg.legId);
+      if ((callback.status === 'pending' || callback.status === 'failed') && customerLeg?.status === 'completed' && customerLeg.confirmedAt === null) {
+        return goodbyeTwiml(language, texts.customerNoKeyAgent(callback.status === 'failed' ? null : Math.round(policy.retrySpacingMs / 60_000)));
+      }
       if (callback.status === 'failed') return goodbyeTwiml(language, texts.customerNoAnswerLastTry);
       if (callback.status === 'pending') return goodbyeTwiml(language, texts.customerNoAnswer(Math.round(policy.retrySpacingMs / 60_000)));
       return goodbyeTwiml(language, texts.callEnded);

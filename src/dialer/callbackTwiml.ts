@@ -73,7 +73,33 @@ export function dialCustomerTwiml(options: {
   ]);
 }
 
-/** What the customer hears on answering, in their call's language, before the agent is bridged. */
-export function customerAnnouncementTwiml(language: Language, reference: string): string {
-  return twimlDocument([say(language, DIALER_TEXTS[language].customerAnnouncement(reference))]);
+/** Seconds the customer's gate waits for a key after its prompt. */
+export const CUSTOMER_KEY_SECONDS = 8;
+
+/**
+ * What the customer hears on answering, in their call's language, before the agent is bridged: who
+ * is calling and why, then any key to be connected. A voicemail presses none: it records the
+ * goodbye (when the next try comes) and the leg hangs up unbridged, so the try is not counted kept.
+ * Any key counts (no finish key), so a caller who presses # or * is connected too.
+ */
+export function customerGateTwiml(options: { language: Language; reference: string; keyUrl: string; minutesToNextTry: number | null }): string {
+  const { language } = options;
+  const texts = DIALER_TEXTS[language];
+  return twimlDocument([
+    el(
+      'Gather',
+      { input: 'dtmf', numDigits: 1, finishOnKey: '', action: options.keyUrl, method: 'POST', timeout: CUSTOMER_KEY_SECONDS },
+      say(language, texts.customerAnnouncement(options.reference)),
+      say(language, texts.customerPressAnyKey),
+      el('Pause', { length: 1 }),
+      say(language, texts.customerPressAnyKey),
+    ),
+    say(language, texts.customerNoKey(options.minutesToNextTry)),
+    el('Hangup'),
+  ]);
+}
+
+/** The customer's key: a sentence, then the TwiML runs out and Twilio bridges the legs. */
+export function customerConnectingTwiml(language: Language): string {
+  return twimlDocument([say(language, DIALER_TEXTS[language].customerConnecting)]);
 }

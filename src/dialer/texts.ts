@@ -26,8 +26,17 @@ export interface DialerTexts {
   taken: string;
   callingCustomer: string;
   customerAnnouncement(reference: string): string;
+  /** The customer's gate: nothing is bridged until a key is pressed (a voicemail presses none). */
+  customerPressAnyKey: string;
+  customerConnecting: string;
+  /** To the customer (or their voicemail) when no key came: the next try in minutes, or null after the last. */
+  customerNoKey(minutesToNextTry: number | null): string;
+  /** To the customer who pressed a key after the callback moved on (the engineer hung up). */
+  customerNotConnected: string;
   customerNoAnswer(minutesToNextTry: number): string;
   customerNoAnswerLastTry: string;
+  /** To the agent: the customer's phone answered, nobody pressed a key. */
+  customerNoKeyAgent(minutesToNextTry: number | null): string;
   callEnded: string;
   sorry: string;
   sms(reference: string, dueAt: number): string;
@@ -77,9 +86,20 @@ const en: DialerTexts = {
   taken: 'This callback has already been taken or is no longer waiting. Goodbye.',
   callingCustomer: 'Calling the customer now.',
   customerAnnouncement: (reference) =>
-    `Hello, this is the emergency support line, calling you back about your request, reference ${spaced(reference)}. Connecting you to an engineer now.`,
+    `Hello, this is the emergency support line, calling you back about your request, reference ${spaced(reference)}.`,
+  customerPressAnyKey: 'Press any key to be connected to an engineer.',
+  customerConnecting: 'Connecting you now.',
+  customerNoKey: (minutes) =>
+    minutes === null
+      ? 'This was our last try. If you still need help, please call the emergency line. Goodbye.'
+      : `We will call you again in ${minutes} minutes. If you need help sooner, please call the emergency line. Goodbye.`,
+  customerNotConnected: 'Sorry, the engineer is no longer on the line. We will call you again shortly. Goodbye.',
   customerNoAnswer: (minutes) => `The customer did not answer. We will try again in ${minutes} minutes. Goodbye.`,
   customerNoAnswerLastTry: 'The customer did not answer the last try. The callback is marked failed in the console. Goodbye.',
+  customerNoKeyAgent: (minutes) =>
+    `The customer's phone answered, but nobody pressed a key: perhaps a voicemail. ${
+      minutes === null ? 'That was the last try. The callback is marked failed in the console.' : `We will try again in ${minutes} minutes.`
+    } Goodbye.`,
   callEnded: 'The call with the customer has ended. Goodbye.',
   sorry: 'Sorry, something went wrong with this callback. Please check the console. Goodbye.',
   sms: (reference, dueAt) =>
@@ -103,9 +123,20 @@ const ja: DialerTexts = {
   taken: 'この折り返しはすでに他のエンジニアが対応しているか、対応の必要がなくなりました。失礼いたします。',
   callingCustomer: 'お客様に発信します。',
   customerAnnouncement: (reference) =>
-    `緊急サポート窓口です。受付番号 ${spaced(reference)} のお問い合わせについて、折り返しお電話いたしました。エンジニアにおつなぎします。`,
+    `緊急サポート窓口です。受付番号 ${spaced(reference)} のお問い合わせについて、折り返しお電話いたしました。`,
+  customerPressAnyKey: 'エンジニアにおつなぎしますので、いずれかのボタンを押してください。',
+  customerConnecting: 'おつなぎします。',
+  customerNoKey: (minutes) =>
+    minutes === null
+      ? '今回が最後の折り返しのお電話でした。引き続きお困りの場合は、緊急窓口にお電話ください。失礼いたします。'
+      : `${minutes}分後にもう一度お電話いたします。お急ぎの場合は、緊急窓口にお電話ください。失礼いたします。`,
+  customerNotConnected: '申し訳ありません、エンジニアとの接続が切れました。まもなくもう一度お電話いたします。失礼いたします。',
   customerNoAnswer: (minutes) => `お客様が応答しませんでした。${minutes}分後にもう一度発信します。失礼いたします。`,
   customerNoAnswerLastTry: 'お客様が最後の発信にも応答しませんでした。この折り返しはコンソールで失敗と表示されます。失礼いたします。',
+  customerNoKeyAgent: (minutes) =>
+    `お客様の電話は応答しましたが、ボタンが押されませんでした。留守番電話の可能性があります。${
+      minutes === null ? '今回が最後の発信でした。この折り返しはコンソールで失敗と表示されます。' : `${minutes}分後にもう一度発信します。`
+    }失礼いたします。`,
   callEnded: 'お客様との通話が終了しました。失礼いたします。',
   sorry: '申し訳ありません、この折り返しで問題が発生しました。コンソールをご確認ください。失礼いたします。',
   sms: (reference, dueAt) =>

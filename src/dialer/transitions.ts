@@ -72,6 +72,8 @@ export interface LegState {
   status: LegStatus;
   callSid: string | null;
   error: string | null;
+  /** Customer legs: when the customer pressed a key to be connected (a person, not a voicemail). */
+  confirmedAt: number | null;
 }
 
 /** What a leg's news does to its callback. */
@@ -85,8 +87,10 @@ const OPEN_FOR_DIALER: readonly CallbackStatus[] = ['pending', 'dialing', 'conne
 
 /**
  * Applies one status of one leg. `roundLegs` are the legs of the leg's round as stored before this
- * status. A customer leg that answers connects the callback (whatever the round: the customer is on
- * the line); one that ends unanswered in the current round is a try. An agent leg that ends matters
+ * status. A customer leg's answer alone changes nothing: a voicemail answers too. The customer's key
+ * press connects the callback (onCustomerConfirmed), and the end of that confirmed leg completes it
+ * (whatever the round: the customer was on the line). A customer leg of the current round that ends
+ * unconfirmed, unanswered or answered by a machine or by nobody who pressed a key, is a try. An agent leg that ends matters
  * only while the callback is being dialed: the last agent of a round to end without accepting puts
  * the callback back for the next round, and so does the accepting agent hanging up before the
  * customer's phone was rung.
@@ -105,11 +109,11 @@ export function onLegStatus(input: {
   const current = leg.round === callback.round && callback.status === 'dialing';
 
   if (leg.kind === 'customer') {
-    if (legStatus === 'in-progress') return callback.status === 'connected' ? { legStatus } : { legStatus, change: { to: 'connected' } };
-    if (legStatus === 'completed') return { legStatus, change: { to: 'completed' } };
+    if (leg.confirmedAt !== null) return legStatus === 'completed' ? { legStatus, change: { to: 'completed' } } : { legStatus };
     if (!isFinalLeg(legStatus) || !current) return { legStatus };
     const attempts = callback.attempts + 1;
-    const lastError = `customer ${legStatus} (try ${attempts} of ${policy.maxTries})`;
+    const why = legStatus === 'completed' ? 'answered but pressed no key (voicemail?)' : legStatus;
+    const lastError = `customer ${why} (try ${attempts} of ${policy.maxTries})`;
     if (attempts >= policy.maxTries) return { legStatus, change: { to: 'failed', attempts, lastError } };
     return { legStatus, change: { to: 'pending', attempts, nextAttemptAt: now + policy.retrySpacingMs, lastError } };
   }
@@ -136,6 +140,16 @@ export function onLegStatus(input: {
       lastError: errors.length === others.length + 1 ? errors[0]! : 'no agent accepted',
     },
   };
+}
+
+/**
+ * The customer pressed a key on their live leg: a person is on the line. The leg is confirmed and the
+ * callback connected, whatever the round (as the leg's end would complete it); an unknown, ended or
+ * no longer open callback's leg is not.
+ */
+export function onCustomerConfirmed(callback: CallbackDialState, leg: LegState): { confirmed: boolean; change?: { to: 'connected' } } {
+  if (leg.kind !== 'customer' || isFinalLeg(leg.status) || !OPEN_FOR_DIALER.includes(callback.status)) return { confirmed: leg.confirmedAt !== null };
+  return { confirmed: true, ...(callback.status !== 'connected' && { change: { to: 'connected' as const } }) };
 }
 
 /** Whether an agent's "1" takes the callback: the first accept of the current round wins. */

@@ -4,8 +4,10 @@ export interface CallbackUrls {
   agent(callbackId: number, legId: number): string;
   /** The agent's key press on the whisper. */
   accept(callbackId: number, legId: number): string;
-  /** The customer answered: the announcement on their leg, before the legs are bridged. */
-  customer(callbackId: number): string;
+  /** The customer answered: the announcement and key gate on their leg, before the legs are bridged. */
+  customer(callbackId: number, customerLegId: number): string;
+  /** The customer's key press on the gate. */
+  customerKey(callbackId: number, customerLegId: number): string;
   /** The agent's Dial to the customer ended. */
   dialed(callbackId: number, customerLegId: number): string;
   /** Status callbacks of either leg. */
@@ -17,7 +19,8 @@ export function callbackUrls(publicBaseUrl: string): CallbackUrls {
   return {
     agent: (c, l) => `${base}/agent?callback=${c}&leg=${l}`,
     accept: (c, l) => `${base}/accept?callback=${c}&leg=${l}`,
-    customer: (c) => `${base}/customer?callback=${c}`,
+    customer: (c, l) => `${base}/customer?callback=${c}&leg=${l}`,
+    customerKey: (c, l) => `${base}/customer-key?callback=${c}&leg=${l}`,
     dialed: (c, l) => `${base}/dialed?callback=${c}&leg=${l}`,
     status: (c, l) => `${base}/status?callback=${c}&leg=${l}`,
   };

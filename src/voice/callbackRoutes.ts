@@ -44,7 +44,10 @@ export function callbackVoiceRouter(deps: CallbackRouteDeps): Router {
     sendXml(res, calls.agentPressed(idOf(req.query.callback), idOf(req.query.leg), paramsOf(req)));
   });
   router.post('/customer', (req, res) => {
-    sendXml(res, calls.customerAnswered(idOf(req.query.callback)));
+    sendXml(res, calls.customerAnswered(idOf(req.query.callback), idOf(req.query.leg), paramsOf(req)));
+  });
+  router.post('/customer-key', (req, res) => {
+    sendXml(res, calls.customerPressed(idOf(req.query.callback), idOf(req.query.leg), paramsOf(req)));
   });
   router.post('/dialed', (req, res) => {
     sendXml(res, calls.dialEnded(idOf(req.query.callback), idOf(req.query.leg), paramsOf(req)));

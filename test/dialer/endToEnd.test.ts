@@ -36,10 +36,11 @@ describe('a P2 callback from call to completion', () => {
     expect(order).toMatchObject({ number: CALLER, callerId: CALLER_ID });
     expect(h.hotline.repos.agents.get(agent.agentId)?.state, 'the accepting agent is on a call').toBe('on-call');
 
-    const { announcement, afterDial } = await customerLeg(twilio, agentCall, order!, 'answers');
-    expect(spokenText(announcement!)).toBe(
-      `Hello, this is the emergency support line, calling you back about your request, reference ${booked.reference.split('').join(' ')}. Connecting you to an engineer now.`,
+    const { announcement, connecting, afterDial } = await customerLeg(twilio, agentCall, order!, 'answers');
+    expect(spokenText(announcement!)).toContain(
+      `Hello, this is the emergency support line, calling you back about your request, reference ${booked.reference.split('').join(' ')}. Press any key to be connected to an engineer.`,
     );
+    expect(spokenText(connecting!)).toBe('Connecting you now.');
     expect(spokenText(afterDial)).toContain('The call with the customer has ended');
 
     const [done] = (await api(h, 'GET', '/api/callbacks')).body.items;

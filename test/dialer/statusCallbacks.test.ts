@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { spokenText, verbsOf } from '../support/twilioStandIn.js';
 import {
   addAgent,
   addCustomer,
@@ -29,7 +30,13 @@ describe('callback dialer: status callbacks', () => {
     return { callback, agentCall, order: order!, child };
   }
 
-  it('moves a callback dialing -> connected -> completed as the customer answers and hangs up', async () => {
+  /** The customer's leg answers and the customer presses a key on its gate. */
+  async function customerPresses(child: Awaited<ReturnType<typeof acceptedRound>>['child']) {
+    const gate = verbsOf(await d.twilio.answer(child)).find((v) => v.name === 'Gather');
+    return d.twilio.press(child, gate!, '#');
+  }
+
+  it('moves a callback dialing -> connected -> completed as the customer answers, presses a key and hangs up', async () => {
     const { h, twilio } = d;
     const { callback, child } = await acceptedRound();
     expect((await callbackInApi(h, callback.callbackId)).status).toBe('dialing');
@@ -38,10 +45,27 @@ describe('callback dialer: status callbacks', () => {
     await twilio.sendStatus(child, 'ringing');
     expect((await callbackInApi(h, callback.callbackId)).status).toBe('dialing');
     await twilio.sendStatus(child, 'in-progress');
+    expect((await callbackInApi(h, callback.callbackId)).status, 'answered, but no key yet: perhaps a voicemail').toBe('dialing');
+    h.clock.advance(9_000);
+    await customerPresses(child);
     const connected = await callbackInApi(h, callback.callbackId);
     expect(connected).toMatchObject({ status: 'connected', connectedAt: new Date(h.clock.now()).toISOString() });
     await twilio.sendStatus(child, 'completed');
     expect((await callbackInApi(h, callback.callbackId)).status).toBe('completed');
+  });
+
+  it('connects nothing when the customer presses a key after the engineer left, and says so', async () => {
+    const { h, twilio } = d;
+    const { callback, child } = await acceptedRound();
+    await twilio.sendStatus(child, 'in-progress');
+    const gate = verbsOf(await twilio.answer(child)).find((v) => v.name === 'Gather')!;
+    // The leg ends (the engineer hung up, Twilio ended the Dial) before the key's webhook is handled.
+    await twilio.sendStatus(child, 'completed', { duration: 3 });
+
+    const late = await twilio.press(child, gate, '1');
+    expect(spokenText(late)).toContain('the engineer is no longer on the line');
+    expect(verbsOf(late).some((v) => v.name === 'Hangup')).toBe(true);
+    expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'pending', attempts: 1, connectedAt: null });
   });
 
   it('answers a repeated status callback and changes nothing the second time', async () => {
@@ -60,6 +84,7 @@ describe('callback dialer: status callbacks', () => {
   it('never moves a callback back when statuses arrive out of order', async () => {
     const { h, twilio } = d;
     const { callback, child } = await acceptedRound();
+    await customerPresses(child);
     await twilio.sendStatus(child, 'completed', { sequenceNumber: 3 });
     await twilio.sendStatus(child, 'in-progress', { sequenceNumber: 2 });
     await twilio.sendStatus(child, 'ringing', { sequenceNumber: 1 });

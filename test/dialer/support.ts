@@ -118,32 +118,40 @@ export async function agentAccepts(twilio: TwilioStandIn, call: StandInCall, dig
   return { whisper, accepted, order: dialOrderOf(accepted) };
 }
 
-export type CustomerOutcome = 'answers' | 'no-answer' | 'busy';
+export type CustomerOutcome = 'answers' | 'voicemail' | 'no-answer' | 'busy';
 
 /**
- * Twilio's side of the agent's Dial to the customer: the child leg's status callbacks, the
- * announcement when answered, then the Dial action on the agent's leg; then the agent's leg ends.
+ * Twilio's side of the agent's Dial to the customer: the child leg's status callbacks, the gate on
+ * the customer's leg when answered (a person presses a key; a voicemail presses none, the gate hangs
+ * up and the legs are never bridged), then the Dial action on the agent's leg; then the agent's leg ends.
  */
 export async function customerLeg(twilio: TwilioStandIn, agentCall: StandInCall, order: DialOrder, outcome: CustomerOutcome) {
   const child = twilio.dialChild(agentCall, order);
   await twilio.sendStatus(child, 'initiated');
   await twilio.sendStatus(child, 'ringing');
   let announcement: TwimlNode | undefined;
-  if (outcome === 'answers') {
+  let connecting: TwimlNode | undefined;
+  const answered = outcome === 'answers' || outcome === 'voicemail';
+  if (answered) {
     await twilio.sendStatus(child, 'in-progress');
     announcement = await twilio.answer(child);
-    await twilio.sendStatus(child, 'completed', { duration: 300 });
+    if (outcome === 'answers') {
+      const gate = verbsOf(announcement).find((v) => v.name === 'Gather');
+      expect(gate, "the customer's leg waits for a key").toBeDefined();
+      connecting = await twilio.press(child, gate!, '5');
+    }
+    await twilio.sendStatus(child, 'completed', { duration: outcome === 'answers' ? 300 : 25 });
   } else {
     await twilio.sendStatus(child, outcome);
   }
-  const dialStatus = outcome === 'answers' ? 'completed' : outcome;
   const afterDial = await twilio.action(agentCall, order.action!, {
-    DialCallStatus: dialStatus,
+    DialCallStatus: answered ? 'completed' : outcome,
     DialCallSid: child.sid,
     DialCallDuration: outcome === 'answers' ? '300' : '0',
+    DialBridged: String(outcome === 'answers'),
   });
   await twilio.sendStatus(agentCall, 'completed');
-  return { child, announcement, afterDial };
+  return { child, announcement, connecting, afterDial };
 }
 
 /** One whole dial round: the next call the dialer placed, accepted, and the customer's outcome. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DIAL_POLICY, laterLegStatus, onAccept, onLegStatus, type LegState } from '../../src/dialer/transitions.js';
+import { DIAL_POLICY, laterLegStatus, onAccept, onCustomerConfirmed, onLegStatus, type LegState } from '../../src/dialer/transitions.js';
 
 const now = 1_000_000;
-const agentLeg = (legId: number, status: LegState['status'], round = 2): LegState => ({ legId, kind: 'agent', round, status, callSid: `CA${legId}`, error: null });
-const customerLeg = (status: LegState['status'], round = 2): LegState => ({ legId: 9, kind: 'customer', round, status, callSid: 'CA9', error: null });
+const agentLeg = (legId: number, status: LegState['status'], round = 2): LegState => ({ legId, kind: 'agent', round, status, callSid: `CA${legId}`, error: null, confirmedAt: null });
+const customerLeg = (status: LegState['status'], round = 2, confirmedAt: number | null = null): LegState => ({ legId: 9, kind: 'customer', round, status, callSid: 'CA9', error: null, confirmedAt });
 const dialing = { status: 'dialing' as const, round: 2, attempts: 0, acceptedLegId: null };
 
 describe('dialer transitions', () => {
@@ -24,10 +24,30 @@ describe('dialer transitions', () => {
     });
   });
 
-  it('ignores the end of a leg from an older round, but connects when that round reached the customer', () => {
+  it('ignores the end of a leg from an older round, but connects when the customer on it pressed a key', () => {
     const old = customerLeg('ringing', 1);
     expect(onLegStatus({ callback: dialing, leg: old, roundLegs: [old], status: 'no-answer', now, policy: DIAL_POLICY }).change).toBeUndefined();
-    expect(onLegStatus({ callback: dialing, leg: old, roundLegs: [old], status: 'in-progress', now, policy: DIAL_POLICY }).change).toEqual({ to: 'connected' });
+    expect(onLegStatus({ callback: dialing, leg: old, roundLegs: [old], status: 'in-progress', now, policy: DIAL_POLICY }).change).toBeUndefined();
+    expect(onCustomerConfirmed(dialing, customerLeg('in-progress', 1))).toEqual({ confirmed: true, change: { to: 'connected' } });
+  });
+
+  it('connects only on the key press: an answer alone is no connection, and its end unconfirmed is a try', () => {
+    const answered = customerLeg('ringing');
+    expect(onLegStatus({ callback: dialing, leg: answered, roundLegs: [answered], status: 'in-progress', now, policy: DIAL_POLICY }).change).toBeUndefined();
+    const voicemail = onLegStatus({ callback: dialing, leg: customerLeg('in-progress'), roundLegs: [answered], status: 'completed', now, policy: DIAL_POLICY });
+    expect(voicemail.change).toEqual({
+      to: 'pending',
+      attempts: 1,
+      nextAttemptAt: now + DIAL_POLICY.retrySpacingMs,
+      lastError: 'customer answered but pressed no key (voicemail?) (try 1 of 3)',
+    });
+    const connected = { ...dialing, status: 'connected' as const };
+    const kept = customerLeg('in-progress', 2, now - 60_000);
+    expect(onLegStatus({ callback: connected, leg: kept, roundLegs: [kept], status: 'completed', now, policy: DIAL_POLICY }).change).toEqual({ to: 'completed' });
+    // A second key press changes nothing; a key on an ended leg or a closed callback connects nothing.
+    expect(onCustomerConfirmed(connected, kept)).toEqual({ confirmed: true });
+    expect(onCustomerConfirmed(dialing, customerLeg('completed'))).toEqual({ confirmed: false });
+    expect(onCustomerConfirmed({ ...dialing, status: 'cancelled' }, customerLeg('in-progress'))).toEqual({ confirmed: false });
   });
 
   it('fails the callback on the third unanswered try', () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spokenText } from '../support/twilioStandIn.js';
+import { spokenText, verbsOf } from '../support/twilioStandIn.js';
 import {
   addAgent,
   addCustomer,
@@ -100,6 +100,49 @@ describe('callback dialer: agent first, then tries at the customer', () => {
     await d.worker.tick();
     expect(twilio.apiCalls, 'a failed callback is not dialed again').toHaveLength(3);
     expect(h.logs.text).toContain('callback failed: the customer did not answer any try');
+  });
+
+  it('counts a callback answered by voicemail as a missed try, never as kept, and says so on both ends', async () => {
+    const { h, twilio } = d;
+    const { customerId } = await addCustomer(h);
+    await addAgent(h);
+    const callback = scheduleCallback(h, customerId, { dueInMs: 3 * 60 * MINUTE });
+
+    const first = await playRound(d, 'voicemail');
+    // What the voicemail records: who called, and when the next try comes.
+    expect(spokenText(first.announcement!)).toContain('Press any key to be connected to an engineer.');
+    expect(spokenText(first.announcement!)).toContain('We will call you again in 5 minutes.');
+    expect(spokenText(first.afterDial)).toContain('nobody pressed a key: perhaps a voicemail. We will try again in 5 minutes');
+    const shown = await callbackInApi(h, callback.callbackId);
+    expect(shown).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      connectedAt: null,
+      lastError: 'customer answered but pressed no key (voicemail?) (try 1 of 3)',
+    });
+
+    h.clock.advance(5 * MINUTE);
+    await playRound(d, 'voicemail');
+    h.clock.advance(5 * MINUTE);
+    const third = await playRound(d, 'voicemail');
+    expect(spokenText(third.announcement!), 'the last try says there is no other').toContain('This was our last try.');
+    expect(spokenText(third.afterDial)).toContain('That was the last try. The callback is marked failed');
+    expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'failed', attempts: 3, connectedAt: null });
+    expect(twilio.apiCalls).toHaveLength(3);
+  });
+
+  it("asks a Japanese customer for the key in Japanese, and connects on it", async () => {
+    const { h } = d;
+    const { customerId } = await addCustomer(h);
+    await addAgent(h, { languages: ['ja-JP', 'en-US'] });
+    const callback = scheduleCallback(h, customerId, { language: 'ja-JP' });
+
+    const round = await playRound(d, 'answers');
+    const says = verbsOf(round.announcement!).filter((v) => v.name === 'Say');
+    expect(says.every((s) => s.attrs.language === 'ja-JP')).toBe(true);
+    expect(spokenText(round.announcement!)).toContain('エンジニアにおつなぎしますので、いずれかのボタンを押してください。');
+    expect(spokenText(round.connecting!)).toBe('おつなぎします。');
+    expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'completed', attempts: 0 });
   });
 
   it('counts a customer number Twilio could not dial at all as a try, once', async () => {

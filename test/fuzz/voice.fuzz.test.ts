@@ -11,7 +11,7 @@ const LINE = '+15555550199';
 const VOICE_ROUTES = [
   '/voice/incoming', '/voice/step', '/voice/whisper', '/voice/whisper/accept', '/voice/status', '/voice/fallback',
   '/voice/queue/wait', '/voice/queue/key',
-  '/voice/callback/agent', '/voice/callback/accept', '/voice/callback/customer', '/voice/callback/dialed', '/voice/callback/status',
+  '/voice/callback/agent', '/voice/callback/accept', '/voice/callback/customer', '/voice/callback/customer-key', '/voice/callback/dialed', '/voice/callback/status',
 ] as const;
 type Route = (typeof VOICE_ROUTES)[number];
 
