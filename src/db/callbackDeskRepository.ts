@@ -20,7 +20,7 @@ export interface DeskCallback extends Callback {
   claimedAt: number | null;
   completedBy: { agentId: number; name: string } | null;
   notes: number;
-  /** When the customer answered the callback, and when its deadline passed unconnected, if recorded. */
+  /** When the customer was connected (pressed a key on the callback call), and when its deadline passed unconnected, if recorded. */
   connectedAt: number | null;
   breachedAt: number | null;
 }

@@ -28,7 +28,7 @@ export interface Callback {
   nextAttemptAt: number | null;
   /** Why the last dial round did not reach the customer, for agents to read. */
   lastError: string | null;
-  /** When the customer answered a callback call. */
+  /** When the customer was connected: pressed a key on a callback call (a voicemail presses none). */
   connectedAt: number | null;
   /** When the dialer recorded the deadline passing before the customer was reached. */
   breachedAt: number | null;

@@ -1,8 +1,8 @@
 /**
  * The webhooks of a callback's calls, as domain operations: the agent's leg answers (whisper), the
  * agent presses 1 (first accept wins, then the customer is dialed), the customer answers
- * (announcement), the Dial ends, and the status callbacks of both legs. Each returns TwiML or
- * nothing; none throws for what Twilio sends.
+ * (announcement and key gate) and presses a key (connected), the Dial ends, and the status callbacks
+ * of both legs. Each returns TwiML or nothing; none throws for what Twilio sends.
  */
 import type { AgentRepository } from '../db/agentRepository.js';
 import type { CallbackLeg, LegNewsResult } from '../db/callbackDialerRepository.js';

@@ -11,7 +11,7 @@ export const AT_RISK_MS = 15 * 60 * 1000;
 export interface SlaFacts {
   dueAt: number;
   status: CallbackStatus;
-  /** When the customer answered a callback call, if they did. */
+  /** When the customer was connected (pressed a key on a callback call), if they were. */
   connectedAt?: number | null;
   /** When the dialer recorded the deadline passing unconnected, if it did. */
   breachedAt?: number | null;
