@@ -1,6 +1,6 @@
 import type { Agent } from '../db/agentRepository.js';
 import { hashPassword, passwordProblem } from '../console/passwords.js';
-import { AppError, notFound } from '../domain/errors.js';
+import { AppError, conflict, notFound } from '../domain/errors.js';
 import { createBody } from '../http/api/agents.js';
 import { parse } from '../http/validate.js';
 import { LANGUAGES } from '../../voice-flows/prompts/index.js';
@@ -70,10 +70,11 @@ const setPassword: Command = {
     const hotline = ctx.hotline();
     const agent = hotline.repos.agents.get(Number(id));
     if (!agent) throw notFound(`agent ${id}`);
+    if (agent.removedAt !== null) throw conflict(`agent ${id} was removed; add a new agent instead`);
     const password = await readNewPassword(ctx);
     const problem = passwordProblem(password);
     if (problem) throw new AppError(400, 'invalid_request', `password: ${problem}`, 'password');
-    hotline.repos.credentials.setPassword(agent.agentId, await hashPassword(password), hotline.clock.now());
+    if (!hotline.repos.credentials.setPassword(agent.agentId, await hashPassword(password), hotline.clock.now())) throw notFound(`agent ${id}`);
     emit(ctx, a.json, { agentId: agent.agentId, passwordSet: true }, () =>
       `Password set for agent ${agent.agentId} (${agent.name}). Sign in at ${hotline.config.publicBaseUrl}/console`,
     );
@@ -92,6 +93,29 @@ const list: Command = {
   },
 };
 
+const remove: Command = {
+  summary: 'remove an agent who left: off duty for good, signed out, claimed callbacks given back',
+  usage: [
+    'usage: hotline agents remove ID [--json]',
+    '',
+    'The agent takes no more calls or callbacks, their console password and sessions are deleted, and',
+    'callbacks they had claimed in the console go back to the dialer. Calls and callbacks that name them',
+    'keep their name. A removed agent cannot be changed or given a password again; add a new agent instead.',
+  ].join('\n'),
+  async run(args, ctx) {
+    const a = readArgs(args, { command: 'agents remove', positionals: ['ID'] });
+    const id = a.positionals[0]!;
+    if (!/^[0-9]{1,9}$/.test(id)) throw new UsageError('ID must be an agent number', 'hotline agents remove --help');
+    const hotline = ctx.hotline();
+    const removed = hotline.repos.agents.remove(Number(id), hotline.clock.now());
+    if (!removed) throw notFound(`agent ${id}`);
+    const { agent, releasedClaims } = removed;
+    emit(ctx, a.json, { ...agent, releasedClaims }, () =>
+      `Removed agent ${agent.agentId} (${agent.name}): off duty, signed out${releasedClaims ? `, ${releasedClaims} claimed callback${releasedClaims === 1 ? '' : 's'} given back to the dialer` : ''}.`,
+    );
+  },
+};
+
 function describe(agent: Agent, hasPassword: boolean): string {
   const roster = agent.duty === 'roster' ? ` (${agent.roster?.timeZone ?? 'no roster set'})` : '';
   return [
@@ -105,4 +129,4 @@ function describe(agent: Agent, hasPassword: boolean): string {
 }
 
 /** `hotline agents ...`: agents and their console passwords. */
-export const agentsCommand = commandGroup('agents', 'add and list agents, set console passwords', { add, 'set-password': setPassword, list });
+export const agentsCommand = commandGroup('agents', 'add, list and remove agents, set console passwords', { add, 'set-password': setPassword, list, remove });

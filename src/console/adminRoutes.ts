@@ -27,9 +27,14 @@ export function adminRoutes(deps: ConsoleDeps): Router {
   };
   const list = (req: Request, res: Response, state?: FormState) =>
     send(req, res, 'Agents', agentsPage(agents.list(), credentials.withPassword(), signedIn(res).session.csrfToken, state), state ? 400 : 200);
-  const one = (req: Request, res: Response, id: number, state?: Parameters<typeof agentPage>[3]) => {
+  /** A current agent; one who was removed is not found here (the API still shows them, for history). */
+  const current = (id: number) => {
     const agent = agents.get(id);
-    if (!agent) throw notFound('agent');
+    if (!agent || agent.removedAt !== null) throw notFound('agent');
+    return agent;
+  };
+  const one = (req: Request, res: Response, id: number, state?: Parameters<typeof agentPage>[3]) => {
+    const agent = current(id);
     send(req, res, agent.name, agentPage(agent, signedIn(res).session.csrfToken, clock.now(), state), state ? 400 : 200);
   };
 
@@ -82,8 +87,8 @@ export function adminRoutes(deps: ConsoleDeps): Router {
     if (!password.ok || password.value === null) {
       return one(req, res, id, { form: 'password', values: {}, error: password.ok ? { field: 'password', message: 'Password is required' } : password });
     }
-    if (!agents.get(id)) throw notFound('agent');
-    credentials.setPassword(id, await hashPassword(password.value), clock.now());
+    current(id);
+    if (!credentials.setPassword(id, await hashPassword(password.value), clock.now())) throw notFound('agent');
     logger.info({ by: signedIn(res).agent.agentId, agentId: id }, 'console: password set');
     // Setting one's own password ends one's own session too: sign in again with it.
     if (id === signedIn(res).agent.agentId) return res.redirect(303, withFlash('/console/login', 'done', 'password'));

@@ -29,6 +29,8 @@ export interface Agent {
   lastOfferedAt: number | null;
   createdAt: number;
   updatedAt: number;
+  /** When the agent was removed (left the team); null for a current agent. */
+  removedAt: number | null;
 }
 
 export interface NewAgent {
@@ -47,8 +49,16 @@ export type AgentPatch = Partial<NewAgent>;
 export interface AgentRepository {
   create(agent: NewAgent, at: number): Agent;
   get(agentId: number): Agent | undefined;
+  /** Current agents; removed ones are left out (get still finds them, for the history that names them). */
   list(): Agent[];
+  /** Undefined for an unknown or removed agent: a removed agent is not changed again. */
   update(agentId: number, patch: AgentPatch, at: number): Agent | undefined;
+  /**
+   * The agent left: off duty for good, their console password and sessions gone, and the callbacks
+   * they had claimed given back to the dialer, in one transaction. The row stays for the history that
+   * names them. Removing a removed agent changes nothing. Undefined for an unknown agent.
+   */
+  remove(agentId: number, at: number): { agent: Agent; releasedClaims: number } | undefined;
   /** Agents on duty now (by the repository's clock), longest since their last offer first. */
   onDuty(): Agent[];
   /** Agents on duty at `now`, on a call or not, longest since their last offer first. */
@@ -57,7 +67,7 @@ export interface AgentRepository {
   freeOnDutyAt(now: number): Agent[];
   /** Notes that a call was offered to the agent, so the next call starts with someone else. */
   markOffered(agentId: number, at: number): void;
-  /** Replaces the agent's weekly roster. */
+  /** Replaces the agent's weekly roster; undefined for an unknown or removed agent. */
   setRoster(agentId: number, roster: Roster, at: number): Agent | undefined;
   /**
    * The agent was bridged to `callSid` (the customer's call; `legSid` is the agent's own leg, if any).
@@ -88,6 +98,7 @@ interface AgentRow {
   last_offered_at: number | null;
   created_at: number;
   updated_at: number;
+  removed_at: number | null;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -145,6 +156,7 @@ const toAgent = (r: AgentRow, now: number): Agent => {
     lastOfferedAt: r.last_offered_at,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    removedAt: r.removed_at,
   };
 };
 
@@ -162,14 +174,14 @@ export function createSqliteAgentRepository(db: SqliteDb, clock: Clock = systemC
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
   );
   const byId = db.prepare('SELECT * FROM agents WHERE agent_id = ?');
-  const all = db.prepare('SELECT * FROM agents ORDER BY agent_id');
+  const all = db.prepare('SELECT * FROM agents WHERE removed_at IS NULL ORDER BY agent_id');
   // Rosters are read in each agent's zone, so the candidates are filtered after the query.
   const mayBeOnDuty = db.prepare(
     `SELECT * FROM agents WHERE duty != 'off' ORDER BY coalesce(last_offered_at, 0), agent_id`,
   );
   const offered = db.prepare('UPDATE agents SET last_offered_at = ? WHERE agent_id = ?');
   const roster = db.prepare(
-    'UPDATE agents SET time_zone = ?, roster_rules = ?, updated_at = ? WHERE agent_id = ? RETURNING *',
+    'UPDATE agents SET time_zone = ?, roster_rules = ?, updated_at = ? WHERE agent_id = ? AND removed_at IS NULL RETURNING *',
   );
   const ended = db.prepare('SELECT 1 FROM agent_call_ends WHERE call_sid IN (?, ?)').pluck();
   const recordEnd = db.prepare(
@@ -188,6 +200,25 @@ export function createSqliteAgentRepository(db: SqliteDb, clock: Clock = systemC
     `UPDATE agents SET on_call_sid = NULL, on_call_leg_sid = NULL, on_call_since = NULL
      WHERE agent_id = ? RETURNING *`,
   );
+
+  const retire = db.prepare(
+    `UPDATE agents SET removed_at = @at, duty = 'off', on_duty = 0, is_admin = 0, updated_at = @at
+     WHERE agent_id = @agentId AND removed_at IS NULL RETURNING *`,
+  );
+  const dropCredentials = db.prepare('DELETE FROM agent_credentials WHERE agent_id = ?');
+  const dropSessions = db.prepare('DELETE FROM console_sessions WHERE agent_id = ?');
+  const giveBackClaims = db.prepare(
+    `UPDATE callbacks SET claimed_by = NULL, updated_at = @at
+     WHERE claimed_by = @agentId AND status NOT IN ('completed', 'cancelled')`,
+  );
+  const remove = db.transaction((agentId: number, at: number) => {
+    const row = (retire.get({ agentId, at }) ?? byId.get(agentId)) as AgentRow | undefined;
+    if (!row) return undefined;
+    dropCredentials.run(agentId);
+    dropSessions.run(agentId);
+    const releasedClaims = giveBackClaims.run({ agentId, at }).changes;
+    return { agent: toAgent(row, at), releasedClaims };
+  });
 
   // The candidates, kept until agents_version's token moves (any change to agents, from anywhere).
   const token = db.prepare('SELECT token FROM agents_version').pluck();
@@ -235,10 +266,11 @@ export function createSqliteAgentRepository(db: SqliteDb, clock: Clock = systemC
       }
       if (patch.isAdmin !== undefined) (sets.push('is_admin = @isAdmin'), (values.isAdmin = patch.isAdmin ? 1 : 0));
       const row = db
-        .prepare(`UPDATE agents SET ${sets.join(', ')} WHERE agent_id = @agentId RETURNING *`)
+        .prepare(`UPDATE agents SET ${sets.join(', ')} WHERE agent_id = @agentId AND removed_at IS NULL RETURNING *`)
         .get(values) as AgentRow | undefined;
       return row && toAgent(row, clock.now());
     },
+    remove: (agentId, at) => remove.immediate(agentId, at),
     onDuty: () => onDutyNow(clock.now()),
     onDutyAt: (now) => onDutyNow(now),
     freeOnDutyAt: (now) => onDutyNow(now).filter((a) => a.onCall === null),

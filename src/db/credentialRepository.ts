@@ -16,8 +16,11 @@ export interface CredentialState extends StoredPassword {
 /** Agents' console passwords and their failed sign-ins. */
 export interface CredentialRepository {
   get(agentId: number): CredentialState | undefined;
-  /** Sets (or replaces) the password, clears failures and ends the agent's sessions, in one transaction. */
-  setPassword(agentId: number, password: StoredPassword, at: number): void;
+  /**
+   * Sets (or replaces) the password, clears failures and ends the agent's sessions, in one transaction.
+   * False, changing nothing, for an unknown or removed agent: nobody who left signs in again.
+   */
+  setPassword(agentId: number, password: StoredPassword, at: number): boolean;
   /** Counts a failed sign-in; locks the agent until `lockUntil` once `lockAfter` failures in a row are reached. */
   recordFailure(agentId: number, at: number, lock: { after: number; until: number }): void;
   recordSuccess(agentId: number, at: number): void;
@@ -38,7 +41,8 @@ export function createSqliteCredentialRepository(db: SqliteDb): CredentialReposi
   const byId = db.prepare('SELECT * FROM agent_credentials WHERE agent_id = ?');
   const upsert = db.prepare(
     `INSERT INTO agent_credentials (agent_id, password_hash, salt, params, failed_attempts, locked_until, updated_at)
-     VALUES (@agentId, @hash, @salt, @params, 0, NULL, @at)
+     SELECT @agentId, @hash, @salt, @params, 0, NULL, @at
+     WHERE EXISTS (SELECT 1 FROM agents WHERE agent_id = @agentId AND removed_at IS NULL)
      ON CONFLICT (agent_id) DO UPDATE SET password_hash = @hash, salt = @salt, params = @params,
        failed_attempts = 0, locked_until = NULL, updated_at = @at`,
   );
@@ -53,8 +57,9 @@ export function createSqliteCredentialRepository(db: SqliteDb): CredentialReposi
   );
   const ids = db.prepare('SELECT agent_id FROM agent_credentials').pluck();
   const setPassword = db.transaction((agentId: number, p: StoredPassword, at: number) => {
-    upsert.run({ agentId, hash: p.hash, salt: p.salt, params: p.params, at });
+    if (upsert.run({ agentId, hash: p.hash, salt: p.salt, params: p.params, at }).changes === 0) return false;
     endSessions.run(agentId);
+    return true;
   });
 
   return {

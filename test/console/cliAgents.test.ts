@@ -75,4 +75,20 @@ describe('hotline agents: the first admin and console passwords from the command
     const list = JSON.parse((await hotline(['agents', 'list', '--json'], env)).stdout);
     expect(list.items).toEqual([expect.objectContaining({ name: 'Ben', hasPassword: false })]);
   }, 60_000);
+
+  it('removes an agent who left: signed out for good, no longer listed, and no password again', async () => {
+    const added = JSON.parse((await hotline(['agents', 'add', '--name', 'Dee Leaver', '--phone', '+14155550100', '--duty', 'on', '--json'], env)).stdout);
+    expect((await hotline(['agents', 'set-password', String(added.agentId)], env, 'a long console password\n')).code).toBe(0);
+
+    const removed = await hotline(['agents', 'remove', String(added.agentId)], env);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toContain(`Removed agent ${added.agentId} (Dee Leaver): off duty, signed out.`);
+    expect(JSON.parse((await hotline(['agents', 'list', '--json'], env)).stdout).items).toEqual([]);
+    const again = await hotline(['agents', 'set-password', String(added.agentId)], env, 'another long password\n');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`agent ${added.agentId} was removed; add a new agent instead`);
+    const unknown = await hotline(['agents', 'remove', '4242'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('agent 4242 not found');
+  }, 60_000);
 });

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { DUTY_MODES, type Agent } from '../../db/agentRepository.js';
 import { E164 } from '../../domain/customer.js';
-import { notFound } from '../../domain/errors.js';
+import { conflict, notFound } from '../../domain/errors.js';
 import { canonicalTimeZone, END_TIME, isOnRoster, isValidTimeZone, START_TIME, WEEKDAYS } from '../../domain/roster.js';
 import type { Hotline } from '../../hotline.js';
 import { LANGUAGES } from '../../../voice-flows/prompts/index.js';
@@ -88,6 +88,12 @@ export function agentsRouter(hotline: Hotline): Router {
     if (!agent) throw notFound('agent');
     return agent;
   };
+  /** An agent that may still be changed: a removed one is kept for history, not edited. */
+  const current = (id: number) => {
+    const agent = found(agents.get(id));
+    if (agent.removedAt !== null) throw conflict(`agent ${id} was removed; add a new agent instead`);
+    return agent;
+  };
   router.post('/agents', (req, res) => {
     res.status(201).json(agents.create(parse(createBody, req.body), hotline.clock.now()));
   });
@@ -99,7 +105,17 @@ export function agentsRouter(hotline: Hotline): Router {
   });
   router.patch('/agents/:id', (req, res) => {
     const id = parse(agentId, req.params.id);
+    current(id);
     res.json(found(agents.update(id, parse(patchBody, req.body), hotline.clock.now())));
+  });
+  // The agent left: off duty for good, signed out with no password, their claimed callbacks given
+  // back to the dialer. Kept (GET shows removedAt) for the calls and callbacks that name them.
+  router.delete('/agents/:id', (req, res) => {
+    const id = parse(agentId, req.params.id);
+    const removed = agents.remove(id, hotline.clock.now());
+    if (!removed) throw notFound('agent');
+    hotline.logger.info({ agentId: id, releasedClaims: removed.releasedClaims }, 'agent removed');
+    res.json({ ...removed.agent, releasedClaims: removed.releasedClaims });
   });
   router.get('/agents/:id/roster', (req, res) => {
     res.json(rosterView(found(agents.get(parse(agentId, req.params.id))), hotline.clock.now()));
@@ -107,6 +123,7 @@ export function agentsRouter(hotline: Hotline): Router {
   router.put('/agents/:id/roster', (req, res) => {
     const id = parse(agentId, req.params.id);
     const roster = parse(rosterBody, req.body);
+    current(id);
     res.json(rosterView(found(agents.setRoster(id, roster, hotline.clock.now())), hotline.clock.now()));
   });
   return router;

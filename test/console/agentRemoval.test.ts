@@ -1,0 +1,58 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/console/passwords.js';
+import { api, startHarness, type Harness } from '../support/harness.js';
+import { agentWithPassword, ConsoleClient } from './support/consoleClient.js';
+import { p2Call } from './support/twilio.js';
+
+describe('removing an agent who left', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => h.close());
+
+  it('takes them off calls for good, signs them out, gives their claimed callback back to the dialer, and keeps their name', async () => {
+    const customer = h.hotline.customers.create({ name: 'Acme Corp', plan: 'enterprise', tier: 'premium' });
+    const { agent, password } = await agentWithPassword(h, { name: 'Ken Leaver', onDuty: true });
+    const stays = (await api(h, 'POST', '/api/agents', { name: 'Mia Stays', phone: '+14155550111', onDuty: true })).body;
+    const c = new ConsoleClient(h);
+    await c.signIn(agent.agentId, password);
+    const callback = h.hotline.repos.callbacks.byCallSid(await p2Call(h, customer.customerId))!;
+    expect((await c.postForm(`/console/callbacks/${callback.callbackId}/claim`, { back: '/console' })).status).toBe(303);
+    expect(h.hotline.repos.desk.get(callback.callbackId)?.claimedBy).toEqual({ agentId: agent.agentId, name: 'Ken Leaver' });
+
+    const removed = await api(h, 'DELETE', `/api/agents/${agent.agentId}`);
+    expect(removed.status).toBe(200);
+    expect(removed.body).toMatchObject({ agentId: agent.agentId, name: 'Ken Leaver', duty: 'off', onDuty: false, releasedClaims: 1 });
+    expect(removed.body.removedAt).toBe(h.clock.now());
+
+    // No more calls: only the agent who stays is offered one.
+    expect(h.hotline.repos.agents.onDuty().map((a) => a.agentId)).toEqual([stays.agentId]);
+    // Signed out, and the password no longer signs in.
+    expect((await c.get('/console')).location).toBe('/console/login');
+    const again = await c.signIn(agent.agentId, password);
+    expect(again.location).not.toBe('/console');
+    // The claim is gone, so the dialer may call the customer; the callback itself is untouched.
+    expect(h.hotline.repos.desk.get(callback.callbackId)).toMatchObject({ claimedBy: null, status: 'pending' });
+
+    // Not listed, still found by ID for the history that names them, and not changed again.
+    expect((await api(h, 'GET', '/api/agents')).body.items.map((a: { agentId: number }) => a.agentId)).toEqual([stays.agentId]);
+    expect((await api(h, 'GET', `/api/agents/${agent.agentId}`)).body).toMatchObject({ name: 'Ken Leaver', removedAt: removed.body.removedAt });
+    const patch = await api(h, 'PATCH', `/api/agents/${agent.agentId}`, { onDuty: true });
+    expect(patch.status).toBe(409);
+    expect(patch.body).toMatchObject({ error: 'conflict', message: `agent ${agent.agentId} was removed; add a new agent instead` });
+    expect((await api(h, 'PUT', `/api/agents/${agent.agentId}/roster`, { timeZone: 'UTC', rules: [] })).status).toBe(409);
+    expect(h.hotline.repos.credentials.setPassword(agent.agentId, await hashPassword('a new long password'), h.clock.now())).toBe(false);
+    expect(h.hotline.repos.credentials.get(agent.agentId)).toBeUndefined();
+
+    // Removing again changes nothing; an unknown agent is a 404.
+    expect((await api(h, 'DELETE', `/api/agents/${agent.agentId}`)).body).toMatchObject({ removedAt: removed.body.removedAt, releasedClaims: 0 });
+    expect((await api(h, 'DELETE', '/api/agents/999')).status).toBe(404);
+  });
+
+  it('is refused without the admin token', async () => {
+    const a = (await api(h, 'POST', '/api/agents', { name: 'Mia', phone: '+14155550111' })).body;
+    expect((await api(h, 'DELETE', `/api/agents/${a.agentId}`, undefined, null)).status).toBe(401);
+    expect((await api(h, 'GET', `/api/agents/${a.agentId}`)).body.removedAt).toBeNull();
+  });
+});
