@@ -15,7 +15,7 @@ const agentIdOf = (req: Request) => {
 };
 const bodyOf = (req: Request) => (req.body ?? {}) as Record<string, string | string[] | undefined>;
 
-/** Admins manage agents: create, edit, duty, roster and console passwords. */
+/** Admins manage agents: create, edit, duty, roster, console passwords and removal. */
 export function adminRoutes(deps: ConsoleDeps): Router {
   const { agents, credentials, clock, logger, auth } = deps;
   const router = Router();
@@ -93,6 +93,23 @@ export function adminRoutes(deps: ConsoleDeps): Router {
     // Setting one's own password ends one's own session too: sign in again with it.
     if (id === signedIn(res).agent.agentId) return res.redirect(303, withFlash('/console/login', 'done', 'password'));
     res.redirect(303, withFlash(`/console/agents/${id}`, 'done', 'password'));
+  });
+
+  router.post('/agents/:id/remove', auth.requireCsrf, (req, res) => {
+    const id = agentIdOf(req);
+    current(id);
+    const me = signedIn(res).agent;
+    if (bodyOf(req).confirm !== '1') {
+      return one(req, res, id, { form: 'remove', values: {}, error: { field: 'confirm', message: 'Tick the box to confirm the agent has left' } });
+    }
+    // As with the admin role: removing oneself could leave nobody to manage agents.
+    if (id === me.agentId) {
+      return one(req, res, id, { form: 'remove', values: {}, error: { field: 'confirm', message: 'You cannot remove yourself' } });
+    }
+    const removed = agents.remove(id, clock.now());
+    if (!removed) throw notFound('agent');
+    logger.info({ by: me.agentId, agentId: id, releasedClaims: removed.releasedClaims }, 'console: agent removed');
+    res.redirect(303, withFlash('/console/agents', 'done', 'removed', String(id)));
   });
   return router;
 }

@@ -15,6 +15,7 @@ const DONE: Record<string, (ref: string) => string> = {
   saved: () => 'Saved.',
   roster: () => 'Roster saved.',
   password: () => 'Password set. The agent’s other sessions were signed out.',
+  removed: (ref) => `Agent ${ref} removed: off duty for good, signed out, and any callbacks they claimed given back to the dialer.`,
   'signed-out': () => 'You are signed out.',
 };
 const ERROR: Record<string, (ref: string) => string> = {

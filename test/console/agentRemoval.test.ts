@@ -55,4 +55,29 @@ describe('removing an agent who left', () => {
     expect((await api(h, 'DELETE', `/api/agents/${a.agentId}`, undefined, null)).status).toBe(401);
     expect((await api(h, 'GET', `/api/agents/${a.agentId}`)).body.removedAt).toBeNull();
   });
+
+  it('lets an admin remove an agent in the console, after ticking the box, but never themselves', async () => {
+    const admin = await agentWithPassword(h, { name: 'Ada Admin', isAdmin: true });
+    const { agent } = await agentWithPassword(h, { name: 'Ken Leaver' });
+    const c = new ConsoleClient(h);
+    await c.signIn(admin.agent.agentId, admin.password);
+    const page = await c.get(`/console/agents/${agent.agentId}`);
+    expect(page.text).toContain('Ken Leaver has left the team');
+
+    const unconfirmed = await c.postForm(`/console/agents/${agent.agentId}/remove`);
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.text).toContain('Tick the box to confirm the agent has left');
+    expect(h.hotline.repos.agents.get(agent.agentId)?.removedAt).toBeNull();
+    const self = await c.postForm(`/console/agents/${admin.agent.agentId}/remove`, { confirm: '1' });
+    expect(self.status).toBe(400);
+    expect(self.text).toContain('You cannot remove yourself');
+
+    const done = await c.postForm(`/console/agents/${agent.agentId}/remove`, { confirm: '1' });
+    expect(done.location).toBe(`/console/agents?done=removed&ref=${agent.agentId}`);
+    const list = await c.get(done.location!);
+    expect(list.text).toContain(`Agent ${agent.agentId} removed`);
+    expect(list.text).not.toContain('>Ken Leaver</a>');
+    expect((await c.get(`/console/agents/${agent.agentId}`)).status).toBe(404);
+    expect(h.hotline.repos.agents.get(agent.agentId)?.removedAt).toBe(h.clock.now());
+  });
 });

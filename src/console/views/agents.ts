@@ -63,11 +63,12 @@ ${passwordField(state, 'Password (optional)', false)}
 </form></section>`;
 }
 
-/** One agent: details, weekly roster and password, each its own form. */
-export function agentPage(agent: Agent, csrf: string, now: number, state?: FormState & { form: 'details' | 'roster' | 'password' }): Html {
+/** One agent: details, weekly roster, password and removal, each its own form. */
+export function agentPage(agent: Agent, csrf: string, now: number, state?: FormState & { form: 'details' | 'roster' | 'password' | 'remove' }): Html {
   const details = state?.form === 'details' ? state : undefined;
   const roster = state?.form === 'roster' ? state : undefined;
   const password = state?.form === 'password' ? state : undefined;
+  const removal = state?.form === 'remove' ? state : undefined;
   const values: FormState['values'] = details?.values ?? {
     name: agent.name,
     phone: agent.phone,
@@ -100,5 +101,12 @@ ${errorSummary(password)}
 <form method="post" action="/console/agents/${agent.agentId}/password" class="stack">${csrfField(csrf)}
 ${passwordField(password, 'New password', true)}
 <p><button type="submit">Set password</button></p>
+</form></section>
+<section aria-labelledby="h-remove"><h2 id="h-remove">Remove agent</h2>
+<p class="small">For an agent who left: off duty for good, signed out, password deleted, and callbacks they claimed given back to the dialer. Calls and callbacks keep their name. This cannot be undone; add a new agent if they return.</p>
+${errorSummary(removal)}
+<form method="post" action="/console/agents/${agent.agentId}/remove" class="stack">${csrfField(csrf)}
+<p><label class="choice"><input id="f-confirm" type="checkbox" name="confirm" value="1" required${invalid(removal, 'confirm')}> ${agent.name} has left the team</label> ${errorFor(removal, 'confirm')}</p>
+<p><button type="submit">Remove agent</button></p>
 </form></section>`;
 }
