@@ -21,7 +21,7 @@ import { createVerifyCaller } from './domain/verifyCaller.js';
 import { countVerifications } from './metrics/countVerifications.js';
 import { createMetrics } from './metrics/metrics.js';
 import { createFlowEngine } from './voice/engine.js';
-import type { AgentOffer } from './voice/flow.js';
+import { agentOffer, type AgentOffer } from './voice/flow.js';
 import { createP1Queue } from './voice/queue.js';
 import { StatusPage } from './voice/statusPage.js';
 import { emergencyFlow } from '../voice-flows/emergency.js';
@@ -70,9 +70,7 @@ export function createHotline({
   const agentsOnDuty = (): Array<AgentOffer & { free: boolean }> => {
     const now = clock.now();
     return agents.onDutyAt(now).map((a) => ({
-      agentId: a.agentId,
-      phone: a.phone,
-      languages: a.languages,
+      ...agentOffer(a),
       free: a.onCall === null && (a.lastOfferedAt === null || now - a.lastOfferedAt >= AGENT_OFFER_HOLD_MS),
     }));
   };

@@ -38,6 +38,9 @@ export interface AgentOffer {
   languages: string[];
 }
 
+/** What a call needs of an agent to ring them: the one projection of an agent record the flow sees. */
+export const agentOffer = (a: AgentOffer): AgentOffer => ({ agentId: a.agentId, phone: a.phone, languages: a.languages });
+
 /** Read-only facts a transition may consult; reading them changes nothing. */
 export interface World {
   now: number;

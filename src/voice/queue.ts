@@ -3,7 +3,7 @@ import type { Agent } from '../db/agentRepository.js';
 import type { QueueRepository } from '../db/queueRepository.js';
 import type { Clock } from '../domain/clock.js';
 import type { Language } from '../../voice-flows/prompts/index.js';
-import type { AgentOffer, QueueOffer } from './flow.js';
+import { agentOffer, type AgentOffer, type QueueOffer } from './flow.js';
 import { sayNode } from './render.js';
 import { el, twimlDocument } from './twiml.js';
 
@@ -67,7 +67,7 @@ export function createP1Queue(deps: Deps) {
       if (entry?.status === 'callback-requested') return { kind: 'callback-requested' };
       if (entry?.status === 'offered' && entry.offeredAgentId !== null) {
         const agent = deps.agentById(entry.offeredAgentId);
-        if (agent) return { kind: 'offered', agent: { agentId: agent.agentId, phone: agent.phone, languages: agent.languages } };
+        if (agent) return { kind: 'offered', agent: agentOffer(agent) };
       }
       return { kind: 'none' };
     },
