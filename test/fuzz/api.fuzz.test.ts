@@ -22,6 +22,7 @@ const ROUTES: Array<[Method, string]> = [
   ['GET', '/api/agents'],
   ['GET', '/api/agents/:id'],
   ['PATCH', '/api/agents/:id'],
+  ['DELETE', '/api/agents/:id'],
   ['GET', '/api/agents/:id/roster'],
   ['PUT', '/api/agents/:id/roster'],
   ['PUT', '/api/numbers/:e164'],
