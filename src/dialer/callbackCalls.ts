@@ -105,8 +105,9 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
       const standing = leg && dialer.standing(leg.legId);
       const agent = leg?.agentId != null ? deps.agents.get(leg.agentId) : undefined;
       const language = agentLanguage(lineLanguage(standing?.callback.language), agent?.languages);
-      if (!standing || standing.verdict === 'lost') {
-        logger.info({ callbackId, legId }, 'callback whisper refused: taken or no longer waiting');
+      // An agent removed while their phone rang (they left the team) takes nothing either.
+      if (!standing || standing.verdict === 'lost' || (agent && agent.removedAt !== null)) {
+        logger.info({ callbackId, legId }, 'callback whisper refused: taken, no longer waiting, or the agent was removed');
         return goodbyeTwiml(language, DIALER_TEXTS[language].taken);
       }
       logger.info({ callbackId, legId, agentId: leg!.agentId }, 'callback whisper played to agent');
@@ -124,7 +125,7 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
       const agent = leg?.agentId != null ? deps.agents.get(leg.agentId) : undefined;
       const callbackLanguage = lineLanguage(leg ? dialer.standing(leg.legId)?.callback.language : undefined);
       const language = agentLanguage(callbackLanguage, agent?.languages);
-      if (!leg) return goodbyeTwiml(language, DIALER_TEXTS[language].taken);
+      if (!leg || (agent && agent.removedAt !== null)) return goodbyeTwiml(language, DIALER_TEXTS[language].taken);
       if ((params.Digits ?? '') !== '1') {
         logger.info({ callbackId, legId }, 'callback not accepted by agent');
         return goodbyeTwiml(language, DIALER_TEXTS[language].noKey);

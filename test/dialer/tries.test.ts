@@ -145,6 +145,22 @@ describe('callback dialer: agent first, then tries at the customer', () => {
     expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'completed', attempts: 0 });
   });
 
+  it('lets an agent removed while their phone rang take nothing: the callback waits for the next round', async () => {
+    const { h, twilio } = d;
+    const { customerId } = await addCustomer(h);
+    const agent = await addAgent(h);
+    const callback = scheduleCallback(h, customerId);
+    await d.worker.tick();
+    const call = twilio.apiCalls[0]!;
+    h.hotline.repos.agents.remove(agent.agentId, h.clock.now());
+
+    const { text, gather } = await agentAnswers(twilio, call);
+    expect(text).toContain('already been taken or is no longer waiting');
+    expect(gather).toBeUndefined();
+    await twilio.sendStatus(call, 'completed');
+    expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'pending', attempts: 0, lastError: 'no agent accepted' });
+  });
+
   it('counts a customer number Twilio could not dial at all as a try, once', async () => {
     const { h, twilio } = d;
     const { customerId } = await addCustomer(h);
