@@ -209,7 +209,11 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
         if (event.type === 'dial-ended' && event.bridged) {
           return { to: 'transferred', outcome: 'transferred', ...(ctx.queued && { writes: { leaveQueue: 'connected' } }) };
         }
-        const next = ctx.agentIndex + 1;
+        // The next agent of the list who is still free: one who since took another call, was offered
+        // another caller, went off duty or was removed is skipped, not rung for 20 s for nothing.
+        const free = new Set(world.freeAgentsFor(ctx.language).map((a) => a.agentId));
+        let next = ctx.agentIndex + 1;
+        while (next < ctx.agents.length && !free.has(ctx.agents[next]!.agentId)) next++;
         const agent = ctx.agents[next];
         if (agent) {
           return {

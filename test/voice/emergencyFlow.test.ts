@@ -115,6 +115,19 @@ describe('the emergency flow', () => {
     expect(last.to).toBe('p1CallbackBooked');
   });
 
+  it('skips a next agent who is no longer free (another call, another caller, off duty or removed)', () => {
+    const three = [...agents, { agentId: 3, phone: '+15550000003', languages: ['en-US'] }];
+    const ringing = { ...enterprise, priority: 'P1' as const, agents: three, agentIndex: 0 };
+    const onlyThird = world({ freeAgentsFor: () => [three[2]!] });
+    expect(on('transfer', { type: 'dial-ended', bridged: false, status: 'no-answer' }, ringing, onlyThird)).toMatchObject({
+      to: 'transfer',
+      context: { agentIndex: 2 },
+      writes: { offeredAgent: 3 },
+    });
+    const noneFree = on('transfer', { type: 'dial-ended', bridged: false, status: 'no-answer' }, ringing, world({ freeAgentsFor: () => [] }));
+    expect(noneFree.to).toBe('p1CallbackBooked');
+  });
+
   it('a bridged Dial is a transferred call', () => {
     const t = on('transfer', { type: 'dial-ended', bridged: true, status: 'completed' }, { ...enterprise, agents, agentIndex: 0 });
     expect(t).toMatchObject({ to: 'transferred', outcome: 'transferred' });
