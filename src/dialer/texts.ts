@@ -103,7 +103,7 @@ const en: DialerTexts = {
   callEnded: 'The call with the customer has ended. Goodbye.',
   sorry: 'Sorry, something went wrong with this callback. Please check the console. Goodbye.',
   sms: (reference, dueAt) =>
-    `Emergency support: an engineer will call you back by ${enDeadline.format(dueAt)} UTC. Your reference is ${reference}.`,
+    `Emergency support: an engineer will call you back by ${enDeadline.format(dueAt)} UTC. Your reference is ${reference}. When we call, press any key to be connected.`,
 };
 
 const ja: DialerTexts = {
@@ -140,7 +140,7 @@ const ja: DialerTexts = {
   callEnded: 'お客様との通話が終了しました。失礼いたします。',
   sorry: '申し訳ありません、この折り返しで問題が発生しました。コンソールをご確認ください。失礼いたします。',
   sms: (reference, dueAt) =>
-    `緊急サポート：日本時間${jaDeadline(dueAt)}までにエンジニアから折り返しお電話します。受付番号は ${reference} です。`,
+    `緊急サポート：日本時間${jaDeadline(dueAt)}までにエンジニアから折り返しお電話します。受付番号は ${reference} です。お電話の際は、いずれかのボタンを押すとおつなぎします。`,
 };
 
 export const DIALER_TEXTS: Readonly<Record<Language, DialerTexts>> = { 'en-US': en, 'ja-JP': ja };

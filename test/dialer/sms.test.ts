@@ -27,7 +27,7 @@ describe('SMS confirmation of a scheduled callback', () => {
     expect(d.twilio.messages[0]).toMatchObject({
       to: CALLER,
       from: CALLER_ID,
-      body: `Emergency support: an engineer will call you back by Nov 23, 2:00 PM UTC. Your reference is ${callback.reference}.`,
+      body: `Emergency support: an engineer will call you back by Nov 23, 2:00 PM UTC. Your reference is ${callback.reference}. When we call, press any key to be connected.`,
     });
     expect(d.twilio.requestsOf('messages.create')[0]!.authorized).toBe(true);
     const logged = d.h.logs.records().find((r) => r.msg === 'callback confirmation texted');
@@ -46,7 +46,7 @@ describe('SMS confirmation of a scheduled callback', () => {
     expect(d.twilio.messages[0]).toMatchObject({
       to: CALLER,
       from: JAPAN_LINE,
-      body: `緊急サポート：日本時間11月24日 1時00分までにエンジニアから折り返しお電話します。受付番号は ${callback.reference} です。`,
+      body: `緊急サポート：日本時間11月24日 1時00分までにエンジニアから折り返しお電話します。受付番号は ${callback.reference} です。お電話の際は、いずれかのボタンを押すとおつなぎします。`,
     });
   });
 
