@@ -65,7 +65,15 @@ export function createHotline({
   const verifyCaller = countVerifications(createVerifyCaller({ ...repos, box, clock, logger }), metrics);
   const statusPage = new StatusPage(config.statusUrl, logger);
   // The callback dialer's repository, twilio client, webhooks and SMS confirmations.
-  const callbackDialing = createCallbackDialing({ config, logger, clock, db, repos, durable: () => batch.flush() });
+  const callbackDialing = createCallbackDialing({
+    config,
+    logger,
+    clock,
+    db,
+    repos,
+    durable: () => batch.flush(),
+    onCustomerTry: (result) => metrics.callbackCustomerTry(result),
+  });
   // Free: on duty, not on a call, and not just offered a call that may still be ringing.
   const agentsOnDuty = (): Array<AgentOffer & { free: boolean }> => {
     const now = clock.now();

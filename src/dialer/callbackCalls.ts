@@ -9,6 +9,7 @@ import type { CallbackLeg, LegNewsResult } from '../db/callbackDialerRepository.
 import type { Callback, CallbackRepository } from '../db/callbackRepository.js';
 import type { CustomerRepository } from '../db/customerRepository.js';
 import { CALL_SID, idEnding } from '../domain/customer.js';
+import type { CallbackTryResult } from '../metrics/metrics.js';
 import { errorSummary } from '../twilio/errors.js';
 import type { VoiceParams } from '../voice/engine.js';
 import type { Language } from '../../voice-flows/prompts/index.js';
@@ -22,9 +23,14 @@ export interface CallbackCallDeps extends DialingDeps {
   callbacks: Pick<CallbackRepository, 'get'>;
   customers: Pick<CustomerRepository, 'get'>;
   agents: Pick<AgentRepository, 'get' | 'markOnCall' | 'markCallEnded'>;
+  /** Told once per decided try at the customer (metrics). */
+  onCustomerTry?(result: CallbackTryResult): void;
 }
 
 export type CallbackCalls = ReturnType<typeof createCallbackCalls>;
+
+/** Twilio's ends of a customer leg nobody answered, as the try metric names them. */
+const UNANSWERED = ['no-answer', 'busy', 'failed', 'canceled'] as const satisfies readonly CallbackTryResult[];
 
 
 /** The language an agent hears: the callback's if they speak it, else their first the line has. */
@@ -79,6 +85,9 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
   function logChange(result: LegNewsResult) {
     const { callback, change, leg } = result;
     if (!callback || !change || !leg) return;
+    if (leg.kind === 'customer' && (change.to === 'pending' || change.to === 'failed')) {
+      deps.onCustomerTry?.(UNANSWERED.find((s) => s === leg.status) ?? (leg.status === 'completed' ? 'no_key' : 'failed'));
+    }
     const fields = { callbackId: callback.callbackId, reference: callback.reference, legId: leg.legId, status: callback.status, attempts: callback.attempts };
     if (change.to === 'failed') logger.warn({ ...fields, lastError: change.lastError }, 'callback failed: the customer did not answer any try');
     else if (change.to === 'pending') logger.info({ ...fields, lastError: change.lastError, nextAttemptAt: change.nextAttemptAt }, 'callback back in the queue');
@@ -179,7 +188,10 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
         logger.warn({ callbackId, legId, status: result?.callback.status }, 'callback: customer pressed a key, but the callback is no longer being dialed');
         return goodbyeTwiml(language, DIALER_TEXTS[language].customerNotConnected);
       }
-      if (result.change) logger.info({ callbackId, legId: leg!.legId, reference: result.callback.reference }, 'callback connected');
+      if (result.change) {
+        logger.info({ callbackId, legId: leg!.legId, reference: result.callback.reference }, 'callback connected');
+        deps.onCustomerTry?.('connected');
+      }
       return customerConnectingTwiml(language);
     },
 

@@ -13,6 +13,7 @@ import type { CustomerRepository } from '../db/customerRepository.js';
 import type { SqliteDb } from '../db/database.js';
 import type { NumberRepository } from '../db/numberRepository.js';
 import type { Clock } from '../domain/clock.js';
+import type { CallbackTryResult } from '../metrics/metrics.js';
 import { createTwilioClient, type TwilioClient } from '../twilio/client.js';
 import { freeAgentsOf, type FreeAgents } from './agents.js';
 import { createCallbackCalls } from './callbackCalls.js';
@@ -36,6 +37,8 @@ export interface CallbackDialingDeps {
   twilio?: TwilioClient | undefined;
   /** Commits writes batched with the caller's webhooks (see src/db/commitBatch.ts). */
   durable?: () => void;
+  /** Told once per decided try at a callback's customer (the server's metrics). */
+  onCustomerTry?: (result: CallbackTryResult) => void;
 }
 
 export function createCallbackDialing(deps: CallbackDialingDeps) {
@@ -45,7 +48,13 @@ export function createCallbackDialing(deps: CallbackDialingDeps) {
   const urls = callbackUrls(config.publicBaseUrl);
   const callerIds = { callerId: config.callerId, calls: repos.calls, numbers: repos.numbers };
   const shared = { dialer: repository, callerIds, twilio, clock, logger, urls, leaseMs: config.dialer.leaseMs };
-  const calls = createCallbackCalls({ ...shared, callbacks: repos.callbacks, customers: repos.customers, agents: repos.agents });
+  const calls = createCallbackCalls({
+    ...shared,
+    callbacks: repos.callbacks,
+    customers: repos.customers,
+    agents: repos.agents,
+    ...(deps.onCustomerTry && { onCustomerTry: deps.onCustomerTry }),
+  });
   const confirmations = createCallbackConfirmations({ twilio, logger, callerIds });
   return {
     repository,

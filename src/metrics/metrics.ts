@@ -23,6 +23,8 @@ export interface Metrics {
   voiceApology(route: string, cause: 'error' | 'fallback_url' | 'invalid_request'): void;
   /** A request to the admin API with a missing or wrong token. */
   adminAuthFailure(): void;
+  /** One try at a callback's customer, once it is decided: connected (a key pressed), no_key (answered, no key: a voicemail?), or Twilio's end of an unanswered leg. */
+  callbackCustomerTry(result: CallbackTryResult): void;
   /** Callers waiting in a queue: the queue owner sets a number, or a function read at each scrape. */
   setQueueLength(length: GaugeSource, queue?: string): void;
   /** Overrides the computed dialer lag (seconds) with the dialer's own measure. */
@@ -30,6 +32,9 @@ export interface Metrics {
   /** Adds Node's process metrics (CPU, memory, event-loop lag, GC); once, by the HTTP server. */
   collectProcessMetrics(): void;
 }
+
+/** How a try at a callback's customer ended. */
+export type CallbackTryResult = 'connected' | 'no_key' | 'no-answer' | 'busy' | 'failed' | 'canceled';
 
 const read = (source: GaugeSource) => (typeof source === 'function' ? source() : source);
 // Owed and not yet reached: a failed callback keeps its clock, the promise is still owed.
@@ -165,6 +170,12 @@ export function createMetrics(deps: {
   });
 
   registry.registerMetric(scrapeErrors);
+  const callbackTries = new Counter({
+    name: 'hotline_callback_customer_tries_total',
+    help: "Tries at callbacks' customers by how they ended: connected (the customer pressed a key), no_key (answered but no key: a voicemail, most likely), no-answer, busy, failed, canceled.",
+    labelNames: ['result'],
+    registers,
+  });
 
   let processMetrics = false;
   return {
@@ -187,6 +198,7 @@ export function createMetrics(deps: {
     },
     voiceApology: (route, cause) => apologies.inc({ route, cause }),
     adminAuthFailure: () => adminAuthFailures.inc(),
+    callbackCustomerTry: (result) => callbackTries.inc({ result }),
     setQueueLength: (length, queue = 'p1') => void queueSources.set(queue, length),
     setDialerLag: (seconds) => void (dialerLag = seconds),
     collectProcessMetrics() {

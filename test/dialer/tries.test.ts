@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TEST_ADMIN_TOKEN } from '../support/harness.js';
 import { spokenText, verbsOf } from '../support/twilioStandIn.js';
 import {
   addAgent,
@@ -12,6 +13,9 @@ import {
   startDialerHarness,
   type DialerHarness,
 } from './support.js';
+
+const metricsText = async (h: DialerHarness['h']) =>
+  (await fetch(`${h.url}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).text();
 
 describe('callback dialer: agent first, then tries at the customer', () => {
   let d: DialerHarness;
@@ -100,6 +104,9 @@ describe('callback dialer: agent first, then tries at the customer', () => {
     await d.worker.tick();
     expect(twilio.apiCalls, 'a failed callback is not dialed again').toHaveLength(3);
     expect(h.logs.text).toContain('callback failed: the customer did not answer any try');
+    const metrics = await metricsText(h);
+    expect(metrics).toContain('hotline_callback_customer_tries_total{result="no-answer"} 2');
+    expect(metrics).toContain('hotline_callback_customer_tries_total{result="busy"} 1');
   });
 
   it('counts a callback answered by voicemail as a missed try, never as kept, and says so on both ends', async () => {
@@ -129,6 +136,8 @@ describe('callback dialer: agent first, then tries at the customer', () => {
     expect(spokenText(third.afterDial)).toContain('That was the last try. The callback is marked failed');
     expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'failed', attempts: 3, connectedAt: null });
     expect(twilio.apiCalls).toHaveLength(3);
+    // Operators see it: each try counted once, though both the status callback and the Dial's action reported it.
+    expect(await metricsText(h)).toContain('hotline_callback_customer_tries_total{result="no_key"} 3');
   });
 
   it("asks a Japanese customer for the key in Japanese, and connects on it", async () => {
@@ -142,6 +151,7 @@ describe('callback dialer: agent first, then tries at the customer', () => {
     expect(says.every((s) => s.attrs.language === 'ja-JP')).toBe(true);
     expect(spokenText(round.announcement!)).toContain('エンジニアにおつなぎしますので、いずれかのボタンを押してください。');
     expect(spokenText(round.connecting!)).toBe('おつなぎします。');
+    expect(await metricsText(h)).toContain('hotline_callback_customer_tries_total{result="connected"} 1');
     expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'completed', attempts: 0 });
   });
 
