@@ -36,6 +36,7 @@ export function callbackRoutes(deps: ConsoleDeps): Router {
     const body = callbackPage(
       { ...callback, sla: slaState(callback, now) },
       desk.notes(id),
+      desk.customerTries(id),
       deps.customers.get(callback.customerId),
       agent.agentId,
       session.csrfToken,

@@ -25,6 +25,15 @@ export interface DeskCallback extends Callback {
   breachedAt: number | null;
 }
 
+/** One call to the customer's phone for a callback (the agent's Dial), as it ended or stands now. */
+export interface CustomerTry {
+  at: number;
+  /** Twilio's status of the leg: 'completed' once it ended after being answered. */
+  status: string;
+  /** When the customer pressed a key to be connected: a person, not a voicemail. */
+  confirmedAt: number | null;
+}
+
 /** Why an agent's action on a callback did not happen. */
 export type DeskRefusal = 'not-found' | 'closed' | 'claimed-by-other';
 
@@ -37,6 +46,8 @@ export interface CallbackDeskRepository {
   /** Open callbacks (earliest due first), then those closed since `closedSince` (latest first). */
   board(closedSince: number, limit: number): DeskCallback[];
   notes(callbackId: number): CallbackNote[];
+  /** The calls to the customer's phone so far, oldest first. */
+  customerTries(callbackId: number): CustomerTry[];
   addNote(callbackId: number, agentId: number, body: string, at: number): DeskRefusal | null;
   /** Claims an open callback for the agent (taking it over from another agent when `takeOver`). */
   claim(callbackId: number, agentId: number, at: number, options?: { takeOver?: boolean }): DeskRefusal | null;
@@ -101,6 +112,10 @@ export function createSqliteCallbackDeskRepository(db: SqliteDb): CallbackDeskRe
   );
 
   const current = (id: number) => byId.get(id) as DeskRow | undefined;
+  const tries = db.prepare(
+    `SELECT created_at AS at, status, confirmed_at AS confirmedAt FROM callback_legs
+     WHERE callback_id = ? AND kind = 'customer' ORDER BY leg_id`,
+  );
 
   const addNote = db.transaction((callbackId: number, agentId: number, body: string, at: number) => {
     if (!current(callbackId)) return 'not-found' as const;
@@ -155,6 +170,7 @@ export function createSqliteCallbackDeskRepository(db: SqliteDb): CallbackDeskRe
         body: n.body as string,
         createdAt: n.created_at as number,
       })),
+    customerTries: (callbackId) => tries.all(callbackId) as CustomerTry[],
     addNote: (callbackId, agentId, body, at) => addNote.immediate(callbackId, agentId, body, at),
     claim: (callbackId, agentId, at, options = {}) => claim.immediate(callbackId, agentId, at, options.takeOver ?? false),
     release: (callbackId, agentId, at) => release.immediate(callbackId, agentId, at),

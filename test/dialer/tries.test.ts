@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { agentWithPassword, ConsoleClient } from '../console/support/consoleClient.js';
 import { TEST_ADMIN_TOKEN } from '../support/harness.js';
 import { spokenText, verbsOf } from '../support/twilioStandIn.js';
 import {
@@ -138,6 +139,12 @@ describe('callback dialer: agent first, then tries at the customer', () => {
     expect(twilio.apiCalls).toHaveLength(3);
     // Operators see it: each try counted once, though both the status callback and the Dial's action reported it.
     expect(await metricsText(h)).toContain('hotline_callback_customer_tries_total{result="no_key"} 3');
+    // Agents see each try on the callback's page, to decide what to do next (a text, another number).
+    const { agent, password } = await agentWithPassword(h, { name: 'Mia Desk' });
+    const c = new ConsoleClient(h);
+    await c.signIn(agent.agentId, password);
+    const page = (await c.get(`/console/callbacks/${callback.callbackId}`)).text;
+    expect(page.match(/answered, but no key pressed: a voicemail, most likely/g)).toHaveLength(3);
   });
 
   it("asks a Japanese customer for the key in Japanese, and connects on it", async () => {
@@ -151,6 +158,9 @@ describe('callback dialer: agent first, then tries at the customer', () => {
     expect(says.every((s) => s.attrs.language === 'ja-JP')).toBe(true);
     expect(spokenText(round.announcement!)).toContain('エンジニアにおつなぎしますので、いずれかのボタンを押してください。');
     expect(spokenText(round.connecting!)).toBe('おつなぎします。');
+    expect(h.hotline.repos.desk.customerTries(callback.callbackId)).toEqual([
+      { at: expect.any(Number), status: 'completed', confirmedAt: h.clock.now() },
+    ]);
     expect(await metricsText(h)).toContain('hotline_callback_customer_tries_total{result="connected"} 1');
     expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'completed', attempts: 0 });
   });

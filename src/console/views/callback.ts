@@ -1,4 +1,4 @@
-import type { CallbackNote } from '../../db/callbackDeskRepository.js';
+import type { CallbackNote, CustomerTry } from '../../db/callbackDeskRepository.js';
 import type { Customer } from '../../domain/customer.js';
 import type { BoardCallback } from '../board.js';
 import { duration, utc } from '../format.js';
@@ -10,8 +10,29 @@ import { tierLabel } from './dashboard.js';
 const REASON: Record<string, string> = { p2: 'P2: the caller chose a callback', 'no-agent-answered': 'P1: no agent took the call' };
 const NOTE_KIND: Record<CallbackNote['kind'], string> = { note: 'Note', claimed: 'Claimed', released: 'Released', completed: 'Completed' };
 
-/** One callback: the promise, its deadline, the customer, agents' notes and the actions on it. */
-export function callbackPage(c: BoardCallback, notes: CallbackNote[], customer: Customer | undefined, me: number, csrf: string, now: number): Html {
+/** How a call to the customer went, in an agent's words. */
+function tryOutcome(t: CustomerTry): string {
+  if (t.confirmedAt !== null) return t.status === 'completed' ? 'connected (the customer pressed a key), ended' : 'connected (the customer pressed a key)';
+  switch (t.status) {
+    case 'completed':
+      return 'answered, but no key pressed: a voicemail, most likely';
+    case 'no-answer':
+      return 'not answered';
+    case 'busy':
+      return 'busy';
+    case 'failed':
+      return 'could not be placed (check the number)';
+    case 'canceled':
+      return 'cancelled (the engineer hung up first)';
+    case 'in-progress':
+      return 'answered, waiting for a key';
+    default:
+      return 'ringing';
+  }
+}
+
+/** One callback: the promise, its deadline, the customer, the tries at their phone, agents' notes and the actions on it. */
+export function callbackPage(c: BoardCallback, notes: CallbackNote[], tries: CustomerTry[], customer: Customer | undefined, me: number, csrf: string, now: number): Html {
   const back = `/console/callbacks/${c.callbackId}`;
   return html`<p><a href="/console">← Dashboard</a></p>
 <h1>Callback ${c.reference}</h1>
@@ -29,6 +50,13 @@ export function callbackPage(c: BoardCallback, notes: CallbackNote[], customer: 
   ${c.completedBy ? html`<dt>Completed by</dt><dd>${c.completedBy.name}</dd>` : ''}
   ${c.callSid ? html`<dt>The call that asked</dt><dd><a href="/console/calls/${c.callSid}">audit trail</a></dd>` : ''}
 </dl>
+<section aria-labelledby="h-tries"><h2 id="h-tries">Calls to the customer</h2>
+${
+  tries.length === 0
+    ? html`<p class="empty">Not called yet.</p>`
+    : html`<ol class="tries">${tries.map((t) => html`<li>${utc(t.at)}: ${tryOutcome(t)}</li>`)}</ol>`
+}
+</section>
 <section aria-labelledby="h-notes"><h2 id="h-notes">Notes</h2>
 ${
   notes.length === 0
