@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { connectionOverridesProblem } from './twilio/webhookUrls.js';
 
 /** Thrown when configuration is unusable; its message is the one line shown at start-up. */
 export class ConfigError extends Error {}
@@ -84,6 +85,12 @@ const envSchema = z.object({
     .transform((v) => v ?? 'false')
     .pipe(z.enum(['true', 'false'], { message: 'must be true or false' }))
     .transform((v) => v === 'true'),
+  HOTLINE_TWILIO_CONNECTION_OVERRIDES: optionalString
+    .transform((v) => v?.replace(/^#/, ''))
+    .superRefine((v, ctx) => {
+      const problem = v === undefined ? null : connectionOverridesProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: `must be Twilio connection overrides such as ct=1500&rt=6000&tt=9000&rc=1: ${problem}` });
+    }),
 });
 
 /** Variables whose values are never repeated in an error message. */
@@ -129,6 +136,8 @@ export interface Config {
   dbBusyTimeoutMs: number;
   /** True: GET /metrics answers without the admin token (for a scraper on a private network). */
   metricsPublic: boolean;
+  /** Twilio connection overrides added to every webhook URL the server writes into TwiML (README, "Runbook"). */
+  connectionOverrides: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -211,6 +220,7 @@ export function loadConfig(env: Env = process.env, options: { generateLocal?: bo
     secretKeySource: v.HOTLINE_SECRET_KEY ? 'environment' : 'local-file',
     dbBusyTimeoutMs: v.HOTLINE_DB_BUSY_TIMEOUT_MS,
     metricsPublic: v.HOTLINE_METRICS_PUBLIC,
+    connectionOverrides: v.HOTLINE_TWILIO_CONNECTION_OVERRIDES,
   };
 }
 

@@ -24,6 +24,7 @@ import { createFlowEngine } from './voice/engine.js';
 import { agentOffer, type AgentOffer } from './voice/flow.js';
 import { createP1Queue } from './voice/queue.js';
 import { StatusPage } from './voice/statusPage.js';
+import { webhookUrls } from './twilio/webhookUrls.js';
 import { emergencyFlow } from '../voice-flows/emergency.js';
 
 /** How long an agent who was just offered a call is kept from being offered another. */
@@ -84,6 +85,7 @@ export function createHotline({
   };
   const freeAgents = () => agentsOnDuty().filter((a) => a.free);
   const base = config.publicBaseUrl;
+  const webhookUrl = webhookUrls(base, config.connectionOverrides);
   const p1Queue = createP1Queue({
     queue,
     freeAgents,
@@ -92,8 +94,9 @@ export function createHotline({
     clock,
     logger,
     urls: {
-      wait: (callSid) => `${base}/voice/queue/wait?call=${callSid}`,
-      key: (callSid) => `${base}/voice/queue/key?call=${callSid}`,
+      wait: (callSid) => webhookUrl(`/voice/queue/wait?call=${callSid}`),
+      key: (callSid) => webhookUrl(`/voice/queue/key?call=${callSid}`),
+      // Audio for <Play>, not a webhook: no overrides.
       holdMusic: `${base}/voice/hold-music.wav`,
     },
   });
@@ -108,9 +111,9 @@ export function createHotline({
     // Texts go out only once the step that promised the callback is on disk.
     afterCommit: (call, writes) => writes.scheduleCallback && batch.afterCommit(() => callbackDialing.confirmations.afterCommit(call, writes)),
     urls: {
-      step: (step) => `${base}/voice/step?step=${step}`,
-      whisper: (callSid, agentId) => `${base}/voice/whisper?call=${callSid}&agent=${agentId}`,
-      queueWait: (callSid) => `${base}/voice/queue/wait?call=${callSid}`,
+      step: (step) => webhookUrl(`/voice/step?step=${step}`),
+      whisper: (callSid, agentId) => webhookUrl(`/voice/whisper?call=${callSid}&agent=${agentId}`),
+      queueWait: (callSid) => webhookUrl(`/voice/queue/wait?call=${callSid}`),
     },
   });
   return {
@@ -123,6 +126,8 @@ export function createHotline({
     statusPage,
     engine,
     p1Queue,
+    /** The absolute URL Twilio is given for a path, with the configured connection overrides. */
+    webhookUrl,
     /** Group commit for the caller's webhooks (see src/db/commitBatch.ts). */
     writes: batch,
     callbackDialing,

@@ -1,3 +1,5 @@
+import { webhookUrls } from '../twilio/webhookUrls.js';
+
 /** The webhook URLs of a callback's calls, absolute (PUBLIC_BASE_URL), as Twilio is given them. */
 export interface CallbackUrls {
   /** The agent's leg answered: the whisper. */
@@ -14,14 +16,14 @@ export interface CallbackUrls {
   status(callbackId: number, legId: number): string;
 }
 
-export function callbackUrls(publicBaseUrl: string): CallbackUrls {
-  const base = `${publicBaseUrl}/voice/callback`;
+export function callbackUrls(publicBaseUrl: string, connectionOverrides?: string): CallbackUrls {
+  const url = webhookUrls(`${publicBaseUrl}/voice/callback`, connectionOverrides);
   return {
-    agent: (c, l) => `${base}/agent?callback=${c}&leg=${l}`,
-    accept: (c, l) => `${base}/accept?callback=${c}&leg=${l}`,
-    customer: (c, l) => `${base}/customer?callback=${c}&leg=${l}`,
-    customerKey: (c, l) => `${base}/customer-key?callback=${c}&leg=${l}`,
-    dialed: (c, l) => `${base}/dialed?callback=${c}&leg=${l}`,
-    status: (c, l) => `${base}/status?callback=${c}&leg=${l}`,
+    agent: (c, l) => url(`/agent?callback=${c}&leg=${l}`),
+    accept: (c, l) => url(`/accept?callback=${c}&leg=${l}`),
+    customer: (c, l) => url(`/customer?callback=${c}&leg=${l}`),
+    customerKey: (c, l) => url(`/customer-key?callback=${c}&leg=${l}`),
+    dialed: (c, l) => url(`/dialed?callback=${c}&leg=${l}`),
+    status: (c, l) => url(`/status?callback=${c}&leg=${l}`),
   };
 }

@@ -27,6 +27,7 @@ function callerWebhooksOf(hotline: Hotline) {
     logger: hotline.logger,
     authToken: config.twilio.authToken,
     publicBaseUrl: config.publicBaseUrl,
+    webhookUrl: hotline.webhookUrl,
     backupNumber: config.backupNumber,
     metrics: hotline.metrics,
     queue: hotline.p1Queue,

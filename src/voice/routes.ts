@@ -28,6 +28,8 @@ export interface VoiceRouteDeps {
   logger: Logger;
   authToken: string;
   publicBaseUrl: string;
+  /** The absolute URL Twilio is given for a path, connection overrides included (src/twilio/webhookUrls.ts). */
+  webhookUrl(pathAndQuery: string): string;
   backupNumber: string | undefined;
   metrics?: Pick<Metrics, 'voiceApology' | 'callEnded' | 'observeWebhook'>;
   queue: P1Queue;
@@ -137,7 +139,7 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
       const agentId = Number(query.get('agent'));
       const call = CALL_SID.test(callSid) ? calls.get<EmergencyContext>(callSid) : undefined;
       const agent = Number.isSafeInteger(agentId) ? agents.get(agentId) : undefined;
-      const acceptUrl = `${deps.publicBaseUrl}/voice/whisper/accept?call=${encodeURIComponent(callSid)}&agent=${agentId}&lang=${call?.context.language ?? 'en-US'}`;
+      const acceptUrl = deps.webhookUrl(`/voice/whisper/accept?call=${encodeURIComponent(callSid)}&agent=${agentId}&lang=${call?.context.language ?? 'en-US'}`);
       log.info({ agentId, agentLeg: params.CallSid }, 'whisper played to agent');
       return whisperTwiml({ context: call?.context, agent, acceptUrl });
     },

@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api } from '../support/harness.js';
 import { addCustomer, CALLER, dashboardCode, placeCall } from '../support/calls.js';
 import { spokenText } from '../support/twilioStandIn.js';
-import { addAgent, agentAccepts, CALLER_ID, customerLeg, startDialerHarness, type DialerHarness } from './support.js';
+import { addAgent, agentAccepts, CALLER_ID, callbackInApi, customerLeg, playRound, scheduleCallback, startDialerHarness, type DialerHarness } from './support.js';
 
 describe('a P2 callback from call to completion', () => {
   let d: DialerHarness;
@@ -55,3 +55,22 @@ describe('a P2 callback from call to completion', () => {
     expect(h.hotline.repos.agents.freeOnDutyAt(h.clock.now()).map((a) => a.agentId)).toEqual([agent.agentId]);
   });
 });
+
+describe('a callback with Twilio connection overrides configured', () => {
+  let d: DialerHarness;
+  beforeEach(async () => {
+    d = await startDialerHarness({ env: { HOTLINE_TWILIO_CONNECTION_OVERRIDES: 'ct=1500&rt=6000&rc=1' } });
+  });
+  afterEach(async () => d.close());
+
+  it('gives Twilio every webhook URL with them, and the round goes through as Twilio signs it', async () => {
+    const customerId = await addCustomer(d.h);
+    await addAgent(d.h);
+    const callback = scheduleCallback(d.h, customerId);
+    const round = await playRound(d, 'answers');
+    expect(round.call.url).toMatch(/\/voice\/callback\/agent\?callback=\d+&leg=\d+#ct=1500&rt=6000&rc=1$/);
+    expect(round.order.action).toMatch(/#ct=1500&rt=6000&rc=1$/);
+    expect((await callbackInApi(d.h, callback.callbackId)).status).toBe('completed');
+  });
+});
+

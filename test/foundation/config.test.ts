@@ -36,6 +36,12 @@ describe('configuration', () => {
     expect(existsSync(localSecretsPath(db()))).toBe(false);
   });
 
+  it("reads Twilio connection overrides, with or without the fragment's #", () => {
+    const config = loadConfig({ ...PRODUCTION, HOTLINE_DB: db(), HOTLINE_TWILIO_CONNECTION_OVERRIDES: '#ct=1500&rt=6000&tt=9000&rc=1&rp=ct,rt,5xx' });
+    expect(config.connectionOverrides).toBe('ct=1500&rt=6000&tt=9000&rc=1&rp=ct,rt,5xx');
+    expect(loadConfig({ ...PRODUCTION, HOTLINE_DB: db() }).connectionOverrides).toBeUndefined();
+  });
+
   it('reads the previous keys as a comma list and drops a trailing slash from the public URL', () => {
     const previous = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
     const config = loadConfig({ ...PRODUCTION, HOTLINE_DB: db(), HOTLINE_SECRET_KEY_PREVIOUS: previous.join(', '), PUBLIC_BASE_URL: 'https://hotline.example.com/' });
@@ -51,6 +57,9 @@ describe('configuration', () => {
     ['HOTLINE_BACKUP_NUMBER', '5550100'],
     ['HOTLINE_CALLER_ID', '+0'],
     ['LOG_LEVEL', 'loud'],
+    ['HOTLINE_TWILIO_CONNECTION_OVERRIDES', 'ct=50'],
+    ['HOTLINE_TWILIO_CONNECTION_OVERRIDES', 'rt=6000&timeout=5'],
+    ['HOTLINE_TWILIO_CONNECTION_OVERRIDES', 'rc=1&rc=2'],
   ])('refuses %s=%s with one line naming the variable and the value', (name, value) => {
     const attempt = () => loadConfig({ ...PRODUCTION, HOTLINE_DB: db(), [name]: value });
     expect(attempt).toThrow(ConfigError);

@@ -75,3 +75,26 @@ describe('a verified P1 call', () => {
     expect(call.dials()[0]!.number).toBe('+15550000002');
   });
 });
+
+describe('Twilio connection overrides (HOTLINE_TWILIO_CONNECTION_OVERRIDES)', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ env: { HOTLINE_TWILIO_CONNECTION_OVERRIDES: 'ct=1500&rt=6000&rc=1' } });
+  });
+  afterEach(async () => h.close());
+
+  it('are on every webhook URL the server writes into TwiML, and the call goes through as Twilio signs it', async () => {
+    const id = await addCustomer(h);
+    await addAgent(h, { phone: '+15550000001' });
+    const call = await placeCall(h, [`${id}#`, await dashboardCode(h, id), '1', 'agent:accept']);
+
+    expect(call.ok).toBe(true);
+    expect(call.events.find((e) => e.kind === 'dial-result')).toMatchObject({ bridged: true });
+    expect(call.dials()[0]!.url).toMatch(/\/voice\/whisper\?call=CA[0-9a-f]{32}&agent=\d+#ct=1500&rt=6000&rc=1$/);
+    const actions = call.twiml.join('').match(/(action|url)="[^"]*"/g) ?? [];
+    expect(actions.length).toBeGreaterThan(3);
+    for (const attribute of actions) expect(attribute).toMatch(/#ct=1500&amp;rt=6000&amp;rc=1"$/);
+    expect(call.twiml.join('')).toContain('/voice/whisper/accept?');
+  });
+});
+
