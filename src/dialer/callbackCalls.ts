@@ -32,7 +32,6 @@ export type CallbackCalls = ReturnType<typeof createCallbackCalls>;
 /** Twilio's ends of a customer leg nobody answered, as the try metric names them. */
 const UNANSWERED = ['no-answer', 'busy', 'failed', 'canceled'] as const satisfies readonly CallbackTryResult[];
 
-
 /** The language an agent hears: the callback's if they speak it, else their first the line has. */
 function agentLanguage(callbackLanguage: Language, agentLanguages: readonly string[] | undefined): Language {
   if (!agentLanguages || agentLanguages.includes(callbackLanguage)) return callbackLanguage;

@@ -90,7 +90,7 @@ const OPEN_FOR_DIALER: readonly CallbackStatus[] = ['pending', 'dialing', 'conne
  * status. A customer leg's answer alone changes nothing: a voicemail answers too. The customer's key
  * press connects the callback (onCustomerConfirmed), and the end of that confirmed leg completes it
  * (whatever the round: the customer was on the line). A customer leg of the current round that ends
- * unconfirmed, unanswered or answered by a machine or by nobody who pressed a key, is a try. An agent leg that ends matters
+ * unconfirmed (unanswered, or answered with no key pressed) is a try. An agent leg that ends matters
  * only while the callback is being dialed: the last agent of a round to end without accepting puts
  * the callback back for the next round, and so does the accepting agent hanging up before the
  * customer's phone was rung.
