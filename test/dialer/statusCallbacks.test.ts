@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { closeDatabase, migrate, openDatabase } from '../../src/db/database.js';
 import { spokenText, verbsOf } from '../support/twilioStandIn.js';
 import {
   addAgent,
@@ -66,6 +67,22 @@ describe('callback dialer: status callbacks', () => {
     expect(spokenText(late)).toContain('the engineer is no longer on the line');
     expect(verbsOf(late).some((v) => v.name === 'Hangup')).toBe(true);
     expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'pending', attempts: 1, connectedAt: null });
+  });
+
+  it('completes a callback whose customer was talking when the key gate arrived (the upgrade), rather than calling again', async () => {
+    const { h, twilio } = d;
+    const { callback, child } = await acceptedRound();
+    await twilio.sendStatus(child, 'in-progress');
+    // The server is upgraded while this customer talks to the agent: the migration runs over the live leg.
+    const db = openDatabase(h.config.dbPath);
+    try {
+      db.prepare("DELETE FROM schema_migrations WHERE name = '011_answered_legs_before_the_key.sql'").run();
+      expect(migrate(db)).toEqual(['011_answered_legs_before_the_key.sql']);
+    } finally {
+      closeDatabase(db);
+    }
+    await twilio.sendStatus(child, 'completed', { duration: 300 });
+    expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'completed', attempts: 0 });
   });
 
   it('answers a repeated status callback and changes nothing the second time', async () => {
