@@ -41,6 +41,8 @@ function agentLanguage(callbackLanguage: Language, agentLanguages: readonly stri
 export function createCallbackCalls(deps: CallbackCallDeps) {
   const { dialer, clock, logger, urls } = deps;
   const policy = deps.policy ?? DIAL_POLICY;
+  /** Minutes to the next try after a missed one, as callers and agents hear it. */
+  const retryMinutes = Math.round(policy.retrySpacingMs / 60_000);
 
   /** The leg named in the URL, if it belongs to the callback named there and the request's CallSid fits it. */
   function legFor(callbackId: number, legId: number, callSid: string | undefined): CallbackLeg | undefined {
@@ -174,7 +176,7 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
         language,
         reference: callback?.reference ?? '',
         keyUrl: urls.customerKey(callbackId, leg?.legId ?? legId),
-        minutesToNextTry: callback && callback.attempts + 1 < policy.maxTries ? Math.round(policy.retrySpacingMs / 60_000) : null,
+        minutesToNextTry: callback && callback.attempts + 1 < policy.maxTries ? retryMinutes : null,
       });
     },
 
@@ -213,10 +215,10 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
       if (!callback) return goodbyeTwiml(language, texts.sorry);
       const customerLeg = leg && dialer.leg(leg.legId);
       if ((callback.status === 'pending' || callback.status === 'failed') && customerLeg?.status === 'completed' && customerLeg.confirmedAt === null) {
-        return goodbyeTwiml(language, texts.customerNoKeyAgent(callback.status === 'failed' ? null : Math.round(policy.retrySpacingMs / 60_000)));
+        return goodbyeTwiml(language, texts.customerNoKeyAgent(callback.status === 'failed' ? null : retryMinutes));
       }
       if (callback.status === 'failed') return goodbyeTwiml(language, texts.customerNoAnswerLastTry);
-      if (callback.status === 'pending') return goodbyeTwiml(language, texts.customerNoAnswer(Math.round(policy.retrySpacingMs / 60_000)));
+      if (callback.status === 'pending') return goodbyeTwiml(language, texts.customerNoAnswer(retryMinutes));
       return goodbyeTwiml(language, texts.callEnded);
     },
 
