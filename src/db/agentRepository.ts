@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../domain/clock.js';
 import { isOnRoster, type Roster, type RosterRule } from '../domain/roster.js';
+import { OPEN_STATUSES } from './callbackDeskRepository.js';
 import type { SqliteDb } from './database.js';
 
 /** How an agent's duty is decided: forced on, forced off, or by their weekly roster. */
@@ -207,9 +208,10 @@ export function createSqliteAgentRepository(db: SqliteDb, clock: Clock = systemC
   );
   const dropCredentials = db.prepare('DELETE FROM agent_credentials WHERE agent_id = ?');
   const dropSessions = db.prepare('DELETE FROM console_sessions WHERE agent_id = ?');
+  // The claims the console would still show as held: those on callbacks still owed.
   const giveBackClaims = db.prepare(
     `UPDATE callbacks SET claimed_by = NULL, updated_at = @at
-     WHERE claimed_by = @agentId AND status NOT IN ('completed', 'cancelled')`,
+     WHERE claimed_by = @agentId AND status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`,
   );
   const remove = db.transaction((agentId: number, at: number) => {
     const row = (retire.get({ agentId, at }) ?? byId.get(agentId)) as AgentRow | undefined;
