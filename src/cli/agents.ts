@@ -1,7 +1,7 @@
 import type { Agent } from '../db/agentRepository.js';
 import { hashPassword, passwordProblem } from '../console/passwords.js';
-import { AppError, conflict, notFound } from '../domain/errors.js';
-import { createBody } from '../http/api/agents.js';
+import { AppError, notFound } from '../domain/errors.js';
+import { createBody, removedAgent } from '../http/api/agents.js';
 import { parse } from '../http/validate.js';
 import { LANGUAGES } from '../../voice-flows/prompts/index.js';
 import { readNewPassword } from './agentsPassword.js';
@@ -70,7 +70,7 @@ const setPassword: Command = {
     const hotline = ctx.hotline();
     const agent = hotline.repos.agents.get(Number(id));
     if (!agent) throw notFound(`agent ${id}`);
-    if (agent.removedAt !== null) throw conflict(`agent ${id} was removed; add a new agent instead`);
+    if (agent.removedAt !== null) throw removedAgent(id);
     const password = await readNewPassword(ctx);
     const problem = passwordProblem(password);
     if (problem) throw new AppError(400, 'invalid_request', `password: ${problem}`, 'password');

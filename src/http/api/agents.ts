@@ -80,6 +80,9 @@ function rosterView(agent: Agent, now: number) {
   };
 }
 
+/** The refusal of any change to an agent who was removed, on the API and the command line alike. */
+export const removedAgent = (id: number | string) => conflict(`agent ${id} was removed; add a new agent instead`);
+
 /** Agents who take transfers and callbacks, their duty and weekly roster (admin API). */
 export function agentsRouter(hotline: Hotline): Router {
   const { agents } = hotline.repos;
@@ -91,7 +94,7 @@ export function agentsRouter(hotline: Hotline): Router {
   /** An agent that may still be changed: a removed one is kept for history, not edited. */
   const current = (id: number) => {
     const agent = found(agents.get(id));
-    if (agent.removedAt !== null) throw conflict(`agent ${id} was removed; add a new agent instead`);
+    if (agent.removedAt !== null) throw removedAgent(id);
     return agent;
   };
   router.post('/agents', (req, res) => {
