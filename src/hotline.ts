@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { SecretBox } from './crypto/secretBox.js';
-import { createSqliteAgentRepository } from './db/agentRepository.js';
+import { createSqliteAgentRepository, type Agent } from './db/agentRepository.js';
 import { createSqliteCallbackDeskRepository } from './db/callbackDeskRepository.js';
 import { createSqliteCallbackRepository } from './db/callbackRepository.js';
 import { createSqliteCallRepository } from './db/callRepository.js';
@@ -29,6 +29,19 @@ import { emergencyFlow } from '../voice-flows/emergency.js';
 
 /** How long an agent who was just offered a call is kept from being offered another. */
 const AGENT_OFFER_HOLD_MS = 30_000;
+
+/**
+ * The agents on duty as a call's step sees them. Free: not on a call, and not just offered a call that
+ * may still be ringing. Every P1 step builds this list, so `free` is written before the spread: added
+ * after it, each object would get a hidden class of its own, and the young-generation collector would
+ * keep the whole webhook's objects alive with it (README, "Performance").
+ */
+export function onDutyOffers(onDuty: readonly Agent[], now: number): Array<AgentOffer & { free: boolean }> {
+  return onDuty.map((a) => ({
+    free: a.onCall === null && (a.lastOfferedAt === null || now - a.lastOfferedAt >= AGENT_OFFER_HOLD_MS),
+    ...agentOffer(a),
+  }));
+}
 
 /** Everything the HTTP server, the CLI and the workers share: repositories and domain services over one database. */
 export function createHotline({
@@ -75,13 +88,9 @@ export function createHotline({
     durable: () => batch.flush(),
     onCustomerTry: (result) => metrics.callbackCustomerTry(result),
   });
-  // Free: on duty, not on a call, and not just offered a call that may still be ringing.
-  const agentsOnDuty = (): Array<AgentOffer & { free: boolean }> => {
+  const agentsOnDuty = () => {
     const now = clock.now();
-    return agents.onDutyAt(now).map((a) => ({
-      ...agentOffer(a),
-      free: a.onCall === null && (a.lastOfferedAt === null || now - a.lastOfferedAt >= AGENT_OFFER_HOLD_MS),
-    }));
+    return onDutyOffers(agents.onDutyAt(now), now);
   };
   const freeAgents = () => agentsOnDuty().filter((a) => a.free);
   const base = config.publicBaseUrl;
