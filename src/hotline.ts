@@ -92,12 +92,11 @@ export function createHotline({
     const now = clock.now();
     return onDutyOffers(agents.onDutyAt(now), now);
   };
-  const freeAgents = () => agentsOnDuty().filter((a) => a.free);
   const base = config.publicBaseUrl;
   const webhookUrl = webhookUrls(base, config.connectionOverrides);
   const p1Queue = createP1Queue({
     queue,
-    freeAgents,
+    agentsOnDuty,
     agentById: (id) => agents.get(id),
     markOffered: (id, at) => agents.markOffered(id, at),
     clock,

@@ -82,6 +82,12 @@ function joinQueue(ctx: EmergencyContext, say: T['say']): T {
   };
 }
 
+/** A queued caller who leaves the queue for a P1 callback. */
+function leaveQueueForCallback(ctx: EmergencyContext, world: World): T {
+  const booked = bookP1(ctx, world, world.caller);
+  return { ...booked, writes: { leaveQueue: 'left', ...booked.writes } };
+}
+
 /** Without a calling number there is nobody to call back: ask for one first. */
 const askNumberFirst = (priority: 'P1' | 'P2'): T => ({
   to: 'askCallbackNumber',
@@ -235,6 +241,13 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
         if (event.type !== 'queue-left') return { to: 'queued' };
         const { offer } = event;
         if (offer.kind === 'offered') {
+          // Offered a moment ago, when Twilio last fetched the wait URL. An agent who has since gone off
+          // duty or been removed is not rung: the caller goes back to their place in the queue, or, with
+          // nobody left on duty, gets the P1 callback.
+          const onDuty = world.agentsFor(ctx.language);
+          if (!onDuty.some((a) => a.agentId === offer.agent.agentId)) {
+            return onDuty.length > 0 ? joinQueue(ctx, [{ key: 'stillTrying' }]) : leaveQueueForCallback(ctx, world);
+          }
           return {
             to: 'transfer',
             say: [{ key: 'connecting' }],
@@ -243,9 +256,8 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
           };
         }
         if (event.result === 'hangup') return { to: 'ended', outcome: 'abandoned', writes: { leaveQueue: 'left' } };
-        // Pressed 1 for a callback, or Twilio could not keep the caller in the queue.
-        const booked = bookP1(ctx, world, world.caller);
-        return { ...booked, writes: { leaveQueue: 'left', ...booked.writes } };
+        // Pressed 1 for a callback, nobody was left on duty, or Twilio could not keep the caller in the queue.
+        return leaveQueueForCallback(ctx, world);
       },
     },
 

@@ -9,8 +9,8 @@ import { el, twimlDocument } from './twiml.js';
 
 interface Deps {
   queue: QueueRepository;
-  /** Agents on duty and free now, in the order they should be offered calls. */
-  freeAgents(): AgentOffer[];
+  /** Agents on duty now, in the order they should be offered calls, each marked free or not. */
+  agentsOnDuty(): Array<AgentOffer & { free: boolean }>;
   agentById(agentId: number): Agent | undefined;
   markOffered(agentId: number, at: number): void;
   clock: Clock;
@@ -34,7 +34,14 @@ export function createP1Queue(deps: Deps) {
       const entry = queue.get(callSid);
       if (!entry || entry.status !== 'waiting') return leave;
       const now = clock.now();
-      const free = deps.freeAgents();
+      const onDuty = deps.agentsOnDuty();
+      if (onDuty.length === 0 && queue.requestCallback(callSid, now)) {
+        // The last agent went off duty (the roster's end, a switch, a removal) while callers waited:
+        // nobody will free up, so each caller gets the P1 callback rather than hold music for ever.
+        logger.warn({ callSid, waitedMs: now - entry.enqueuedAt }, 'nobody on duty: queued caller handed to a P1 callback');
+        return leave;
+      }
+      const free = onDuty.filter((a) => a.free);
       const agent = free.find((a) => a.languages.includes(entry.language)) ?? free[0];
       if (agent && queue.offerHead(callSid, agent.agentId, now)) {
         deps.markOffered(agent.agentId, now);

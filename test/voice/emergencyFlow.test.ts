@@ -128,6 +128,20 @@ describe('the emergency flow', () => {
     expect(noneFree.to).toBe('p1CallbackBooked');
   });
 
+  it('a queued caller offered an agent who has since left duty goes back in line, or to a P1 callback when nobody is on duty', () => {
+    const queued = { ...enterprise, priority: 'P1' as const, queued: true };
+    const offered = { type: 'queue-left' as const, result: 'leave', offer: { kind: 'offered' as const, agent: agents[0]! } };
+    expect(on('queued', offered, queued)).toMatchObject({ to: 'transfer', writes: { offeredAgent: 1 } });
+    const onlySecond = world({ agentsFor: () => [agents[1]!] });
+    expect(on('queued', offered, queued, onlySecond)).toMatchObject({
+      to: 'queued',
+      say: [{ key: 'stillTrying' }],
+      writes: { enqueue: { customerId: ID, tier: 'premium' } },
+    });
+    const nobody = on('queued', offered, queued, world({ agentsFor: () => [] }));
+    expect(nobody).toMatchObject({ to: 'p1CallbackBooked', writes: { leaveQueue: 'left', scheduleCallback: { priority: 'P1' } } });
+  });
+
   it('a bridged Dial is a transferred call', () => {
     const t = on('transfer', { type: 'dial-ended', bridged: true, status: 'completed' }, { ...enterprise, agents, agentIndex: 0 });
     expect(t).toMatchObject({ to: 'transferred', outcome: 'transferred' });

@@ -66,6 +66,45 @@ describe('the P1 queue when every agent is busy', () => {
     expect(h.hotline.repos.queue.get(sid('4'))).toMatchObject({ status: 'left' });
   });
 
+  it('an agent removed between the offer and the ring is not rung: the caller goes back in line, or gets the callback', async () => {
+    const bob = await addAgent(h, { name: 'Bob', phone: '+15550000002' });
+    // Bob takes a second caller, so both agents are busy and the third caller waits.
+    expect(await verifiedP1(h, sid('6'), await addCustomer(h), '+14155550006')).toContain(`agent=${bob}`);
+    await verifiedP1(h, sid('7'), await addCustomer(h), '+14155550007');
+    h.clock.advance(31_000); // Ann's offer of the first call runs out: she is free again
+    expect((await wait(h, sid('7'))).body).toContain('<Leave/>');
+    expect((await api(h, 'DELETE', `/api/agents/${agentId}`)).status).toBe(200);
+    const back = await postSigned(h, '/voice/step?step=3', callParams(sid('7'), { From: '+14155550007', QueueResult: 'leave' }));
+    expect(back.body).toContain('Still trying to reach an engineer. Please hold.');
+    expect(back.body).toContain('hotline-p1</Enqueue>');
+    expect(back.body).not.toContain('<Dial');
+    expect(h.hotline.repos.queue.get(sid('7'))).toMatchObject({ status: 'waiting' });
+
+    // Bob is offered the caller in turn, and goes off duty before Twilio rings him: nobody is left.
+    h.clock.advance(31_000);
+    expect((await wait(h, sid('7'))).body).toContain('<Leave/>');
+    expect((await api(h, 'PATCH', `/api/agents/${bob}`, { onDuty: false })).status).toBe(200);
+    const booked = await postSigned(h, '/voice/step?step=4', callParams(sid('7'), { From: '+14155550007', QueueResult: 'leave' }));
+    expect(booked.body).toMatch(/No engineer could take your call right now, so we have booked a priority 1 callback/);
+    expect(booked.body).not.toContain('<Dial');
+    expect(h.hotline.repos.queue.get(sid('7'))).toMatchObject({ status: 'left' });
+    expect((await api(h, 'GET', '/api/callbacks')).body.items).toEqual([
+      expect.objectContaining({ priority: 'P1', phone: '+14155550007', reason: 'no-agent-answered' }),
+    ]);
+  });
+
+  it('callers still waiting when the last agent goes off duty get the P1 callback, not hold music for ever', async () => {
+    const id = await addCustomer(h, { tier: 'standard' });
+    await verifiedP1(h, sid('8'), id, '+14155550008');
+    expect((await wait(h, sid('8'))).body).toContain('You are number 1 in line');
+    expect((await api(h, 'PATCH', `/api/agents/${agentId}`, { onDuty: false })).status).toBe(200);
+    expect((await wait(h, sid('8'))).body).toContain('<Leave/>');
+    const left = await postSigned(h, '/voice/step?step=3', callParams(sid('8'), { From: '+14155550008', QueueResult: 'leave' }));
+    expect(left.body).toMatch(/No engineer could take your call right now, so we have booked a priority 1 callback\. An engineer will call you within 2 hours/);
+    expect(h.hotline.repos.queue.waiting()).toEqual([]);
+    expect((await api(h, 'GET', '/api/callbacks')).body.items).toEqual([expect.objectContaining({ customerId: id, priority: 'P1', phone: '+14155550008' })]);
+  });
+
   it('a caller who hangs up while waiting leaves the queue', async () => {
     await verifiedP1(h, sid('5'), await addCustomer(h), '+14155550005');
     await postSigned(h, '/voice/status', callParams(sid('5'), { CallStatus: 'completed' }));
