@@ -58,6 +58,8 @@ export interface LoadResult {
   socketErrorCodes: Record<string, number>;
   exhaustedConnections: number;
   serverCpuUs: number;
+  /** The part of serverCpuUs spent in the kernel: system calls (the commits' writes and fsyncs, the sockets). */
+  serverSystemCpuUs: number;
   loadgenCpuUs: number;
   /** CPU time of the whole machine over the window, to tell what else was running. */
   machineBusyUs: number;
@@ -131,7 +133,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const windowFrom = start + rampMs;
   const stopAt = windowFrom + spec.durationMs;
   let cpu0 = process.cpuUsage();
-  let server0 = 0;
+  let server0 = { user: 0, system: 0 };
   let machine0 = 0;
   let kernel0 = 0;
   const openWindow = () => {
@@ -143,6 +145,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   if (rampMs > 0) setTimeout(openWindow, rampMs);
   else openWindow();
   let serverCpuUs = 0;
+  let serverSystemCpuUs = 0;
   let machineBusyUs = 0;
   let kernelThreadsUs = 0;
   let loadgenCpuUs = 0;
@@ -169,6 +172,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         socketErrorCodes,
         exhaustedConnections: exhausted,
         serverCpuUs,
+        serverSystemCpuUs,
         loadgenCpuUs,
         machineBusyUs,
         kernelThreadsUs,
@@ -179,7 +183,9 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
     // The window closes: take the CPU readings now, then let answers in flight arrive.
     setTimeout(() => {
       stopping = true;
-      serverCpuUs = (cpuTicks(spec.serverPid) - server0) * TICK_US;
+      const server = cpuTicks(spec.serverPid);
+      serverSystemCpuUs = (server.system - server0.system) * TICK_US;
+      serverCpuUs = (server.user - server0.user) * TICK_US + serverSystemCpuUs;
       machineBusyUs = (machineTicks().busy - machine0) * TICK_US;
       kernelThreadsUs = (kernelThreadTicks() - kernel0) * TICK_US;
       const c = process.cpuUsage(cpu0);

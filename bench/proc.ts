@@ -5,12 +5,12 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 /** Microseconds per clock tick (utime/stime are counted in ticks, usually 100 a second). */
 export const TICK_US = 1_000_000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 
-/** utime + stime of every thread of the process, in ticks. */
-export function cpuTicks(pid: number): number {
+/** CPU time of every thread of the process, in ticks: in user space (utime) and in the kernel on its behalf (stime). */
+export function cpuTicks(pid: number): { user: number; system: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name, which may itself contain spaces: state is field 3, utime 14, stime 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+  return { user: Number(fields[11]), system: Number(fields[12]) };
 }
 
 /** Peak resident set size (VmHWM) in kB. */

@@ -16,6 +16,8 @@ export interface RunSummary {
   steps: Record<string, Stats>;
   overall: Stats;
   serverCpuUsPerRequest: number;
+  /** The part of it spent in the kernel. */
+  serverSystemCpuUsPerRequest: number;
   loadgenCpuUsPerRequest: number;
   peakRssMb: number;
   priorityVerbs: LoadResult['priorityVerbs'];
@@ -77,6 +79,7 @@ export function summarise(
     steps,
     overall: stats(all, total, failed, rps),
     serverCpuUsPerRequest: result.inWindow ? Math.round(result.serverCpuUs / result.inWindow) : 0,
+    serverSystemCpuUsPerRequest: result.inWindow ? Math.round(result.serverSystemCpuUs / result.inWindow) : 0,
     loadgenCpuUsPerRequest: result.inWindow ? Math.round(result.loadgenCpuUs / result.inWindow) : 0,
     peakRssMb: Math.round(extra.peakRssKb / 1024),
     priorityVerbs: result.priorityVerbs,
@@ -140,7 +143,8 @@ export function formatScenario(s: ScenarioResult): string {
   const h = s.hotline;
   const f = s.floor;
   lines.push(
-    `- Server CPU per request: hotline **${h.serverCpuUsPerRequest} us**, floor ${f.serverCpuUsPerRequest} us ` +
+    `- Server CPU per request: hotline **${h.serverCpuUsPerRequest} us** (${h.serverSystemCpuUsPerRequest} of them in the kernel), ` +
+      `floor ${f.serverCpuUsPerRequest} us (${f.serverSystemCpuUsPerRequest}) ` +
       `(server core busy ${pct(h.serverCores)} / ${pct(f.serverCores)}). Peak RSS: hotline ${h.peakRssMb} MB, floor ${f.peakRssMb} MB.`,
     `- Load generator: ${h.loadgenCpuUsPerRequest} us CPU per request, core busy ${pct(h.loadgenCores)} (hotline run); ` +
       `${f.loadgenCpuUsPerRequest} us, ${pct(f.loadgenCores)} (floor run).` +
@@ -166,7 +170,8 @@ export function formatScenario(s: ScenarioResult): string {
     lines.push(
       `- Durable floor (the floor, plus one row per request committed with synchronous=FULL, one commit per event-loop turn): ` +
         `p50 ${ms(d.p50Ms)} ms, p99 ${ms(d.p99Ms)} ms (**${ratio(d.p99Ms / (f.overall.p99Ms || 1))}x** the floor's p99; the hotline's is ` +
-        `${ratio(h.overall.p99Ms / (d.p99Ms || 1))}x the durable floor's), ${s.durableFloor.serverCpuUsPerRequest} us CPU per request, ${d.failed} failed` +
+        `${ratio(h.overall.p99Ms / (d.p99Ms || 1))}x the durable floor's), ${s.durableFloor.serverCpuUsPerRequest} us CPU per request ` +
+        `(${s.durableFloor.serverSystemCpuUsPerRequest} in the kernel), ${d.failed} failed` +
         (s.durableFloor.server
           ? `; ${s.durableFloor.server.commits} commits, inside COMMIT ${pct(s.durableFloor.server.commitShare)} of the time, ` +
             `${s.durableFloor.server.commitsOver3ms} over 3 ms, ${s.durableFloor.server.commitsOver10ms} over 10 ms.`
