@@ -208,16 +208,22 @@ export function createSqliteAgentRepository(db: SqliteDb, clock: Clock = systemC
   );
   const dropCredentials = db.prepare('DELETE FROM agent_credentials WHERE agent_id = ?');
   const dropSessions = db.prepare('DELETE FROM console_sessions WHERE agent_id = ?');
-  // The claims the console would still show as held: those on callbacks still owed.
+  // The claims the console would still show as held: those on callbacks still owed. Each callback's
+  // history says why its claim went, as when an agent releases one.
+  const openClaims = `claimed_by = @agentId AND status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+  const noteReleases = db.prepare(
+    `INSERT INTO callback_notes (callback_id, agent_id, kind, body, created_at)
+     SELECT callback_id, @agentId, 'released', 'Released: the agent was removed', @at FROM callbacks WHERE ${openClaims}`,
+  );
   const giveBackClaims = db.prepare(
-    `UPDATE callbacks SET claimed_by = NULL, updated_at = @at
-     WHERE claimed_by = @agentId AND status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`,
+    `UPDATE callbacks SET claimed_by = NULL, updated_at = @at WHERE ${openClaims}`,
   );
   const remove = db.transaction((agentId: number, at: number) => {
     const row = (retire.get({ agentId, at }) ?? byId.get(agentId)) as AgentRow | undefined;
     if (!row) return undefined;
     dropCredentials.run(agentId);
     dropSessions.run(agentId);
+    noteReleases.run({ agentId, at });
     const releasedClaims = giveBackClaims.run({ agentId, at }).changes;
     return { agent: toAgent(row, at), releasedClaims };
   });

@@ -34,6 +34,11 @@ describe('removing an agent who left', () => {
     expect(again.location).not.toBe('/console');
     // The claim is gone, so the dialer may call the customer; the callback itself is untouched.
     expect(h.hotline.repos.desk.get(callback.callbackId)).toMatchObject({ claimedBy: null, status: 'pending' });
+    // Its history says why, under the removed agent's name.
+    expect(h.hotline.repos.desk.notes(callback.callbackId).map((n) => [n.kind, n.agentName, n.body])).toEqual([
+      ['claimed', 'Ken Leaver', 'Claimed'],
+      ['released', 'Ken Leaver', 'Released: the agent was removed'],
+    ]);
 
     // Not listed, still found by ID for the history that names them, and not changed again.
     expect((await api(h, 'GET', '/api/agents')).body.items.map((a: { agentId: number }) => a.agentId)).toEqual([stays.agentId]);
