@@ -132,7 +132,8 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const rampMs = cycleMs > 0 ? Math.max(cycleMs, spec.rampMs ?? 0) : 0;
   const windowFrom = start + rampMs;
   const stopAt = windowFrom + spec.durationMs;
-  let cpu0 = process.cpuUsage();
+  // Each set when the window opens.
+  let cpu0: NodeJS.CpuUsage = { user: 0, system: 0 };
   let server0 = { user: 0, system: 0 };
   let machine0 = 0;
   let kernel0 = 0;
