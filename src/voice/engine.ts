@@ -163,6 +163,11 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
       if (step === call.step - 1 && call.lastInputKey === key) deps.logger.debug({ callSid, step }, 'webhook retried');
       return call.lastResponse ?? render(call);
     }
+    // The call is over (its final status callback came first; Twilio does not promise the order) and
+    // whatever is answered now is never played. Only a recording is still filed, as Twilio posts it
+    // after the caller hangs up; anything else would act for nobody: put a caller who has gone back
+    // in the P1 queue, or hold an agent for a ring that never comes.
+    if (call.endedAt !== null && state.input(call.context).kind !== 'record') return call.lastResponse ?? render(call);
 
     const now = clock.now();
     let t = state.on(resolveEvent(call, params), call.context, world(call, now));

@@ -105,6 +105,22 @@ describe('the P1 queue when every agent is busy', () => {
     expect((await api(h, 'GET', '/api/callbacks')).body.items).toEqual([expect.objectContaining({ customerId: id, priority: 'P1', phone: '+14155550008' })]);
   });
 
+  it("a caller who hangs up while an agent rings stays out of the queue when the Dial's action comes after the final status", async () => {
+    const id = await addCustomer(h, { tier: 'premium' });
+    await verifiedP1(h, sid('9'), id, '+14155550009');
+    h.clock.advance(31_000); // Ann's offer of the first call runs out
+    expect((await wait(h, sid('9'))).body).toContain('<Leave/>');
+    const ringing = await postSigned(h, '/voice/step?step=3', callParams(sid('9'), { From: '+14155550009', QueueResult: 'leave' }));
+    expect(ringing.body).toContain(`agent=${agentId}`);
+    // The caller hangs up while Ann's phone rings; Twilio's final status arrives before the Dial's action.
+    await postSigned(h, '/voice/status', callParams(sid('9'), { CallStatus: 'completed' }));
+    await postSigned(h, '/voice/step?step=4', callParams(sid('9'), { From: '+14155550009', DialCallStatus: 'canceled', DialBridged: 'false' }));
+    expect(h.hotline.repos.queue.get(sid('9'))).toMatchObject({ status: 'left' });
+    expect(h.hotline.repos.calls.get(sid('9'))).toMatchObject({ outcome: 'abandoned' });
+    // Nobody is left waiting for the wait URL of a call that is over, ahead of every later caller.
+    expect(h.hotline.repos.queue.waiting()).toEqual([]);
+  });
+
   it('a caller who hangs up while waiting leaves the queue', async () => {
     await verifiedP1(h, sid('5'), await addCustomer(h), '+14155550005');
     await postSigned(h, '/voice/status', callParams(sid('5'), { CallStatus: 'completed' }));
