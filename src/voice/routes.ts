@@ -19,6 +19,21 @@ const FINAL_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'can
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_PARAMS = 200;
 const LEAVE = twimlDocument([{ name: 'Leave', attrs: {}, children: [] }]);
+const HANGUP = twimlDocument([{ name: 'Hangup', attrs: {}, children: [] }]);
+
+/**
+ * What a webhook that failed answers where the apology's Dial is not allowed (twilio-voice-facts:
+ * a queue's wait URL plays, says, pauses, gathers, redirects, leaves or hangs up; a whisper never
+ * dials). A waiting caller leaves the queue, and the Enqueue's action (a step of the call, which may
+ * dial the backup line) takes over; an agent's whisper leg hangs up, and the caller's Dial goes on
+ * to the next agent.
+ */
+const FAILED_ANSWER: Partial<Record<string, string>> = {
+  '/voice/queue/wait': LEAVE,
+  '/voice/queue/key': LEAVE,
+  '/voice/whisper': HANGUP,
+  '/voice/whisper/accept': HANGUP,
+};
 
 export interface VoiceRouteDeps {
   engine: FlowEngine;
@@ -92,7 +107,8 @@ function readForm(req: IncomingMessage): Promise<Record<string, string | string[
  * The caller's Twilio Voice webhooks, served off Express's router: these are the requests an outage
  * multiplies, and a plain dispatch costs a fraction of Express's per-request machinery. Every route is
  * signature-checked (missing -> 400, wrong -> 403, nothing acted on), every answer is TwiML, and any
- * failure answers the apology and the backup line: Twilio never gets a 5xx.
+ * failure answers the apology and the backup line, or where Twilio allows no Dial what it allows
+ * (FAILED_ANSWER): Twilio never gets a 5xx.
  */
 export function callerWebhooks(deps: VoiceRouteDeps) {
   const { engine, calls, agents, logger } = deps;
@@ -231,10 +247,10 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
       if (err === invalid) {
         deps.metrics?.voiceApology(path, 'invalid_request');
       } else {
-        (hook?.log ?? logger).error({ err, path }, 'voice webhook failed; caller sent to the backup line');
+        (hook?.log ?? logger).error({ err, path }, FAILED_ANSWER[path] ? 'voice webhook failed' : 'voice webhook failed; caller sent to the backup line');
         deps.metrics?.voiceApology(path, 'error');
       }
-      finish(200, 'text/xml; charset=utf-8', apology);
+      finish(200, 'text/xml; charset=utf-8', FAILED_ANSWER[path] ?? apology);
     }
   }
 }

@@ -100,6 +100,20 @@ describe('when the database fails mid-call, the caller still reaches a human on 
     const fallback = await postWebhook(s, '/voice/fallback', callParams(callSid, { ErrorCode: '11200', ErrorUrl: `${s.publicBaseUrl}${codeStep}` }));
     expect(dialed(fallback.body)).toEqual([BACKUP]);
 
+    // Where Twilio allows no Dial, a failure answers what it allows: a waiting caller leaves the
+    // queue (the Enqueue's action then answers for the call), an agent's whisper leg hangs up.
+    const waiting = newCallSid(++n);
+    for (const [path, verb] of [
+      [`/voice/queue/wait?call=${waiting}`, 'Leave'],
+      [`/voice/queue/key?call=${waiting}`, 'Leave'],
+      [`/voice/whisper?call=${waiting}&agent=1`, 'Hangup'],
+      [`/voice/whisper/accept?call=${waiting}&agent=1&lang=en-US`, 'Hangup'],
+    ] as const) {
+      const failed = await postWebhook(s, path, callParams(newCallSid(++n), { Digits: '1' }));
+      expect(failed.status).toBe(200);
+      expect(parseTwiml(failed.body).children.map((c) => c.name)).toEqual([verb]);
+    }
+
     // Counters still scrape; the gauges that need the database are left out and counted.
     const metrics = await s.hotline.metrics.registry.metrics();
     expect(metrics).toContain('hotline_voice_apologies_total{route="/voice/fallback",cause="fallback_url"} 1');
