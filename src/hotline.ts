@@ -27,8 +27,14 @@ import { StatusPage } from './voice/statusPage.js';
 import { webhookUrls } from './twilio/webhookUrls.js';
 import { emergencyFlow } from '../voice-flows/emergency.js';
 
-/** How long an agent who was just offered a call is kept from being offered another. */
-const AGENT_OFFER_HOLD_MS = 30_000;
+/**
+ * How long an agent who was just offered a call is kept from being offered another: as long as that
+ * offer can still be live. The agent's phone rings for up to 20 s (Twilio adds about 5), then the
+ * whisper says who is calling twice and waits 6 s for the key, about 45 s in all before the agent
+ * has either accepted (and is then on the call) or let the leg go. Shorter, and an agent still
+ * listening to one caller's whisper is rung for the next one, whose Dial then finds the line busy.
+ */
+export const AGENT_OFFER_HOLD_MS = 60_000;
 
 /**
  * The agents on duty as a call's step sees them. Free: not on a call, and not just offered a call that

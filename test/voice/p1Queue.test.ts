@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api, startHarness, type Harness } from '../support/harness.js';
 import { addAgent, addCustomer, dashboardCode } from '../support/calls.js';
 import { callParams, postSigned } from '../support/twilioRequests.js';
+import { AGENT_OFFER_HOLD_MS } from '../../src/hotline.js';
 
 const sid = (c: string) => `CA${c.repeat(32)}`;
 
@@ -46,12 +47,19 @@ describe('the P1 queue when every agent is busy', () => {
     expect(Buffer.from(await music.arrayBuffer()).subarray(0, 4).toString()).toBe('RIFF');
 
     // The agent's offer runs out (nobody took the first call): the agent is free again.
-    h.clock.advance(31_000);
+    h.clock.advance(AGENT_OFFER_HOLD_MS + 1_000);
     expect((await wait(h, sid('2'))).body).toContain('You are number 2 in line');
     expect((await wait(h, sid('3'))).body).toContain('<Leave/>');
     const offered = await postSigned(h, '/voice/step?step=3', callParams(sid('3'), { From: '+14155550003', QueueResult: 'leave' }));
     expect(offered.body).toMatch(new RegExp(`<Number url="[^"]+/voice/whisper\\?call=${sid('3')}&amp;agent=${agentId}"`));
     expect((await wait(h, sid('2'))).body).toContain('You are number 1 in line');
+  });
+
+  it('an agent still hearing the whisper 40 s after the offer is not rung for the next caller, who waits in the queue', async () => {
+    h.clock.advance(40_000); // Ann answered at 20 s and is listening to who is calling
+    const next = await verifiedP1(h, sid('b'), await addCustomer(h), '+14155550011');
+    expect(next).toContain('All our engineers are on other calls.');
+    expect(next).not.toContain('<Dial');
   });
 
   it('pressing 1 while waiting turns into a P1 callback', async () => {
@@ -71,7 +79,7 @@ describe('the P1 queue when every agent is busy', () => {
     // Bob takes a second caller, so both agents are busy and the third caller waits.
     expect(await verifiedP1(h, sid('6'), await addCustomer(h), '+14155550006')).toContain(`agent=${bob}`);
     await verifiedP1(h, sid('7'), await addCustomer(h), '+14155550007');
-    h.clock.advance(31_000); // Ann's offer of the first call runs out: she is free again
+    h.clock.advance(AGENT_OFFER_HOLD_MS + 1_000); // Ann's offer of the first call runs out: she is free again
     expect((await wait(h, sid('7'))).body).toContain('<Leave/>');
     expect((await api(h, 'DELETE', `/api/agents/${agentId}`)).status).toBe(200);
     const back = await postSigned(h, '/voice/step?step=3', callParams(sid('7'), { From: '+14155550007', QueueResult: 'leave' }));
@@ -81,7 +89,7 @@ describe('the P1 queue when every agent is busy', () => {
     expect(h.hotline.repos.queue.get(sid('7'))).toMatchObject({ status: 'waiting' });
 
     // Bob is offered the caller in turn, and goes off duty before Twilio rings him: nobody is left.
-    h.clock.advance(31_000);
+    h.clock.advance(AGENT_OFFER_HOLD_MS + 1_000);
     expect((await wait(h, sid('7'))).body).toContain('<Leave/>');
     expect((await api(h, 'PATCH', `/api/agents/${bob}`, { onDuty: false })).status).toBe(200);
     const booked = await postSigned(h, '/voice/step?step=4', callParams(sid('7'), { From: '+14155550007', QueueResult: 'leave' }));
@@ -108,7 +116,7 @@ describe('the P1 queue when every agent is busy', () => {
   it("a caller who hangs up while an agent rings stays out of the queue when the Dial's action comes after the final status", async () => {
     const id = await addCustomer(h, { tier: 'premium' });
     await verifiedP1(h, sid('9'), id, '+14155550009');
-    h.clock.advance(31_000); // Ann's offer of the first call runs out
+    h.clock.advance(AGENT_OFFER_HOLD_MS + 1_000); // Ann's offer of the first call runs out
     expect((await wait(h, sid('9'))).body).toContain('<Leave/>');
     const ringing = await postSigned(h, '/voice/step?step=3', callParams(sid('9'), { From: '+14155550009', QueueResult: 'leave' }));
     expect(ringing.body).toContain(`agent=${agentId}`);
