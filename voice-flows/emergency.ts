@@ -110,6 +110,10 @@ function bookP2(ctx: EmergencyContext, world: World, phone: string | null): T {
 
 const end = { input: () => ({ kind: 'end' }) as const };
 
+/** A caller whose callback is booked and who then fails a prompt three times still has it: they are told so. */
+const keepBookedCallback = (ctx: EmergencyContext) =>
+  ctx.callback ? { to: 'callbackStillBooked', say: [] } : undefined;
+
 export const emergencyFlow: FlowDefinition<EmergencyContext> = {
   name: 'emergency',
   initial: 'askId',
@@ -271,6 +275,7 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
         if (digit === '') return { to: 'goodbye' };
         return { to: 'p2Menu', retry: true, say: [{ key: 'notAnOption' }] };
       },
+      onTooManyTries: keepBookedCallback,
     },
 
     askCallbackNumber: {
@@ -288,6 +293,7 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
           writes: { changeCallbackPhone: phone },
         };
       },
+      onTooManyTries: keepBookedCallback,
     },
 
     p2Record: {
@@ -307,6 +313,7 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
     ended: { say: () => [], ...end },
     recordingSaved: { say: () => [{ key: 'recordingSaved' }], ...end },
     recordingSkipped: { say: () => [{ key: 'recordingSkipped' }], ...end },
+    callbackStillBooked: { say: () => [{ key: 'callbackStillBooked' }], ...end },
     notEnterprise: {
       say: (ctx) => [{ key: 'notEnterprise', params: { channels: CHANNELS_BY_PLAN[ctx.customer!.plan].join(',') } }],
       ...end,

@@ -175,7 +175,7 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
     if (t.retry) {
       tries = call.context.tries + 1;
       if (tries >= flow.maxTries) {
-        const { to, say, outcome } = flow.onTooManyTries;
+        const { to, say, outcome } = state.onTooManyTries?.(call.context) ?? flow.onTooManyTries;
         t = { to, say: [...(t.say ?? []), ...say], outcome, ...(t.writes && { writes: t.writes }) };
         tries = 0;
       }

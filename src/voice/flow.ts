@@ -81,6 +81,8 @@ export interface StateDefinition<C> {
   input(ctx: C): Input;
   /** The pair must be verified before the transition sees the code. */
   verifiesCode?: boolean;
+  /** Where this state goes once its prompt has failed maxTries times, instead of the flow's onTooManyTries. */
+  onTooManyTries?(ctx: C): { to: string; say: Say[]; outcome?: string } | undefined;
   on?(event: FlowEvent, ctx: C, world: World): Transition<C>;
 }
 

@@ -31,6 +31,16 @@ describe('P2 callbacks', () => {
     });
   });
 
+  it('a caller who fails the P2 menu three times after booking is told the callback stands, and it does', async () => {
+    h = await startHarness();
+    const id = await addCustomer(h, { tier: 'standard' });
+    const call = await placeCall(h, [`${id}#`, await dashboardCode(h, id), '2', '9', '9', '9']);
+    expect(call.said().at(-1)).toBe('Your callback is still booked. Goodbye.');
+    expect(call.said()).not.toContainEqual(expect.stringContaining('We could not complete your call'));
+    expect((await api(h, 'GET', '/api/callbacks')).body.items).toEqual([expect.objectContaining({ customerId: id, status: 'pending' })]);
+    expect(h.hotline.repos.calls.get(call.callSid)).toMatchObject({ outcome: 'callback', state: 'callbackStillBooked' });
+  });
+
   it('a webhook that Twilio retries gets the same answer and books no second callback', async () => {
     h = await startHarness();
     const id = await addCustomer(h, { tier: 'premium' });

@@ -54,6 +54,7 @@ export const enUS: PromptSet = {
     recordPrompt: 'After the tone, describe the problem in a few words. Press the hash key when you are done.',
     recordingSaved: 'Thank you. Your description is saved with your callback. Goodbye.',
     recordingSkipped: 'No description was recorded. Your callback is still booked. Goodbye.',
+    callbackStillBooked: 'Your callback is still booked. Goodbye.',
     goodbye: 'Goodbye.',
     p3Info: (p) =>
       `This line is for urgent problems only. For performance problems, account questions and general questions, please open a support ticket: sign in to your dashboard, choose Support, then Contact support. The first response target for ${p.tier} Enterprise is ${p.target}. Goodbye.`,

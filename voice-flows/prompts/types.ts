@@ -41,6 +41,7 @@ export interface PromptSet {
     recordPrompt: Text;
     recordingSaved: Text;
     recordingSkipped: Text;
+    callbackStillBooked: Text;
     goodbye: Text;
     p3Info: Text;
     notEnterprise: Text;
