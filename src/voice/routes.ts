@@ -12,7 +12,7 @@ import type { FlowEngine, VoiceParams } from './engine.js';
 import type { P1Queue } from './queue.js';
 import { checkTwilioSignature, SIGNATURE_REFUSAL } from './signature.js';
 import { twimlDocument } from './twiml.js';
-import { acceptTwiml, whisperTwiml } from './whisper.js';
+import { acceptTwiml, whisperLanguage, whisperTwiml } from './whisper.js';
 import { CALL_SID } from '../domain/customer.js';
 
 const FINAL_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
@@ -155,7 +155,9 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
       const agentId = Number(query.get('agent'));
       const call = CALL_SID.test(callSid) ? calls.get<EmergencyContext>(callSid) : undefined;
       const agent = Number.isSafeInteger(agentId) ? agents.get(agentId) : undefined;
-      const acceptUrl = deps.webhookUrl(`/voice/whisper/accept?call=${encodeURIComponent(callSid)}&agent=${agentId}&lang=${call?.context.language ?? 'en-US'}`);
+      // The agent's answer is spoken in the whisper's language: the call's, or the agent's own.
+      const lang = whisperLanguage(call?.context.language ?? 'en-US', agent);
+      const acceptUrl = deps.webhookUrl(`/voice/whisper/accept?call=${encodeURIComponent(callSid)}&agent=${agentId}&lang=${lang}`);
       log.info({ agentId, agentLeg: params.CallSid }, 'whisper played to agent');
       return whisperTwiml({ context: call?.context, agent, acceptUrl });
     },

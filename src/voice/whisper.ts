@@ -7,7 +7,7 @@ import { sayNode } from './render.js';
 import { el, twimlDocument } from './twiml.js';
 
 /** The language an agent hears the whisper in: the call's if they speak it, else their first. */
-function whisperLanguage(callLanguage: Language, agent: Agent | undefined): Language {
+export function whisperLanguage(callLanguage: Language, agent: Agent | undefined): Language {
   if (!agent || agent.languages.includes(callLanguage)) return callLanguage;
   return (agent.languages.find((l) => (LANGUAGES as readonly string[]).includes(l)) as Language) ?? 'en-US';
 }

@@ -74,6 +74,18 @@ describe('a verified P1 call', () => {
     const call = await placeCall(h, [`${id}#`, await dashboardCode(h, id), '1']);
     expect(call.dials()[0]!.number).toBe('+15550000002');
   });
+
+  it('an agent who does not speak the call\'s language hears the whisper and the confirmation in their own', async () => {
+    await api(h, 'PUT', '/api/numbers/+15555550199', { language: 'ja-JP' });
+    const id = await addCustomer(h);
+    await addAgent(h, { phone: '+15550000001', languages: ['en-US'] });
+    const call = await placeCall(h, [`${id}#`, await dashboardCode(h, id), '1', 'agent:accept']);
+    expect(call.events.find((e) => e.kind === 'dial-result')).toMatchObject({ bridged: true });
+    const agentLeg = call.twiml.join('');
+    expect(agentLeg).toMatch(/<Say voice="Polly.Joanna" language="en-US">Verified /);
+    expect(agentLeg).toContain('<Say voice="Polly.Joanna" language="en-US">Connecting.</Say>');
+    expect(agentLeg).not.toContain('language="ja-JP">おつなぎします。</Say>');
+  });
 });
 
 describe('Twilio connection overrides (HOTLINE_TWILIO_CONNECTION_OVERRIDES)', () => {
