@@ -102,6 +102,7 @@ function walk(language: Language, dir: string): { heard: Heard[]; waits: Wait[];
   const agent: AgentOffer = { agentId: 1, phone: '+14155550001', languages: [language] };
   const world: World = {
     now: Date.now(),
+    callStartedAt: Date.now(),
     callSid: `CA${'0'.repeat(32)}`,
     caller: '+14155550123',
     agentsFor: () => [agent],

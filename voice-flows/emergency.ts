@@ -45,7 +45,9 @@ function bookCallback(
 ): Pick<T, 'context' | 'writes' | 'outcome'> {
   const customer = ctx.customer!;
   const tier = customer.tier ?? 'standard';
-  const callback = { reference: world.newReference(), createdAt: world.now, dueAt: world.now + slaFor(tier, priority) };
+  // The first-response target counts from the call, not from the booking: a P1 caller who held in the
+  // queue for 40 minutes has 20 of their hour left, and the SLA states and the dialer see it so.
+  const callback = { reference: world.newReference(), createdAt: world.now, dueAt: world.callStartedAt + slaFor(tier, priority) };
   return {
     context: { callback, priority },
     outcome: 'callback',
@@ -65,10 +67,11 @@ function bookCallback(
   };
 }
 
-const callbackParams = (callback: NonNullable<EmergencyContext['callback']>) => ({
-  within: callback.dueAt - callback.createdAt,
-  deadline: callback.dueAt,
-  reference: callback.reference,
+/** What the caller is told of a booked callback: the target counted from their call, the deadline, the reference. */
+const callbackParams = (ctx: EmergencyContext, priority: 'P1' | 'P2') => ({
+  within: slaFor(ctx.customer?.tier ?? 'standard', priority),
+  deadline: ctx.callback!.dueAt,
+  reference: ctx.callback!.reference,
 });
 
 /** All agents are busy: the caller waits in the P1 queue, Premium before Standard. */
@@ -105,7 +108,7 @@ function bookP1(ctx: EmergencyContext, world: World, phone: string | null): T {
 function bookP2(ctx: EmergencyContext, world: World, phone: string | null): T {
   if (phone === null) return askNumberFirst('P2');
   const booked = bookCallback(ctx, world, 'P2', 'p2', phone);
-  return { to: 'p2Menu', ...booked, say: [{ key: 'p2Booked', params: callbackParams(booked.context!.callback!) }] };
+  return { to: 'p2Menu', ...booked, say: [{ key: 'p2Booked', params: callbackParams({ ...ctx, ...booked.context }, 'P2') }] };
 }
 
 const end = { input: () => ({ kind: 'end' }) as const };
@@ -308,7 +311,14 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
       },
     },
 
-    p1CallbackBooked: { say: (ctx) => [{ key: 'noAgentCallback', params: callbackParams(ctx.callback!) }], ...end },
+    p1CallbackBooked: {
+      // A caller who held longer than the target is past the deadline already: promised the soonest call, not a time gone by.
+      say: (ctx) =>
+        ctx.callback!.dueAt > ctx.callback!.createdAt
+          ? [{ key: 'noAgentCallback', params: callbackParams(ctx, 'P1') }]
+          : [{ key: 'noAgentCallbackNow', params: { reference: ctx.callback!.reference } }],
+      ...end,
+    },
     transferred: { say: () => [], ...end },
     ended: { say: () => [], ...end },
     recordingSaved: { say: () => [{ key: 'recordingSaved' }], ...end },

@@ -78,6 +78,7 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
     let onDuty: Array<AgentOffer & { free: boolean }> | undefined;
     return {
       now,
+      callStartedAt: call.startedAt,
       callSid: call.callSid,
       caller: call.from && E164.test(call.from) ? call.from : null,
       agentsFor: (language) => speakersFirst((onDuty ??= deps.agentsOnDuty()), language),

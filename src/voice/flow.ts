@@ -44,6 +44,8 @@ export const agentOffer = (a: AgentOffer): AgentOffer => ({ agentId: a.agentId, 
 /** Read-only facts a transition may consult; reading them changes nothing. */
 export interface World {
   now: number;
+  /** When the call began: the customer's first contact, from which first-response targets count. */
+  callStartedAt: number;
   callSid: string;
   /** The calling number in E.164, or null when withheld. */
   caller: string | null;

@@ -14,7 +14,7 @@ describe('P2 callbacks', () => {
     h = await startHarness();
     const id = await addCustomer(h, { tier: 'standard' });
     const call = await placeCall(h, [`${id}#`, await dashboardCode(h, id), '2', '1', '442071234567#', '2', 'checkout fails in Frankfurt']);
-    expect(call.said()).toContainEqual(expect.stringMatching(/^We have booked a callback\. An engineer will call you within 4 hours, by 4:00 PM UTC\. Your reference is [0-9 ]+\.$/));
+    expect(call.said()).toContainEqual(expect.stringMatching(/^We have booked a callback\. An engineer will call you within 4 hours of your call, by 4:00 PM UTC\. Your reference is [0-9 ]+\.$/));
     expect(call.said()).toContain('Thank you. We will call you on the number ending 4 5 6 7.');
     expect(call.said().at(-1)).toBe('Thank you. Your description is saved with your callback. Goodbye.');
     expect(call.dials()).toEqual([]);

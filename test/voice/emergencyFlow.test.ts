@@ -17,6 +17,7 @@ const agents: AgentOffer[] = [
 function world(overrides: Partial<World> = {}): World {
   return {
     now: NOW,
+    callStartedAt: NOW,
     callSid: 'CA' + 'a'.repeat(32),
     caller: '+14155550100',
     agentsFor: () => agents,

@@ -74,6 +74,25 @@ describe('the P1 queue when every agent is busy', () => {
     expect(h.hotline.repos.queue.get(sid('4'))).toMatchObject({ status: 'left' });
   });
 
+  it("a P1 callback after a long hold keeps the target counted from the call, and one past it is promised as soon as possible", async () => {
+    const held = async (callSid: string, minutes: number) => {
+      const id = await addCustomer(h, { tier: 'premium' });
+      await verifiedP1(h, callSid, id, '+14155550012');
+      const startedAt = h.hotline.repos.calls.get(callSid)!.startedAt;
+      h.clock.advance(minutes * 60_000);
+      await postSigned(h, `/voice/queue/key?call=${callSid}`, callParams(callSid, { Digits: '1' }));
+      const left = await postSigned(h, '/voice/step?step=3', callParams(callSid, { From: '+14155550012', QueueResult: 'leave' }));
+      const callbacks = (await api(h, 'GET', '/api/callbacks')).body.items as Array<{ customerId: string; dueAt: string }>;
+      return { said: left.body, startedAt, callback: callbacks.find((c) => c.customerId === id)! };
+    };
+    const within = await held(sid('c'), 40);
+    expect(within.callback.dueAt).toBe(new Date(within.startedAt + 60 * 60_000).toISOString());
+    expect(within.said).toMatch(/An engineer will call you within 1 hour of your call, by \d+:\d\d [AP]M UTC\./);
+    const late = await held(sid('d'), 70);
+    expect(late.callback.dueAt).toBe(new Date(late.startedAt + 60 * 60_000).toISOString());
+    expect(late.said).toContain('An engineer will call you as soon as possible.');
+  });
+
   it('an agent removed between the offer and the ring is not rung: the caller goes back in line, or gets the callback', async () => {
     const bob = await addAgent(h, { name: 'Bob', phone: '+15550000002' });
     // Bob takes a second caller, so both agents are busy and the third caller waits.

@@ -49,7 +49,7 @@ describe('a verified P1 call', () => {
 
     expect(call.dials().map((d) => d.number)).toEqual(['+15550000001', '+15550000002']);
     expect(call.said()).toContain('Still trying to reach an engineer. Please hold.');
-    expect(call.said().at(-1)).toMatch(/booked a priority 1 callback\. An engineer will call you within 1 hour, by 1:00 PM UTC/);
+    expect(call.said().at(-1)).toMatch(/booked a priority 1 callback\. An engineer will call you within 1 hour of your call, by 1:00 PM UTC/);
     const callbacks = (await api(h, 'GET', '/api/callbacks')).body.items;
     expect(callbacks).toEqual([
       expect.objectContaining({ customerId: id, priority: 'P1', reason: 'no-agent-answered', status: 'pending', dueAt: '2026-11-23T13:00:00.000Z' }),
@@ -61,7 +61,7 @@ describe('a verified P1 call', () => {
     await addAgent(h, { phone: '+15550000001', onDuty: false });
     const call = await placeCall(h, [`${id}#`, await dashboardCode(h, id), '1']);
     expect(call.dials()).toEqual([]);
-    expect(call.said().at(-1)).toMatch(/within 2 hours, by 2:00 PM UTC/);
+    expect(call.said().at(-1)).toMatch(/within 2 hours of your call, by 2:00 PM UTC/);
     const [callback] = (await api(h, 'GET', '/api/callbacks')).body.items;
     expect(callback).toMatchObject({ priority: 'P1', dueAt: '2026-11-23T14:00:00.000Z', customerId: id });
   });

@@ -42,9 +42,11 @@ export const enUS: PromptSet = {
       `You are number ${p.position} in line for an engineer. To get a callback instead, press 1 at any time.`,
     stillTrying: 'Still trying to reach an engineer. Please hold.',
     noAgentCallback: (p) =>
-      `No engineer could take your call right now, so we have booked a priority 1 callback. An engineer will call you within ${p.within}, by ${p.deadline}. Your reference is ${digits(p.reference)}. Goodbye.`,
+      `No engineer could take your call right now, so we have booked a priority 1 callback. An engineer will call you within ${p.within} of your call, by ${p.deadline}. Your reference is ${digits(p.reference)}. Goodbye.`,
+    noAgentCallbackNow: (p) =>
+      `No engineer could take your call right now, so we have booked a priority 1 callback. An engineer will call you as soon as possible. Your reference is ${digits(p.reference)}. Goodbye.`,
     p2Booked: (p) =>
-      `We have booked a callback. An engineer will call you within ${p.within}, by ${p.deadline}. Your reference is ${digits(p.reference)}.`,
+      `We have booked a callback. An engineer will call you within ${p.within} of your call, by ${p.deadline}. Your reference is ${digits(p.reference)}.`,
     p2Menu:
       'To give a different number to call, press 1. To record a short description of the problem, press 2. Otherwise, you can hang up now.',
     needCallbackNumber: 'We need a number to call you back on.',

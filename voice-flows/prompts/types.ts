@@ -32,6 +32,7 @@ export interface PromptSet {
     queuePosition: Text;
     stillTrying: Text;
     noAgentCallback: Text;
+    noAgentCallbackNow: Text;
     p2Booked: Text;
     p2Menu: Text;
     needCallbackNumber: Text;
