@@ -28,6 +28,9 @@ export function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(sha256(a), sha256(b));
 }
 
+/** Whether sign-in text is an agent number as the form asks for it (1 to 9 digits). */
+export const isAgentNumber = (text: string): boolean => /^[0-9]{1,9}$/.test(text);
+
 export interface SignedIn {
   agent: Agent;
   session: ConsoleSession;
@@ -53,7 +56,7 @@ export function consoleAuth(deps: ConsoleAuthDeps) {
 
   /** Checks an agent number and password; the same answer, in about the same time, for every failure. */
   async function checkPassword(agentIdText: string, password: string): Promise<Agent | null> {
-    const agentId = /^[0-9]{1,9}$/.test(agentIdText) ? Number(agentIdText) : NaN;
+    const agentId = isAgentNumber(agentIdText) ? Number(agentIdText) : NaN;
     const stored = Number.isSafeInteger(agentId) ? credentials.get(agentId) : undefined;
     const now = clock.now();
     const matches = await verifyPassword(password, stored ?? (await decoyPassword()));

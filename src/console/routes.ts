@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { DUTY_MODES, type DutyMode } from '../db/agentRepository.js';
 import { AppError } from '../domain/errors.js';
 import { adminRoutes } from './adminRoutes.js';
-import { signedIn } from './auth.js';
+import { isAgentNumber, signedIn } from './auth.js';
 import { readBoard } from './board.js';
 import { callbackRoutes } from './callbackRoutes.js';
 import type { ConsoleDeps } from './deps.js';
@@ -54,8 +54,11 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     const password = typeof form.password === 'string' ? form.password : '';
     const agent = await auth.checkPassword(agentId, password);
     if (!agent) {
-      logger.warn({ agentId: agentId.slice(0, 12) }, 'console: sign-in refused');
-      const body = loginForm({ csrf: auth.loginToken(req, res), agentId: agentId.slice(0, 12), error: SIGN_IN_FAILED });
+      // Whatever was typed into the number field may be a password typed in the wrong box: only a
+      // well-formed agent number is logged or shown again.
+      const wellFormed = isAgentNumber(agentId);
+      logger.warn({ agentId: wellFormed ? agentId : 'malformed' }, 'console: sign-in refused');
+      const body = loginForm({ csrf: auth.loginToken(req, res), agentId: wellFormed ? agentId : '', error: SIGN_IN_FAILED });
       return res.status(401).type('html').send(page({ title: 'Sign in', body }).value);
     }
     auth.startSession(res, agent.agentId);

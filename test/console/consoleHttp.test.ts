@@ -71,6 +71,23 @@ describe('signing in to the console', () => {
     expect((await c.signIn(agent.agentId, password)).status).toBe(303);
   });
 
+  it('keeps a password typed into the agent-number field out of the log and off the page', async () => {
+    h = await startHarness();
+    const { agent, password } = await agentWithPassword(h);
+    const c = new ConsoleClient(h);
+    const login = await c.get('/console/login');
+    const misplaced = await c.post('/console/login', { _csrf: ConsoleClient.csrf(login), agentId: password, password });
+    expect(misplaced.status).toBe(401);
+    expect(misplaced.text).not.toContain(password.slice(0, 6));
+    const refusals = h.logs.records().filter((r) => r.msg === 'console: sign-in refused');
+    expect(refusals.map((r) => r.agentId)).toEqual(['malformed']);
+    expect(h.logs.text).not.toContain(password.slice(0, 6));
+    // A real agent number is still logged and kept in the field, so the agent only retypes the password.
+    const wrong = await c.signIn(agent.agentId, 'not the password at all');
+    expect(wrong.text).toContain(`value="${agent.agentId}"`);
+    expect(h.logs.records().filter((r) => r.msg === 'console: sign-in refused').at(-1)!.agentId).toBe(String(agent.agentId));
+  });
+
   it('marks the session cookie Secure (and __Host-) when the public URL is https', async () => {
     h = await startHarness({ env: { PUBLIC_BASE_URL: 'https://hotline.example.com' } });
     const { agent, password } = await agentWithPassword(h);
