@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DUTY_MODES, type NewAgent } from '../db/agentRepository.js';
 import { E164 } from '../domain/customer.js';
+import { hasControlCharacter } from '../domain/names.js';
 import { canonicalTimeZone, isValidTimeZone, parseRosterLines, type Roster } from '../domain/roster.js';
 import { LANGUAGES } from '../../voice-flows/prompts/index.js';
 import { passwordProblem } from './passwords.js';
@@ -11,7 +12,12 @@ export type FormResult<T> = { ok: true; value: T } | { ok: false; field: string;
 const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
 const agentForm = z.object({
-  name: z.string().trim().min(1, 'Name is required').max(200, 'Name is too long'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'Name is required')
+    .max(200, 'Name is too long')
+    .refine((v) => !hasControlCharacter(v), 'Name must not contain control characters'),
   phone: z.string().trim().regex(E164, 'Phone must be an E.164 number such as +14155550100'),
   languages: z
     .array(z.enum(LANGUAGES as [string, ...string[]], { message: 'Unknown language' }))

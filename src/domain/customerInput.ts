@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { CUSTOMER_STATUSES, E164, PLANS, TIERS } from './customer.js';
 import type { CustomerUpdate, NewCustomerInput } from './customers.js';
 import { badField } from './errors.js';
+import { displayName } from './names.js';
 
 // The service checks its own input so every caller (admin API, operator CLI, scripts) gets the same
 // rules; the database CHECKs alone would let a malformed phone number through and fail others unreadably.
-const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 const phone = z.string().regex(E164, 'must be an E.164 phone number such as +14155550100');
 
 const newCustomer = z.object({
-  name,
+  name: displayName,
   plan: z.enum(PLANS),
   tier: z.enum(TIERS).optional(),
   phone: phone.optional(),
@@ -17,7 +17,7 @@ const newCustomer = z.object({
 });
 
 const customerUpdate = z.object({
-  name: name.optional(),
+  name: displayName.optional(),
   plan: z.enum(PLANS).optional(),
   tier: z.enum(TIERS).optional(),
   status: z.enum(CUSTOMER_STATUSES).optional(),

@@ -96,6 +96,16 @@ describe('duty: the manual switch and the weekly roster', () => {
     expect((await api(h, 'GET', '/api/agents/999/roster')).status).toBe(404);
   });
 
+  it('refuses a name with control characters with a 400 naming it, and changes nothing', async () => {
+    for (const name of ['\u0000', '\u0000Ben', 'Ben\u001b[2J']) {
+      expect(await api(h, 'POST', '/api/agents', { name, phone: '+14155550100' })).toMatchObject({ status: 400, body: { field: 'name' } });
+    }
+    expect((await api(h, 'GET', '/api/agents')).body.items).toEqual([]);
+    const a = await agent();
+    expect(await api(h, 'PATCH', `/api/agents/${a.agentId}`, { name: '\u0000' })).toMatchObject({ status: 400, body: { field: 'name' } });
+    expect((await api(h, 'GET', `/api/agents/${a.agentId}`)).body.name).toBe('Aiko');
+  });
+
   it('refuses onDuty and duty that contradict each other', async () => {
     const res = await api(h, 'POST', '/api/agents', { name: 'Ben', phone: '+14155550100', onDuty: true, duty: 'off' });
     expect(res).toMatchObject({ status: 400, body: { field: 'duty' } });

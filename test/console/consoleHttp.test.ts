@@ -223,6 +223,10 @@ describe('admins manage agents', () => {
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('Phone must be an E.164 number');
     expect(bad.text).toContain('aria-invalid="true" aria-describedby="err-phone"');
+    const nul = await c.postForm('/console/agents', { name: '\u0000', phone: '+14155550100', languages: 'en-US', duty: 'on' });
+    expect(nul.status).toBe(400);
+    expect(nul.text).toContain('Name must not contain control characters');
+    expect(h.hotline.repos.agents.list()).toHaveLength(1);
     const added = await c.postForm('/console/agents', { name: 'Ben', phone: '+14155550100', languages: 'en-US', duty: 'roster', password: 'a long enough password' });
     expect(added.status).toBe(303);
     const ben = h.hotline.repos.agents.list().find((a) => a.name === 'Ben')!;

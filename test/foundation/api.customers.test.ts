@@ -97,6 +97,9 @@ describe('admin API: refused requests', () => {
   it.each([
     [{ ...ACME, name: undefined }, 'name'],
     [{ ...ACME, name: '   ' }, 'name'],
+    [{ ...ACME, name: '\u0000' }, 'name'], // SQLite measures text up to its first NUL
+    [{ ...ACME, name: '\u0000Acme' }, 'name'],
+    [{ ...ACME, name: 'Acme\u001b[2J Corp' }, 'name'], // a terminal escape for the CLI's listing
     [{ ...ACME, plan: 'gold' }, 'plan'],
     [{ ...ACME, tier: 'platinum' }, 'tier'],
     [{ ...ACME, plan: 'business', tier: 'premium' }, 'tier'],
@@ -123,6 +126,8 @@ describe('admin API: refused requests', () => {
   it.each([
     [{}, 'body'],
     [{ status: 'closed' }, 'status'],
+    [{ name: '\u0000' }, 'name'],
+    [{ name: 'Acme\u0085Corp' }, 'name'],
     [{ plan: 'pro', tier: 'premium' }, 'tier'],
     [{ phone: '+0123' }, 'phone'],
     [{ customerId: '79927398713' }, 'body'],

@@ -53,6 +53,8 @@ describe('hotline errors and help', () => {
     [['customers', 'show', UNKNOWN_ID, '--json'], 'hotline: customer not found'],
     [['customers', 'add', '--name', 'Acme', '--plan', 'gold'], 'hotline: --plan: Invalid option: expected one of "free"|"pro"|"business"|"enterprise"'],
     [['customers', 'add', '--name', 'Acme', '--plan', 'pro', '--phone', '4155550123'], 'hotline: --phone: must be an E.164 phone number such as +14155550100'],
+    [['customers', 'add', '--name', 'Acme\u001b[2J', '--plan', 'pro'], 'hotline: --name: must not contain control characters'],
+    [['agents', 'add', '--name', '\u0007Ben', '--phone', '+14155550100'], 'hotline: --name: must not contain control characters'],
   ])('%j fails: one line, exit 1', async (args, line) => {
     const res = await run(...args);
     expect(res).toMatchObject({ code: 1, stdout: '', stderr: `${line}\n` });

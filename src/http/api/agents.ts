@@ -3,13 +3,14 @@ import { z } from 'zod';
 import { DUTY_MODES, type Agent } from '../../db/agentRepository.js';
 import { E164 } from '../../domain/customer.js';
 import { conflict, notFound } from '../../domain/errors.js';
+import { displayName } from '../../domain/names.js';
 import { canonicalTimeZone, END_TIME, isOnRoster, isValidTimeZone, START_TIME, WEEKDAYS } from '../../domain/roster.js';
 import type { Hotline } from '../../hotline.js';
 import { LANGUAGES } from '../../../voice-flows/prompts/index.js';
 import { parse } from '../validate.js';
 
 const agentFields = {
-  name: z.string().trim().min(1).max(200),
+  name: displayName,
   phone: z.string().regex(E164, 'must be an E.164 phone number such as +14155550100'),
   languages: z.array(z.enum(LANGUAGES as [string, ...string[]])).min(1).max(LANGUAGES.length),
   onDuty: z.boolean(),

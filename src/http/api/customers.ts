@@ -1,14 +1,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { CUSTOMER_STATUSES, E164, PLANS, TIERS } from '../../domain/customer.js';
+import { displayName } from '../../domain/names.js';
 import type { Hotline } from '../../hotline.js';
 import { parse } from '../validate.js';
 
-const name = z.string().trim().min(1).max(200);
 const phone = z.string().regex(E164, 'must be an E.164 phone number such as +14155550100');
 
 const createBody = z.strictObject({
-  name,
+  name: displayName,
   plan: z.enum(PLANS),
   tier: z.enum(TIERS).optional(),
   phone: phone.optional(),
@@ -17,7 +17,7 @@ const createBody = z.strictObject({
 
 const patchBody = z
   .strictObject({
-    name: name.optional(),
+    name: displayName.optional(),
     plan: z.enum(PLANS).optional(),
     tier: z.enum(TIERS).optional(),
     status: z.enum(CUSTOMER_STATUSES).optional(),
