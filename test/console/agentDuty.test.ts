@@ -90,10 +90,21 @@ describe('duty: the manual switch and the weekly roster', () => {
     expect((await put({ timeZone: 'UTC', rules: [{ ...day, end: '9am' }] })).body).toMatchObject({ field: 'rules.0.end' });
     expect((await put({ timeZone: 'UTC', rules: [{ ...day, end: '09:00' }] })).body).toMatchObject({ field: 'rules.0.end' });
     expect((await put({ timeZone: 'UTC', rules: [{ ...day, days: [] }] })).body).toMatchObject({ field: 'rules.0.days' });
-    const bad = await put({ timeZone: 'UTC', rules: [], extra: 1 });
-    expect(bad.status).toBe(400);
+    expect(await put({ timeZone: 'UTC', rules: [], extra: 1 })).toMatchObject({ status: 400, body: { field: 'extra' } });
+    expect((await put({ timeZone: 'UTC', rules: [{ ...day, note: 'x' }] })).body).toMatchObject({ field: 'rules.0.note' });
     expect((await api(h, 'PUT', '/api/agents/999/roster', { timeZone: 'UTC', rules: [] })).status).toBe(404);
     expect((await api(h, 'GET', '/api/agents/999/roster')).status).toBe(404);
+  });
+
+  it('names the agent number in the path, or the unknown key in the body, that a 400 is about', async () => {
+    const a = await agent();
+    for (const [method, path] of [['GET', '/api/agents/abc'], ['PATCH', '/api/agents/abc'], ['DELETE', '/api/agents/0'], ['GET', '/api/agents/-1/roster'], ['PUT', '/api/agents/abc/roster']] as const) {
+      const res = await api(h, method, path, method === 'PATCH' ? { name: 'X' } : undefined);
+      expect(res, `${method} ${path}`).toMatchObject({ status: 400, body: { field: 'id', message: expect.stringMatching(/^id: /) } });
+    }
+    expect(await api(h, 'POST', '/api/agents', { name: 'Ben', phone: '+14155550100', extra: 1 })).toMatchObject({ status: 400, body: { field: 'extra' } });
+    expect(await api(h, 'PATCH', `/api/agents/${a.agentId}`, { name: 'Ben', extra: 1 })).toMatchObject({ status: 400, body: { field: 'extra' } });
+    expect((await api(h, 'GET', '/api/agents')).body.items).toMatchObject([{ agentId: a.agentId, name: 'Aiko' }]);
   });
 
   it('refuses a name with control characters with a 400 naming it, and changes nothing', async () => {

@@ -106,7 +106,7 @@ describe('admin API: refused requests', () => {
     [{ ...ACME, phone: '415-555-0123' }, 'phone'],
     [{ ...ACME, customerId: '1234567890' }, 'customerId'], // wrong check digit
     [{ ...ACME, customerId: '1234567' }, 'customerId'],
-    [{ ...ACME, color: 'red' }, 'body'],
+    [{ ...ACME, color: 'red' }, 'color'],
   ])('POST /api/customers answers 400 naming the field for %j', async (body, field) => {
     const res = await api(h, 'POST', '/api/customers', body);
     expect(res.status).toBe(400);
@@ -130,7 +130,7 @@ describe('admin API: refused requests', () => {
     [{ name: 'Acme\u0085Corp' }, 'name'],
     [{ plan: 'pro', tier: 'premium' }, 'tier'],
     [{ phone: '+0123' }, 'phone'],
-    [{ customerId: '79927398713' }, 'body'],
+    [{ customerId: '79927398713' }, 'customerId'],
   ])('PATCH /api/customers/:id answers 400 naming the field for %j', async (body, field) => {
     expect(await api(h, 'PATCH', `/api/customers/${acme}`, body)).toMatchObject({ status: 400, body: { field } });
     await unchanged();

@@ -44,7 +44,8 @@ const patchBody = z
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' })
   .refine(sameDuty, dutyConflict);
-const agentId = z.coerce.number().int().positive();
+/** The agent number in a route's path (`/agents/:id`); a bad one is a 400 naming `id`. */
+const agentPath = z.object({ id: z.coerce.number().int().positive() });
 
 const rule = z
   .strictObject({
@@ -105,27 +106,27 @@ export function agentsRouter(hotline: Hotline): Router {
     res.json({ items: agents.list() });
   });
   router.get('/agents/:id', (req, res) => {
-    res.json(found(agents.get(parse(agentId, req.params.id))));
+    res.json(found(agents.get(parse(agentPath, req.params).id)));
   });
   router.patch('/agents/:id', (req, res) => {
-    const id = parse(agentId, req.params.id);
+    const id = parse(agentPath, req.params).id;
     current(id);
     res.json(found(agents.update(id, parse(patchBody, req.body), hotline.clock.now())));
   });
   // The agent left: off duty for good, signed out with no password, their claimed callbacks given
   // back to the dialer. Kept (GET shows removedAt) for the calls and callbacks that name them.
   router.delete('/agents/:id', (req, res) => {
-    const id = parse(agentId, req.params.id);
+    const id = parse(agentPath, req.params).id;
     const removed = agents.remove(id, hotline.clock.now());
     if (!removed) throw notFound('agent');
     hotline.logger.info({ agentId: id, releasedClaims: removed.releasedClaims }, 'agent removed');
     res.json({ ...removed.agent, releasedClaims: removed.releasedClaims });
   });
   router.get('/agents/:id/roster', (req, res) => {
-    res.json(rosterView(found(agents.get(parse(agentId, req.params.id))), hotline.clock.now()));
+    res.json(rosterView(found(agents.get(parse(agentPath, req.params).id)), hotline.clock.now()));
   });
   router.put('/agents/:id/roster', (req, res) => {
-    const id = parse(agentId, req.params.id);
+    const id = parse(agentPath, req.params).id;
     const roster = parse(rosterBody, req.body);
     current(id);
     res.json(rosterView(found(agents.setRoster(id, roster, hotline.clock.now())), hotline.clock.now()));
