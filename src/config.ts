@@ -68,8 +68,9 @@ const envSchema = z.object({
     .pipe(z.number().min(1, 'must be a number of seconds from 1 to 3600').max(3600, 'must be a number of seconds from 1 to 3600')),
   HOTLINE_DIALER_POLL_MS: optionalString
     .transform((v) => v ?? '2000')
-    .pipe(z.string().regex(/^[0-9]{2,5}$/, 'must be a number of milliseconds from 10 to 99999'))
-    .transform(Number),
+    .pipe(z.string().regex(/^[0-9]{1,5}$/, 'must be a number of milliseconds from 10 to 99999'))
+    .transform(Number)
+    .pipe(z.number().min(10, 'must be a number of milliseconds from 10 to 99999')),
   HOTLINE_DIALER_IN_SERVER: optionalString
     .transform((v) => v ?? 'true')
     .pipe(z.enum(['true', 'false'], { message: 'must be true or false' }))

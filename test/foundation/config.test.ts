@@ -42,6 +42,11 @@ describe('configuration', () => {
     expect(loadConfig({ ...PRODUCTION, HOTLINE_DB: db() }).connectionOverrides).toBeUndefined();
   });
 
+  it('takes a dialer poll interval at both ends of its range', () => {
+    expect(loadConfig({ ...PRODUCTION, HOTLINE_DB: db(), HOTLINE_DIALER_POLL_MS: '010' }).dialer.pollMs).toBe(10);
+    expect(loadConfig({ ...PRODUCTION, HOTLINE_DB: db(), HOTLINE_DIALER_POLL_MS: '99999' }).dialer.pollMs).toBe(99999);
+  });
+
   it('reads the previous keys as a comma list and drops a trailing slash from the public URL', () => {
     const previous = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
     const config = loadConfig({ ...PRODUCTION, HOTLINE_DB: db(), HOTLINE_SECRET_KEY_PREVIOUS: previous.join(', '), PUBLIC_BASE_URL: 'https://hotline.example.com/' });
@@ -57,6 +62,9 @@ describe('configuration', () => {
     ['HOTLINE_BACKUP_NUMBER', '5550100'],
     ['HOTLINE_CALLER_ID', '+0'],
     ['LOG_LEVEL', 'loud'],
+    ['HOTLINE_DIALER_POLL_MS', '00'], // zero: the dialer would poll without pause
+    ['HOTLINE_DIALER_POLL_MS', '9'],
+    ['HOTLINE_DIALER_POLL_MS', '100000'],
     ['HOTLINE_TWILIO_CONNECTION_OVERRIDES', 'ct=50'],
     ['HOTLINE_TWILIO_CONNECTION_OVERRIDES', 'rt=6000&timeout=5'],
     ['HOTLINE_TWILIO_CONNECTION_OVERRIDES', 'rc=1&rc=2'],
