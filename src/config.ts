@@ -37,6 +37,12 @@ const envSchema = z.object({
   PUBLIC_BASE_URL: optionalString.pipe(
     z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://hotline.example.com' })
+      // Twilio signs the URL without its fragment, and every webhook path is appended to this one:
+      // with a query or fragment no signature would ever match.
+      .refine((v) => !/[?#]/.test(v), {
+        message:
+          'must have no query or #fragment: Twilio connection overrides (#ct=...) go in HOTLINE_TWILIO_CONNECTION_OVERRIDES and on the number\'s voice URL (README, Runbook)',
+      })
       .optional(),
   ),
   TWILIO_ACCOUNT_SID: optionalString.refine((v) => v === undefined || /^AC[0-9a-fA-F]{32}$/.test(v), {

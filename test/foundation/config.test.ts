@@ -74,6 +74,15 @@ describe('configuration', () => {
     expect(attempt).toThrow(new RegExp(`^${name}: .+ \\(got "${value.replace(/[+.]/g, '\\$&')}"\\)$`));
   });
 
+  it.each(['https://hotline.example.com#ct=1500&rt=6000', 'https://hotline.example.com/?region=eu', 'https://hotline.example.com?'])(
+    'refuses PUBLIC_BASE_URL=%s, which no webhook signature would match, pointing to the connection overrides',
+    (value) => {
+      const attempt = () => loadConfig({ ...PRODUCTION, HOTLINE_DB: db(), PUBLIC_BASE_URL: value });
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(/^PUBLIC_BASE_URL: must have no query or #fragment: .*HOTLINE_TWILIO_CONNECTION_OVERRIDES.*\(got ".+"\)$/);
+    },
+  );
+
   it.each([
     ['HOTLINE_SECRET_KEY', randomBytes(31).toString('base64')],
     ['HOTLINE_SECRET_KEY', 'short'],
