@@ -26,6 +26,16 @@ const optionalE164 = optionalString.refine((v) => v === undefined || e164.test(v
   message: 'must be an E.164 phone number such as +14155550100',
 });
 
+/** What a secret must look like, whether it comes from the environment or the local secrets file. */
+const SECRET_RULES = {
+  accountSid: { valid: (v: string) => /^AC[0-9a-fA-F]{32}$/.test(v), message: 'must look like AC followed by 32 hex digits' },
+  authToken: { valid: (v: string) => v.length >= 16, message: 'must be at least 16 characters' },
+  secretKey: { valid: (v: string) => isKey(v), message: 'must be 32 bytes encoded as base64 (openssl rand -base64 32)' },
+  adminToken: { valid: (v: string) => v.length >= 24, message: 'must be at least 24 characters' },
+} as const;
+const optionalSecret = (rule: { valid: (v: string) => boolean; message: string }) =>
+  optionalString.refine((v) => v === undefined || rule.valid(v), { message: rule.message });
+
 const envSchema = z.object({
   PORT: optionalString
     .transform((v) => v ?? '3000')
@@ -45,22 +55,14 @@ const envSchema = z.object({
       })
       .optional(),
   ),
-  TWILIO_ACCOUNT_SID: optionalString.refine((v) => v === undefined || /^AC[0-9a-fA-F]{32}$/.test(v), {
-    message: 'must look like AC followed by 32 hex digits',
-  }),
-  TWILIO_AUTH_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
-    message: 'must be at least 16 characters',
-  }),
-  HOTLINE_SECRET_KEY: optionalString.refine((v) => v === undefined || isKey(v), {
-    message: 'must be 32 bytes encoded as base64 (openssl rand -base64 32)',
-  }),
+  TWILIO_ACCOUNT_SID: optionalSecret(SECRET_RULES.accountSid),
+  TWILIO_AUTH_TOKEN: optionalSecret(SECRET_RULES.authToken),
+  HOTLINE_SECRET_KEY: optionalSecret(SECRET_RULES.secretKey),
   HOTLINE_SECRET_KEY_PREVIOUS: optionalString.refine(
     (v) => v === undefined || v.split(',').every((k) => isKey(k.trim())),
     { message: 'must be a comma-separated list of base64 32-byte keys' },
   ),
-  HOTLINE_ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 24, {
-    message: 'must be at least 24 characters',
-  }),
+  HOTLINE_ADMIN_TOKEN: optionalSecret(SECRET_RULES.adminToken),
   HOTLINE_BACKUP_NUMBER: optionalE164,
   HOTLINE_CALLER_ID: optionalE164,
   HOTLINE_STATUS_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -186,6 +188,15 @@ export function loadConfig(env: Env = process.env, options: { generateLocal?: bo
       adminToken: v.HOTLINE_ADMIN_TOKEN ? undefined : randomBytes(24).toString('base64url'),
     });
   }
+  if (localFile) {
+    checkLocalSecrets(localFile, {
+      twilioAccountSid: v.TWILIO_ACCOUNT_SID ? undefined : local.twilioAccountSid,
+      twilioAuthToken: v.TWILIO_AUTH_TOKEN ? undefined : local.twilioAuthToken,
+      adminToken: v.HOTLINE_ADMIN_TOKEN ? undefined : local.adminToken,
+      secretKey: v.HOTLINE_SECRET_KEY ? undefined : local.secretKey,
+      previousSecretKeys: v.HOTLINE_SECRET_KEY ? undefined : local.previousSecretKeys,
+    });
+  }
   const secretKey = v.HOTLINE_SECRET_KEY ?? local.secretKey;
   const authToken = v.TWILIO_AUTH_TOKEN ?? local.twilioAuthToken;
   const adminToken = v.HOTLINE_ADMIN_TOKEN ?? local.adminToken;
@@ -229,6 +240,26 @@ export function loadConfig(env: Env = process.env, options: { generateLocal?: bo
     metricsPublic: v.HOTLINE_METRICS_PUBLIC,
     connectionOverrides: v.HOTLINE_TWILIO_CONNECTION_OVERRIDES,
   };
+}
+
+/**
+ * The values about to be used from the local secrets file (a hand-edited or damaged file) pass the same
+ * rules as their variables; the message names the file and the entry, never the value.
+ */
+function checkLocalSecrets(file: string, used: LocalSecrets): void {
+  const refuse = (entry: keyof LocalSecrets, message: string) => {
+    throw new ConfigError(`local secrets file ${file}: ${entry} ${message}; fix it, or restore the file from a backup`);
+  };
+  const check = (entry: keyof LocalSecrets, value: unknown, rule: { valid: (v: string) => boolean; message: string }) => {
+    if (value !== undefined && !(typeof value === 'string' && rule.valid(value))) refuse(entry, rule.message);
+  };
+  check('twilioAccountSid', used.twilioAccountSid, SECRET_RULES.accountSid);
+  check('twilioAuthToken', used.twilioAuthToken, SECRET_RULES.authToken);
+  check('adminToken', used.adminToken, SECRET_RULES.adminToken);
+  check('secretKey', used.secretKey, SECRET_RULES.secretKey);
+  const previous: unknown = used.previousSecretKeys ?? [];
+  if (!Array.isArray(previous)) refuse('previousSecretKeys', 'must be a list of keys');
+  for (const key of previous as unknown[]) check('previousSecretKeys', key, SECRET_RULES.secretKey);
 }
 
 function loadOrCreateLocalSecrets(file: string, fresh: LocalSecrets): LocalSecrets {

@@ -1,26 +1,36 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createServer } from 'node:http';
+import { openDatabase } from './db/database.js';
 import { createRequestListener } from './http/app.js';
 import { createHotline } from './hotline.js';
 import { createLogger } from './logger.js';
+import { databaseProblem, listenProblem, startupFailed } from './startupErrors.js';
 
 let config;
 try {
   config = loadConfig(process.env);
 } catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(`hotline: configuration error: ${err.message}`);
-    process.exit(1);
-  }
+  if (err instanceof ConfigError) startupFailed(`configuration error: ${err.message}`);
   throw err;
 }
 
 const logger = createLogger(config.logLevel);
-const hotline = createHotline({ config, logger });
+let db;
+try {
+  db = openDatabase(config.dbPath, { busyTimeoutMs: config.dbBusyTimeoutMs });
+} catch (err) {
+  startupFailed(databaseProblem(config.dbPath, err));
+}
+const hotline = createHotline({ config, logger, db });
 // The callback dialer runs beside the webhooks unless HOTLINE_DIALER_IN_SERVER=false (then: npm run worker).
 const dialer = config.dialer.inServer ? hotline.callbackDialing.createWorker() : undefined;
 const checkpoints = hotline.startBackgroundCheckpoints();
-const server = createServer(createRequestListener(hotline)).listen(config.port, config.host, () => {
+const server = createServer(createRequestListener(hotline));
+// Only the listen itself: a port in use or a HOST that does not resolve is one line, not a stack trace.
+const cannotListen = (err: Error) => startupFailed(listenProblem(config.host, config.port, err));
+server.once('error', cannotListen);
+server.listen(config.port, config.host, () => {
+  server.off('error', cannotListen);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, publicBaseUrl: config.publicBaseUrl, db: config.dbPath }, 'hotline listening');

@@ -1,4 +1,5 @@
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir, TEST_ADMIN_TOKEN } from '../support/harness.js';
@@ -28,6 +29,50 @@ describe('npm start', () => {
     expect(lines[0]).toMatch(new RegExp(`^hotline: configuration error: ${name}: `));
     if (echoed) expect(lines[0]).toContain(echoed);
     else expect(lines[0]).not.toContain(value);
+  });
+
+  /** Runs the server until it gives up; its stderr must be exactly one line. */
+  async function failedStart(env: Record<string, string>) {
+    const result = await finished(startServer(dir, { ...LOCAL, ...env }));
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    return lines[0]!;
+  }
+
+  it('stops with one line naming PORT when the port is in use', async () => {
+    const other = createServer();
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const port = (other.address() as AddressInfo).port;
+    try {
+      expect(await failedStart({ PORT: String(port) })).toBe(`hotline: cannot listen on 127.0.0.1:${port}: port ${port} is already in use by another process (PORT)`);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('stops with one line naming HOST when it does not resolve', async () => {
+    expect(await failedStart({ HOST: 'no-such-host.invalid' })).toBe('hotline: cannot listen on no-such-host.invalid: the name does not resolve to an address (HOST)');
+  });
+
+  it.each([
+    ['a directory', (file: string) => mkdirSync(file), 'it is a directory'],
+    ['not a SQLite file', (file: string) => writeFileSync(file, 'not a database, just text\n'.repeat(100)), 'file is not a database'],
+  ])('stops with one line naming HOTLINE_DB when it is %s', async (_what, make, reason) => {
+    const file = join(dir, 'hotline.sqlite');
+    make(file);
+    expect(await failedStart({ HOTLINE_DB: file })).toBe(`hotline: cannot open the database ${file} (HOTLINE_DB): ${reason}`);
+  });
+
+  it('stops with one line naming the local secrets file when its key is damaged, without showing the key', async () => {
+    const file = join(dir, 'hotline.local.json');
+    const damaged = Buffer.alloc(20, 9).toString('base64'); // 20 bytes, not 32
+    writeFileSync(file, JSON.stringify({ secretKey: damaged }), { mode: 0o600 });
+    const line = await failedStart({ HOTLINE_DB: join(dir, 'hotline.sqlite') });
+    expect(line).toBe(
+      `hotline: configuration error: local secrets file ${file}: secretKey must be 32 bytes encoded as base64 (openssl rand -base64 32); fix it, or restore the file from a backup`,
+    );
+    expect(line).not.toContain(damaged);
   });
 
   /** Starts the server, waits until it listens, and returns what it logged and its URL. */
