@@ -55,7 +55,7 @@ export function consoleAuth(deps: ConsoleAuthDeps) {
   const publicOrigin = new URL(deps.publicBaseUrl).origin;
 
   /** Checks an agent number and password; the same answer, in about the same time, for every failure. */
-  async function checkPassword(agentIdText: string, password: string): Promise<Agent | null> {
+  async function checkPassword(agentIdText: string, password: string): Promise<{ agent: Agent; checkedPassword: Buffer } | null> {
     const agentId = isAgentNumber(agentIdText) ? Number(agentIdText) : NaN;
     const stored = Number.isSafeInteger(agentId) ? credentials.get(agentId) : undefined;
     const now = clock.now();
@@ -66,24 +66,36 @@ export function consoleAuth(deps: ConsoleAuthDeps) {
       credentials.recordFailure(stored.agentId, now, { after: SIGN_IN_LOCK.after, until: now + SIGN_IN_LOCK.forMs });
       return null;
     }
+    // The hash took tens of milliseconds: the agent may have been removed, or given a new password
+    // (which signs them out), meanwhile. The password just checked counts only if it is still theirs.
+    const after = credentials.get(stored.agentId);
+    const agent = agents.get(stored.agentId);
+    if (!after || !after.hash.equals(stored.hash) || !agent || agent.removedAt !== null) return null;
     credentials.recordSuccess(stored.agentId, now);
-    return agents.get(stored.agentId) ?? null;
+    return { agent, checkedPassword: stored.hash };
   }
 
-  /** A fresh session (a new id, never one the browser brought) and its cookie. */
-  function startSession(res: Response, agentId: number): void {
+  /**
+   * Checks the password and starts a fresh session (a new id, never one the browser brought) with its
+   * cookie; null when refused. The session is written only if the password checked is still the agent's.
+   */
+  async function signIn(res: Response, agentIdText: string, password: string): Promise<Agent | null> {
+    const checked = await checkPassword(agentIdText, password);
+    if (!checked) return null;
     const now = clock.now();
     sessions.purgeExpired(now);
     const id = token();
-    sessions.create(sha256(id), {
-      agentId,
+    const session = {
+      agentId: checked.agent.agentId,
       csrfToken: token(),
       createdAt: now,
       lastSeenAt: now,
       expiresAt: Math.min(now + SESSION_IDLE_MS, now + SESSION_MAX_MS),
-    });
+    };
+    if (!sessions.create(sha256(id), session, checked.checkedPassword)) return null;
     cookies.set(res, SESSION, id, SESSION_MAX_MS / 1000);
     cookies.clear(res, LOGIN_CSRF);
+    return checked.agent;
   }
 
   function endSession(req: Request, res: Response): void {
@@ -100,7 +112,8 @@ export function consoleAuth(deps: ConsoleAuthDeps) {
     const session = sessions.find(hash, now);
     if (!session) return undefined;
     const agent = agents.get(session.agentId);
-    if (!agent) return undefined;
+    // Removal ends an agent's sessions; this makes sure no session outlives it however it was made.
+    if (!agent || agent.removedAt !== null) return undefined;
     if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
       const expiresAt = Math.min(now + SESSION_IDLE_MS, session.createdAt + SESSION_MAX_MS);
       sessions.touch(hash, now, expiresAt);
@@ -162,7 +175,7 @@ export function consoleAuth(deps: ConsoleAuthDeps) {
     return fresh;
   }
 
-  return { checkPassword, startSession, endSession, current, requireAgent, requireAdmin, requireCsrf, requireLoginCsrf, loginToken };
+  return { signIn, endSession, current, requireAgent, requireAdmin, requireCsrf, requireLoginCsrf, loginToken };
 }
 
 export type ConsoleAuth = ReturnType<typeof consoleAuth>;

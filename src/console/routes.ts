@@ -52,7 +52,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     const form = req.body as Record<string, unknown>;
     const agentId = typeof form.agentId === 'string' ? form.agentId.trim() : '';
     const password = typeof form.password === 'string' ? form.password : '';
-    const agent = await auth.checkPassword(agentId, password);
+    const agent = await auth.signIn(res, agentId, password);
     if (!agent) {
       // Whatever was typed into the number field may be a password typed in the wrong box: only a
       // well-formed agent number is logged or shown again.
@@ -61,7 +61,6 @@ export function consoleRouter(deps: ConsoleDeps): Router {
       const body = loginForm({ csrf: auth.loginToken(req, res), agentId: wellFormed ? agentId : '', error: SIGN_IN_FAILED });
       return res.status(401).type('html').send(page({ title: 'Sign in', body }).value);
     }
-    auth.startSession(res, agent.agentId);
     logger.info({ agentId: agent.agentId }, 'console: signed in');
     res.redirect(303, '/console');
   });

@@ -10,7 +10,12 @@ export interface ConsoleSession {
 }
 
 export interface SessionRepository {
-  create(sessionHash: Buffer, session: ConsoleSession): void;
+  /**
+   * Starts a session for an agent who is not removed and whose stored password hash is still
+   * `checkedPassword` (the one a sign-in just verified); false, creating nothing, when the agent was
+   * removed or their password changed meanwhile, from this process or another.
+   */
+  create(sessionHash: Buffer, session: ConsoleSession, checkedPassword: Buffer): boolean;
   /** The session if it exists and has not expired at `now`. */
   find(sessionHash: Buffer, now: number): ConsoleSession | undefined;
   /** Records activity: the session now expires at `expiresAt`. */
@@ -31,14 +36,16 @@ interface Row {
 export function createSqliteSessionRepository(db: SqliteDb): SessionRepository {
   const insert = db.prepare(
     `INSERT INTO console_sessions (session_hash, agent_id, csrf_token, created_at, last_seen_at, expires_at)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+     SELECT @hash, @agentId, @csrfToken, @createdAt, @lastSeenAt, @expiresAt
+     WHERE EXISTS (SELECT 1 FROM agents JOIN agent_credentials USING (agent_id)
+                   WHERE agent_id = @agentId AND removed_at IS NULL AND password_hash = @checkedPassword)`,
   );
   const byHash = db.prepare('SELECT * FROM console_sessions WHERE session_hash = ? AND expires_at > ?');
   const touch = db.prepare('UPDATE console_sessions SET last_seen_at = ?, expires_at = ? WHERE session_hash = ?');
   const remove = db.prepare('DELETE FROM console_sessions WHERE session_hash = ?');
   const purge = db.prepare('DELETE FROM console_sessions WHERE expires_at <= ?');
   return {
-    create: (hash, s) => void insert.run(hash, s.agentId, s.csrfToken, s.createdAt, s.lastSeenAt, s.expiresAt),
+    create: (hash, s, checkedPassword) => insert.run({ hash, ...s, checkedPassword }).changes === 1,
     find(hash, now) {
       const r = byHash.get(hash, now) as Row | undefined;
       return (

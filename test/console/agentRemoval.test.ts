@@ -1,8 +1,66 @@
+import { randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/console/passwords.js';
+import type { StoredPassword } from '../../src/db/credentialRepository.js';
 import { api, startHarness, type Harness } from '../support/harness.js';
 import { agentWithPassword, ConsoleClient } from './support/consoleClient.js';
 import { p2Call } from './support/twilio.js';
+
+/**
+ * A password stored at twice the usual scrypt cost (the cost is kept with each hash, as after a raise):
+ * checking it takes long enough for the test to remove the agent or change the password meanwhile.
+ */
+function slowHash(password: string): Promise<StoredPassword> {
+  const salt = randomBytes(16);
+  const cost = { N: 2 ** 16, r: 8, p: 1 };
+  const options: ScryptOptions = { ...cost, maxmem: 256 * cost.N * cost.r + 1024 * 1024 };
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize('NFKC'), salt, 32, options, (err, hash) => (err ? reject(err) : resolve({ hash, salt, params: JSON.stringify(cost) }))),
+  );
+}
+
+describe('a sign-in still checking the password', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => h.close());
+
+  /** Starts signing in, and once the password is being checked, does `meanwhile`; returns the sign-in's answer. */
+  async function signInWhile(c: ConsoleClient, agentId: number, password: string, meanwhile: () => Promise<unknown>) {
+    const login = await c.get('/console/login');
+    const answer = c.post('/console/login', { _csrf: ConsoleClient.csrf(login), agentId: String(agentId), password });
+    await new Promise((r) => setTimeout(r, 30));
+    await meanwhile();
+    return answer;
+  }
+
+  it('gets no session when the agent is removed meanwhile', async () => {
+    const { agent } = await agentWithPassword(h, { name: 'Ken Leaver' });
+    const password = 'the password Ken had';
+    h.hotline.repos.credentials.setPassword(agent.agentId, await slowHash(password), h.clock.now());
+    const c = new ConsoleClient(h);
+    const res = await signInWhile(c, agent.agentId, password, () => api(h, 'DELETE', `/api/agents/${agent.agentId}`));
+    expect(h.hotline.repos.agents.get(agent.agentId)!.removedAt).not.toBeNull();
+    expect(res.status).toBe(401);
+    expect(res.headers.getSetCookie().some((l) => l.startsWith('hotline_session='))).toBe(false);
+    expect((await c.get('/console')).location).toBe('/console/login');
+  });
+
+  it('gets no session when the password is changed meanwhile, and the new password signs in', async () => {
+    const { agent } = await agentWithPassword(h, { name: 'Ken Leaver' });
+    const old = 'a password that leaked';
+    h.hotline.repos.credentials.setPassword(agent.agentId, await slowHash(old), h.clock.now());
+    const c = new ConsoleClient(h);
+    const fresh = 'a brand new password';
+    const freshHash = await hashPassword(fresh);
+    const res = await signInWhile(c, agent.agentId, old, async () => h.hotline.repos.credentials.setPassword(agent.agentId, freshHash, h.clock.now()));
+    expect(res.status).toBe(401);
+    expect((await c.get('/console')).location).toBe('/console/login');
+    expect((await c.signIn(agent.agentId, old)).status).toBe(401);
+    expect((await c.signIn(agent.agentId, fresh)).status).toBe(303);
+  });
+});
 
 describe('removing an agent who left', () => {
   let h: Harness;
