@@ -5,6 +5,7 @@ import type { CredentialRepository } from '../db/credentialRepository.js';
 import type { ConsoleSession, SessionRepository } from '../db/sessionRepository.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
+import { BUSY, createCheckGate, type CheckLimits } from './checkGate.js';
 import { cookieJar } from './cookies.js';
 import { decoyPassword, verifyPassword } from './passwords.js';
 
@@ -16,6 +17,11 @@ export const SESSION_IDLE_MS = 30 * MINUTE;
 const TOUCH_EVERY_MS = MINUTE;
 /** Ten wrong passwords in a row pause an agent's sign-in for 15 minutes. */
 export const SIGN_IN_LOCK = { after: 10, forMs: 15 * MINUTE };
+/**
+ * Password checks (about 50 ms of scrypt each, on libuv's thread pool): two at a time, twenty more
+ * waiting, and at most two running or waiting for one agent number; others are answered "busy" at once.
+ */
+export const SIGN_IN_CHECKS: CheckLimits = { running: 2, waiting: 20, perKey: 2 };
 
 const SESSION = 'hotline_session';
 const LOGIN_CSRF = 'hotline_login';
@@ -30,6 +36,9 @@ export function sameSecret(a: string, b: string): boolean {
 
 /** Whether sign-in text is an agent number as the form asks for it (1 to 9 digits). */
 export const isAgentNumber = (text: string): boolean => /^[0-9]{1,9}$/.test(text);
+
+/** How a sign-in ended: signed in, refused (any failure, one answer), or not checked because too many are being checked. */
+export type SignInResult = { outcome: 'signed-in'; agent: Agent } | { outcome: 'refused' } | { outcome: 'busy' };
 
 export interface SignedIn {
   agent: Agent;
@@ -53,35 +62,36 @@ export function consoleAuth(deps: ConsoleAuthDeps) {
   const secure = deps.publicBaseUrl.startsWith('https://');
   const cookies = cookieJar(secure);
   const publicOrigin = new URL(deps.publicBaseUrl).origin;
+  const checks = createCheckGate(SIGN_IN_CHECKS);
 
   /** Checks an agent number and password; the same answer, in about the same time, for every failure. */
   async function checkPassword(agentIdText: string, password: string): Promise<{ agent: Agent; checkedPassword: Buffer } | null> {
     const agentId = isAgentNumber(agentIdText) ? Number(agentIdText) : NaN;
-    const stored = Number.isSafeInteger(agentId) ? credentials.get(agentId) : undefined;
     const now = clock.now();
+    // Counted (and refused while paused) before the hash, not after: a burst of parallel guesses gets
+    // no more checks than the same guesses one at a time.
+    const lock = { after: SIGN_IN_LOCK.after, until: now + SIGN_IN_LOCK.forMs };
+    const stored = Number.isSafeInteger(agentId) ? credentials.countAttempt(agentId, now, lock) : undefined;
     const matches = await verifyPassword(password, stored ?? (await decoyPassword()));
-    if (!stored) return null;
-    if (stored.lockedUntil !== null && stored.lockedUntil > now) return null;
-    if (!matches) {
-      credentials.recordFailure(stored.agentId, now, { after: SIGN_IN_LOCK.after, until: now + SIGN_IN_LOCK.forMs });
-      return null;
-    }
+    if (!stored || !matches) return null;
     // The hash took tens of milliseconds: the agent may have been removed, or given a new password
     // (which signs them out), meanwhile. The password just checked counts only if it is still theirs.
     const after = credentials.get(stored.agentId);
     const agent = agents.get(stored.agentId);
     if (!after || !after.hash.equals(stored.hash) || !agent || agent.removedAt !== null) return null;
-    credentials.recordSuccess(stored.agentId, now);
+    credentials.recordSuccess(stored.agentId, clock.now());
     return { agent, checkedPassword: stored.hash };
   }
 
   /**
    * Checks the password and starts a fresh session (a new id, never one the browser brought) with its
-   * cookie; null when refused. The session is written only if the password checked is still the agent's.
+   * cookie. The session is written only if the password checked is still the agent's.
    */
-  async function signIn(res: Response, agentIdText: string, password: string): Promise<Agent | null> {
-    const checked = await checkPassword(agentIdText, password);
-    if (!checked) return null;
+  async function signIn(res: Response, agentIdText: string, password: string): Promise<SignInResult> {
+    const perAgent = isAgentNumber(agentIdText) ? String(Number(agentIdText)) : '';
+    const checked = await checks.run(perAgent, () => checkPassword(agentIdText, password));
+    if (checked === BUSY) return { outcome: 'busy' };
+    if (!checked) return { outcome: 'refused' };
     const now = clock.now();
     sessions.purgeExpired(now);
     const id = token();
@@ -92,10 +102,10 @@ export function consoleAuth(deps: ConsoleAuthDeps) {
       lastSeenAt: now,
       expiresAt: Math.min(now + SESSION_IDLE_MS, now + SESSION_MAX_MS),
     };
-    if (!sessions.create(sha256(id), session, checked.checkedPassword)) return null;
+    if (!sessions.create(sha256(id), session, checked.checkedPassword)) return { outcome: 'refused' };
     cookies.set(res, SESSION, id, SESSION_MAX_MS / 1000);
     cookies.clear(res, LOGIN_CSRF);
-    return checked.agent;
+    return { outcome: 'signed-in', agent: checked.agent };
   }
 
   function endSession(req: Request, res: Response): void {

@@ -27,6 +27,7 @@ const STATIC: Record<string, { type: string; body: string }> = {
 const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 
 const SIGN_IN_FAILED = 'That agent number and password do not match, or sign-in is paused after too many attempts.';
+const SIGN_IN_BUSY = 'Too many sign-ins are being checked right now. Wait a moment and try again.';
 
 /** The agent console at /console: sign-in, the dashboard and its live feed, callbacks, calls, agents. */
 export function consoleRouter(deps: ConsoleDeps): Router {
@@ -52,15 +53,18 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     const form = req.body as Record<string, unknown>;
     const agentId = typeof form.agentId === 'string' ? form.agentId.trim() : '';
     const password = typeof form.password === 'string' ? form.password : '';
-    const agent = await auth.signIn(res, agentId, password);
-    if (!agent) {
+    const result = await auth.signIn(res, agentId, password);
+    if (result.outcome !== 'signed-in') {
       // Whatever was typed into the number field may be a password typed in the wrong box: only a
       // well-formed agent number is logged or shown again.
       const wellFormed = isAgentNumber(agentId);
-      logger.warn({ agentId: wellFormed ? agentId : 'malformed' }, 'console: sign-in refused');
-      const body = loginForm({ csrf: auth.loginToken(req, res), agentId: wellFormed ? agentId : '', error: SIGN_IN_FAILED });
-      return res.status(401).type('html').send(page({ title: 'Sign in', body }).value);
+      const busy = result.outcome === 'busy';
+      logger.warn({ agentId: wellFormed ? agentId : 'malformed' }, busy ? 'console: sign-in not checked: too many at once' : 'console: sign-in refused');
+      const body = loginForm({ csrf: auth.loginToken(req, res), agentId: wellFormed ? agentId : '', error: busy ? SIGN_IN_BUSY : SIGN_IN_FAILED });
+      if (busy) res.set('Retry-After', '1');
+      return res.status(busy ? 429 : 401).type('html').send(page({ title: 'Sign in', body }).value);
     }
+    const { agent } = result;
     logger.info({ agentId: agent.agentId }, 'console: signed in');
     res.redirect(303, '/console');
   });

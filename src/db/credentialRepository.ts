@@ -21,8 +21,14 @@ export interface CredentialRepository {
    * False, changing nothing, for an unknown or removed agent: nobody who left signs in again.
    */
   setPassword(agentId: number, password: StoredPassword, at: number): boolean;
-  /** Counts a failed sign-in; locks the agent until `lockUntil` once `lockAfter` failures in a row are reached. */
-  recordFailure(agentId: number, at: number, lock: { after: number; until: number }): void;
+  /**
+   * Counts a sign-in attempt before its password is checked, as a failure until recordSuccess clears it,
+   * and pauses sign-in until `lock.until` once `lock.after` attempts in a row are reached; one guarded
+   * write, so parallel attempts cannot all slip in before the pause. Undefined, counting nothing, when
+   * the agent has no password or sign-in is paused at `at`; otherwise the password to check.
+   */
+  countAttempt(agentId: number, at: number, lock: { after: number; until: number }): CredentialState | undefined;
+  /** The password matched: clears the count and any pause. */
   recordSuccess(agentId: number, at: number): void;
   /** IDs of agents who have a password. */
   withPassword(): Set<number>;
@@ -47,10 +53,11 @@ export function createSqliteCredentialRepository(db: SqliteDb): CredentialReposi
        failed_attempts = 0, locked_until = NULL, updated_at = @at`,
   );
   const endSessions = db.prepare('DELETE FROM console_sessions WHERE agent_id = ?');
-  const fail = db.prepare(
+  const attempt = db.prepare(
     `UPDATE agent_credentials SET failed_attempts = failed_attempts + 1, updated_at = @at,
        locked_until = CASE WHEN failed_attempts + 1 >= @after THEN @until ELSE locked_until END
-     WHERE agent_id = @agentId`,
+     WHERE agent_id = @agentId AND (locked_until IS NULL OR locked_until <= @at)
+     RETURNING *`,
   );
   const succeed = db.prepare(
     'UPDATE agent_credentials SET failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE agent_id = ?',
@@ -62,22 +69,20 @@ export function createSqliteCredentialRepository(db: SqliteDb): CredentialReposi
     return true;
   });
 
+  const toState = (r: Row | undefined): CredentialState | undefined =>
+    r && {
+      agentId: r.agent_id,
+      hash: r.password_hash,
+      salt: r.salt,
+      params: r.params,
+      failedAttempts: r.failed_attempts,
+      lockedUntil: r.locked_until,
+    };
+
   return {
-    get(agentId) {
-      const r = byId.get(agentId) as Row | undefined;
-      return (
-        r && {
-          agentId: r.agent_id,
-          hash: r.password_hash,
-          salt: r.salt,
-          params: r.params,
-          failedAttempts: r.failed_attempts,
-          lockedUntil: r.locked_until,
-        }
-      );
-    },
+    get: (agentId) => toState(byId.get(agentId) as Row | undefined),
     setPassword: (agentId, password, at) => setPassword.immediate(agentId, password, at),
-    recordFailure: (agentId, at, lock) => void fail.run({ agentId, at, after: lock.after, until: lock.until }),
+    countAttempt: (agentId, at, lock) => toState(attempt.get({ agentId, at, after: lock.after, until: lock.until }) as Row | undefined),
     recordSuccess: (agentId, at) => void succeed.run(at, agentId),
     withPassword: () => new Set(ids.all() as number[]),
   };

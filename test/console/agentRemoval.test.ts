@@ -1,23 +1,8 @@
-import { randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/console/passwords.js';
-import type { StoredPassword } from '../../src/db/credentialRepository.js';
 import { api, startHarness, type Harness } from '../support/harness.js';
-import { agentWithPassword, ConsoleClient } from './support/consoleClient.js';
+import { agentWithPassword, ConsoleClient, slowHash } from './support/consoleClient.js';
 import { p2Call } from './support/twilio.js';
-
-/**
- * A password stored at twice the usual scrypt cost (the cost is kept with each hash, as after a raise):
- * checking it takes long enough for the test to remove the agent or change the password meanwhile.
- */
-function slowHash(password: string): Promise<StoredPassword> {
-  const salt = randomBytes(16);
-  const cost = { N: 2 ** 16, r: 8, p: 1 };
-  const options: ScryptOptions = { ...cost, maxmem: 256 * cost.N * cost.r + 1024 * 1024 };
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), salt, 32, options, (err, hash) => (err ? reject(err) : resolve({ hash, salt, params: JSON.stringify(cost) }))),
-  );
-}
 
 describe('a sign-in still checking the password', () => {
   let h: Harness;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
-import { agentWithPassword, ConsoleClient } from './support/consoleClient.js';
+import { agentWithPassword, ConsoleClient, slowHash } from './support/consoleClient.js';
 import { p2Call } from './support/twilio.js';
 
 let h: Harness;
@@ -68,6 +68,58 @@ describe('signing in to the console', () => {
     for (let i = 0; i < 9; i++) await c.signIn(agent.agentId, `wrong password ${i}`);
     expect((await c.signIn(agent.agentId, password)).status).toBe(401);
     h.clock.advance(15 * 60_000);
+    expect((await c.signIn(agent.agentId, password)).status).toBe(303);
+  });
+
+  it('counts a wrong password while it is still being checked: the tenth in flight pauses the right one sent after it', async () => {
+    h = await startHarness();
+    const { agent, password } = await agentWithPassword(h);
+    h.hotline.repos.credentials.setPassword(agent.agentId, await slowHash(password), h.clock.now());
+    const c = new ConsoleClient(h);
+    for (let i = 0; i < 9; i++) expect((await c.signIn(agent.agentId, `wrong password ${i}`)).status).toBe(401);
+    const csrf = ConsoleClient.csrf(await c.get('/console/login'));
+    const attempt = (pw: string) => c.post('/console/login', { _csrf: csrf, agentId: String(agent.agentId), password: pw });
+    const tenth = attempt('wrong password 9');
+    await new Promise((r) => setTimeout(r, 30));
+    const right = await attempt(password);
+    expect((await tenth).status).toBe(401);
+    expect(right.status).toBe(401);
+    expect((await c.get('/console')).location).toBe('/console/login');
+    h.clock.advance(15 * 60_000);
+    expect((await c.signIn(agent.agentId, password)).status).toBe(303);
+  });
+
+  it('checks a burst of guesses for one agent two at a time: the rest are answered 429 at once and not counted', async () => {
+    h = await startHarness();
+    const { agent, password } = await agentWithPassword(h);
+    const c = new ConsoleClient(h);
+    const csrf = ConsoleClient.csrf(await c.get('/console/login'));
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => c.post('/console/login', { _csrf: csrf, agentId: String(agent.agentId), password: `guess number ${i}` })),
+    );
+    const checked = burst.filter((p) => p.status === 401).length;
+    const busy = burst.filter((p) => p.status === 429);
+    expect(checked + busy.length).toBe(30);
+    expect(busy.length).toBeGreaterThanOrEqual(20);
+    expect(busy[0]!.headers.get('retry-after')).toBe('1');
+    expect(busy[0]!.text).toContain('Too many sign-ins are being checked right now');
+    expect(h.hotline.repos.credentials.get(agent.agentId)!.failedAttempts).toBe(checked);
+    // Fewer than ten guesses were checked, so the agent is not paused.
+    expect((await c.signIn(agent.agentId, password)).status).toBe(303);
+  });
+
+  it('checks at most two passwords at once with twenty waiting, whichever agents they are for', async () => {
+    h = await startHarness();
+    const { agent, password } = await agentWithPassword(h);
+    const c = new ConsoleClient(h);
+    const csrf = ConsoleClient.csrf(await c.get('/console/login'));
+    const burst = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => c.post('/console/login', { _csrf: csrf, agentId: String(1000 + i), password: 'a guessed password' })),
+    );
+    const statuses = burst.map((p) => p.status);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(10);
+    // Every place is given back: the next sign-in is checked as usual.
     expect((await c.signIn(agent.agentId, password)).status).toBe(303);
   });
 

@@ -1,5 +1,20 @@
+import { randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
 import { hashPassword } from '../../../src/console/passwords.js';
+import type { StoredPassword } from '../../../src/db/credentialRepository.js';
 import type { Harness } from '../../support/harness.js';
+
+/**
+ * A password stored at twice the usual scrypt cost (the cost is kept with each hash, as after a raise):
+ * checking it takes long enough for a test to act while a sign-in is still being checked.
+ */
+export function slowHash(password: string): Promise<StoredPassword> {
+  const salt = randomBytes(16);
+  const cost = { N: 2 ** 16, r: 8, p: 1 };
+  const options: ScryptOptions = { ...cost, maxmem: 256 * cost.N * cost.r + 1024 * 1024 };
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize('NFKC'), salt, 32, options, (err, hash) => (err ? reject(err) : resolve({ hash, salt, params: JSON.stringify(cost) }))),
+  );
+}
 
 /** An agent with a console password, made through the repositories the CLI uses. */
 export async function agentWithPassword(
