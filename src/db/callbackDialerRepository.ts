@@ -60,7 +60,8 @@ export interface CallbackDialerRepository {
    * Claims the next callback to dial for `owner` until now + leaseMs: pending ones whose next try is
    * due, and dialing ones whose lease expired with no call known to be live (a worker died between
    * claim and call). Earliest due first, Premium before Standard, P1 before P2. A callback an agent
-   * holds (claimed in the console) is left to that agent.
+   * holds (claimed in the console) is left to that agent, and one whose booking call is still live
+   * (for at most 15 minutes after that call's last step) waits for the caller to hang up.
    */
   claimNext(owner: string, now: number, leaseMs: number): ClaimedCallback | undefined;
   /** Records the agent legs about to be placed; undefined if `owner` no longer holds the round. */
@@ -125,6 +126,12 @@ const toLeg = (r: LegRow): CallbackLeg => ({
 });
 
 const FINALS = FINAL_LEG_STATUSES.map((s) => `'${s}'`).join(', ');
+/**
+ * A booking call whose last step was this long ago no longer holds its callback back, even if its end
+ * was never reported: after the step that books a callback a caller stays a few minutes at most (a P2
+ * description is at most 2). From the last step, not the start: a P1 caller may wait long in the queue.
+ */
+const BOOKING_CALL_HOLD_MS = 15 * 60 * 1000;
 /** Legs older than this are not taken to keep an agent busy, whatever Twilio last said of them. */
 const LIVE_LEG_HORIZON_MS = 4 * 60 * 60 * 1000;
 
@@ -134,9 +141,12 @@ export function createSqliteCallbackDialerRepository(db: SqliteDb): CallbackDial
   const legsOfRound = db.prepare('SELECT * FROM callback_legs WHERE callback_id = ? AND round = ? ORDER BY leg_id');
   const legsOf = db.prepare('SELECT * FROM callback_legs WHERE callback_id = ? ORDER BY leg_id');
   // A callback an agent claimed in the console is theirs to call: no round starts for it until it is released.
+  // Nor does one while the call that booked it is live: that caller's phone is busy with the hotline.
   const next = db.prepare(
     `SELECT * FROM callbacks c
      WHERE c.claimed_by IS NULL
+       AND NOT EXISTS (SELECT 1 FROM calls k
+                       WHERE k.call_sid = c.call_sid AND k.ended_at IS NULL AND k.updated_at > @now - ${BOOKING_CALL_HOLD_MS})
        AND ((c.status = 'pending' AND coalesce(c.next_attempt_at, 0) <= @now)
         OR (c.status = 'dialing' AND coalesce(c.lease_expires_at, 0) <= @now
             AND NOT EXISTS (SELECT 1 FROM callback_legs l

@@ -1,4 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CallWalker } from '../../src/simulator/walker.js';
+import { scripted, type ScriptToken } from '../../src/simulator/input.js';
+import { CALLER, dashboardCode, LINE, placeCall } from '../support/calls.js';
+import { api, type Harness } from '../support/harness.js';
+import { callParams, postSigned } from '../support/twilioRequests.js';
 import { addAgent, addCustomer, callbackInApi, callbackOf, MINUTE, scheduleCallback, startDialerHarness, type DialerHarness } from './support.js';
 
 describe('callback dialer: who is called first', () => {
@@ -95,5 +100,124 @@ describe('callback dialer: who is called first', () => {
 
     expect(d.twilio.apiCalls.map(callbackOf)).toEqual([other.callbackId, claimed.callbackId]);
     expect((await callbackInApi(h, claimed.callbackId)).status).toBe('dialing');
+  });
+});
+
+describe('callback dialer: the call that booked the callback', () => {
+  let d: DialerHarness;
+  beforeEach(async () => {
+    d = await startDialerHarness();
+  });
+  afterEach(async () => d.close());
+
+  /** A call through the phone simulator whose end Twilio never reports (the test posts /voice/status itself). */
+  const callWithoutStatus = (h: Harness, tokens: ScriptToken[]) =>
+    new CallWalker({
+      baseUrl: h.url,
+      publicBaseUrl: h.config.publicBaseUrl,
+      authToken: h.config.twilio.authToken,
+      accountSid: h.config.twilio.accountSid,
+      from: CALLER,
+      to: LINE,
+      input: scripted(tokens),
+      statusCallbackPath: null,
+    });
+
+  const bookedCallbacks = async (h: Harness) => (await api(h, 'GET', '/api/callbacks')).body.items as Array<Record<string, any>>;
+
+  it('does not ring anyone for a P2 callback while its caller is still on the line, and rings an agent once they hang up', async () => {
+    const { h, twilio } = d;
+    const agent = await addAgent(h);
+    const { customerId } = await addCustomer(h);
+    const seen: Array<{ calls: number; status: unknown }> = [];
+    // Ticks of the dialer while the caller chooses at the P2 menu and while they record a description.
+    const tickDuringCall = async () => {
+      await d.worker.tick();
+      seen.push({ calls: twilio.apiCalls.length, status: (await bookedCallbacks(h))[0]?.status });
+    };
+
+    const call = await placeCall(h, [
+      `${customerId}#`,
+      await dashboardCode(h, customerId),
+      '2',
+      async () => (await tickDuringCall(), '2'),
+      async () => (await tickDuringCall(), 'our origin in Osaka is unreachable'),
+    ]);
+    expect(call.said()).toContainEqual(expect.stringContaining('We have booked a callback'));
+    expect(seen).toEqual([
+      { calls: 0, status: 'pending' },
+      { calls: 0, status: 'pending' },
+    ]);
+
+    await d.worker.tick();
+    expect(twilio.apiCalls.map((c) => c.to)).toEqual([agent.phone]);
+    expect(twilio.apiCalls.map(callbackOf)).toEqual([(await bookedCallbacks(h))[0]!.callbackId]);
+  });
+
+  it('holds a P1 callback booked when nobody could take the call until the status callback ends the call', async () => {
+    const { h, twilio } = d;
+    const { customerId } = await addCustomer(h);
+    // Nobody is on duty: the caller hears the callback promise, and an agent comes on duty before they hang up.
+    const walker = callWithoutStatus(h, [`${customerId}#`, await dashboardCode(h, customerId), '1']);
+    const call = await walker.walk();
+    expect(call.said()).toContainEqual(expect.stringContaining('we have booked a priority 1 callback'));
+    const [booked] = await bookedCallbacks(h);
+    expect(booked).toMatchObject({ priority: 'P1', reason: 'no-agent-answered', status: 'pending' });
+    const agent = await addAgent(h);
+
+    await d.worker.tick();
+    expect(twilio.apiCalls, 'the caller is still on the line').toHaveLength(0);
+
+    expect((await postSigned(h, '/voice/status', callParams(walker.callSid, { CallStatus: 'completed', CallDuration: '40' }))).status).toBe(200);
+    await d.worker.tick();
+    expect(twilio.apiCalls.map((c) => c.to)).toEqual([agent.phone]);
+  });
+
+  it('holds a P1 callback booked from the queue after a long wait until that caller hangs up', async () => {
+    const { h, twilio } = d;
+    const ann = await addAgent(h, { name: 'Ann' });
+    const caller = (callSid: string, extra: Record<string, string> = {}) => callParams(callSid, { From: CALLER, ...extra });
+    const verifiedP1 = async (callSid: string) => {
+      const { customerId } = await addCustomer(h);
+      await postSigned(h, '/voice/incoming', caller(callSid));
+      await postSigned(h, '/voice/step?step=0', caller(callSid, { Digits: customerId }));
+      await postSigned(h, '/voice/step?step=1', caller(callSid, { Digits: await dashboardCode(h, customerId) }));
+      return (await postSigned(h, '/voice/step?step=2', caller(callSid, { Digits: '1' }))).body;
+    };
+    // Ann takes a first P1 caller; a second one waits in the queue for 20 minutes, then presses 1 for a callback.
+    const first = `CA${'1'.repeat(32)}`;
+    const second = `CA${'2'.repeat(32)}`;
+    expect(await verifiedP1(first)).toContain(`agent=${ann.agentId}`);
+    await postSigned(h, `/voice/whisper/accept?call=${first}&agent=${ann.agentId}&lang=en-US`, caller(`CA${'3'.repeat(32)}`, { Digits: '1' }));
+    expect(await verifiedP1(second)).toContain('hotline-p1</Enqueue>');
+    h.clock.advance(20 * MINUTE);
+    expect((await postSigned(h, `/voice/queue/key?call=${second}`, caller(second, { Digits: '1' }))).body).toContain('<Leave/>');
+    const booked = await postSigned(h, '/voice/step?step=3', caller(second, { QueueResult: 'leave' }));
+    expect(booked.body).toContain('booked a priority 1 callback');
+    // Ben comes on duty while that caller is still hearing the promise.
+    const ben = await addAgent(h, { name: 'Ben' });
+
+    await d.worker.tick();
+    expect(twilio.apiCalls, 'the caller is still on the line').toHaveLength(0);
+
+    await postSigned(h, '/voice/status', caller(second, { CallStatus: 'completed' }));
+    await d.worker.tick();
+    expect(twilio.apiCalls.map((c) => c.to)).toEqual([ben.phone]);
+  });
+
+  it("stops holding a callback back 15 minutes after its call's last step when the end of the call is never reported", async () => {
+    const { h, twilio } = d;
+    await addAgent(h);
+    const { customerId } = await addCustomer(h);
+    await callWithoutStatus(h, [`${customerId}#`, await dashboardCode(h, customerId), '2', '']).walk();
+    expect(await bookedCallbacks(h)).toMatchObject([{ priority: 'P2', status: 'pending' }]);
+
+    h.clock.advance(15 * MINUTE - 1000);
+    await d.worker.tick();
+    expect(twilio.apiCalls).toHaveLength(0);
+
+    h.clock.advance(1000);
+    await d.worker.tick();
+    expect(twilio.apiCalls).toHaveLength(1);
   });
 });
