@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { SecretBox } from './crypto/secretBox.js';
-import { createSqliteAgentRepository, type Agent } from './db/agentRepository.js';
+import { createSqliteAgentRepository, isFreeAt, type Agent } from './db/agentRepository.js';
 import { createSqliteCallbackDeskRepository } from './db/callbackDeskRepository.js';
 import { createSqliteCallbackRepository } from './db/callbackRepository.js';
 import { createSqliteCallRepository } from './db/callRepository.js';
@@ -44,7 +44,7 @@ export const AGENT_OFFER_HOLD_MS = 60_000;
  */
 export function onDutyOffers(onDuty: readonly Agent[], now: number): Array<AgentOffer & { free: boolean }> {
   return onDuty.map((a) => ({
-    free: a.onCall === null && (a.lastOfferedAt === null || now - a.lastOfferedAt >= AGENT_OFFER_HOLD_MS),
+    free: isFreeAt(a, now, AGENT_OFFER_HOLD_MS),
     ...agentOffer(a),
   }));
 }
@@ -62,7 +62,7 @@ export function createHotline({
   db?: SqliteDb;
 }) {
   const box = new SecretBox(config.secretKeys);
-  const agents = createSqliteAgentRepository(db, clock);
+  const agents = createSqliteAgentRepository(db, clock, AGENT_OFFER_HOLD_MS);
   const callbacks = createSqliteCallbackRepository(db);
   const queue = createSqliteQueueRepository(db);
   const repos = {

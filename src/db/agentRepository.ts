@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../domain/clock.js';
+import type { Clock } from '../domain/clock.js';
 import { isOnRoster, type Roster, type RosterRule } from '../domain/roster.js';
 import { OPEN_STATUSES } from './callbackDeskRepository.js';
 import type { SqliteDb } from './database.js';
@@ -64,7 +64,7 @@ export interface AgentRepository {
   onDuty(): Agent[];
   /** Agents on duty at `now`, on a call or not, longest since their last offer first. */
   onDutyAt(now: number): Agent[];
-  /** Agents on duty at `now` and not on a call, longest since their last offer first. */
+  /** Agents on duty at `now` and free (see isFreeAt), longest since their last offer first. */
   freeOnDutyAt(now: number): Agent[];
   /** Notes that a call was offered to the agent, so the next call starts with someone else. */
   markOffered(agentId: number, at: number): void;
@@ -139,6 +139,14 @@ export function onDutyAt(agent: { duty: DutyMode; roster: Roster | null }, now: 
   return agent.duty === 'on';
 }
 
+/**
+ * Whether an agent may be offered a call at `now`: not on a call, and not offered one in the last
+ * `offerHoldMs` (that phone may still be ringing). The transfer, the P1 queue and the dialer all use it.
+ */
+export function isFreeAt(agent: Pick<Agent, 'onCall' | 'lastOfferedAt'>, now: number, offerHoldMs: number): boolean {
+  return agent.onCall === null && (agent.lastOfferedAt === null || now - agent.lastOfferedAt >= offerHoldMs);
+}
+
 const toAgent = (r: AgentRow, now: number): Agent => {
   const roster = rosterOf(r);
   const onDuty = onDutyAt({ duty: r.duty, roster }, now);
@@ -168,8 +176,11 @@ function dutyOf(a: AgentPatch): DutyMode | undefined {
   return undefined;
 }
 
-/** The SQLite agent repository; `clock` decides "now" for rosters when no instant is passed. */
-export function createSqliteAgentRepository(db: SqliteDb, clock: Clock = systemClock): AgentRepository {
+/**
+ * The SQLite agent repository; `clock` decides "now" for rosters when no instant is passed, and an agent
+ * offered a call is not free for `offerHoldMs` after it.
+ */
+export function createSqliteAgentRepository(db: SqliteDb, clock: Clock, offerHoldMs: number): AgentRepository {
   const insert = db.prepare(
     `INSERT INTO agents (name, phone, languages, on_duty, duty, is_admin, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
@@ -281,7 +292,7 @@ export function createSqliteAgentRepository(db: SqliteDb, clock: Clock = systemC
     remove: (agentId, at) => remove.immediate(agentId, at),
     onDuty: () => onDutyNow(clock.now()),
     onDutyAt: (now) => onDutyNow(now),
-    freeOnDutyAt: (now) => onDutyNow(now).filter((a) => a.onCall === null),
+    freeOnDutyAt: (now) => onDutyNow(now).filter((a) => isFreeAt(a, now, offerHoldMs)),
     markOffered: (agentId, at) => void offered.run(at, agentId),
     setRoster(agentId, r, at) {
       const row = roster.get(r.timeZone, JSON.stringify(r.rules), at, agentId) as AgentRow | undefined;

@@ -55,6 +55,10 @@ describe('callback dialer: a worker killed with SIGKILL', { timeout: 60_000 }, (
 
   it('between claim and call: a restarted worker takes the expired lease over and dials once', async () => {
     const callback = await setUp();
+    // Twilio may have created the call the killed worker asked for, so the agent it offered the callback
+    // to is held like any agent just offered a call; with this test's 2 s lease the restarted worker rings
+    // the other agent (the default lease, 120 s, outlasts the hold).
+    const other = await addAgent(d.h);
     const held = d.twilio.holdNextCall();
     const first = startWorker();
 
@@ -68,6 +72,8 @@ describe('callback dialer: a worker killed with SIGKILL', { timeout: 60_000 }, (
 
     const second = startWorker();
     await d.twilio.waitFor(() => d.twilio.apiCalls.length === 1, 'the restarted worker to dial', 15_000);
+    expect(d.twilio.apiCalls[0]!.to).toBe(other.phone);
+    expect(request.request.params.To).not.toBe(other.phone);
     expect(second.logged('callback taken over from a worker whose lease expired')).toBe(true);
     expect(d.twilio.requestsOf('calls.create').map((r) => r.answered)).toEqual([-1, 201]);
     const repository = d.h.hotline.callbackDialing.repository;

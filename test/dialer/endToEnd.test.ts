@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AGENT_OFFER_HOLD_MS } from '../../src/hotline.js';
 import { api } from '../support/harness.js';
 import { addCustomer, CALLER, dashboardCode, placeCall } from '../support/calls.js';
 import { spokenText } from '../support/twilioStandIn.js';
@@ -51,7 +52,8 @@ describe('a P2 callback from call to completion', () => {
       connectedAt: new Date(h.clock.now()).toISOString(),
       lastError: null,
     });
-    // The agent is free again for the next call.
+    // The agent is free again for the next call, once the hold after the dialer's offer has passed.
+    h.clock.advance(AGENT_OFFER_HOLD_MS);
     expect(h.hotline.repos.agents.freeOnDutyAt(h.clock.now()).map((a) => a.agentId)).toEqual([agent.agentId]);
   });
 });

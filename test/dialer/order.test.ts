@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AGENT_OFFER_HOLD_MS } from '../../src/hotline.js';
 import { CallWalker } from '../../src/simulator/walker.js';
 import { scripted, type ScriptToken } from '../../src/simulator/input.js';
 import { CALLER, dashboardCode, LINE, placeCall } from '../support/calls.js';
@@ -77,6 +78,41 @@ describe('callback dialer: who is called first', () => {
     expect(report.claimed).toBe(0);
     expect(d.twilio.requests).toHaveLength(0);
     expect((await callbackInApi(h, callback.callbackId)).status).toBe('pending');
+  });
+
+  it('does not ring an agent whose phone is ringing for a live P1 caller, as the transfer would not offer them another call', async () => {
+    const { h, twilio } = d;
+    const agent = await addAgent(h);
+    const callback = scheduleCallback(h, (await addCustomer(h, { name: 'Beta Ltd' })).customerId);
+    const { customerId } = await addCustomer(h);
+    const rung: Array<{ number: string; dialerCalls: number }> = [];
+    const walker = new CallWalker({
+      baseUrl: h.url,
+      publicBaseUrl: h.config.publicBaseUrl,
+      authToken: h.config.twilio.authToken,
+      accountSid: h.config.twilio.accountSid,
+      from: CALLER,
+      to: LINE,
+      input: {
+        ...scripted([`${customerId}#`, await dashboardCode(h, customerId), '1']),
+        // The dialer ticks while the agent's phone rings for the P1 caller; the agent then accepts.
+        async agentAnswer(ring) {
+          await d.worker.tick();
+          rung.push({ number: ring.number, dialerCalls: twilio.apiCalls.length });
+          return 'accept' as const;
+        },
+      },
+    });
+    await walker.walk();
+
+    expect(rung).toEqual([{ number: agent.phone, dialerCalls: 0 }]);
+    expect((await callbackInApi(h, callback.callbackId)).status).toBe('pending');
+
+    // The P1 call is over and the hold after its offer has passed: the agent is the dialer's again.
+    h.clock.advance(AGENT_OFFER_HOLD_MS);
+    await d.worker.tick();
+    expect(twilio.apiCalls.map((c) => c.to)).toEqual([agent.phone]);
+    expect(twilio.apiCalls.map(callbackOf)).toEqual([callback.callbackId]);
   });
 
   it('leaves a callback an agent has claimed in the console to that agent, and dials it once released', async () => {
