@@ -68,6 +68,11 @@ export interface AgentRepository {
   freeOnDutyAt(now: number): Agent[];
   /** Notes that a call was offered to the agent, so the next call starts with someone else. */
   markOffered(agentId: number, at: number): void;
+  /**
+   * Offers a call to the agent if they are on duty and free at `now` (see isFreeAt), marking them
+   * offered in the same transaction, so no other offer takes them within the hold. False if not.
+   */
+  reserve(agentId: number, now: number): boolean;
   /** Replaces the agent's weekly roster; undefined for an unknown or removed agent. */
   setRoster(agentId: number, roster: Roster, at: number): Agent | undefined;
   /**
@@ -249,6 +254,14 @@ export function createSqliteAgentRepository(db: SqliteDb, clock: Clock, offerHol
   };
   const onDutyNow = (now: number) => candidateRows().map((r) => toAgent(r, now)).filter((a) => a.onDuty);
 
+  const reserve = db.transaction((agentId: number, now: number) => {
+    const row = byId.get(agentId) as AgentRow | undefined;
+    const agent = row && toAgent(row, now);
+    if (!agent || !agent.onDuty || !isFreeAt(agent, now, offerHoldMs)) return false;
+    offered.run(now, agentId);
+    return true;
+  });
+
   const markOnCall = db.transaction((agentId: number, callSid: string, legSid: string | null, at: number) => {
     if (ended.get(callSid, legSid ?? callSid) !== undefined) return false;
     return onCall.run({ agentId, callSid, legSid, at }).changes > 0;
@@ -294,6 +307,7 @@ export function createSqliteAgentRepository(db: SqliteDb, clock: Clock, offerHol
     onDutyAt: (now) => onDutyNow(now),
     freeOnDutyAt: (now) => onDutyNow(now).filter((a) => isFreeAt(a, now, offerHoldMs)),
     markOffered: (agentId, at) => void offered.run(at, agentId),
+    reserve: (agentId, now) => reserve.immediate(agentId, now),
     setRoster(agentId, r, at) {
       const row = roster.get(r.timeZone, JSON.stringify(r.rules), at, agentId) as AgentRow | undefined;
       return row && toAgent(row, clock.now());

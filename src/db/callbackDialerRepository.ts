@@ -9,6 +9,7 @@ import {
   type LegState,
   type LegStatus,
 } from '../dialer/transitions.js';
+import type { AgentRepository } from './agentRepository.js';
 import { toCallback, type Callback, type CallbackRow } from './callbackRepository.js';
 import type { SqliteDb } from './database.js';
 
@@ -64,7 +65,12 @@ export interface CallbackDialerRepository {
    * (for at most 15 minutes after that call's last step) waits for the caller to hang up.
    */
   claimNext(owner: string, now: number, leaseMs: number): ClaimedCallback | undefined;
-  /** Records the agent legs about to be placed; undefined if `owner` no longer holds the round. */
+  /**
+   * Reserves those of `agentIds` still free to ring (free by the agent repository's reserve, and no
+   * live leg of any callback) and records their legs, about to be placed: an agent is never rung for
+   * two callbacks at once, whichever worker asks. Empty when none is free; undefined if `owner` no
+   * longer holds the round.
+   */
   requestAgentLegs(callbackId: number, round: number, owner: string, agentIds: number[], now: number): CallbackLeg[] | undefined;
   /** calls.create answered: the leg's CallSid is known; the lease runs to `leaseUntil`. */
   recordCallPlaced(legId: number, callSid: string, now: number, leaseUntil: number): void;
@@ -79,8 +85,11 @@ export interface CallbackDialerRepository {
   standing(legId: number): { callback: Callback; leg: CallbackLeg; verdict: 'won' | 'already' | 'lost' } | undefined;
   /** An agent pressed 1: the first accept of the current round wins and a customer leg is recorded. */
   accept(legId: number, now: number, leaseUntil: number): AcceptResult;
-  /** Gives the callback back to the queue (no try counted); false if `owner` no longer holds the round. */
-  releaseForRetry(callbackId: number, round: number, owner: string, nextAttemptAt: number, error: string, now: number): boolean;
+  /**
+   * Gives the callback back to the queue (no try counted), with `error` as its last error (null keeps
+   * the one it had); false if `owner` no longer holds the round.
+   */
+  releaseForRetry(callbackId: number, round: number, owner: string, nextAttemptAt: number, error: string | null, now: number): boolean;
   /** Marks callbacks that passed their deadline unconnected (once each); returns them. */
   markBreaches(now: number): Callback[];
   /** Legs believed live (CallSid known, no final status) of callbacks whose lease expired. */
@@ -135,7 +144,10 @@ const BOOKING_CALL_HOLD_MS = 15 * 60 * 1000;
 /** Legs older than this are not taken to keep an agent busy, whatever Twilio last said of them. */
 const LIVE_LEG_HORIZON_MS = 4 * 60 * 60 * 1000;
 
-export function createSqliteCallbackDialerRepository(db: SqliteDb): CallbackDialerRepository {
+export function createSqliteCallbackDialerRepository(
+  db: SqliteDb,
+  related: { agents: Pick<AgentRepository, 'reserve'> },
+): CallbackDialerRepository {
   const callbackById = db.prepare('SELECT * FROM callbacks WHERE callback_id = ?');
   const legById = db.prepare('SELECT * FROM callback_legs WHERE leg_id = ?');
   const legsOfRound = db.prepare('SELECT * FROM callback_legs WHERE callback_id = ? AND round = ? ORDER BY leg_id');
@@ -201,7 +213,7 @@ export function createSqliteCallbackDialerRepository(db: SqliteDb): CallbackDial
      WHERE callback_id = @callbackId`,
   );
   const release = db.prepare(
-    `UPDATE callbacks SET status = 'pending', next_attempt_at = @nextAttemptAt, last_error = @error,
+    `UPDATE callbacks SET status = 'pending', next_attempt_at = @nextAttemptAt, last_error = coalesce(@error, last_error),
        lease_owner = NULL, lease_expires_at = NULL, accepted_leg_id = NULL, accepted_agent_id = NULL, updated_at = @now
      WHERE callback_id = @callbackId AND round = @round AND status = 'dialing' AND lease_owner = @owner`,
   );
@@ -225,12 +237,18 @@ export function createSqliteCallbackDialerRepository(db: SqliteDb): CallbackDial
     `UPDATE callbacks SET lease_owner = @owner, lease_expires_at = @until
      WHERE callback_id = @callbackId AND round = @round AND status = 'dialing'`,
   );
-  // A leg never confirmed placed counts only while its round's lease holds: after that it is abandoned.
+  // An agent's leg that may still ring or whisper. One never confirmed placed counts only while its
+  // round's lease holds: after that it is abandoned.
+  const liveAgentLeg = `l.kind = 'agent' AND l.agent_id IS NOT NULL AND l.status NOT IN (${FINALS})
+       AND c.status IN ('dialing', 'connected') AND l.created_at >= @horizon
+       AND NOT (l.call_sid IS NULL AND coalesce(c.lease_expires_at, 0) <= @now)`;
   const ringing = db.prepare(
     `SELECT DISTINCT l.agent_id FROM callback_legs l JOIN callbacks c ON c.callback_id = l.callback_id
-     WHERE l.kind = 'agent' AND l.agent_id IS NOT NULL AND l.status NOT IN (${FINALS})
-       AND c.status IN ('dialing', 'connected') AND l.created_at >= @horizon
-       AND NOT (l.call_sid IS NULL AND coalesce(c.lease_expires_at, 0) <= @now)`,
+     WHERE ${liveAgentLeg}`,
+  ).pluck();
+  const agentRinging = db.prepare(
+    `SELECT 1 FROM callback_legs l JOIN callbacks c ON c.callback_id = l.callback_id
+     WHERE l.agent_id = @agentId AND ${liveAgentLeg} LIMIT 1`,
   ).pluck();
 
   const getCallback = (id: number) => callbackById.get(id) as DialRow | undefined;
@@ -250,7 +268,11 @@ export function createSqliteCallbackDialerRepository(db: SqliteDb): CallbackDial
   const requestAgentLegs = db.transaction(
     (callbackId: number, round: number, owner: string, agentIds: number[], now: number) => {
       if (holds.get(callbackId, round, owner) === undefined) return undefined;
-      return agentIds.map((agentId) => toLeg(insertLeg.get(callbackId, round, 'agent', agentId, now, now) as LegRow));
+      const horizon = now - LIVE_LEG_HORIZON_MS;
+      const free = agentIds.filter(
+        (agentId) => agentRinging.get({ agentId, now, horizon }) === undefined && related.agents.reserve(agentId, now),
+      );
+      return free.map((agentId) => toLeg(insertLeg.get(callbackId, round, 'agent', agentId, now, now) as LegRow));
     },
   );
 

@@ -24,7 +24,7 @@ export const AGENT_RING_SECONDS = 25;
 export const MAX_AGENTS_AT_ONCE = 10;
 
 export interface CallbackDialerDeps extends DialingDeps {
-  agents: Pick<AgentRepository, 'markOffered' | 'markCallEnded'>;
+  agents: Pick<AgentRepository, 'markCallEnded'>;
   freeAgents: FreeAgents;
   /** How often the worker looks for due callbacks. */
   pollMs: number;
@@ -116,8 +116,11 @@ export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
     }
   }
 
-  /** Rings the chosen agents for a claimed callback; returns how many calls Twilio took. */
-  async function dialRound(client: TwilioClient, claim: ClaimedCallback, chosen: Agent[], now: number): Promise<number> {
+  /**
+   * Rings the chosen agents still free for a claimed callback; returns how many calls Twilio took, or
+   * null when another round took every one of them first (the callback is handed back, due now).
+   */
+  async function dialRound(client: TwilioClient, claim: ClaimedCallback, chosen: Agent[], now: number): Promise<number | null> {
     const { callback, round } = claim;
     const from = callerIdFor(deps.callerIds, callback.callSid);
     if (!from) {
@@ -127,9 +130,13 @@ export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
     }
     const legs = dialer.requestAgentLegs(callback.callbackId, round, owner, chosen.map((a) => a.agentId), now);
     if (!legs) return 0;
-    for (const agent of chosen) deps.agents.markOffered(agent.agentId, now);
+    if (legs.length === 0) {
+      logger.info({ callbackId: callback.callbackId }, 'callback handed back: its agents were taken by another round first');
+      dialer.releaseForRetry(callback.callbackId, round, owner, now, null, now);
+      return null;
+    }
     deps.durable?.();
-    const placed = await Promise.all(legs.map((leg, i) => placeLeg(client, claim, leg, chosen[i]!, from)));
+    const placed = await Promise.all(legs.map((leg) => placeLeg(client, claim, leg, chosen.find((a) => a.agentId === leg.agentId)!, from)));
     return placed.filter(Boolean).length;
   }
 
@@ -139,21 +146,27 @@ export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
     const client = deps.twilio;
     if (!client) return report;
     report.reconciled = await reconcile(client, now);
-    const ringing = new Set(dialer.agentsBeingRung(now));
-    let free = deps.freeAgents(now).filter((a) => !ringing.has(a.agentId));
-    while (free.length > 0) {
-      const claim = dialer.claimNext(owner, now, deps.leaseMs);
+    // Who is free is read again before each claim: a round placed meanwhile, by this worker or another,
+    // may have taken an agent (requestAgentLegs refuses them in any case).
+    for (;;) {
+      const at = clock.now();
+      const ringing = new Set(dialer.agentsBeingRung(at));
+      const free = deps.freeAgents(at).filter((a) => !ringing.has(a.agentId));
+      if (free.length === 0) break;
+      const claim = dialer.claimNext(owner, at, deps.leaseMs);
       if (!claim) break;
       report.claimed += 1;
       if (claim.takenOver) {
         logger.warn({ callbackId: claim.callback.callbackId, abandonedLegs: claim.abandonedLegs }, 'callback taken over from a worker whose lease expired');
       }
-      const everyone = needsEveryAgent(claim.callback, now);
+      const everyone = needsEveryAgent(claim.callback, at);
       const first = firstAgentFor(claim.callback.language, free);
       const chosen = everyone ? free.slice(0, MAX_AGENTS_AT_ONCE) : first ? [first] : [];
-      free = free.filter((a) => !chosen.includes(a));
       if (everyone) logger.info({ callbackId: claim.callback.callbackId, agents: chosen.length }, 'callback at risk: ringing every free agent');
-      report.callsPlaced += await dialRound(client, claim, chosen, now);
+      const placed = await dialRound(client, claim, chosen, at);
+      // Another worker is taking the agents this one reads as free: the next tick reads afresh.
+      if (placed === null) break;
+      report.callsPlaced += placed;
     }
     return report;
   }

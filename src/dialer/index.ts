@@ -44,7 +44,7 @@ export interface CallbackDialingDeps {
 export function createCallbackDialing(deps: CallbackDialingDeps) {
   const { config, logger, clock, repos } = deps;
   const twilio = 'twilio' in deps ? deps.twilio : createTwilioClient(config);
-  const repository = createSqliteCallbackDialerRepository(deps.db);
+  const repository = createSqliteCallbackDialerRepository(deps.db, { agents: repos.agents });
   const urls = callbackUrls(config.publicBaseUrl, config.connectionOverrides);
   const callerIds = { callerId: config.callerId, calls: repos.calls, numbers: repos.numbers };
   const shared = { dialer: repository, callerIds, twilio, clock, logger, urls, leaseMs: config.dialer.leaseMs };
