@@ -78,7 +78,8 @@ export interface CallbackDialerRepository {
   applyLegNews(news: LegNews, now: number, policy: DialPolicy): LegNewsResult;
   /**
    * The customer pressed a key on their live leg: records it (once) and connects the callback if it is
-   * still open (see onCustomerConfirmed). Undefined for an unknown leg or one that is not a customer's.
+   * still open and the accepting agent's leg has not ended (see onCustomerConfirmed). Undefined for an
+   * unknown leg or one that is not a customer's.
    */
   confirmCustomer(legId: number, now: number): { callback: Callback; leg: CallbackLeg; change?: CallbackChange } | undefined;
   /** Whether the leg's agent may still take its callback ('won' = open, 'already' = theirs), changing nothing. */
@@ -320,7 +321,10 @@ export function createSqliteCallbackDialerRepository(
     const row = getLeg(legId);
     const callback = row && getCallback(row.callback_id);
     if (!row || !callback || row.kind !== 'customer') return undefined;
-    const { confirmed, change } = onCustomerConfirmed(dialState(callback), toLeg(row));
+    // The agent leg that accepted this customer leg's round, whose Dial rang the customer.
+    const accepted = callback.accepted_leg_id === null ? undefined : getLeg(callback.accepted_leg_id);
+    const agentLeg = accepted?.round === row.round ? toLeg(accepted) : undefined;
+    const { confirmed, change } = onCustomerConfirmed(dialState(callback), toLeg(row), agentLeg);
     if (confirmed && row.confirmed_at === null) confirmLeg.run({ legId, now });
     if (change) toConnected.run({ callbackId: callback.callback_id, status: change.to, now });
     return {

@@ -180,13 +180,16 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
       });
     },
 
-    /** The customer pressed a key: a person is on the line, the callback is connected and the legs bridged. */
+    /**
+     * The customer pressed a key: a person is on the line, the callback is connected and the legs
+     * bridged; unless the engineer is gone (their leg or the customer's ended), then the customer hears so.
+     */
     customerPressed(callbackId: number, legId: number, params: VoiceParams): string {
       const leg = customerLegFor(callbackId, legId, params.CallSid);
       const result = leg && dialer.confirmCustomer(leg.legId, clock.now());
       const language = lineLanguage(result?.callback.language ?? deps.callbacks.get(callbackId)?.language);
       if (!result || result.leg.confirmedAt === null) {
-        logger.warn({ callbackId, legId, status: result?.callback.status }, 'callback: customer pressed a key, but the callback is no longer being dialed');
+        logger.warn({ callbackId, legId, status: result?.callback.status }, 'callback: customer pressed a key, but the engineer left or the callback is no longer being dialed');
         return goodbyeTwiml(language, DIALER_TEXTS[language].customerNotConnected);
       }
       if (result.change) {

@@ -145,10 +145,18 @@ export function onLegStatus(input: {
 /**
  * The customer pressed a key on their live leg: a person is on the line. The leg is confirmed and the
  * callback connected, whatever the round (as the leg's end would complete it); an unknown, ended or
- * no longer open callback's leg is not.
+ * no longer open callback's leg is not, nor one whose engineer is gone: `agentLeg` is the accepting
+ * agent's leg that dialed the customer, when known, and its status callbacks may arrive before the key.
  */
-export function onCustomerConfirmed(callback: CallbackDialState, leg: LegState): { confirmed: boolean; change?: { to: 'connected' } } {
-  if (leg.kind !== 'customer' || isFinalLeg(leg.status) || !OPEN_FOR_DIALER.includes(callback.status)) return { confirmed: leg.confirmedAt !== null };
+export function onCustomerConfirmed(
+  callback: CallbackDialState,
+  leg: LegState,
+  agentLeg?: Pick<LegState, 'status'>,
+): { confirmed: boolean; change?: { to: 'connected' } } {
+  const engineerGone = agentLeg !== undefined && isFinalLeg(agentLeg.status);
+  if (leg.kind !== 'customer' || isFinalLeg(leg.status) || engineerGone || !OPEN_FOR_DIALER.includes(callback.status)) {
+    return { confirmed: leg.confirmedAt !== null };
+  }
   return { confirmed: true, ...(callback.status !== 'connected' && { change: { to: 'connected' as const } }) };
 }
 

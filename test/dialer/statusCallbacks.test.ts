@@ -69,6 +69,24 @@ describe('callback dialer: status callbacks', () => {
     expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'pending', attempts: 1, connectedAt: null });
   });
 
+  it("connects nothing when the engineer's leg ended before the customer's key was handled, and counts the try", async () => {
+    const { h, twilio } = d;
+    const { callback, agentCall, child } = await acceptedRound();
+    await twilio.sendStatus(child, 'in-progress');
+    const gate = verbsOf(await twilio.answer(child)).find((v) => v.name === 'Gather')!;
+    // The engineer hangs up during the announcement; that leg's status callback is handled before the key's webhook.
+    await twilio.sendStatus(agentCall, 'completed');
+
+    const late = await twilio.press(child, gate, '5');
+    expect(spokenText(late)).toContain('the engineer is no longer on the line');
+    expect(spokenText(late)).not.toContain('Connecting you now');
+    expect(verbsOf(late).some((v) => v.name === 'Hangup')).toBe(true);
+    expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'dialing', connectedAt: null });
+
+    await twilio.sendStatus(child, 'completed', { duration: 20 });
+    expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'pending', attempts: 1, connectedAt: null });
+  });
+
   it('completes a callback whose customer was talking when the key gate arrived (the upgrade), rather than calling again', async () => {
     const { h, twilio } = d;
     const { callback, child } = await acceptedRound();

@@ -50,6 +50,14 @@ describe('dialer transitions', () => {
     expect(onCustomerConfirmed({ ...dialing, status: 'cancelled' }, customerLeg('in-progress'))).toEqual({ confirmed: false });
   });
 
+  it("connects a key press only while the accepting agent's leg is live: after it ended nobody is there to talk to", () => {
+    const accepted = { ...dialing, acceptedLegId: 1 };
+    expect(onCustomerConfirmed(accepted, customerLeg('in-progress'), agentLeg(1, 'in-progress'))).toEqual({ confirmed: true, change: { to: 'connected' } });
+    for (const ended of ['completed', 'canceled', 'failed'] as const) {
+      expect(onCustomerConfirmed(accepted, customerLeg('in-progress'), agentLeg(1, ended))).toEqual({ confirmed: false });
+    }
+  });
+
   it('fails the callback on the third unanswered try', () => {
     const leg = customerLeg('ringing');
     const third = onLegStatus({ callback: { ...dialing, attempts: 2, acceptedLegId: 1 }, leg, roundLegs: [agentLeg(1, 'in-progress'), leg], status: 'no-answer', now, policy: DIAL_POLICY });
