@@ -1,3 +1,4 @@
+import { AGENT_OFFER_HOLD_MS } from '../../src/hotline.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentWithPassword, ConsoleClient } from '../console/support/consoleClient.js';
 import { TEST_ADMIN_TOKEN } from '../support/harness.js';
@@ -240,7 +241,7 @@ describe('callback dialer: agent first, then tries at the customer', () => {
     expect(shown.attempts).toBe(0);
     expect(shown.lastError).toContain('Account not authorized to call');
     expect(shown.lastError).not.toContain('+14155550100');
-    h.clock.advance(30_000);
+    h.clock.advance(AGENT_OFFER_HOLD_MS); // the agent reserved for the failed placement is free again
     await d.worker.tick();
     expect(twilio.apiCalls).toHaveLength(1);
   });
