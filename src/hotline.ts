@@ -36,6 +36,17 @@ import { emergencyFlow } from '../voice-flows/emergency.js';
  */
 export const AGENT_OFFER_HOLD_MS = 60_000;
 
+/** Why the stored secrets cannot be used with this configuration, or undefined when they can. */
+export function secretKeyProblem(hotline: { missingSecretKeys(): string[]; config: { localMode: boolean } }): string | undefined {
+  const missing = hotline.missingSecretKeys();
+  if (missing.length === 0) return undefined;
+  return (
+    `the database holds customers' secrets sealed with key ${missing.join(', ')}, which neither ` +
+    `HOTLINE_SECRET_KEY nor HOTLINE_SECRET_KEY_PREVIOUS provides${hotline.config.localMode ? ' (running in local mode: a production variable is unset or misspelled)' : ''}; ` +
+    'set the key they were sealed with'
+  );
+}
+
 /**
  * The agents on duty as a call's step sees them. Free: not on a call, and not just offered a call that
  * may still be ringing. Every P1 step builds this list, so `free` is written before the spread: added
@@ -146,6 +157,12 @@ export function createHotline({
     writes: batch,
     callbackDialing,
     metrics,
+    /**
+     * Ids of keys the stored secrets are sealed with that the configuration does not provide: their
+     * customers could not be verified. Set HOTLINE_SECRET_KEY wrong, or leave it out so that the local
+     * secrets file's key is used, and every one of them would be sent to the backup line.
+     */
+    missingSecretKeys: (): string[] => repos.customers.sealingKeyIds().filter((id) => !box.hasKey(id)),
     /** Whether the database answers a read of a real table, and why not when it does not. */
     readiness: () => checkDatabase(db),
     /** The server's WAL checkpoints on a worker thread (see src/db/backgroundCheckpoints.ts). */

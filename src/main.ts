@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createServer } from 'node:http';
 import { openDatabase } from './db/database.js';
 import { createRequestListener } from './http/app.js';
-import { createHotline } from './hotline.js';
+import { createHotline, secretKeyProblem } from './hotline.js';
 import { createLogger } from './logger.js';
 import { databaseProblem, listenProblem, startupFailed } from './startupErrors.js';
 
@@ -22,6 +22,9 @@ try {
   startupFailed(databaseProblem(config.dbPath, err));
 }
 const hotline = createHotline({ config, logger, db });
+// Secrets sealed with a key this configuration lacks: every one of those customers would be refused.
+const keyProblem = secretKeyProblem(hotline);
+if (keyProblem) startupFailed(`configuration error: ${keyProblem}`);
 // The callback dialer runs beside the webhooks unless HOTLINE_DIALER_IN_SERVER=false (then: npm run worker).
 const dialer = config.dialer.inServer ? hotline.callbackDialing.createWorker() : undefined;
 const checkpoints = hotline.startBackgroundCheckpoints();

@@ -1,6 +1,6 @@
 import pino from 'pino';
-import { loadConfig, type Config } from '../config.js';
-import { createHotline, type Hotline } from '../hotline.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { createHotline, secretKeyProblem, type Hotline } from '../hotline.js';
 import { createLogger } from '../logger.js';
 import type { CliContext } from './command.js';
 
@@ -30,7 +30,13 @@ export function createCliContext(io: {
       return hotline;
     },
     hotline(): Hotline {
-      shared ??= context.open(context.loadConfig());
+      if (!shared) {
+        const opened = context.open(context.loadConfig());
+        // A command run with the wrong key (or none, in local mode) would seal new secrets with it.
+        const problem = secretKeyProblem(opened);
+        if (problem) throw new ConfigError(problem);
+        shared = opened;
+      }
       return shared;
     },
     close(): void {

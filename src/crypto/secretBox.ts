@@ -33,6 +33,11 @@ export class SecretBox {
     this.currentKeyId = keyIdOf(keys.current);
   }
 
+  /** Whether a key with this id is configured (current or previous). */
+  hasKey(keyId: string): boolean {
+    return this.keys.has(keyId);
+  }
+
   seal(plaintext: Uint8Array, binding: string): Sealed {
     const nonce = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentKeyId)!, nonce);

@@ -47,6 +47,8 @@ export interface CustomerRepository {
   removeAuthenticator(customerId: string): boolean;
   /** Re-seals every stored secret in one transaction (key rotation); returns how many. */
   resealAll(reseal: (secret: StoredSecret) => Sealed): number;
+  /** The ids of the keys the stored secrets are sealed with. */
+  sealingKeyIds(): string[];
 }
 
 interface CustomerRow {
@@ -110,6 +112,7 @@ export function createSqliteCustomerRepository(db: SqliteDb): CustomerRepository
   );
   const allSecrets = db.prepare('SELECT * FROM otp_secrets');
   const secretsOf = db.prepare('SELECT * FROM otp_secrets WHERE customer_id = ?');
+  const keyIds = db.prepare('SELECT DISTINCT key_id FROM otp_secrets ORDER BY key_id').pluck();
   const resealOne = db.prepare(
     'UPDATE otp_secrets SET ciphertext = ?, nonce = ?, key_id = ? WHERE customer_id = ? AND kind = ?',
   );
@@ -183,5 +186,6 @@ export function createSqliteCustomerRepository(db: SqliteDb): CustomerRepository
       confirm.immediate(customerId, pendingNonce, confirmed, step, at),
     removeAuthenticator: (customerId) => remove.immediate(customerId),
     resealAll: (reseal) => resealAll.immediate(reseal),
+    sealingKeyIds: () => keyIds.all() as string[],
   };
 }

@@ -67,6 +67,17 @@ describe('hotline errors and help', () => {
     expect(res.stderr).not.toContain('not-a-key-at-all');
   });
 
+  it('refuses in one line to work with a key the stored secrets were not sealed with, and seals nothing with it', async () => {
+    expect((await run('customers', 'add', '--name', 'Sealed Co', '--plan', 'enterprise')).code).toBe(0);
+    const { HOTLINE_SECRET_KEY: _key, ...withoutKey } = env; // as with the variable misspelled: local mode
+    const res = await hotline(['customers', 'add', '--name', 'Wrong Key Co', '--plan', 'enterprise'], { cwd: dir, env: withoutKey });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/^hotline: configuration error: the database holds customers' secrets sealed with key [0-9a-f]{12}, which neither HOTLINE_SECRET_KEY nor HOTLINE_SECRET_KEY_PREVIOUS provides \(running in local mode[^\n]*\n$/);
+    const names = JSON.parse((await run('customers', 'list', '--json')).stdout).items.map((c: { name: string }) => c.name);
+    expect(names).toContain('Sealed Co');
+    expect(names).not.toContain('Wrong Key Co');
+  });
+
   it('npm run hotline (tsx src/cli/main.ts) is the same program', async () => {
     const child = spawn(TSX, [join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts'), 'customers', 'list', '--json'], { cwd: dir, env: cleanEnv(env) });
     const res = await finished(child);

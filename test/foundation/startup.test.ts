@@ -110,6 +110,28 @@ describe('npm start', () => {
     await second.stop();
   });
 
+  it('stops with one line when the customers\' secrets are sealed with a key it was not given, as when HOTLINE_SECRET_KEY is misspelled', async () => {
+    const key = Buffer.alloc(32, 0x42).toString('base64');
+    const first = await start({ HOTLINE_SECRET_KEY: key, HOTLINE_ADMIN_TOKEN: TEST_ADMIN_TOKEN });
+    const created = await fetch(`${first.url}/api/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Acme', plan: 'enterprise', tier: 'premium' }),
+    });
+    expect(created.status).toBe(201);
+    await first.stop();
+
+    const line = await failedStart({ HOTLINE_SECRETKEY: key, HOTLINE_ADMIN_TOKEN: TEST_ADMIN_TOKEN });
+    expect(line).toMatch(
+      /^hotline: configuration error: the database holds customers' secrets sealed with key [0-9a-f]{12}, which neither HOTLINE_SECRET_KEY nor HOTLINE_SECRET_KEY_PREVIOUS provides \(running in local mode: a production variable is unset or misspelled\); set the key they were sealed with$/,
+    );
+    expect(line).not.toContain(key);
+
+    const again = await start({ HOTLINE_SECRET_KEY: key, HOTLINE_ADMIN_TOKEN: TEST_ADMIN_TOKEN });
+    expect((await listCustomers(again.url, TEST_ADMIN_TOKEN)).status).toBe(200);
+    await again.stop();
+  });
+
   it('does not generate a secret whose variable is set', async () => {
     const server = await start({ HOTLINE_ADMIN_TOKEN: TEST_ADMIN_TOKEN });
     const secrets = JSON.parse(readFileSync(join(dir, 'db', 'hotline.local.json'), 'utf8'));
