@@ -35,7 +35,16 @@ const USAGE = [
 ].join('\n');
 
 /** Flag names the operator typed, for errors the service reports by field name. */
-const FLAG_OF_FIELD: Record<string, string> = { customerId: '--id', name: '--name', plan: '--plan', tier: '--tier', status: '--status', phone: '--phone' };
+const FLAG_OF_FIELD: Record<string, string> = {
+  customerId: '--id',
+  name: '--name',
+  plan: '--plan',
+  tier: '--tier',
+  status: '--status',
+  phone: '--phone',
+  duty: '--duty',
+  languages: '--languages',
+};
 
 /** Runs the CLI and returns the exit code: 0 done, 1 the command failed, 2 the command line is wrong. */
 export async function runCli(argv: string[]): Promise<number> {

@@ -55,6 +55,7 @@ describe('hotline errors and help', () => {
     [['customers', 'add', '--name', 'Acme', '--plan', 'pro', '--phone', '4155550123'], 'hotline: --phone: must be an E.164 phone number such as +14155550100'],
     [['customers', 'add', '--name', 'Acme\u001b[2J', '--plan', 'pro'], 'hotline: --name: must not contain control characters'],
     [['agents', 'add', '--name', '\u0007Ben', '--phone', '+14155550100'], 'hotline: --name: must not contain control characters'],
+    [['agents', 'add', '--name', 'Ben', '--phone', '+14155550100', '--duty', 'sometimes'], "hotline: --duty: must be 'on', 'off' or 'roster'"],
   ])('%j fails: one line, exit 1', async (args, line) => {
     const res = await run(...args);
     expect(res).toMatchObject({ code: 1, stdout: '', stderr: `${line}\n` });
