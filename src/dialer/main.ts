@@ -4,8 +4,10 @@
  * webhooks still go to the server at PUBLIC_BASE_URL.
  */
 import { ConfigError, loadConfig } from '../config.js';
-import { createHotline } from '../hotline.js';
+import { openDatabase } from '../db/database.js';
+import { createHotline, secretKeyProblem } from '../hotline.js';
 import { createLogger } from '../logger.js';
+import { databaseProblem } from '../startupErrors.js';
 
 let config;
 try {
@@ -18,8 +20,22 @@ try {
   throw err;
 }
 
+/** Ends start-up with one line on stderr and exit code 1, as the server does. */
+function startupFailed(line: string): never {
+  console.error(`hotline worker: ${line}`);
+  process.exit(1);
+}
+
 const logger = createLogger(config.logLevel).child({ component: 'dialer' });
-const hotline = createHotline({ config, logger });
+let db;
+try {
+  db = openDatabase(config.dbPath, { busyTimeoutMs: config.dbBusyTimeoutMs });
+} catch (err) {
+  startupFailed(databaseProblem(config.dbPath, err));
+}
+const hotline = createHotline({ config, logger, db });
+const keyProblem = secretKeyProblem(hotline);
+if (keyProblem) startupFailed(`configuration error: ${keyProblem}`);
 const dialer = hotline.callbackDialing.createWorker();
 dialer.start();
 

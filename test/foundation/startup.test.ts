@@ -3,7 +3,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir, TEST_ADMIN_TOKEN } from '../support/harness.js';
-import { finished, ServerLog, startServer } from './support/processes.js';
+import { spawn } from 'node:child_process';
+import { cleanEnv, finished, ServerLog, startServer, TSX } from './support/processes.js';
+
+const ROOT_DIR = join(import.meta.dirname, '..', '..');
 
 // Port 0 and loopback so the test never collides with a server already running on 3000;
 // nothing else is set unless a test says so.
@@ -62,6 +65,15 @@ describe('npm start', () => {
     const file = join(dir, 'hotline.sqlite');
     make(file);
     expect(await failedStart({ HOTLINE_DB: file })).toBe(`hotline: cannot open the database ${file} (HOTLINE_DB): ${reason}`);
+  });
+
+  it('the standalone dialer worker (npm run worker) also stops with one line when HOTLINE_DB is a directory', async () => {
+    const file = join(dir, 'hotline.sqlite');
+    mkdirSync(file);
+    const child = spawn(TSX, [join(ROOT_DIR, 'src', 'dialer', 'main.ts')], { cwd: dir, env: cleanEnv({ ...LOCAL, HOTLINE_DB: file }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const result = await finished(child);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`hotline worker: cannot open the database ${file} (HOTLINE_DB): it is a directory\n`);
   });
 
   it('stops with one line naming the local secrets file when its key is damaged, without showing the key', async () => {
