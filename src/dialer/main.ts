@@ -5,7 +5,7 @@
  */
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
-import { createHotline, secretKeyProblem } from '../hotline.js';
+import { createHotline } from '../hotline.js';
 import { createLogger } from '../logger.js';
 import { databaseProblem } from '../startupErrors.js';
 
@@ -33,9 +33,8 @@ try {
 } catch (err) {
   startupFailed(databaseProblem(config.dbPath, err));
 }
+// The dialer never opens a customer's secret, so it does not need their key (the server checks it).
 const hotline = createHotline({ config, logger, db });
-const keyProblem = secretKeyProblem(hotline);
-if (keyProblem) startupFailed(`configuration error: ${keyProblem}`);
 const dialer = hotline.callbackDialing.createWorker();
 dialer.start();
 
