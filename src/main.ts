@@ -1,26 +1,12 @@
-import { ConfigError, loadConfig } from './config.js';
 import { createServer } from 'node:http';
-import { openDatabase } from './db/database.js';
 import { createRequestListener } from './http/app.js';
 import { createHotline, secretKeyProblem } from './hotline.js';
 import { createLogger } from './logger.js';
-import { databaseProblem, listenProblem, startupFailed } from './startupErrors.js';
+import { listenProblem, loadConfigOrFail, openDatabaseOrFail, startupFailed } from './startupErrors.js';
 
-let config;
-try {
-  config = loadConfig(process.env);
-} catch (err) {
-  if (err instanceof ConfigError) startupFailed(`configuration error: ${err.message}`);
-  throw err;
-}
-
+const config = loadConfigOrFail();
 const logger = createLogger(config.logLevel);
-let db;
-try {
-  db = openDatabase(config.dbPath, { busyTimeoutMs: config.dbBusyTimeoutMs });
-} catch (err) {
-  startupFailed(databaseProblem(config.dbPath, err));
-}
+const db = openDatabaseOrFail(config);
 const hotline = createHotline({ config, logger, db });
 // Secrets sealed with a key this configuration lacks: every one of those customers would be refused.
 const keyProblem = secretKeyProblem(hotline);

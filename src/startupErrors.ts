@@ -1,9 +1,33 @@
 import { statSync } from 'node:fs';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase, type SqliteDb } from './db/database.js';
 
-/** Ends start-up with one line on stderr and exit code 1: the operator needs the cause, not a stack trace. */
-export function startupFailed(line: string): never {
-  console.error(`hotline: ${line}`);
+/**
+ * Ends start-up with one line on stderr and exit code 1: the operator needs the cause, not a stack
+ * trace. `program` names who says it: the server, or the standalone dialer worker.
+ */
+export function startupFailed(line: string, program = 'hotline'): never {
+  console.error(`${program}: ${line}`);
   process.exit(1);
+}
+
+/** The configuration from the environment, or one line naming the bad variable. */
+export function loadConfigOrFail(program = 'hotline'): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) startupFailed(`configuration error: ${err.message}`, program);
+    throw err;
+  }
+}
+
+/** The database HOTLINE_DB names, open and migrated, or one line saying why it is not. */
+export function openDatabaseOrFail(config: Config, program = 'hotline'): SqliteDb {
+  try {
+    return openDatabase(config.dbPath, { busyTimeoutMs: config.dbBusyTimeoutMs });
+  } catch (err) {
+    startupFailed(databaseProblem(config.dbPath, err), program);
+  }
 }
 
 /** The first line of an error's message (SQLite's and the system's are one line already). */
