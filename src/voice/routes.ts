@@ -80,7 +80,17 @@ class Hook {
 
 type Handler = (hook: Hook) => string | Promise<string>;
 
-/** Reads a form body of at most 64 KiB and 200 parameters (more is a 413); anything but a form is no parameters. */
+/** A request whose body never arrived whole: the client closed the connection or the stream broke. */
+class BodyCutOff extends Error {
+  constructor(readonly code: string | undefined) {
+    super('request body cut off');
+  }
+}
+
+/**
+ * Reads a form body of at most 64 KiB and 200 parameters (more is a 413); anything but a form is no
+ * parameters. A body the client stops sending rejects with BodyCutOff.
+ */
 function readForm(req: IncomingMessage): Promise<Record<string, string | string[]> | { tooLarge: true }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -99,7 +109,11 @@ function readForm(req: IncomingMessage): Promise<Record<string, string | string[
       if (body.split('&').length > MAX_PARAMS) return resolve({ tooLarge: true });
       resolve(parseForm(body) as Record<string, string | string[]>);
     });
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => reject(new BodyCutOff(err.code)));
+    // A close before 'end' is a cut-off too, whether or not the stream also reported an error.
+    req.on('close', () => {
+      if (!req.complete) reject(new BodyCutOff(undefined));
+    });
   });
 }
 
@@ -230,12 +244,24 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
     handler: Handler,
     finish: (status: number, type: string, body: string) => void,
   ): Promise<void> {
+    let form: Awaited<ReturnType<typeof readForm>>;
+    try {
+      form = await readForm(req);
+    } catch (err) {
+      // Nobody is left to answer and nothing of the line failed (a dropped connection, Twilio giving
+      // up after its 15 s, someone probing): an apology counted here would page the operator for
+      // traffic whose signature was never even checked.
+      logger.debug({ path, code: err instanceof BodyCutOff ? err.code : undefined }, 'voice webhook body cut off by the client');
+      req.destroy();
+      return;
+    }
+    if ('tooLarge' in form) return finish(413, 'text/plain', 'request too large');
+    const verdict = checkTwilioSignature(deps.authToken, deps.publicBaseUrl, url, req.headers['x-twilio-signature'], form);
+    if (verdict !== 'valid') return finish(SIGNATURE_REFUSAL[verdict].status, 'text/plain', SIGNATURE_REFUSAL[verdict].text);
+
+    // Only a request Twilio signed gets this far: from here on, an apology is a failure of the line.
     let hook: Hook | undefined;
     try {
-      const form = await readForm(req);
-      if ('tooLarge' in form) return finish(413, 'text/plain', 'request too large');
-      const verdict = checkTwilioSignature(deps.authToken, deps.publicBaseUrl, url, req.headers['x-twilio-signature'], form);
-      if (verdict !== 'valid') return finish(SIGNATURE_REFUSAL[verdict].status, 'text/plain', SIGNATURE_REFUSAL[verdict].text);
       const params: VoiceParams = {};
       for (const key in form) {
         const value = form[key];

@@ -16,7 +16,12 @@ export function checkTwilioSignature(
   params: Record<string, unknown>,
 ): SignatureVerdict {
   if (typeof signature !== 'string' || signature === '') return 'missing';
-  return twilio.validateRequest(authToken, signature, publicBaseUrl + pathAndQuery, params) ? 'valid' : 'invalid';
+  try {
+    return twilio.validateRequest(authToken, signature, publicBaseUrl + pathAndQuery, params) ? 'valid' : 'invalid';
+  } catch {
+    // A URL the validator cannot even parse was not one Twilio signed: refused, never a 5xx.
+    return 'invalid';
+  }
 }
 
 /** The answer to a refused request: status and a short text; nothing of it is acted on. */
