@@ -4,7 +4,7 @@
  * database, Twilio or the clock except through the World a transition is given.
  */
 import type { NewCallback } from '../src/db/callbackRepository.js';
-import type { Plan, Tier } from '../src/domain/customer.js';
+import { callableNumber, type Plan, type Tier } from '../src/domain/customer.js';
 import { isValidCustomerId } from '../src/domain/customerId.js';
 import { CHANNELS_BY_PLAN, slaFor } from '../src/domain/serviceLevels.js';
 import type { AgentOffer, BaseContext, FlowDefinition, Transition, World } from '../src/voice/flow.js';
@@ -287,8 +287,8 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
       on(event, ctx, world) {
         const digits = event.type === 'digits' ? event.digits : '';
         if (digits === '') return { to: 'askCallbackNumber', retry: true, say: [{ key: 'notHeard' }] };
-        if (!E164_DIGITS.test(digits)) return { to: 'askCallbackNumber', retry: true, say: [{ key: 'invalidNumber' }] };
-        const phone = `+${digits}`;
+        const phone = E164_DIGITS.test(digits) ? callableNumber(`+${digits}`) : null;
+        if (phone === null) return { to: 'askCallbackNumber', retry: true, say: [{ key: 'invalidNumber' }] };
         if (!ctx.callback) return ctx.priority === 'P1' ? bookP1(ctx, world, phone) : bookP2(ctx, world, phone);
         return {
           to: 'p2Menu',

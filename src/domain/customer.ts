@@ -26,6 +26,17 @@ export type SecretKind = 'dashboard' | 'authenticator' | 'authenticator-pending'
 export type Factor = 'dashboard' | 'authenticator';
 
 export const E164 = /^\+[1-9][0-9]{6,14}$/;
+
+/** The From Twilio gives a caller who withholds their number: E.164 in shape, but no line anyone answers. */
+export const TWILIO_ANONYMOUS_FROM = '+266696687';
+
+/**
+ * The caller's number when it is one to call back or to count guesses against; null when it is missing,
+ * withheld ("anonymous", "Restricted", "unknown", Twilio's +266696687) or anything else not E.164.
+ */
+export function callableNumber(from: string | null | undefined): string | null {
+  return from && E164.test(from) && from !== TWILIO_ANONYMOUS_FROM ? from : null;
+}
 /** A Twilio call SID: CA and 32 letters or digits. */
 export const CALL_SID = /^CA[0-9a-zA-Z]{32}$/;
 

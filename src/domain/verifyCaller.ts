@@ -3,7 +3,7 @@ import type { SecretBox } from '../crypto/secretBox.js';
 import type { CustomerRepository, StoredSecret } from '../db/customerRepository.js';
 import type { AuditEntry, VerificationRepository } from '../db/verificationRepository.js';
 import type { Clock } from './clock.js';
-import { E164, idEnding, maskPhone, type Customer, type Factor } from './customer.js';
+import { callableNumber, idEnding, maskPhone, type Customer, type Factor } from './customer.js';
 import { isValidCustomerId } from './customerId.js';
 import { afterFailure, isLocked } from './lockPolicy.js';
 import { openSecret } from './otpSecrets.js';
@@ -25,7 +25,7 @@ export type Verification =
   | { verified: false; reason: RefusalReason; lockedNow: boolean };
 
 export interface VerifyContext {
-  /** The calling number, as Twilio gives it (may be "anonymous"). */
+  /** The calling number, as Twilio gives it (may be "anonymous", "+266696687" or empty). */
   caller?: string | null;
   callSid?: string | null;
 }
@@ -38,7 +38,8 @@ const FACTORS: Factor[] = ['dashboard', 'authenticator'];
  * Guesses from one calling number, across IDs and calls: past `guesses` within `windowMs` every
  * attempt from that number is refused before any secret is opened. The per-ID lock stops a caller
  * hammering one ID; this stops one cycling through many. Callers who withhold their number share one
- * bucket with a larger allowance: an attacker cannot escape the limit by hiding the number, and
+ * bucket with a larger allowance (so do calls with no From at all, and Twilio's +266696687): an
+ * attacker cannot escape the limit by hiding the number, and
  * legitimate withheld callers (company switchboards) are not stopped by a handful of typos.
  */
 export const CALLER_LIMIT = { guesses: 10, withheldGuesses: 30, windowMs: 60 * 60 * 1000 } as const;
@@ -49,10 +50,13 @@ export const CALLER_LIMIT = { guesses: 10, withheldGuesses: 30, windowMs: 60 * 6
  */
 export const GUESS_REASONS: readonly RefusalReason[] = ['unknown_customer', 'suspended', 'wrong_code'];
 
-/** The bucket the audit files a calling number under: the E.164 number, "anonymous" when withheld, null when unknown. */
-export function callerKey(caller: string | null | undefined): string | null {
-  if (!caller) return null;
-  return E164.test(caller) ? caller : 'anonymous';
+/**
+ * The bucket the audit and the per-number limit file a calling number under: the number, or "anonymous"
+ * for every caller without one. A missing or empty From is withheld too: were it no bucket at all,
+ * leaving the number out would escape the limit.
+ */
+export function callerKey(caller: string | null | undefined): string {
+  return callableNumber(caller) ?? 'anonymous';
 }
 
 interface Deps {
@@ -87,13 +91,11 @@ export function createVerifyCaller({ customers, verification, box, clock, logger
     const log = logger.child({ callSid: context.callSid ?? undefined, customer: idEnding(customerId) });
 
     const caller = callerKey(context.caller);
-    if (caller !== null) {
-      const allowed = caller === 'anonymous' ? CALLER_LIMIT.withheldGuesses : CALLER_LIMIT.guesses;
-      if (verification.refusalsFromCaller(caller, now - CALLER_LIMIT.windowMs, GUESS_REASONS) >= allowed) {
-        verification.recordRefusal(entry('refused', 'caller_limited'));
-        log.warn({ result: 'refused', reason: 'caller_limited', caller: maskPhone(context.caller) }, 'verification refused: too many failed attempts from this number');
-        return { verified: false, reason: 'caller_limited', lockedNow: false };
-      }
+    const allowed = caller === 'anonymous' ? CALLER_LIMIT.withheldGuesses : CALLER_LIMIT.guesses;
+    if (verification.refusalsFromCaller(caller, now - CALLER_LIMIT.windowMs, GUESS_REASONS) >= allowed) {
+      verification.recordRefusal(entry('refused', 'caller_limited'));
+      log.warn({ result: 'refused', reason: 'caller_limited', caller: maskPhone(context.caller) }, 'verification refused: too many failed attempts from this number');
+      return { verified: false, reason: 'caller_limited', lockedNow: false };
     }
 
     if (!isValidCustomerId(customerId)) {

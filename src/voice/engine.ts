@@ -4,7 +4,7 @@ import type { CallbackRepository } from '../db/callbackRepository.js';
 import type { CallRecord, CallRepository, CallWrites } from '../db/callRepository.js';
 import type { NumberRepository } from '../db/numberRepository.js';
 import type { Clock } from '../domain/clock.js';
-import { E164 } from '../domain/customer.js';
+import { callableNumber } from '../domain/customer.js';
 import type { VerifyCaller } from '../domain/verifyCaller.js';
 import { LANGUAGES, type Language } from '../../voice-flows/prompts/index.js';
 import type { AgentOffer, BaseContext, FlowDefinition, FlowEvent, QueueOffer, Transition, World } from './flow.js';
@@ -35,11 +35,6 @@ export interface EngineDeps {
 /** Keys, digits, star and hash only, at most 32 of them: anything else a request carries is ignored. */
 function cleanDigits(raw: string | undefined): string {
   return (raw ?? '').replace(/[^0-9*#]/g, '').slice(0, 32);
-}
-
-function callerOf(params: VoiceParams): string | null {
-  const from = params.From ?? '';
-  return E164.test(from) ? from : null;
 }
 
 /** Speakers of the call's language first, otherwise in the given (fair) order. */
@@ -80,7 +75,8 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
       now,
       callStartedAt: call.startedAt,
       callSid: call.callSid,
-      caller: call.from && E164.test(call.from) ? call.from : null,
+      // Callbacks are booked to this number: Twilio's anonymous marker is never one.
+      caller: callableNumber(call.from),
       agentsFor: (language) => speakersFirst((onDuty ??= deps.agentsOnDuty()), language),
       freeAgentsFor: (language) => speakersFirst((onDuty ??= deps.agentsOnDuty()).filter((a) => a.free), language),
       incidents: deps.incidents,
@@ -127,7 +123,7 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
     const now = clock.now();
     const configured = deps.numbers.languageOf(params.To ?? '');
     const language = (LANGUAGES as readonly string[]).includes(configured ?? '') ? (configured as Language) : 'en-US';
-    const context = flow.createContext({ language, caller: callerOf(params) });
+    const context = flow.createContext({ language, caller: callableNumber(params.From) });
     const call: CallRecord<C> = {
       callSid,
       flow: flow.name,

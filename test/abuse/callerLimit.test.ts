@@ -81,4 +81,40 @@ describe('a caller cycling through customer IDs is stopped, whatever the ID', ()
     const reasons = h.hotline.repos.verification.audit({ customerId: realId, limit: 100 }).map((a) => a.reason);
     expect(reasons).not.toContain('caller_limited');
   });
+
+  it('an empty From and Twilio\'s anonymous marker +266696687 are withheld numbers: they share the withheld allowance, not escape it', async () => {
+    // Alternating: 15 guesses with no number at all, 15 from the marker (which looks like E.164 but is no line).
+    for (let call = 0; call < CALLER_LIMIT.withheldGuesses / 3; call++) {
+      expect((await guessingCall(call % 2 === 0 ? '' : '+266696687', 3)).said().join(' ')).not.toContain(LIMITED);
+    }
+    const code = await dashboardCode(h, realId);
+    for (const from of ['', '+266696687', 'anonymous']) {
+      expect((await placeCall(h, [`${realId}#`, code], { from })).said().at(-1), `From=${JSON.stringify(from)}`).toContain(LIMITED);
+    }
+    const audit = h.hotline.repos.verification.audit({ limit: 200 });
+    expect(new Set(audit.map((a) => a.caller))).toEqual(new Set(['anonymous']));
+  });
+});
+
+describe('Twilio\'s anonymous marker is never a number to call back', () => {
+  let h: Harness;
+  let customerId: string;
+  beforeEach(async () => {
+    h = await startHarness();
+    customerId = await addCustomer(h);
+  });
+  afterEach(async () => h.close());
+
+  it('a verified caller from +266696687 who asks for a callback is asked for a number, and the callback goes to the one typed', async () => {
+    const call = await placeCall(h, [`${customerId}#`, await dashboardCode(h, customerId), '2', '14155550177#'], { from: '+266696687' });
+    const heard = call.said().join(' ');
+    expect(heard).toContain('We need a number to call you back on.');
+    expect(h.hotline.repos.callbacks.byCallSid(call.callSid)).toMatchObject({ phone: '+14155550177' });
+  });
+
+  it('typing the marker as the callback number is refused as not a number we can call', async () => {
+    const call = await placeCall(h, [`${customerId}#`, await dashboardCode(h, customerId), '2', '266696687#'], { from: '' });
+    expect(call.said().join(' ')).toContain('That is not a phone number we can call.');
+    expect(h.hotline.repos.callbacks.byCallSid(call.callSid)).toBeUndefined();
+  });
 });
