@@ -4,6 +4,7 @@ import type { CallbackCalls } from '../dialer/callbackCalls.js';
 import type { VoiceParams } from './engine.js';
 import { requireTwilioSignature } from './signature.js';
 import { el, twimlDocument } from './twiml.js';
+import { requireTwilioParameters } from './webhookParams.js';
 
 export interface CallbackRouteDeps {
   calls: CallbackCalls;
@@ -27,7 +28,8 @@ const idOf = (value: unknown) => {
 /**
  * The webhooks of the dialer's outbound calls, mounted at /voice/callback: the agent's whisper and
  * accept, the customer's announcement, the Dial's end and both legs' status callbacks. Every route
- * is signature-checked and answers TwiML (or an empty document); Twilio never gets a 5xx.
+ * is signature-checked, then its parameters (repeated, missing or malformed -> 400), and answers
+ * TwiML (or an empty document); Twilio never gets a 5xx.
  */
 export function callbackVoiceRouter(deps: CallbackRouteDeps): Router {
   const { calls, logger } = deps;
@@ -36,6 +38,9 @@ export function callbackVoiceRouter(deps: CallbackRouteDeps): Router {
 
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   router.use(requireTwilioSignature(deps.authToken, deps.publicBaseUrl));
+  router.use(
+    requireTwilioParameters((path, refusal) => logger.warn({ path, refusal }, 'callback webhook refused: parameters not as Twilio sends them')),
+  );
 
   router.post('/agent', (req, res) => {
     sendXml(res, calls.agentAnswered(idOf(req.query.callback), idOf(req.query.leg), paramsOf(req)));

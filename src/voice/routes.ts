@@ -12,6 +12,7 @@ import type { FlowEngine, VoiceParams } from './engine.js';
 import type { P1Queue } from './queue.js';
 import { checkTwilioSignature, SIGNATURE_REFUSAL } from './signature.js';
 import { twimlDocument } from './twiml.js';
+import { parameterRefusal, requiredParameters } from './webhookParams.js';
 import { acceptTwiml, whisperLanguage, whisperTwiml } from './whisper.js';
 import { CALL_SID } from '../domain/customer.js';
 
@@ -120,7 +121,8 @@ function readForm(req: IncomingMessage): Promise<Record<string, string | string[
 /**
  * The caller's Twilio Voice webhooks, served off Express's router: these are the requests an outage
  * multiplies, and a plain dispatch costs a fraction of Express's per-request machinery. Every route is
- * signature-checked (missing -> 400, wrong -> 403, nothing acted on), every answer is TwiML, and any
+ * signature-checked (missing -> 400, wrong -> 403, nothing acted on), then its parameters (repeated,
+ * missing or malformed -> 400, nothing acted on); every other answer is TwiML, and any
  * failure answers the apology and the backup line, or where Twilio allows no Dial what it allows
  * (FAILED_ANSWER): Twilio never gets a 5xx.
  */
@@ -258,6 +260,12 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
     if ('tooLarge' in form) return finish(413, 'text/plain', 'request too large');
     const verdict = checkTwilioSignature(deps.authToken, deps.publicBaseUrl, url, req.headers['x-twilio-signature'], form);
     if (verdict !== 'valid') return finish(SIGNATURE_REFUSAL[verdict].status, 'text/plain', SIGNATURE_REFUSAL[verdict].text);
+    const refusal = parameterRefusal(form, requiredParameters(path));
+    if (refusal !== undefined) {
+      // Signed, yet not as Twilio sends it: a tampered replay, or Twilio changed what it sends. Seen, not paged.
+      logger.warn({ path, refusal }, 'voice webhook refused: parameters not as Twilio sends them');
+      return finish(400, 'text/plain', refusal);
+    }
 
     // Only a request Twilio signed gets this far: from here on, an apology is a failure of the line.
     let hook: Hook | undefined;

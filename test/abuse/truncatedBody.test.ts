@@ -1,15 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_ADMIN_TOKEN, startHarness, type Harness } from '../support/harness.js';
+import { metricTotal, startHarness, type Harness } from '../support/harness.js';
 import { callParams, postSigned } from '../support/twilioRequests.js';
-
-/** The sum of every series of a metric in a Prometheus text document. */
-function total(text: string, metric: string): number {
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith(`${metric}{`) || l.startsWith(`${metric} `))
-    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-}
 
 /** Sends the head of a POST promising 100 bytes, 10 bytes of body, then closes the socket. */
 function truncatedPost(h: Harness, path: string): Promise<string> {
@@ -44,10 +36,7 @@ describe('a webhook whose client goes away mid-body', () => {
   });
   afterAll(async () => h.close());
 
-  const apologies = async () => {
-    const res = await fetch(`${h.url}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
-    return total(await res.text(), 'hotline_voice_apologies_total');
-  };
+  const apologies = () => metricTotal(h, 'hotline_voice_apologies_total');
   const errorLines = () => h.logs.records().filter((r) => (r.level as number) >= 50);
 
   it('is logged at debug, answered nothing, and counts no apology: nobody is paged for it', async () => {

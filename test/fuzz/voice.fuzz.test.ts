@@ -5,7 +5,8 @@ import { api, startHarness, type Harness } from '../support/harness.js';
 import { FUZZ_TIMEOUT_MS, anyValue, assertTwiml, fastTempDir, fuzzParameters, recordUnhandledRejections, text } from './support/fuzzing.js';
 
 // Random, malformed, oversized, repeated and out-of-order Twilio webhooks against a real server:
-// every answer must be TwiML, or a 4xx for a request that was refused before anything was acted on.
+// every answer must be TwiML, or a 4xx for a request that was refused before anything was acted on
+// (unsigned, too large, or with parameters Twilio would not send).
 const BACKUP = '+15555550123';
 const LINE = '+15555550199';
 const VOICE_ROUTES = [
@@ -25,6 +26,8 @@ interface Shape {
   extra: Array<[string, string]>;
   huge: boolean;
   signature: 'valid' | 'missing' | 'forged';
+  /** The call's status as sent; default in-progress. */
+  callStatus?: string;
 }
 
 const CLEAN_KEY = fc.stringMatching(/^[A-Z][A-Za-z0-9]{0,15}$/);
@@ -35,6 +38,18 @@ const stepValue = fc.oneof(
 );
 // Query values stay short: Node refuses request lines over 16 kB with a 431 before any code runs.
 const queryValue = fc.oneof(text(60), fc.constantFrom('', '0', '-1', '%', '&', '=', '\u0000', '🙂'));
+
+/**
+ * Whether Twilio could have sent these parameters to this route: each name once, the call's SID (and
+ * on a status callback its status), and Digits only keys. Anything else is refused with a 400.
+ */
+function asTwilioSends(route: Route, pairs: ReadonlyArray<[string, string]>): boolean {
+  const names = pairs.map(([name]) => name);
+  if (new Set(names).size !== names.length) return false;
+  if ((route.endsWith('/status') ? ['CallSid', 'CallStatus'] : ['CallSid']).some((name) => !names.includes(name))) return false;
+  const digits = pairs.find(([name]) => name === 'Digits');
+  return digits === undefined || /^(?:[0-9*#]*|hangup)$/.test(digits[1]);
+}
 
 const shape: fc.Arbitrary<Shape> = fc.record({
   route: fc.constantFrom(...VOICE_ROUTES),
@@ -116,7 +131,7 @@ describe('fuzzing every /voice webhook', () => {
       ['AccountSid', h.config.twilio.accountSid],
       ['From', '+14155550100'],
       ['To', calls.indexOf(callSid ?? '') % 2 === 1 ? '+15555550188' : LINE],
-      ['CallStatus', 'in-progress'],
+      ['CallStatus', s.callStatus ?? 'in-progress'],
     ];
     if (callSid !== undefined) pairs.push(['CallSid', callSid]);
     if (s.digits === 'id') pairs.push(['Digits', who]);
@@ -135,7 +150,7 @@ describe('fuzzing every /voice webhook', () => {
     if (s.signature === 'valid') headers['x-twilio-signature'] = twilio.getExpectedTwilioSignature(h.config.twilio.authToken, h.config.publicBaseUrl + path, params);
     if (s.signature === 'forged') headers['x-twilio-signature'] = twilio.getExpectedTwilioSignature('not-the-auth-token-0000', h.config.publicBaseUrl + path, params);
     const res = await fetch(h.url + path, { method: 'POST', headers, body: new URLSearchParams(pairs).toString() });
-    return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text(), path };
+    return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text(), path, asTwilioSends: asTwilioSends(s.route, pairs) };
   }
 
   it('answers every request with TwiML, or refuses it with a 4xx before acting on it; never a 5xx', async () => {
@@ -153,6 +168,10 @@ describe('fuzzing every /voice webhook', () => {
             expect(res.type, where).toMatch(/^text\/plain/);
           } else if (s.huge) {
             expect(res.status, where).toBe(413);
+          } else if (!res.asTwilioSends) {
+            // Signed, but repeated, missing or malformed parameters: refused, nothing acted on.
+            expect(res.status, where).toBe(400);
+            expect(res.type, where).toMatch(/^text\/plain/);
           } else {
             expect(res.status, where).toBe(200);
             expect(res.type, where).toMatch(/^text\/xml/);
@@ -209,9 +228,10 @@ describe('fuzzing every /voice webhook', () => {
               call: m.call,
               query: { step: String(Math.max(0, (current?.step ?? 0) + m.stepOffset)) },
               digits: 'missing',
-              extra: [...extra, ...(m.input === 'status' ? [['CallStatus', 'completed'] as [string, string]] : [])],
+              extra,
               huge: false,
               signature: 'valid',
+              ...(m.input === 'status' && { callStatus: 'completed' }),
             },
             calls,
             callerId,

@@ -126,3 +126,12 @@ export async function api(
   }
   return { status: res.status, body: parsed };
 }
+
+/** The sum of every series of a metric, as GET /metrics reports it now. */
+export async function metricTotal(h: Harness, metric: string): Promise<number> {
+  const res = await fetch(`${h.url}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+  return (await res.text())
+    .split('\n')
+    .filter((l) => l.startsWith(`${metric}{`) || l.startsWith(`${metric} `))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
