@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { createPrivateFile } from './database.js';
 
 export interface BackupResult {
   source: string;
@@ -13,20 +14,34 @@ export interface BackupResult {
 /**
  * Copies a live database into a new single file with SQLite's online backup (pages are copied between
  * other connections' writes, so the server keeps answering), then turns the copy's journal to DELETE
- * so it needs no -wal file beside it, and checks its integrity. The copy holds OTP secrets sealed with
+ * so it needs no -wal file beside it, and checks its integrity. The copy is mode 0600 (its -journal and
+ * -wal while it is written follow it). It holds OTP secrets sealed with
  * HOTLINE_SECRET_KEY: it is only as useful as the key, and only as safe as where it is kept.
  */
 export async function backupDatabase(sourceFile: string, destinationFile: string): Promise<BackupResult> {
   const source = resolve(sourceFile);
   const file = resolve(destinationFile);
-  if (existsSync(file)) throw new Error(`${file} already exists: choose a new file name`);
-  mkdirSync(dirname(file), { recursive: true });
-
   // Not openDatabase: a backup must not migrate the live file.
   const live = new Database(source, { fileMustExist: true });
   try {
     live.pragma('busy_timeout = 5000');
-    await live.backup(file);
+    mkdirSync(dirname(file), { recursive: true });
+    // The copy is made 0600 and empty before any page is written into it (an empty file is an empty
+    // database to SQLite); creating it exclusively is also what refuses an existing file, with no gap
+    // between the check and the write.
+    try {
+      createPrivateFile(file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`${file} already exists: choose a new file name`);
+      throw err;
+    }
+    try {
+      await live.backup(file);
+    } catch (err) {
+      // Ours (created just above), and a half-written copy must not pass for a backup.
+      for (const made of [file, `${file}-journal`]) rmSync(made, { force: true });
+      throw err;
+    }
   } finally {
     live.close();
   }

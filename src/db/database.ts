@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, fchmodSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,13 +8,40 @@ export type SqliteDb = Database.Database;
 
 const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db', 'migrations');
 
+/** Read and write for the owner only: the files hold sealed secrets, phone numbers and the audit. */
+export const PRIVATE_FILE_MODE = 0o600;
+
+/**
+ * Creates `file` empty with mode 0600, failing if it exists (EEXIST). Created by open(2) with that mode
+ * (the umask can only take bits away, never add them) and then set on the open descriptor, so the
+ * file is never readable by others, not even for an instant, and a umask that took the owner's write
+ * bit does not stick. SQLite gives the -wal, -shm and -journal files it makes beside a database the
+ * database's own mode, so they follow.
+ */
+export function createPrivateFile(file: string): void {
+  const fd = openSync(file, 'wx', PRIVATE_FILE_MODE);
+  try {
+    fchmodSync(fd, PRIVATE_FILE_MODE);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Opens the database with the settings every commit relies on: WAL, synchronous=FULL (a lost
  * commit could re-open a used code or drop a callback), a busy timeout, foreign keys; then applies
- * the numbered migrations in db/migrations that have not run yet.
+ * the numbered migrations in db/migrations that have not run yet. A new file is created 0600.
  */
 export function openDatabase(file: string, options: { busyTimeoutMs?: number } = {}): SqliteDb {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:' && file !== '') {
+    mkdirSync(dirname(file), { recursive: true });
+    // Before SQLite opens it: SQLite would create it 0644 less the umask. An existing file keeps its mode.
+    try {
+      createPrivateFile(file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
