@@ -5,9 +5,13 @@ import type { CredentialRepository } from '../db/credentialRepository.js';
 import type { ConsoleSession, SessionRepository } from '../db/sessionRepository.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
-import { BUSY, createCheckGate, type CheckLimits } from './checkGate.js';
+import { createAddressFailures } from './addressFailures.js';
+import { Busy, createCheckGate } from './checkGate.js';
+import { clientAddressOf } from './clientAddress.js';
 import { cookieJar } from './cookies.js';
 import { decoyPassword, verifyPassword } from './passwords.js';
+import { ADDRESS_LOCK, AGENT_LOCK, DEVICE_MAX_AGE_MS, SIGN_IN_CHECKS } from './signInLimits.js';
+import { trustedDevices } from './trustedDevice.js';
 
 const MINUTE = 60_000;
 /** A session lasts one long shift at most, and ends after half an hour with no console open. */
@@ -15,16 +19,10 @@ export const SESSION_MAX_MS = 12 * 60 * MINUTE;
 export const SESSION_IDLE_MS = 30 * MINUTE;
 /** Activity is written at most once a minute, not on every 3-second refresh. */
 const TOUCH_EVERY_MS = MINUTE;
-/** Ten wrong passwords in a row pause an agent's sign-in for 15 minutes. */
-export const SIGN_IN_LOCK = { after: 10, forMs: 15 * MINUTE };
-/**
- * Password checks (about 50 ms of scrypt each, on libuv's thread pool): two at a time, twenty more
- * waiting, and at most two running or waiting for one agent number; others are answered "busy" at once.
- */
-export const SIGN_IN_CHECKS: CheckLimits = { running: 2, waiting: 20, perKey: 2 };
 
 const SESSION = 'hotline_session';
 const LOGIN_CSRF = 'hotline_login';
+const DEVICE = 'hotline_device';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest();
 const token = () => randomBytes(32).toString('base64url');
@@ -37,8 +35,14 @@ export function sameSecret(a: string, b: string): boolean {
 /** Whether sign-in text is an agent number as the form asks for it (1 to 9 digits). */
 export const isAgentNumber = (text: string): boolean => /^[0-9]{1,9}$/.test(text);
 
-/** How a sign-in ended: signed in, refused (any failure, one answer), or not checked because too many are being checked. */
-export type SignInResult = { outcome: 'signed-in'; agent: Agent } | { outcome: 'refused' } | { outcome: 'busy' };
+/**
+ * How a sign-in ended: signed in; refused (one answer for every failure; `paused` says, for the log
+ * only, which pause is in force after it); or not checked because a limit on checks was reached.
+ */
+export type SignInResult =
+  | { outcome: 'signed-in'; agent: Agent }
+  | { outcome: 'refused'; paused: 'address' | 'agent' | null }
+  | { outcome: 'busy'; limit: Busy['limit'] };
 
 export interface SignedIn {
   agent: Agent;
@@ -54,7 +58,11 @@ export interface ConsoleAuthDeps {
   sessions: SessionRepository;
   clock: Clock;
   publicBaseUrl: string;
+  /** Signs the cookie of browsers agents signed in on (see trustedDevice.ts). */
+  deviceKey: Buffer;
 }
+
+type Checked = { agent: Agent; checkedPassword: Buffer } | { refused: 'address' | 'agent' | null };
 
 /** Sign-in, sessions in SQLite behind an HttpOnly cookie, and the CSRF and origin checks of every form. */
 export function consoleAuth(deps: ConsoleAuthDeps) {
@@ -63,35 +71,66 @@ export function consoleAuth(deps: ConsoleAuthDeps) {
   const cookies = cookieJar(secure);
   const publicOrigin = new URL(deps.publicBaseUrl).origin;
   const checks = createCheckGate(SIGN_IN_CHECKS);
+  const fromAddress = createAddressFailures(ADDRESS_LOCK);
+  const devices = trustedDevices(deps.deviceKey, DEVICE_MAX_AGE_MS);
 
-  /** Checks an agent number and password; the same answer, in about the same time, for every failure. */
-  async function checkPassword(agentIdText: string, password: string): Promise<{ agent: Agent; checkedPassword: Buffer } | null> {
+  /**
+   * Checks an agent number and password; the same answer, in about the same time (a paused or unknown
+   * agent's attempt hashes a decoy), for every failure.
+   */
+  async function checkPassword(req: Request, agentIdText: string, address: string, password: string): Promise<Checked> {
+    const refuse = async (refused: 'address' | 'agent' | null): Promise<Checked> => {
+      await verifyPassword(password, await decoyPassword());
+      return { refused };
+    };
     const agentId = isAgentNumber(agentIdText) ? Number(agentIdText) : NaN;
     const now = clock.now();
+    const current = Number.isSafeInteger(agentId) ? credentials.get(agentId) : undefined;
+    if (!current) return refuse(null);
+    if (fromAddress.paused(agentId, address, now)) return refuse('address');
     // Counted (and refused while paused) before the hash, not after: a burst of parallel guesses gets
     // no more checks than the same guesses one at a time.
-    const lock = { after: SIGN_IN_LOCK.after, until: now + SIGN_IN_LOCK.forMs };
-    const stored = Number.isSafeInteger(agentId) ? credentials.countAttempt(agentId, now, lock) : undefined;
-    const matches = await verifyPassword(password, stored ?? (await decoyPassword()));
-    if (!stored || !matches) return null;
+    const agentLock = { after: AGENT_LOCK.after, until: now + AGENT_LOCK.forMs, since: now - AGENT_LOCK.windowMs };
+    const counted = credentials.countAttempt(agentId, now, agentLock);
+    // A pause of the whole agent is for guesses from elsewhere: a browser the agent signed in on before
+    // still gets its password checked. Its own wrong ones pause it like any address, and also by the
+    // browser itself, so a copied cookie gets no more guesses from many addresses than from one.
+    const device = counted ? undefined : devices.vouchedFor(cookies.get(req, DEVICE), agentId, current.hash, now);
+    const browser = device && `device ${device}`;
+    if (browser && fromAddress.paused(agentId, browser, now)) return refuse('address');
+    const stored = counted ?? (device ? current : undefined);
+    if (!stored) return refuse('agent');
+    fromAddress.count(agentId, address, now);
+    if (browser) fromAddress.count(agentId, browser, now);
+    const matches = await verifyPassword(password, stored);
+    if (!matches) {
+      const pausedHere = fromAddress.paused(agentId, address, now) || (browser !== undefined && fromAddress.paused(agentId, browser, now));
+      const pausedAgent = device !== undefined || (counted?.lockedUntil ?? 0) > now;
+      return { refused: pausedHere ? 'address' : pausedAgent ? 'agent' : null };
+    }
     // The hash took tens of milliseconds: the agent may have been removed, or given a new password
     // (which signs them out), meanwhile. The password just checked counts only if it is still theirs.
-    const after = credentials.get(stored.agentId);
-    const agent = agents.get(stored.agentId);
-    if (!after || !after.hash.equals(stored.hash) || !agent || agent.removedAt !== null) return null;
-    credentials.recordSuccess(stored.agentId, clock.now());
+    const after = credentials.get(agentId);
+    const agent = agents.get(agentId);
+    if (!after || !after.hash.equals(stored.hash) || !agent || agent.removedAt !== null) return { refused: null };
+    fromAddress.clear(agentId, address);
+    if (browser) fromAddress.clear(agentId, browser);
+    // Signing in past the agent's pause leaves it in force: it holds back whoever else is guessing.
+    if (!device) credentials.recordSuccess(agentId, clock.now());
     return { agent, checkedPassword: stored.hash };
   }
 
   /**
    * Checks the password and starts a fresh session (a new id, never one the browser brought) with its
-   * cookie. The session is written only if the password checked is still the agent's.
+   * cookie, and marks the browser as one this agent signs in on. The session is written only if the
+   * password checked is still the agent's.
    */
-  async function signIn(res: Response, agentIdText: string, password: string): Promise<SignInResult> {
-    const perAgent = isAgentNumber(agentIdText) ? String(Number(agentIdText)) : '';
-    const checked = await checks.run(perAgent, () => checkPassword(agentIdText, password));
-    if (checked === BUSY) return { outcome: 'busy' };
-    if (!checked) return { outcome: 'refused' };
+  async function signIn(req: Request, res: Response, agentIdText: string, password: string): Promise<SignInResult> {
+    const address = clientAddressOf(req);
+    const agent = isAgentNumber(agentIdText) ? String(Number(agentIdText)) : '';
+    const checked = await checks.run({ address, agent }, () => checkPassword(req, agentIdText, address, password));
+    if (checked instanceof Busy) return { outcome: 'busy', limit: checked.limit };
+    if ('refused' in checked) return { outcome: 'refused', paused: checked.refused };
     const now = clock.now();
     sessions.purgeExpired(now);
     const id = token();
@@ -102,8 +141,9 @@ export function consoleAuth(deps: ConsoleAuthDeps) {
       lastSeenAt: now,
       expiresAt: Math.min(now + SESSION_IDLE_MS, now + SESSION_MAX_MS),
     };
-    if (!sessions.create(sha256(id), session, checked.checkedPassword)) return { outcome: 'refused' };
+    if (!sessions.create(sha256(id), session, checked.checkedPassword)) return { outcome: 'refused', paused: null };
     cookies.set(res, SESSION, id, SESSION_MAX_MS / 1000);
+    cookies.set(res, DEVICE, devices.issue(checked.agent.agentId, checked.checkedPassword, now), DEVICE_MAX_AGE_MS / 1000);
     cookies.clear(res, LOGIN_CSRF);
     return { outcome: 'signed-in', agent: checked.agent };
   }

@@ -8,6 +8,7 @@ import { adminRoutes } from './adminRoutes.js';
 import { isAgentNumber, signedIn } from './auth.js';
 import { readBoard } from './board.js';
 import { callbackRoutes } from './callbackRoutes.js';
+import { clientAddressOf } from './clientAddress.js';
 import type { ConsoleDeps } from './deps.js';
 import { flashFrom, withFlash } from './flash.js';
 import { html } from './html.js';
@@ -53,13 +54,19 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     const form = req.body as Record<string, unknown>;
     const agentId = typeof form.agentId === 'string' ? form.agentId.trim() : '';
     const password = typeof form.password === 'string' ? form.password : '';
-    const result = await auth.signIn(res, agentId, password);
+    const result = await auth.signIn(req, res, agentId, password);
     if (result.outcome !== 'signed-in') {
       // Whatever was typed into the number field may be a password typed in the wrong box: only a
       // well-formed agent number is logged or shown again.
       const wellFormed = isAgentNumber(agentId);
       const busy = result.outcome === 'busy';
-      logger.warn({ agentId: wellFormed ? agentId : 'malformed' }, busy ? 'console: sign-in not checked: too many at once' : 'console: sign-in refused');
+      // The client's address and which limit or pause applied are for the operator only: the page
+      // says the same for every refusal.
+      const why = busy ? { limit: result.limit } : { paused: result.paused };
+      logger.warn(
+        { agentId: wellFormed ? agentId : 'malformed', address: clientAddressOf(req), ...why },
+        busy ? 'console: sign-in not checked: too many at once' : 'console: sign-in refused',
+      );
       const body = loginForm({ csrf: auth.loginToken(req, res), agentId: wellFormed ? agentId : '', error: busy ? SIGN_IN_BUSY : SIGN_IN_FAILED });
       if (busy) res.set('Retry-After', '1');
       return res.status(busy ? 429 : 401).type('html').send(page({ title: 'Sign in', body }).value);

@@ -23,11 +23,12 @@ export interface CredentialRepository {
   setPassword(agentId: number, password: StoredPassword, at: number): boolean;
   /**
    * Counts a sign-in attempt before its password is checked, as a failure until recordSuccess clears it,
-   * and pauses sign-in until `lock.until` once `lock.after` attempts in a row are reached; one guarded
-   * write, so parallel attempts cannot all slip in before the pause. Undefined, counting nothing, when
-   * the agent has no password or sign-in is paused at `at`; otherwise the password to check.
+   * and pauses sign-in until `lock.until` once `lock.after` attempts in a row are reached; the count
+   * starts again when the previous attempt was counted before `lock.since`. One guarded write, so
+   * parallel attempts cannot all slip in before the pause. Undefined, counting nothing, when the agent
+   * has no password or sign-in is paused at `at`; otherwise the password to check.
    */
-  countAttempt(agentId: number, at: number, lock: { after: number; until: number }): CredentialState | undefined;
+  countAttempt(agentId: number, at: number, lock: { after: number; until: number; since: number }): CredentialState | undefined;
   /** The password matched: clears the count and any pause. */
   recordSuccess(agentId: number, at: number): void;
   /** IDs of agents who have a password. */
@@ -54,8 +55,10 @@ export function createSqliteCredentialRepository(db: SqliteDb): CredentialReposi
   );
   const endSessions = db.prepare('DELETE FROM console_sessions WHERE agent_id = ?');
   const attempt = db.prepare(
-    `UPDATE agent_credentials SET failed_attempts = failed_attempts + 1, updated_at = @at,
-       locked_until = CASE WHEN failed_attempts + 1 >= @after THEN @until ELSE locked_until END
+    `UPDATE agent_credentials SET failed_attempts = CASE WHEN updated_at < @since THEN 1 ELSE failed_attempts + 1 END,
+       updated_at = @at,
+       locked_until = CASE WHEN (CASE WHEN updated_at < @since THEN 1 ELSE failed_attempts + 1 END) >= @after
+         THEN @until ELSE locked_until END
      WHERE agent_id = @agentId AND (locked_until IS NULL OR locked_until <= @at)
      RETURNING *`,
   );
@@ -82,7 +85,8 @@ export function createSqliteCredentialRepository(db: SqliteDb): CredentialReposi
   return {
     get: (agentId) => toState(byId.get(agentId) as Row | undefined),
     setPassword: (agentId, password, at) => setPassword.immediate(agentId, password, at),
-    countAttempt: (agentId, at, lock) => toState(attempt.get({ agentId, at, after: lock.after, until: lock.until }) as Row | undefined),
+    countAttempt: (agentId, at, lock) =>
+      toState(attempt.get({ agentId, at, after: lock.after, until: lock.until, since: lock.since }) as Row | undefined),
     recordSuccess: (agentId, at) => void succeed.run(at, agentId),
     withPassword: () => new Set(ids.all() as number[]),
   };

@@ -20,7 +20,8 @@ export function connectionOverridesProblem(text: string): string | null {
   const seen = new Set<string>();
   for (const pair of text.split('&')) {
     const [name = '', value = '', ...rest] = pair.split('=');
-    const range = OVERRIDES[name];
+    // Own names only: "__proto__" or "toString" would otherwise find what every object inherits.
+    const range = Object.hasOwn(OVERRIDES, name) ? OVERRIDES[name] : undefined;
     if (range === undefined || rest.length > 0) return `"${pair}" is not one of ${Object.keys(OVERRIDES).join(', ')} with a value`;
     if (seen.has(name)) return `${name} is given twice`;
     seen.add(name);

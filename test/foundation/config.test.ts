@@ -68,6 +68,9 @@ describe('configuration', () => {
     ['HOTLINE_TWILIO_CONNECTION_OVERRIDES', 'ct=50'],
     ['HOTLINE_TWILIO_CONNECTION_OVERRIDES', 'rt=6000&timeout=5'],
     ['HOTLINE_TWILIO_CONNECTION_OVERRIDES', 'rc=1&rc=2'],
+    ['HOTLINE_TWILIO_CONNECTION_OVERRIDES', '__proto__=5'],
+    ['HOTLINE_TWILIO_CONNECTION_OVERRIDES', 'ct=1500&toString=5'],
+    ['HOTLINE_TWILIO_CONNECTION_OVERRIDES', 'hasOwnProperty=1'],
   ])('refuses %s=%s with one line naming the variable and the value', (name, value) => {
     const attempt = () => loadConfig({ ...PRODUCTION, HOTLINE_DB: db(), [name]: value });
     expect(attempt).toThrow(ConfigError);

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { hashPassword } from '../../../src/console/passwords.js';
 import type { StoredPassword } from '../../../src/db/credentialRepository.js';
 import type { Harness } from '../../support/harness.js';
@@ -38,19 +39,62 @@ export interface Page {
   location: string | null;
 }
 
+/**
+ * An HTTP request whose TCP connection leaves from `localAddress` (Linux routes all of 127/8 to the
+ * loopback), so the server sees that client address; fetch cannot choose it.
+ */
+function requestFrom(localAddress: string, url: string, init: { method: string; headers: Record<string, string>; body?: string }) {
+  return new Promise<{ status: number; headers: Headers; text: string }>((resolve, reject) => {
+    const req = httpRequest(url, { method: init.method, headers: init.headers, localAddress, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, v);
+        }
+        resolve({ status: res.statusCode!, headers, text: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
 /** A browser-like client without a browser: keeps cookies, never follows redirects, reads CSRF tokens off pages. */
 export class ConsoleClient {
   private cookies = new Map<string, string>();
-  constructor(private readonly h: Harness) {}
+  /** `from`: the client address to connect from (127.0.0.2, 127.0.0.3, ...); the default is 127.0.0.1. */
+  constructor(
+    private readonly h: Harness,
+    private readonly options: { from?: string } = {},
+  ) {}
+
+  /** A cookie the server set, by name. */
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  /** The same browser (its cookies) on another network: connecting from `from`. */
+  movedTo(from: string): ConsoleClient {
+    const moved = new ConsoleClient(this.h, { from });
+    for (const [name, value] of this.cookies) moved.cookies.set(name, value);
+    return moved;
+  }
+
+  /** Forgets a cookie, as a browser does when it expires. */
+  forget(name: string): void {
+    this.cookies.delete(name);
+  }
 
   get cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
   async request(method: string, path: string, form?: Record<string, string>, headers: Record<string, string> = {}): Promise<Page> {
-    const res = await fetch(`${this.h.url}${path}`, {
+    const init = {
       method,
-      redirect: 'manual',
       headers: {
         accept: 'text/html',
         ...(this.cookies.size && { cookie: this.cookieHeader }),
@@ -58,7 +102,10 @@ export class ConsoleClient {
         ...headers,
       },
       ...(form && { body: new URLSearchParams(form).toString() }),
-    });
+    };
+    const res = this.options.from
+      ? await requestFrom(this.options.from, `${this.h.url}${path}`, init)
+      : await fetch(`${this.h.url}${path}`, { ...init, redirect: 'manual' }).then(async (r) => ({ status: r.status, headers: r.headers, text: await r.text() }));
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const eq = pair!.indexOf('=');
@@ -67,7 +114,7 @@ export class ConsoleClient {
       if (/Max-Age=0/.test(line)) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
-    return { status: res.status, headers: res.headers, text: await res.text(), location: res.headers.get('location') };
+    return { status: res.status, headers: res.headers, text: res.text, location: res.headers.get('location') };
   }
 
   get = (path: string) => this.request('GET', path);
