@@ -139,3 +139,35 @@ describe('a withheld caller whose customer has a phone on file', () => {
     expect(spokenText(round.whisper)).not.toMatch(OTHER_NUMBER);
   });
 });
+
+describe("the agent's whisper on a callback to a number the caller typed", () => {
+  let d: DialerHarness;
+  afterEach(async () => d.close());
+
+  it('says the customer asked for a different number, and its country', async () => {
+    d = await startDialerHarness({ env: { HOTLINE_CALLBACK_COUNTRIES: '1,44' } });
+    await addAgent(d.h);
+    const id = await addCustomer(d.h, '+14155550123');
+
+    await p2Call(d, id, ['1', '442071234567#']);
+
+    const round = await playRound(d, 'answers');
+    expect(round.order.number).toBe('+442071234567');
+    expect(spokenText(round.whisper)).toContain(
+      'priority 2. The customer asked to be called at a different number, in the United Kingdom. They reported a priority 2 problem',
+    );
+  });
+
+  it('says so in Japanese to an agent who speaks Japanese, for a withheld caller with no phone on file', async () => {
+    d = await startDialerHarness();
+    expect((await api(d.h, 'PUT', `/api/numbers/${JAPAN_LINE}`, { language: 'ja-JP' })).status).toBe(200);
+    await addAgent(d.h, { languages: ['ja-JP'] });
+    const id = await addCustomer(d.h);
+
+    await p2Call(d, id, ['81312345678#', ''], { from: 'anonymous', to: JAPAN_LINE });
+
+    const round = await playRound(d, 'answers');
+    expect(round.order.number).toBe('+81312345678');
+    expect(spokenText(round.whisper)).toContain('お客様は、別の番号への折り返しをご希望です。日本の番号です。');
+  });
+});

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { callbackNumberRefusal, countriesOf } from '../../src/domain/callbackNumbers.js';
 import { callingCodeOf, isCallingCode } from '../../src/domain/callingCodes.js';
 import { REFUSED_RANGES, refusedRangeOf } from '../../src/domain/numberRanges.js';
+import { countryName } from '../../src/dialer/texts.js';
 
 describe('country calling codes', () => {
   it.each([
@@ -29,6 +30,18 @@ describe('country calling codes', () => {
     expect(callingCodeOf('+0123')).toBeUndefined();
     expect(isCallingCode('210')).toBe(false);
     expect(isCallingCode('44')).toBe(true);
+  });
+
+  it('names the country of a code in both languages of the line', () => {
+    expect(countryName('en-US', '81')).toBe('Japan');
+    expect(countryName('ja-JP', '81')).toBe('日本');
+    expect(countryName('en-US', '44')).toBe('the United Kingdom');
+    expect(countryName('ja-JP', '44')).toBe('イギリス');
+    expect(countryName('en-US', '1')).toBe('the United States or Canada');
+    expect(countryName('en-US', '1876')).toBe('Jamaica');
+    expect(countryName('en-US', '852')).toBe('Hong Kong');
+    expect(countryName('ja-JP', '852')).toBe('香港');
+    expect(countryName('en-US', '881')).toBe('country code 8 8 1');
   });
 
   it('the countries served are the codes of the given numbers', () => {
