@@ -109,6 +109,8 @@ function walk(language: Language, dir: string): { heard: Heard[]; waits: Wait[];
     freeAgentsFor: () => [agent],
     incidents: () => [],
     newReference: () => '1234567',
+    phoneOnFile: () => null,
+    callbackCountries: () => new Set(['1']),
   };
   const customer: Customer = {
     customerId: CUSTOMER_ID,

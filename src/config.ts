@@ -12,6 +12,8 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { isCallingCode } from './domain/callingCodes.js';
+import { refusedRangeOf } from './domain/numberRanges.js';
 import { connectionOverridesProblem } from './twilio/webhookUrls.js';
 
 /** Thrown when configuration is unusable; its message is the one line shown at start-up. */
@@ -94,6 +96,14 @@ const envSchema = z.object({
     .transform((v) => v ?? 'false')
     .pipe(z.enum(['true', 'false'], { message: 'must be true or false' }))
     .transform((v) => v === 'true'),
+  HOTLINE_CALLBACK_COUNTRIES: optionalString
+    .transform((v) => v?.split(',').map((code) => code.trim().replace(/^\+/, '')))
+    .superRefine((codes, ctx) => {
+      const bad = codes?.find((code) => !isCallingCode(code) || refusedRangeOf(code) !== undefined);
+      if (bad === undefined) return;
+      const why = isCallingCode(bad) ? `${bad} reaches only premium-rate or satellite numbers, which are always refused` : `${bad ? bad : 'an empty entry'} is not one`;
+      ctx.addIssue({ code: 'custom', message: `must be comma-separated country calling codes such as 1,81,44: ${why}` });
+    }),
   HOTLINE_TWILIO_CONNECTION_OVERRIDES: optionalString
     .transform((v) => v?.replace(/^#/, ''))
     .superRefine((v, ctx) => {
@@ -147,6 +157,8 @@ export interface Config {
   metricsPublic: boolean;
   /** Twilio connection overrides added to every webhook URL the server writes into TwiML (README, "Runbook"). */
   connectionOverrides: string | undefined;
+  /** Calling codes a typed callback number may be in; undefined: the countries of the line's numbers and the customers' phones. */
+  callbackCountries: string[] | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -239,6 +251,7 @@ export function loadConfig(env: Env = process.env, options: { generateLocal?: bo
     dbBusyTimeoutMs: v.HOTLINE_DB_BUSY_TIMEOUT_MS,
     metricsPublic: v.HOTLINE_METRICS_PUBLIC,
     connectionOverrides: v.HOTLINE_TWILIO_CONNECTION_OVERRIDES,
+    callbackCountries: v.HOTLINE_CALLBACK_COUNTRIES,
   };
 }
 

@@ -14,6 +14,7 @@ import { createSqliteNumberRepository } from './db/numberRepository.js';
 import { createSqliteQueueRepository } from './db/queueRepository.js';
 import { createSqliteSessionRepository } from './db/sessionRepository.js';
 import { createSqliteVerificationRepository } from './db/verificationRepository.js';
+import { countriesOf } from './domain/callbackNumbers.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createCustomerService } from './domain/customers.js';
 import { createCallbackDialing } from './dialer/index.js';
@@ -109,6 +110,10 @@ export function createHotline({
     const now = clock.now();
     return onDutyOffers(agents.onDutyAt(now), now);
   };
+  const configuredCountries = config.callbackCountries && new Set(config.callbackCountries);
+  // Read when a caller types a number, not at start-up: a number or a customer added since counts at once.
+  const callbackCountries = () =>
+    configuredCountries ?? countriesOf([...repos.numbers.list().map((n) => n.e164), ...repos.customers.phonesOnFile()]);
   const base = config.publicBaseUrl;
   const webhookUrl = webhookUrls(base, config.connectionOverrides);
   const p1Queue = createP1Queue({
@@ -133,6 +138,7 @@ export function createHotline({
     clock,
     logger,
     incidents: () => statusPage.unresolved(),
+    callbackCountries,
     // Texts go out only once the step that promised the callback is on disk.
     afterCommit: (call, writes) => writes.scheduleCallback && batch.afterCommit(() => callbackDialing.confirmations.afterCommit(call, writes)),
     urls: {

@@ -4,10 +4,11 @@
  * database, Twilio or the clock except through the World a transition is given.
  */
 import type { NewCallback } from '../src/db/callbackRepository.js';
+import { callbackNumberRefusal, isCallableNumber } from '../src/domain/callbackNumbers.js';
 import { callableNumber, type Plan, type Tier } from '../src/domain/customer.js';
 import { isValidCustomerId } from '../src/domain/customerId.js';
 import { CHANNELS_BY_PLAN, slaFor } from '../src/domain/serviceLevels.js';
-import type { AgentOffer, BaseContext, FlowDefinition, Transition, World } from '../src/voice/flow.js';
+import type { AgentOffer, BaseContext, FlowDefinition, Say, Transition, World } from '../src/voice/flow.js';
 import type { Language } from './prompts/index.js';
 
 export interface EmergencyContext extends BaseContext {
@@ -59,6 +60,7 @@ function bookCallback(
         priority,
         tier,
         phone,
+        callerPhone: world.caller,
         language: ctx.language,
         reason,
         ...callback,
@@ -98,17 +100,31 @@ const askNumberFirst = (priority: 'P1' | 'P2'): T => ({
   context: { priority },
 });
 
+/**
+ * Where a callback goes: `phone` (the calling number, or one typed and checked), unless the line must not
+ * call it (a withheld or premium-rate caller ID); then the customer's phone on file, which the caller
+ * is told; null when there is neither.
+ */
+function callbackTarget(ctx: EmergencyContext, world: World, phone: string | null): { phone: string; say: Say[] } | null {
+  if (phone !== null && isCallableNumber(phone)) return { phone, say: [] };
+  const onFile = world.phoneOnFile(ctx.customer!.customerId);
+  if (onFile === null || !isCallableNumber(onFile)) return null;
+  return { phone: onFile, say: [{ key: 'numberOnFile', params: { ending: onFile.slice(-4) } }] };
+}
+
 /** A P1 callback when no agent took the call: the caller hears the deadline and the call ends. */
 function bookP1(ctx: EmergencyContext, world: World, phone: string | null): T {
-  if (phone === null) return askNumberFirst('P1');
-  return { to: 'p1CallbackBooked', ...bookCallback(ctx, world, 'P1', 'no-agent-answered', phone) };
+  const target = callbackTarget(ctx, world, phone);
+  if (target === null) return askNumberFirst('P1');
+  return { to: 'p1CallbackBooked', say: target.say, ...bookCallback(ctx, world, 'P1', 'no-agent-answered', target.phone) };
 }
 
 /** A P2 callback to `phone`, booked as soon as the caller asks for it, then the P2 menu. */
 function bookP2(ctx: EmergencyContext, world: World, phone: string | null): T {
-  if (phone === null) return askNumberFirst('P2');
-  const booked = bookCallback(ctx, world, 'P2', 'p2', phone);
-  return { to: 'p2Menu', ...booked, say: [{ key: 'p2Booked', params: callbackParams({ ...ctx, ...booked.context }, 'P2') }] };
+  const target = callbackTarget(ctx, world, phone);
+  if (target === null) return askNumberFirst('P2');
+  const booked = bookCallback(ctx, world, 'P2', 'p2', target.phone);
+  return { to: 'p2Menu', ...booked, say: [{ key: 'p2Booked', params: callbackParams({ ...ctx, ...booked.context }, 'P2') }, ...target.say] };
 }
 
 const end = { input: () => ({ kind: 'end' }) as const };
@@ -289,6 +305,10 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
         if (digits === '') return { to: 'askCallbackNumber', retry: true, say: [{ key: 'notHeard' }] };
         const phone = E164_DIGITS.test(digits) ? callableNumber(`+${digits}`) : null;
         if (phone === null) return { to: 'askCallbackNumber', retry: true, say: [{ key: 'invalidNumber' }] };
+        // The customer's own numbers need no country check; any other may be a toll-fraud destination.
+        const own = phone === world.caller || phone === world.phoneOnFile(ctx.customer!.customerId);
+        const refusal = callbackNumberRefusal(phone, own ? 'anywhere' : world.callbackCountries());
+        if (refusal) return { to: 'askCallbackNumber', retry: true, say: [{ key: refusal === 'refused-range' ? 'numberRefusedRange' : 'numberRefusedCountry' }] };
         if (!ctx.callback) return ctx.priority === 'P1' ? bookP1(ctx, world, phone) : bookP2(ctx, world, phone);
         return {
           to: 'p2Menu',

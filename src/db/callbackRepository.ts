@@ -14,6 +14,8 @@ export interface Callback {
   priority: CallbackPriority;
   tier: Tier;
   phone: string;
+  /** The number the booking call came from, null when withheld: `phone` differs when the caller typed another. */
+  callerPhone: string | null;
   language: string;
   reason: CallbackReason;
   recordingUrl: string | null;
@@ -38,7 +40,8 @@ export interface Callback {
 export type NewCallback = Pick<
   Callback,
   'reference' | 'customerId' | 'callSid' | 'priority' | 'tier' | 'phone' | 'language' | 'reason' | 'createdAt' | 'dueAt'
->;
+> &
+  Partial<Pick<Callback, 'callerPhone'>>;
 
 export interface CallbackRow {
   callback_id: number;
@@ -48,6 +51,7 @@ export interface CallbackRow {
   priority: CallbackPriority;
   tier: Tier;
   phone: string;
+  caller_phone: string | null;
   language: string;
   reason: CallbackReason;
   recording_url: string | null;
@@ -71,6 +75,7 @@ export const toCallback = (r: CallbackRow): Callback => ({
   priority: r.priority,
   tier: r.tier,
   phone: r.phone,
+  callerPhone: r.caller_phone,
   language: r.language,
   reason: r.reason,
   recordingUrl: r.recording_url,
@@ -104,9 +109,9 @@ export interface CallbackRepository {
 
 export function createSqliteCallbackRepository(db: SqliteDb): CallbackRepository {
   const insert = db.prepare(
-    `INSERT INTO callbacks (reference, customer_id, call_sid, priority, tier, phone, language, reason,
+    `INSERT INTO callbacks (reference, customer_id, call_sid, priority, tier, phone, caller_phone, language, reason,
                             created_at, due_at, status, updated_at)
-     VALUES (@reference, @customerId, @callSid, @priority, @tier, @phone, @language, @reason,
+     VALUES (@reference, @customerId, @callSid, @priority, @tier, @phone, @callerPhone, @language, @reason,
              @createdAt, @dueAt, 'pending', @createdAt)
      ON CONFLICT (call_sid) DO NOTHING`,
   );
@@ -118,7 +123,7 @@ export function createSqliteCallbackRepository(db: SqliteDb): CallbackRepository
     'UPDATE callbacks SET recording_url = ?, recording_duration = ?, updated_at = ? WHERE call_sid = ?',
   );
   const schedule = db.transaction((c: NewCallback) => {
-    insert.run(c);
+    insert.run({ ...c, callerPhone: c.callerPhone ?? null });
     const row = (c.callSid ? bySid.get(c.callSid) : byId.get(db.prepare('SELECT last_insert_rowid() AS id').pluck().get())) as CallbackRow;
     return toCallback(row);
   });

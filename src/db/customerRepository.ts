@@ -49,6 +49,8 @@ export interface CustomerRepository {
   resealAll(reseal: (secret: StoredSecret) => Sealed): number;
   /** The ids of the keys the stored secrets are sealed with. */
   sealingKeyIds(): string[];
+  /** Every distinct phone on file, for the countries the line serves. */
+  phonesOnFile(): string[];
 }
 
 interface CustomerRow {
@@ -113,6 +115,7 @@ export function createSqliteCustomerRepository(db: SqliteDb): CustomerRepository
   const allSecrets = db.prepare('SELECT * FROM otp_secrets');
   const secretsOf = db.prepare('SELECT * FROM otp_secrets WHERE customer_id = ?');
   const keyIds = db.prepare('SELECT DISTINCT key_id FROM otp_secrets ORDER BY key_id').pluck();
+  const phones = db.prepare('SELECT DISTINCT phone FROM customers WHERE phone IS NOT NULL').pluck();
   const resealOne = db.prepare(
     'UPDATE otp_secrets SET ciphertext = ?, nonce = ?, key_id = ? WHERE customer_id = ? AND kind = ?',
   );
@@ -187,5 +190,6 @@ export function createSqliteCustomerRepository(db: SqliteDb): CustomerRepository
     removeAuthenticator: (customerId) => remove.immediate(customerId),
     resealAll: (reseal) => resealAll.immediate(reseal),
     sealingKeyIds: () => keyIds.all() as string[],
+    phonesOnFile: () => phones.all() as string[],
   };
 }

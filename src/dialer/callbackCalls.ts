@@ -8,6 +8,7 @@ import type { AgentRepository } from '../db/agentRepository.js';
 import type { CallbackLeg, LegNewsResult } from '../db/callbackDialerRepository.js';
 import type { Callback, CallbackRepository } from '../db/callbackRepository.js';
 import type { CustomerRepository } from '../db/customerRepository.js';
+import { callingCodeOf } from '../domain/callingCodes.js';
 import { CALL_SID, idEnding } from '../domain/customer.js';
 import type { CallbackTryResult } from '../metrics/metrics.js';
 import { errorSummary } from '../twilio/errors.js';
@@ -15,7 +16,7 @@ import type { VoiceParams } from '../voice/engine.js';
 import type { Language } from '../../voice-flows/prompts/index.js';
 import { callerIdFor } from './callerId.js';
 import { agentWhisperTwiml, customerConnectingTwiml, customerGateTwiml, dialCustomerTwiml, goodbyeTwiml } from './callbackTwiml.js';
-import { DIALER_TEXTS, lineLanguage } from './texts.js';
+import { DIALER_TEXTS, lineLanguage, type WhisperFacts } from './texts.js';
 import { DIAL_POLICY, isFinalLeg, isLegStatus } from './transitions.js';
 import type { DialingDeps } from './deps.js';
 
@@ -95,8 +96,10 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
     else logger.info(fields, `callback ${change.to}`);
   }
 
-  function whisperFacts(callback: Callback, now: number) {
+  function whisperFacts(callback: Callback, now: number): WhisperFacts {
     const customer = deps.customers.get(callback.customerId);
+    // Read at dial time: a phone on file changed since the booking counts as the customer's own.
+    const typed = callback.phone !== callback.callerPhone && callback.phone !== customer?.phone;
     return {
       tier: callback.tier,
       name: customer?.name ?? '',
@@ -105,6 +108,7 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
       reason: callback.reason,
       minutesLeft: Math.floor((callback.dueAt - now) / 60_000),
       tryNumber: callback.attempts + 1,
+      otherNumberCountry: typed ? (callingCodeOf(callback.phone) ?? callback.phone.replace(/\D/g, '').slice(0, 3)) : null,
     };
   }
 

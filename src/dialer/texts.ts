@@ -2,6 +2,7 @@
  * What the callback dialer says and texts, in both languages of the line. Agents hear the whisper
  * in the callback's language if they speak it; customers hear and read their call's language.
  */
+import { regionOf } from '../domain/callingCodes.js';
 import type { Tier } from '../domain/customer.js';
 import type { CallbackPriority, CallbackReason } from '../db/callbackRepository.js';
 import { PROMPTS, type Language } from '../../voice-flows/prompts/index.js';
@@ -16,6 +17,11 @@ export interface WhisperFacts {
   minutesLeft: number;
   /** 1-based try at the customer this round would be. */
   tryNumber: number;
+  /**
+   * The calling code of the number to call when the caller asked for one that is neither the number
+   * they called from nor their phone on file, else null: the agent should know before dialing it.
+   */
+  otherNumberCountry: string | null;
 }
 
 export interface DialerTexts {
@@ -43,6 +49,27 @@ export interface DialerTexts {
 }
 
 const spaced = (digits: string) => digits.split('').join(' ');
+
+const REGION_NAMES: Record<Language, Intl.DisplayNames> = {
+  'en-US': new Intl.DisplayNames(['en'], { type: 'region' }),
+  'ja-JP': new Intl.DisplayNames(['ja'], { type: 'region' }),
+};
+// ICU's names that read badly aloud ("Hong Kong SAR China"), and +1, which is two countries.
+const NAMED: Record<Language, Record<string, string>> = {
+  'en-US': { '1': 'the United States or Canada', HK: 'Hong Kong', MO: 'Macao' },
+  'ja-JP': { '1': 'アメリカ合衆国またはカナダ', HK: '香港', MO: 'マカオ' },
+};
+const WITH_THE = /^(United |Czech |Dominican |Central African )|(Islands|Republic|Emirates)$|^(Netherlands|Philippines|Bahamas|Gambia|Maldives|Comoros)$/;
+
+/** The country a calling code reaches, as a sentence names it: "the United Kingdom", "イギリス". */
+export function countryName(language: Language, code: string): string {
+  const region = regionOf(code);
+  const known = NAMED[language][code] ?? (region && NAMED[language][region]);
+  if (known) return known;
+  const name = region && region !== 'international' ? REGION_NAMES[language].of(region) : undefined;
+  if (!name) return language === 'ja-JP' ? `国番号 ${spaced(code)}` : `country code ${spaced(code)}`;
+  return language === 'en-US' && WITH_THE.test(name) ? `the ${name}` : name;
+}
 
 const enDeadline = new Intl.DateTimeFormat('en-US', {
   month: 'short',
@@ -78,7 +105,9 @@ const en: DialerTexts = {
         : `The deadline passed ${-f.minutesLeft} ${f.minutesLeft === -1 ? 'minute' : 'minutes'} ago.`;
     const tier = PROMPTS['en-US'].tier(f.tier);
     const which = f.tryNumber > 1 ? ` This is try ${f.tryNumber} at the customer.` : '';
-    return `Callback for ${tier} Enterprise customer ${f.name}, ID ending ${spaced(f.ending)}, ${f.priority === 'P1' ? 'priority 1' : 'priority 2'}. ${reason} ${left}${which}`;
+    const other =
+      f.otherNumberCountry === null ? '' : ` The customer asked to be called at a different number, in ${countryName('en-US', f.otherNumberCountry)}.`;
+    return `Callback for ${tier} Enterprise customer ${f.name}, ID ending ${spaced(f.ending)}, ${f.priority === 'P1' ? 'priority 1' : 'priority 2'}.${other} ${reason} ${left}${which}`;
   },
   description: 'Their recorded description:',
   pressOne: 'Press 1 to accept and call the customer now.',
@@ -115,7 +144,9 @@ const ja: DialerTexts = {
     const left = f.minutesLeft >= 0 ? `期限まで残り${f.minutesLeft}分です。` : `期限を${-f.minutesLeft}分過ぎています。`;
     const tier = PROMPTS['ja-JP'].tier(f.tier);
     const which = f.tryNumber > 1 ? `お客様への${f.tryNumber}回目の発信です。` : '';
-    return `${tier}エンタープライズのお客様、${f.name}、ID末尾 ${spaced(f.ending)} への折り返しです。${reason}${left}${which}`;
+    const other =
+      f.otherNumberCountry === null ? '' : `お客様は、別の番号への折り返しをご希望です。${countryName('ja-JP', f.otherNumberCountry)}の番号です。`;
+    return `${tier}エンタープライズのお客様、${f.name}、ID末尾 ${spaced(f.ending)} への折り返しです。${other}${reason}${left}${which}`;
   },
   description: '録音されたお問い合わせ内容です。',
   pressOne: '対応してお客様に発信するには1を押してください。',

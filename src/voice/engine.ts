@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CallbackRepository } from '../db/callbackRepository.js';
 import type { CallRecord, CallRepository, CallWrites } from '../db/callRepository.js';
+import type { CustomerRepository } from '../db/customerRepository.js';
 import type { NumberRepository } from '../db/numberRepository.js';
 import type { Clock } from '../domain/clock.js';
 import { callableNumber } from '../domain/customer.js';
@@ -28,6 +29,9 @@ export interface EngineDeps {
   logger: Logger;
   /** Names of unresolved incidents, from a cache filled in the background. */
   incidents(): string[];
+  customers: Pick<CustomerRepository, 'get'>;
+  /** Calling codes a typed callback number may be in. */
+  callbackCountries(): ReadonlySet<string>;
   /** Side effects that must follow a committed step (texts, metrics); never awaited by the call. */
   afterCommit?(call: CallRecord, writes: CallWrites): void;
 }
@@ -80,6 +84,8 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
       agentsFor: (language) => speakersFirst((onDuty ??= deps.agentsOnDuty()), language),
       freeAgentsFor: (language) => speakersFirst((onDuty ??= deps.agentsOnDuty()).filter((a) => a.free), language),
       incidents: deps.incidents,
+      phoneOnFile: (customerId) => deps.customers.get(customerId)?.phone ?? null,
+      callbackCountries: deps.callbackCountries,
       newReference() {
         for (;;) {
           const reference = String(randomInt(1_000_000, 10_000_000));

@@ -55,6 +55,10 @@ export interface World {
   freeAgentsFor(language: Language): AgentOffer[];
   incidents(): string[];
   newReference(): string;
+  /** The customer's phone on file in E.164, or null. */
+  phoneOnFile(customerId: string): string | null;
+  /** Calling codes a number the caller types may be in (HOTLINE_CALLBACK_COUNTRIES or the line's countries). */
+  callbackCountries(): ReadonlySet<string>;
 }
 
 /** The engine's part of every call context. */

@@ -83,6 +83,8 @@ export function scheduleCallback(
     priority: options.priority ?? 'P2',
     tier: options.tier ?? 'premium',
     phone: options.phone ?? '+14155550199',
+    // Booked to the number the customer called from, as a P2 call does by default.
+    callerPhone: options.phone ?? '+14155550199',
     language: options.language ?? 'en-US',
     reason: options.reason ?? 'p2',
     createdAt: now,

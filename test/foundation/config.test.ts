@@ -47,6 +47,11 @@ describe('configuration', () => {
     expect(loadConfig({ ...PRODUCTION, HOTLINE_DB: db(), HOTLINE_DIALER_POLL_MS: '99999' }).dialer.pollMs).toBe(99999);
   });
 
+  it('reads the callback countries as calling codes, with or without a plus; unset leaves them to the line', () => {
+    expect(loadConfig({ ...PRODUCTION, HOTLINE_DB: db(), HOTLINE_CALLBACK_COUNTRIES: '1, +81,44,1876' }).callbackCountries).toEqual(['1', '81', '44', '1876']);
+    expect(loadConfig({ ...PRODUCTION, HOTLINE_DB: db() }).callbackCountries).toBeUndefined();
+  });
+
   it('reads the previous keys as a comma list and drops a trailing slash from the public URL', () => {
     const previous = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
     const config = loadConfig({ ...PRODUCTION, HOTLINE_DB: db(), HOTLINE_SECRET_KEY_PREVIOUS: previous.join(', '), PUBLIC_BASE_URL: 'https://hotline.example.com/' });
@@ -71,6 +76,10 @@ describe('configuration', () => {
     ['HOTLINE_TWILIO_CONNECTION_OVERRIDES', '__proto__=5'],
     ['HOTLINE_TWILIO_CONNECTION_OVERRIDES', 'ct=1500&toString=5'],
     ['HOTLINE_TWILIO_CONNECTION_OVERRIDES', 'hasOwnProperty=1'],
+    ['HOTLINE_CALLBACK_COUNTRIES', '1,abc'],
+    ['HOTLINE_CALLBACK_COUNTRIES', '1,,44'],
+    ['HOTLINE_CALLBACK_COUNTRIES', '210'], // never assigned by the ITU
+    ['HOTLINE_CALLBACK_COUNTRIES', '81,881'], // satellite: refused whatever the setting, so never "allowed"
   ])('refuses %s=%s with one line naming the variable and the value', (name, value) => {
     const attempt = () => loadConfig({ ...PRODUCTION, HOTLINE_DB: db(), [name]: value });
     expect(attempt).toThrow(ConfigError);

@@ -11,7 +11,7 @@ describe('P2 callbacks', () => {
   afterEach(async () => h.close());
 
   it('2 books exactly one callback to the calling number with the tier deadline; another number and a recording can follow', async () => {
-    h = await startHarness();
+    h = await startHarness({ env: { HOTLINE_CALLBACK_COUNTRIES: '1,44' } });
     const id = await addCustomer(h, { tier: 'standard' });
     const call = await placeCall(h, [`${id}#`, await dashboardCode(h, id), '2', '1', '442071234567#', '2', 'checkout fails in Frankfurt']);
     expect(call.said()).toContainEqual(expect.stringMatching(/^We have booked a callback\. An engineer will call you within 4 hours of your call, by 4:00 PM UTC\. Your reference is [0-9 ]+\.$/));

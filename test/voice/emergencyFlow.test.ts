@@ -24,6 +24,8 @@ function world(overrides: Partial<World> = {}): World {
     freeAgentsFor: () => agents,
     incidents: () => [],
     newReference: () => '1234567',
+    phoneOnFile: () => null,
+    callbackCountries: () => new Set(['1', '44']),
     ...overrides,
   };
 }
@@ -166,6 +168,29 @@ describe('the emergency flow', () => {
     const t = on('askCallbackNumber', { type: 'digits', digits: '442071234567' }, booked);
     expect(t).toMatchObject({ to: 'p2Menu', writes: { changeCallbackPhone: '+442071234567' } });
     expect(on('askCallbackNumber', { type: 'digits', digits: '12' }, booked)).toMatchObject({ retry: true });
+  });
+
+  it('2 from a withheld number books the phone on file at once and says its last four digits', () => {
+    const t = on('askPriority', { type: 'digits', digits: '2' }, enterprise, world({ caller: null, phoneOnFile: () => '+819012345678' }));
+    expect(t).toMatchObject({ to: 'p2Menu', writes: { scheduleCallback: { phone: '+819012345678', callerPhone: null } } });
+    expect(t.say?.at(-1)).toEqual({ key: 'numberOnFile', params: { ending: '5678' } });
+  });
+
+  it('a premium-rate caller ID is never called back: with no phone on file, a number is asked for', () => {
+    const t = on('askPriority', { type: 'digits', digits: '2' }, enterprise, world({ caller: '+19005550100' }));
+    expect(t).toMatchObject({ to: 'askCallbackNumber' });
+    expect(t.writes).toBeUndefined();
+  });
+
+  it('a typed number in a refused range or outside the allowed countries is asked again and nothing is written', () => {
+    const booked = { ...enterprise, callback: { reference: '1234567', dueAt: NOW + 1, createdAt: NOW } };
+    const satellite = on('askCallbackNumber', { type: 'digits', digits: '881612345678' }, booked, world({ callbackCountries: () => new Set(['881']) }));
+    expect(satellite).toEqual({ to: 'askCallbackNumber', retry: true, say: [{ key: 'numberRefusedRange' }] });
+    const france = on('askCallbackNumber', { type: 'digits', digits: '33142685300' }, booked);
+    expect(france).toEqual({ to: 'askCallbackNumber', retry: true, say: [{ key: 'numberRefusedCountry' }] });
+    // The customer's own phone on file needs no country in the list.
+    const onFile = on('askCallbackNumber', { type: 'digits', digits: '33142685300' }, booked, world({ phoneOnFile: () => '+33142685300' }));
+    expect(onFile).toMatchObject({ to: 'p2Menu', writes: { changeCallbackPhone: '+33142685300' } });
   });
 
   it('a recording is attached to the callback', () => {

@@ -52,6 +52,10 @@ export const enUS: PromptSet = {
     needCallbackNumber: 'We need a number to call you back on.',
     askCallbackNumber: 'Enter the number to call back, starting with the country code, then the hash key.',
     invalidNumber: 'That is not a phone number we can call.',
+    numberRefusedRange:
+      'Sorry, we cannot call premium-rate, shared-cost or satellite numbers. Please give an ordinary landline or mobile number.',
+    numberRefusedCountry: 'Sorry, we cannot call numbers in that country. Please give a number in a country this line serves.',
+    numberOnFile: (p) => `We will call you on the number we have on file, ending ${digits(p.ending)}.`,
     numberChanged: (p) => `Thank you. We will call you on the number ending ${digits(p.ending)}.`,
     recordPrompt: 'After the tone, describe the problem in a few words. Press the hash key when you are done.',
     recordingSaved: 'Thank you. Your description is saved with your callback. Goodbye.',

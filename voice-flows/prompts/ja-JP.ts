@@ -49,6 +49,10 @@ export const jaJP: PromptSet = {
     needCallbackNumber: '折り返し先の電話番号が必要です。',
     askCallbackNumber: '折り返し先の電話番号を国番号から入力し、最後にシャープを押してください。',
     invalidNumber: 'その電話番号にはおかけできません。',
+    numberRefusedRange:
+      '申し訳ありません。有料情報サービスやナビダイヤルなどの番号、衛星電話の番号にはおかけできません。固定電話か携帯電話の番号を入力してください。',
+    numberRefusedCountry: '申し訳ありません。その国の電話番号にはおかけできません。この窓口が対応している国の番号を入力してください。',
+    numberOnFile: (p) => `ご登録の、末尾 ${digits(p.ending)} の電話番号にお電話します。`,
     numberChanged: (p) => `ありがとうございます。末尾 ${digits(p.ending)} の番号にお電話します。`,
     recordPrompt: '発信音のあとに、問題の内容を短くお話しください。終わりましたらシャープを押してください。',
     recordingSaved: 'ありがとうございます。録音は折り返しの予約とともに保存しました。失礼いたします。',

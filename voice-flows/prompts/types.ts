@@ -38,6 +38,12 @@ export interface PromptSet {
     needCallbackNumber: Text;
     askCallbackNumber: Text;
     invalidNumber: Text;
+    /** A typed number in a premium-rate, shared-cost or satellite range: never called, whatever the setting. */
+    numberRefusedRange: Text;
+    /** A typed number in a country the line does not call back (HOTLINE_CALLBACK_COUNTRIES). */
+    numberRefusedCountry: Text;
+    /** A withheld caller's callback goes to the customer's phone on file: its last four digits. */
+    numberOnFile: Text;
     numberChanged: Text;
     recordPrompt: Text;
     recordingSaved: Text;

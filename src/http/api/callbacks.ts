@@ -27,6 +27,7 @@ export function callbackView(c: Callback, now: number) {
     tier: c.tier,
     reason: c.reason,
     phone: c.phone,
+    callerPhone: c.callerPhone,
     language: c.language,
     recordingUrl: c.recordingUrl,
     recordingDuration: c.recordingDuration,
