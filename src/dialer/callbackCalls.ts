@@ -105,6 +105,7 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
       reason: callback.reason,
       minutesLeft: Math.floor((callback.dueAt - now) / 60_000),
       tryNumber: callback.attempts + 1,
+      unverified: callback.unverified,
     };
   }
 
