@@ -105,6 +105,7 @@ function walk(language: Language, dir: string): { heard: Heard[]; waits: Wait[];
     callStartedAt: Date.now(),
     callSid: `CA${'0'.repeat(32)}`,
     caller: '+14155550123',
+    backupNumber: null,
     agentsFor: () => [agent],
     freeAgentsFor: () => [agent],
     incidents: () => [],
@@ -127,7 +128,7 @@ function walk(language: Language, dir: string): { heard: Heard[]; waits: Wait[];
     askId: { keys: `${CUSTOMER_ID}#`, event: { type: 'digits', digits: CUSTOMER_ID } },
     askCode: {
       keys: CODE,
-      event: { type: 'code', digits: CODE, verification: { verified: true, customer, factor: 'dashboard' } },
+      event: { type: 'code', digits: CODE, verification: { verified: true, customer, factor: 'dashboard', failuresLastDay: 0 } },
     },
     askPriority: { keys: '1', event: { type: 'digits', digits: '1' } },
   };

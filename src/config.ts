@@ -81,6 +81,16 @@ const envSchema = z.object({
     .pipe(z.string().regex(/^[0-9]{1,5}$/, 'must be a number of milliseconds from 10 to 99999'))
     .transform(Number)
     .pipe(z.number().min(10, 'must be a number of milliseconds from 10 to 99999')),
+  HOTLINE_GUARD_REFUSED_CODES: optionalString
+    .transform((v) => v ?? '50')
+    .pipe(z.string().regex(/^[0-9]{1,6}$/, 'must be a number of refused codes from 1 to 999999'))
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be a number of refused codes from 1 to 999999')),
+  HOTLINE_GUARD_WINDOW_MINUTES: optionalString
+    .transform((v) => v ?? '10')
+    .pipe(z.string().regex(/^[0-9]{1,4}$/, 'must be a number of minutes from 1 to 1440'))
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be a number of minutes from 1 to 1440').max(1440, 'must be a number of minutes from 1 to 1440')),
   HOTLINE_DIALER_IN_SERVER: optionalString
     .transform((v) => v ?? 'true')
     .pipe(z.enum(['true', 'false'], { message: 'must be true or false' }))
@@ -145,6 +155,8 @@ export interface Config {
   /** The callback dialer: claim lease, poll interval, and whether the server process runs it too. */
   dialer: { leaseMs: number; pollMs: number; inServer: boolean };
   statusUrl: string | undefined;
+  /** The line-wide guard: this many refused codes across all IDs within the window make it active. */
+  verificationGuard: { refusals: number; windowMs: number };
   logLevel: string;
   /** Where generated local secrets live, when any were generated. */
   localSecretsFile: string | undefined;
@@ -244,6 +256,7 @@ export function loadConfig(env: Env = process.env, options: { generateLocal?: bo
       inServer: v.HOTLINE_DIALER_IN_SERVER,
     },
     statusUrl: v.HOTLINE_STATUS_URL,
+    verificationGuard: { refusals: v.HOTLINE_GUARD_REFUSED_CODES, windowMs: v.HOTLINE_GUARD_WINDOW_MINUTES * 60_000 },
     logLevel: v.LOG_LEVEL,
     localSecretsFile: localFile,
     localMode: localFile !== undefined,

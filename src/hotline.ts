@@ -19,6 +19,7 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { createCustomerService } from './domain/customers.js';
 import { createCallbackDialing } from './dialer/index.js';
 import { createVerifyCaller } from './domain/verifyCaller.js';
+import { createVerificationGuard } from './domain/verificationGuard.js';
 import { countVerifications } from './metrics/countVerifications.js';
 import { createMetrics } from './metrics/metrics.js';
 import { createFlowEngine } from './voice/engine.js';
@@ -94,7 +95,9 @@ export function createHotline({
   const batch = createCommitBatch(db, { onCommit: (seconds, webhooks) => metrics.observeCommit(seconds, webhooks) });
   // Read at each scrape, so the gauge is right after a restart and the queue code need not report it.
   metrics.setQueueLength(() => queue.waitingCount(), 'p1');
-  const verifyCaller = countVerifications(createVerifyCaller({ ...repos, box, clock, logger }), metrics);
+  const guard = createVerificationGuard({ verification: repos.verification, clock, logger, policy: config.verificationGuard });
+  metrics.setVerificationGuard(() => guard.check());
+  const verifyCaller = countVerifications(createVerifyCaller({ ...repos, box, clock, logger, guard }), metrics);
   const statusPage = new StatusPage(config.statusUrl, logger);
   // The callback dialer's repository, twilio client, webhooks and SMS confirmations.
   const callbackDialing = createCallbackDialing({
@@ -139,12 +142,15 @@ export function createHotline({
     logger,
     incidents: () => statusPage.unresolved(),
     callbackCountries,
+    backupNumber: config.backupNumber,
+    inputDigest: box.digester('retry-key'),
     // Texts go out only once the step that promised the callback is on disk.
     afterCommit: (call, writes) => writes.scheduleCallback && batch.afterCommit(() => callbackDialing.confirmations.afterCommit(call, writes)),
     urls: {
       step: (step) => webhookUrl(`/voice/step?step=${step}`),
       whisper: (callSid, agentId) => webhookUrl(`/voice/whisper?call=${callSid}&agent=${agentId}`),
       queueWait: (callSid) => webhookUrl(`/voice/queue/wait?call=${callSid}`),
+      deskWhisper: (callSid) => webhookUrl(`/voice/whisper/desk?call=${callSid}`),
     },
   });
   return {

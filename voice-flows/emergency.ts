@@ -5,9 +5,10 @@
  */
 import type { NewCallback } from '../src/db/callbackRepository.js';
 import { callbackNumberRefusal, isCallableNumber } from '../src/domain/callbackNumbers.js';
-import { callableNumber, type Plan, type Tier } from '../src/domain/customer.js';
+import { callableNumber, idEnding, type Plan, type Tier } from '../src/domain/customer.js';
 import { isValidCustomerId } from '../src/domain/customerId.js';
 import { CHANNELS_BY_PLAN, slaFor } from '../src/domain/serviceLevels.js';
+import type { Verification } from '../src/domain/verifyCaller.js';
 import type { AgentOffer, BaseContext, FlowDefinition, Say, Transition, World } from '../src/voice/flow.js';
 import type { Language } from './prompts/index.js';
 
@@ -17,13 +18,36 @@ export interface EmergencyContext extends BaseContext {
   /** Refused (ID, code) pairs in this call. */
   pairs: number;
   typedId: string | null;
-  customer: { customerId: string; name: string; plan: Plan; tier: Tier | null } | null;
+  customer: {
+    customerId: string;
+    name: string;
+    plan: Plan;
+    tier: Tier | null;
+    /** Codes refused for this ID in the day before the call was verified: the agent is told. */
+    failuresLastDay?: number;
+  } | null;
   priority: 'P1' | 'P2' | 'P3' | null;
   agents: AgentOffer[];
   agentIndex: number;
   /** In the P1 queue (all agents busy): a transfer that falls through goes back to the queue. */
   queued: boolean;
   callback: { reference: string; dueAt: number; createdAt: number } | null;
+  /**
+   * Refused by a lock on the typed ID or by the calling number's limit, and so never verified here:
+   * sent to the backup desk with the reason, or called back on the account's phone on file.
+   */
+  held: HeldCall | null;
+}
+
+/** A caller automatic verification cannot take: why, and what a person needs to verify them another way. */
+export interface HeldCall {
+  reason: 'locked' | 'number-limited';
+  failures: number;
+  idEnding: string;
+  /** The backup desk dialed, when one is configured. */
+  desk: string | null;
+  /** The typed ID's account and its phone on file, when it is an active Enterprise account that has one. */
+  account: { customerId: string; name: string; tier: Tier; phone: string } | null;
 }
 
 /** Pairs of ID and code a caller may try in one call. */
@@ -31,6 +55,8 @@ export const MAX_PAIRS = 3;
 /** Agents rung one after another before a P1 becomes a callback (20 s each). */
 export const MAX_AGENTS_PER_CALL = 10;
 const AGENT_RING_SECONDS = 20;
+/** How long the backup desk's phone rings for a caller automatic verification could not take. */
+const DESK_RING_SECONDS = 30;
 
 const other = (language: Language): Language => (language === 'en-US' ? 'ja-JP' : 'en-US');
 const E164_DIGITS = /^[1-9][0-9]{7,14}$/;
@@ -43,8 +69,8 @@ function bookCallback(
   priority: 'P1' | 'P2',
   reason: NewCallback['reason'],
   phone: string,
+  customer: { customerId: string; tier: Tier | null } = ctx.customer!,
 ): Pick<T, 'context' | 'writes' | 'outcome'> {
-  const customer = ctx.customer!;
   const tier = customer.tier ?? 'standard';
   // The first-response target counts from the call, not from the booking: a P1 caller who held in the
   // queue for 40 minutes has 20 of their hour left, and the SLA states and the dialer see it so.
@@ -66,6 +92,38 @@ function bookCallback(
         ...callback,
       },
     },
+  };
+}
+
+/**
+ * A caller refused by a lock or a number limit is never left alone: with a backup desk they are put
+ * through to a person, who is told why; without one, the account's phone on file gets a P1 callback,
+ * marked unverified. Never a number the caller typed. What the caller hears does not depend on
+ * whether the ID is known or has a phone on file.
+ */
+function holdCaller(ctx: EmergencyContext, world: World, result: Extract<Verification, { verified: false }>): T {
+  const held: HeldCall = {
+    reason: result.reason === 'locked' ? 'locked' : 'number-limited',
+    failures: result.held?.failures ?? 0,
+    idEnding: idEnding(ctx.typedId ?? ''),
+    desk: world.backupNumber,
+    account: result.held?.account ?? null,
+  };
+  if (held.desk !== null) return { to: 'desk', say: [{ key: 'verificationUnavailable' }], context: { held } };
+  return callbackForHeld({ ...ctx, held }, world);
+}
+
+/** The P1 callback to a held caller's phone on file, if the account has one; either way the caller hears the same. */
+function callbackForHeld(ctx: EmergencyContext, world: World): T {
+  const held = ctx.held!;
+  if (held.account === null) return { to: 'heldNoCallback', context: { held }, outcome: 'refused' };
+  const booked = bookCallback(ctx, world, 'P1', 'no-agent-answered', held.account.phone, held.account);
+  const scheduled = booked.writes!.scheduleCallback!;
+  return {
+    to: 'heldCallbackBooked',
+    context: { held, callback: booked.context!.callback! },
+    outcome: 'callback',
+    writes: { scheduleCallback: { unverified: { reason: held.reason, failures: held.failures }, ...scheduled } },
   };
 }
 
@@ -151,6 +209,7 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
     agentIndex: 0,
     queued: false,
     callback: null,
+    held: null,
   }),
 
   describe: (ctx) => ({ customerId: ctx.customer?.customerId ?? null, priority: ctx.priority }),
@@ -185,14 +244,14 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
         }
         const result = event.verification;
         if (!result.verified) {
-          // Too many failed attempts from this number across calls: a polite goodbye, never another try.
-          if (result.reason === 'caller_limited') return { to: 'callerLimited', outcome: 'refused' };
+          // Locked ID or limited number: no further try here, but never left alone.
+          if (result.reason === 'caller_limited' || result.reason === 'locked') return holdCaller(ctx, world, result);
           const pairs = ctx.pairs + 1;
           if (pairs >= MAX_PAIRS) return { to: 'verificationFailed', context: { pairs }, outcome: 'refused' };
           return { to: 'askId', say: [{ key: 'noMatch' }], context: { pairs, typedId: null } };
         }
         const { customerId, name, plan, tier } = result.customer;
-        const customer = { customerId, name, plan, tier };
+        const customer = { customerId, name, plan, tier, failuresLastDay: result.failuresLastDay };
         if (plan !== 'enterprise') return { to: 'notEnterprise', context: { customer }, outcome: 'not-enterprise' };
         const incidents = world.incidents();
         return {
@@ -254,6 +313,15 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
         }
         if (ctx.queued) return joinQueue(ctx, [{ key: 'stillTrying' }]);
         return bookP1(ctx, world, world.caller);
+      },
+    },
+
+    desk: {
+      say: () => [],
+      input: (ctx) => ({ kind: 'desk', phone: ctx.held!.desk!, timeout: DESK_RING_SECONDS }),
+      on(event, ctx, world) {
+        if (event.type === 'dial-ended' && event.bridged) return { to: 'ended', outcome: 'backup-desk' };
+        return callbackForHeld(ctx, world);
       },
     },
 
@@ -358,6 +426,8 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
     verificationFailed: { say: () => [{ key: 'noMatch' }, { key: 'verificationFailed' }], ...end },
     tooManyTries: { say: () => [{ key: 'tooManyTries' }], ...end },
     callerLimited: { say: () => [{ key: 'callerLimited' }], ...end },
+    heldCallbackBooked: { say: () => [{ key: 'heldCallback' }], ...end },
+    heldNoCallback: { say: () => [{ key: 'heldCallback' }], ...end },
     goodbye: { say: () => [{ key: 'goodbye' }], ...end },
   },
 };

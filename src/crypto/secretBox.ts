@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 /** A value sealed with AES-256-GCM: ciphertext with its 16-byte tag appended, the nonce, and which key sealed it. */
 export interface Sealed {
@@ -31,6 +31,15 @@ export class SecretBox {
       this.keys.set(keyIdOf(key), key);
     }
     this.currentKeyId = keyIdOf(keys.current);
+  }
+
+  /**
+   * A keyed hash for one purpose, from the current key: stable across restarts and instances, useless
+   * without the key. For values that must be compared later but not read back (a step's typed digits).
+   */
+  digester(purpose: string): (value: string) => string {
+    const key = Buffer.from(hkdfSync('sha256', this.keys.get(this.currentKeyId)!, Buffer.alloc(0), `hotline/${purpose}`, 32));
+    return (value) => createHmac('sha256', key).update(value).digest('base64url').slice(0, 22);
   }
 
   /** Whether a key with this id is configured (current or previous). */

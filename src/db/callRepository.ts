@@ -136,7 +136,8 @@ export function createSqliteCallRepository(
     // The added field goes before the spread (see README, "Performance": a spread copy that gains a field costs a hidden class).
     if (update.run({ fromStep, ...toParams(call) }).changes === 0) return false;
     const at = call.updatedAt;
-    if (writes.scheduleCallback) related.callbacks.schedule(writes.scheduleCallback);
+    if (writes.scheduleCallback?.unverified) related.callbacks.scheduleUnverified(writes.scheduleCallback);
+    else if (writes.scheduleCallback) related.callbacks.schedule(writes.scheduleCallback);
     if (writes.changeCallbackPhone) related.callbacks.changePhone(call.callSid, writes.changeCallbackPhone, at);
     if (writes.attachRecording) {
       const { url, durationSeconds } = writes.attachRecording;

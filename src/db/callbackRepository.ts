@@ -34,6 +34,11 @@ export interface Callback {
   connectedAt: number | null;
   /** When the dialer recorded the deadline passing before the customer was reached. */
   breachedAt: number | null;
+  /**
+   * Booked for a caller refused by a lock or a number limit, to the account's phone on file: the
+   * engineer verifies the customer another way before acting. Null for a verified caller's callback.
+   */
+  unverified: { reason: 'locked' | 'number-limited'; failures: number } | null;
 }
 
 /** What a call knows when it makes the promise; the dialer's fields start empty. */
@@ -41,7 +46,7 @@ export type NewCallback = Pick<
   Callback,
   'reference' | 'customerId' | 'callSid' | 'priority' | 'tier' | 'phone' | 'language' | 'reason' | 'createdAt' | 'dueAt'
 > &
-  Partial<Pick<Callback, 'callerPhone'>>;
+  Partial<Pick<Callback, 'callerPhone'>> & { unverified?: Callback['unverified'] };
 
 export interface CallbackRow {
   callback_id: number;
@@ -65,6 +70,8 @@ export interface CallbackRow {
   last_error: string | null;
   connected_at: number | null;
   breached_at: number | null;
+  unverified: 'locked' | 'number-limited' | null;
+  unverified_failures: number | null;
 }
 
 export const toCallback = (r: CallbackRow): Callback => ({
@@ -89,12 +96,18 @@ export const toCallback = (r: CallbackRow): Callback => ({
   lastError: r.last_error,
   connectedAt: r.connected_at,
   breachedAt: r.breached_at,
+  unverified: r.unverified ? { reason: r.unverified, failures: r.unverified_failures ?? 0 } : null,
 });
 
 /** Callback promises. */
 export interface CallbackRepository {
   /** Records the promise; a second one for the same call is ignored. Returns the stored callback. */
   schedule(callback: NewCallback): Callback;
+  /**
+   * Records a callback for an unverified caller (its `unverified` set), unless the customer already has
+   * one open: a caller who keeps an ID locked cannot queue up calls to the customer. Undefined when not booked.
+   */
+  scheduleUnverified(callback: NewCallback): Callback | undefined;
   get(callbackId: number): Callback | undefined;
   byCallSid(callSid: string): Callback | undefined;
   /** True if a callback already has this reference. */
@@ -107,12 +120,24 @@ export interface CallbackRepository {
   attachRecording(callSid: string, url: string, durationSeconds: number, at: number): boolean;
 }
 
+const toMaybe = (row: unknown): Callback | undefined => (row ? toCallback(row as CallbackRow) : undefined);
+
 export function createSqliteCallbackRepository(db: SqliteDb): CallbackRepository {
   const insert = db.prepare(
     `INSERT INTO callbacks (reference, customer_id, call_sid, priority, tier, phone, caller_phone, language, reason,
                             created_at, due_at, status, updated_at)
      VALUES (@reference, @customerId, @callSid, @priority, @tier, @phone, @callerPhone, @language, @reason,
              @createdAt, @dueAt, 'pending', @createdAt)
+     ON CONFLICT (call_sid) DO NOTHING`,
+  );
+  // One open unverified callback per customer: a caller who keeps the ID locked cannot queue up calls to the customer.
+  const insertUnverified = db.prepare(
+    `INSERT INTO callbacks (reference, customer_id, call_sid, priority, tier, phone, caller_phone, language, reason,
+                            created_at, due_at, status, updated_at, unverified, unverified_failures)
+     SELECT @reference, @customerId, @callSid, @priority, @tier, @phone, @callerPhone, @language, @reason,
+            @createdAt, @dueAt, 'pending', @createdAt, @unverified, @unverifiedFailures
+     WHERE NOT EXISTS (SELECT 1 FROM callbacks WHERE customer_id = @customerId AND unverified IS NOT NULL
+                       AND status IN ('pending', 'dialing', 'connected'))
      ON CONFLICT (call_sid) DO NOTHING`,
   );
   const byId = db.prepare('SELECT * FROM callbacks WHERE callback_id = ?');
@@ -122,6 +147,12 @@ export function createSqliteCallbackRepository(db: SqliteDb): CallbackRepository
   const recording = db.prepare(
     'UPDATE callbacks SET recording_url = ?, recording_duration = ?, updated_at = ? WHERE call_sid = ?',
   );
+  const scheduleUnverified = db.transaction((c: NewCallback) => {
+    const { unverified, ...rest } = c;
+    const booked = insertUnverified.run({ ...rest, callerPhone: rest.callerPhone ?? null, unverified: unverified?.reason ?? 'locked', unverifiedFailures: unverified?.failures ?? 0 });
+    if (booked.changes === 0) return c.callSid ? toMaybe(bySid.get(c.callSid)) : undefined;
+    return toMaybe(c.callSid ? bySid.get(c.callSid) : byId.get(booked.lastInsertRowid));
+  });
   const schedule = db.transaction((c: NewCallback) => {
     insert.run({ ...c, callerPhone: c.callerPhone ?? null });
     const row = (c.callSid ? bySid.get(c.callSid) : byId.get(db.prepare('SELECT last_insert_rowid() AS id').pluck().get())) as CallbackRow;
@@ -130,6 +161,7 @@ export function createSqliteCallbackRepository(db: SqliteDb): CallbackRepository
 
   return {
     schedule: (c) => schedule.immediate(c),
+    scheduleUnverified: (c) => scheduleUnverified.immediate(c),
     get(callbackId) {
       const row = byId.get(callbackId) as CallbackRow | undefined;
       return row && toCallback(row);

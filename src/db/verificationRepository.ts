@@ -32,6 +32,12 @@ export interface VerificationRepository {
    * verifications with the same code exactly one wins. False when the step was already spent.
    */
   consumeStep(customerId: string, factor: Factor, step: number, audit: AuditEntry): boolean;
+  /**
+   * Spends a factor's time step without accepting the call (the ID was locked or the number limited
+   * when its right code came in) and audits the refusal, in one transaction: the code cannot be
+   * replayed once the lock ends. The ID's failures are left as they are.
+   */
+  spendRefusedStep(customerId: string, factor: Factor, step: number, audit: AuditEntry): void;
   /** Counts a failure, applies the lock policy to the new count and audits it, in one transaction. */
   recordFailure(customerId: string, audit: AuditEntry, next: (prev: FailureState) => FailureState): FailureState;
   /** Audits an attempt that is refused without being counted (the ID was already locked). */
@@ -45,6 +51,10 @@ export interface VerificationRepository {
    * only refusals for those reasons count.
    */
   refusalsFromCaller(caller: string, since: number, reasons?: readonly string[]): number;
+  /** Refused attempts for one typed customer ID since a moment, for the given reasons. */
+  refusalsForCustomer(customerId: string, since: number, reasons: readonly string[]): number;
+  /** Refused attempts across the whole line since a moment, for the given reasons. */
+  refusalsSince(since: number, reasons: readonly string[]): number;
 }
 
 interface FailureRow {
@@ -84,6 +94,14 @@ export function createSqliteVerificationRepository(db: SqliteDb): VerificationRe
     `SELECT count(*) AS n FROM verification_audit
      WHERE caller = ? AND at >= ? AND result = 'refused' AND reason IN (SELECT value FROM json_each(?))`,
   );
+  const customerRefusalsFor = db.prepare(
+    `SELECT count(*) AS n FROM verification_audit
+     WHERE customer_id = ? AND at >= ? AND result = 'refused' AND reason IN (SELECT value FROM json_each(?))`,
+  );
+  const refusalsSince = db.prepare(
+    `SELECT count(*) AS n FROM verification_audit
+     WHERE result = 'refused' AND at >= ? AND reason IN (SELECT value FROM json_each(?))`,
+  );
 
   const read = (customerId: string): FailureState => {
     const row = selectFailures.get(customerId) as FailureRow | undefined;
@@ -102,6 +120,11 @@ export function createSqliteVerificationRepository(db: SqliteDb): VerificationRe
     clearFailures.run(customerId);
     insertAudit.run(audit);
     return true;
+  });
+
+  const spendRefused = db.transaction((customerId: string, factor: Factor, step: number, audit: AuditEntry) => {
+    spendStep.run(step, customerId, factor, step);
+    insertAudit.run(audit);
   });
 
   const fail = db.transaction(
@@ -123,6 +146,7 @@ export function createSqliteVerificationRepository(db: SqliteDb): VerificationRe
   return {
     failureState: read,
     consumeStep: (customerId, factor, step, audit) => consume.immediate(customerId, factor, step, audit),
+    spendRefusedStep: (customerId, factor, step, audit) => spendRefused.immediate(customerId, factor, step, audit),
     recordFailure: (customerId, audit, next) => fail.immediate(customerId, audit, next),
     recordRefusal: (audit) => void insertAudit.run(audit),
     unlock: (customerId) => clearFailures.run(customerId).changes > 0,
@@ -169,5 +193,8 @@ export function createSqliteVerificationRepository(db: SqliteDb): VerificationRe
           ? callerRefusalsFor.get(caller, since, JSON.stringify(reasons))
           : callerRefusals.get(caller, since)) as { n: number }
       ).n,
+    refusalsForCustomer: (customerId, since, reasons) =>
+      (customerRefusalsFor.get(customerId, since, JSON.stringify(reasons)) as { n: number }).n,
+    refusalsSince: (since, reasons) => (refusalsSince.get(since, JSON.stringify(reasons)) as { n: number }).n,
   };
 }

@@ -109,6 +109,7 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
       minutesLeft: Math.floor((callback.dueAt - now) / 60_000),
       tryNumber: callback.attempts + 1,
       otherNumberCountry: typed ? (callingCodeOf(callback.phone) ?? callback.phone.replace(/\D/g, '').slice(0, 3)) : null,
+      unverified: callback.unverified,
     };
   }
 

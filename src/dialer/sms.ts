@@ -50,7 +50,9 @@ export function createCallbackConfirmations(deps: { twilio: TwilioClient | undef
     /** The flow engine's afterCommit hook: texts when the committed step scheduled a callback. */
     afterCommit(call: CallRecord, writes: CallWrites): void {
       const scheduled = writes.scheduleCallback;
-      if (!scheduled) return;
+      // An unverified caller's callback goes to the phone on file unasked: no text, which would let
+      // whoever keeps an ID locked send texts to its owner.
+      if (!scheduled || scheduled.unverified) return;
       try {
         const from = callerIdFor(deps.callerIds, call.callSid, call.to);
         const sending = send(scheduled, from).finally(() => inFlight.delete(sending));

@@ -22,6 +22,8 @@ export interface WhisperFacts {
    * they called from nor their phone on file, else null: the agent should know before dialing it.
    */
   otherNumberCountry: string | null;
+  /** Booked for a caller refused by a lock or a number limit: the engineer verifies them another way. */
+  unverified: { reason: 'locked' | 'number-limited'; failures: number } | null;
 }
 
 export interface DialerTexts {
@@ -95,8 +97,9 @@ function jaDeadline(atMs: number): string {
 
 const en: DialerTexts = {
   whisper(f) {
-    const reason =
-      f.reason === 'p2'
+    const reason = f.unverified
+      ? `The caller could not be verified: ${f.unverified.reason === 'locked' ? `the ID is locked after ${f.unverified.failures} failed codes` : `their number is limited after ${f.unverified.failures} failed codes`}. This call goes to the phone on file; verify the customer another way before acting.`
+      : f.reason === 'p2'
         ? 'They reported a priority 2 problem: one location or region affected.'
         : 'No engineer answered their priority 1 call: site down or under attack.';
     const left =
@@ -137,8 +140,9 @@ const en: DialerTexts = {
 
 const ja: DialerTexts = {
   whisper(f) {
-    const reason =
-      f.reason === 'p2'
+    const reason = f.unverified
+      ? `発信者の本人確認はできていません。${f.unverified.reason === 'locked' ? `このIDはコードの誤りが${f.unverified.failures}回続いたためロックされています。` : `発信元の番号はコードの誤りが${f.unverified.failures}回あったため制限されています。`}登録済みの電話番号に発信しますので、対応の前に別の方法で本人確認をしてください。`
+      : f.reason === 'p2'
         ? '優先度2、ひとつの地域や拠点に影響がある問題のご報告です。'
         : '優先度1のお電話にエンジニアが応答できなかったお客様です。'
     const left = f.minutesLeft >= 0 ? `期限まで残り${f.minutesLeft}分です。` : `期限を${-f.minutesLeft}分過ぎています。`;

@@ -3,7 +3,7 @@ import type { SecretBox } from '../crypto/secretBox.js';
 import type { CustomerRepository, StoredSecret } from '../db/customerRepository.js';
 import type { AuditEntry, VerificationRepository } from '../db/verificationRepository.js';
 import type { Clock } from './clock.js';
-import { callableNumber, idEnding, maskPhone, type Customer, type Factor } from './customer.js';
+import { callableNumber, idEnding, maskPhone, type Customer, type Factor, type Tier } from './customer.js';
 import { isValidCustomerId } from './customerId.js';
 import { afterFailure, isLocked } from './lockPolicy.js';
 import { openSecret } from './otpSecrets.js';
@@ -20,9 +20,26 @@ export type RefusalReason =
   | 'reused_code'
   | 'caller_limited';
 
+/**
+ * A caller refused by a lock or a number limit, who is not to be left alone: what a person at the
+ * backup desk is told, and the account's phone on file when the typed ID is an active Enterprise
+ * account that has one (the only number such a caller may be called back on).
+ */
+export interface HeldCaller {
+  /** Failed codes behind the refusal: the ID's failures in a row, or the number's refusals in the window. */
+  failures: number;
+  account: { customerId: string; name: string; tier: Tier; phone: string } | null;
+}
+
 export type Verification =
-  | { verified: true; customer: Customer; factor: Factor }
-  | { verified: false; reason: RefusalReason; lockedNow: boolean };
+  | {
+      verified: true;
+      customer: Customer;
+      factor: Factor;
+      /** Codes refused for this ID in the day before: a person checks before acting when this is not 0. */
+      failuresLastDay: number;
+    }
+  | { verified: false; reason: RefusalReason; lockedNow: boolean; held?: HeldCaller };
 
 export interface VerifyContext {
   /** The calling number, as Twilio gives it (may be "anonymous", "+266696687" or empty). */
@@ -50,6 +67,12 @@ export const CALLER_LIMIT = { guesses: 10, withheldGuesses: 30, windowMs: 60 * 6
  */
 export const GUESS_REASONS: readonly RefusalReason[] = ['unknown_customer', 'suspended', 'wrong_code'];
 
+/** Refusals of a code typed for an ID that tell an agent someone may have been guessing it. */
+export const FAILED_CODE_REASONS: readonly RefusalReason[] = ['wrong_code', 'suspended', 'locked', 'caller_limited'];
+
+/** How far back a verified call looks for failed codes of its ID. */
+export const FAILED_CODES_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+
 /**
  * The bucket the audit and the per-number limit file a calling number under: the number, or "anonymous"
  * for every caller without one. A missing or empty From is withheld too: were it no bucket at all,
@@ -65,6 +88,8 @@ interface Deps {
   box: SecretBox;
   clock: Clock;
   logger: Logger;
+  /** Checked after every refused guess (src/domain/verificationGuard.ts). */
+  guard?: { check(): boolean };
 }
 
 /**
@@ -72,7 +97,7 @@ interface Deps {
  * locked and wrong are refused alike and in alike time (every attempt opens two secrets and checks
  * the code against both); a code works once; failures lock the ID.
  */
-export function createVerifyCaller({ customers, verification, box, clock, logger }: Deps): VerifyCaller {
+export function createVerifyCaller({ customers, verification, box, clock, logger, guard }: Deps): VerifyCaller {
   // Stands in for a missing factor so every attempt does the same work.
   const decoy = newOtpSecret();
   const decoySealed = box.seal(decoy, 'hotline/decoy');
@@ -92,16 +117,16 @@ export function createVerifyCaller({ customers, verification, box, clock, logger
 
     const caller = callerKey(context.caller);
     const allowed = caller === 'anonymous' ? CALLER_LIMIT.withheldGuesses : CALLER_LIMIT.guesses;
-    if (verification.refusalsFromCaller(caller, now - CALLER_LIMIT.windowMs, GUESS_REASONS) >= allowed) {
-      verification.recordRefusal(entry('refused', 'caller_limited'));
-      log.warn({ result: 'refused', reason: 'caller_limited', caller: maskPhone(context.caller) }, 'verification refused: too many failed attempts from this number');
-      return { verified: false, reason: 'caller_limited', lockedNow: false };
-    }
+    const callerRefusals = verification.refusalsFromCaller(caller, now - CALLER_LIMIT.windowMs, GUESS_REASONS);
+    const callerLimited = callerRefusals >= allowed;
 
     if (!isValidCustomerId(customerId)) {
-      verification.recordRefusal(entry('refused', 'malformed_id'));
-      log.info({ result: 'refused', reason: 'malformed_id' }, 'verification refused');
-      return { verified: false, reason: 'malformed_id', lockedNow: false };
+      const reason = callerLimited ? 'caller_limited' : 'malformed_id';
+      verification.recordRefusal(entry('refused', reason));
+      log.info({ result: 'refused', reason }, 'verification refused');
+      return callerLimited
+        ? { verified: false, reason, lockedNow: false, held: { failures: callerRefusals, account: null } }
+        : { verified: false, reason, lockedNow: false };
     }
 
     const state = verification.failureState(customerId);
@@ -124,11 +149,24 @@ export function createVerifyCaller({ customers, verification, box, clock, logger
       log.error({ err }, 'a stored secret did not open: check HOTLINE_SECRET_KEY and HOTLINE_SECRET_KEY_PREVIOUS');
       throw err;
     }
+    const unspent = match !== undefined && (match.spent === null || match.step > match.spent);
 
-    if (isLocked(state, now)) {
-      verification.recordRefusal(entry('refused', 'locked'));
-      log.warn({ result: 'refused', reason: 'locked' }, 'verification refused: ID is locked');
-      return { verified: false, reason: 'locked', lockedNow: false };
+    if (callerLimited || isLocked(state, now)) {
+      const reason = callerLimited ? 'caller_limited' : 'locked';
+      // The right code, refused only for the lock or the limit, is spent all the same: otherwise it
+      // stays valid for up to 90 s for whoever heard or saw it.
+      if (match && unspent) verification.spendRefusedStep(customerId, match.factor, match.step, entry('refused', reason, match.factor));
+      else verification.recordRefusal(entry('refused', reason));
+      log.warn(
+        { result: 'refused', reason, ...(callerLimited && { caller: maskPhone(context.caller) }) },
+        callerLimited ? 'verification refused: too many failed attempts from this number' : 'verification refused: ID is locked',
+      );
+      const account =
+        customer && customer.status === 'active' && customer.plan === 'enterprise' && customer.phone
+          ? { customerId: customer.customerId, name: customer.name, tier: customer.tier ?? 'standard', phone: customer.phone }
+          : null;
+      const failures = callerLimited ? callerRefusals : state.consecutiveFailures;
+      return { verified: false, reason, lockedNow: false, held: { failures, account } };
     }
 
     let reason: RefusalReason;
@@ -136,16 +174,18 @@ export function createVerifyCaller({ customers, verification, box, clock, logger
     else if (!customer) reason = 'unknown_customer';
     else if (customer.status !== 'active') reason = 'suspended';
     else if (!match) reason = 'wrong_code';
-    else if (match.spent !== null && match.step <= match.spent) reason = 'reused_code';
+    else if (!unspent) reason = 'reused_code';
     else if (verification.consumeStep(customerId, match.factor, match.step, entry('verified', 'ok', match.factor))) {
-      log.info({ result: 'verified', factor: match.factor, caller: maskPhone(context.caller) }, 'caller verified');
-      return { verified: true, customer, factor: match.factor };
+      const failuresLastDay = verification.refusalsForCustomer(customerId, now - FAILED_CODES_LOOKBACK_MS, FAILED_CODE_REASONS);
+      log.info({ result: 'verified', factor: match.factor, caller: maskPhone(context.caller), failuresLastDay }, 'caller verified');
+      return { verified: true, customer, factor: match.factor, failuresLastDay };
     } else reason = 'reused_code';
 
     const next = verification.recordFailure(customerId, entry('refused', reason, match?.factor ?? null), (prev) =>
       afterFailure(prev, now),
     );
     const lockedNow = isLocked(next, now);
+    if (GUESS_REASONS.includes(reason)) guard?.check();
     log.info({ result: 'refused', reason, failures: next.consecutiveFailures }, 'verification refused');
     if (lockedNow) {
       log.warn(

@@ -27,6 +27,8 @@ export interface Metrics {
   callbackCustomerTry(result: CallbackTryResult): void;
   /** Callers waiting in a queue: the queue owner sets a number, or a function read at each scrape. */
   setQueueLength(length: GaugeSource, queue?: string): void;
+  /** Whether the line-wide verification guard is active (1) or not (0), read at each scrape. */
+  setVerificationGuard(active: () => boolean): void;
   /** Overrides the computed dialer lag (seconds) with the dialer's own measure. */
   setDialerLag(seconds: GaugeSource): void;
   /** Adds Node's process metrics (CPU, memory, event-loop lag, GC); once, by the HTTP server. */
@@ -131,6 +133,16 @@ export function createMetrics(deps: {
     },
   });
 
+  let guardActive: (() => boolean) | undefined;
+  new Gauge({
+    name: 'hotline_verification_guard_active',
+    help: 'Whether refused codes across the whole line are above the guessing threshold (HOTLINE_GUARD_REFUSED_CODES in HOTLINE_GUARD_WINDOW_MINUTES): 1 active, 0 not.',
+    registers,
+    collect() {
+      guarded(this, 'hotline_verification_guard_active', () => this.set(guardActive?.() ? 1 : 0));
+    },
+  });
+
   let dialerLag: GaugeSource | undefined;
   new Gauge({
     name: 'hotline_dialer_lag_seconds',
@@ -201,6 +213,7 @@ export function createMetrics(deps: {
     callbackCustomerTry: (result) => callbackTries.inc({ result }),
     setQueueLength: (length, queue = 'p1') => void queueSources.set(queue, length),
     setDialerLag: (seconds) => void (dialerLag = seconds),
+    setVerificationGuard: (active) => void (guardActive = active),
     collectProcessMetrics() {
       if (processMetrics) return;
       processMetrics = true;

@@ -27,6 +27,10 @@ export interface EngineDeps {
   clock: Clock;
   urls: VoiceUrls;
   logger: Logger;
+  /** HOTLINE_BACKUP_NUMBER, if any. */
+  backupNumber?: string;
+  /** A keyed hash of a step's input: what is kept to recognise a retry, as the digits may be a one-time code. */
+  inputDigest(input: string): string;
   /** Names of unresolved incidents, from a cache filled in the background. */
   incidents(): string[];
   customers: Pick<CustomerRepository, 'get'>;
@@ -46,6 +50,7 @@ function speakersFirst(agents: AgentOffer[], language: Language): AgentOffer[] {
   return [...agents.filter((a) => a.languages.includes(language)), ...agents.filter((a) => !a.languages.includes(language))];
 }
 
+/** What identifies a step's input, to tell a retry from a new answer; it holds the digits typed, so only its keyed hash is stored. */
 function inputKey(step: number, p: VoiceParams): string {
   return [step, cleanDigits(p.Digits), p.DialBridged ?? '', p.DialCallStatus ?? '', p.RecordingUrl ?? '', p.QueueResult ?? ''].join('|');
 }
@@ -81,6 +86,7 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
       callSid: call.callSid,
       // Callbacks are booked to this number: Twilio's anonymous marker is never one.
       caller: callableNumber(call.from),
+      backupNumber: deps.backupNumber ?? null,
       agentsFor: (language) => speakersFirst((onDuty ??= deps.agentsOnDuty()), language),
       freeAgentsFor: (language) => speakersFirst((onDuty ??= deps.agentsOnDuty()).filter((a) => a.free), language),
       incidents: deps.incidents,
@@ -98,7 +104,7 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
   function resolveEvent(call: CallRecord<C>, params: VoiceParams): FlowEvent {
     const state = flow.states[call.state]!;
     const input = state.input(call.context);
-    if (input.kind === 'dial') {
+    if (input.kind === 'dial' || input.kind === 'desk') {
       return { type: 'dial-ended', bridged: params.DialBridged === 'true', status: params.DialCallStatus ?? '' };
     }
     if (input.kind === 'enqueue') {
@@ -159,7 +165,7 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
     const callSid = params.CallSid!;
     const call = calls.get<C>(callSid);
     if (!call) return incoming(params);
-    const key = inputKey(step, params);
+    const key = deps.inputDigest(inputKey(step, params));
     const state = flow.states[call.state];
     // A retry of the request that made the current state, or a stale one: the answer already given.
     if (step !== call.step || !state?.on) {

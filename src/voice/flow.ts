@@ -14,6 +14,8 @@ export type Input =
   | { kind: 'digits'; finishOnKey: '#' | ''; numDigits?: number; timeout: number }
   | { kind: 'record'; maxLength: number; timeout: number }
   | { kind: 'dial'; timeout: number; target: { agentId: number; phone: string } }
+  /** The backup desk: a human line, whose whisper says why the caller could not be verified. */
+  | { kind: 'desk'; timeout: number; phone: string }
   | { kind: 'enqueue' }
   | { kind: 'end' };
 
@@ -49,6 +51,8 @@ export interface World {
   callSid: string;
   /** The calling number in E.164, or null when withheld. */
   caller: string | null;
+  /** HOTLINE_BACKUP_NUMBER: the human desk, or null when none is configured. */
+  backupNumber: string | null;
   /** Agents on duty now, speakers of the language first. */
   agentsFor(language: Language): AgentOffer[];
   /** Agents on duty and free to take a call now, speakers of the language first. */

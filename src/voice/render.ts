@@ -9,6 +9,8 @@ export const P1_QUEUE = 'hotline-p1';
 export interface VoiceUrls {
   step(step: number): string;
   whisper(callSid: string, agentId: number): string;
+  /** The backup desk's whisper for a caller who could not be verified. */
+  deskWhisper(callSid: string): string;
   queueWait(callSid: string): string;
 }
 
@@ -75,6 +77,15 @@ export function renderState(options: {
           'Dial',
           { action, method: 'POST', timeout: input.timeout },
           el('Number', { url: urls.whisper(options.callSid, input.target.agentId), method: 'POST' }, input.target.phone),
+        ),
+      ];
+    case 'desk':
+      return [
+        ...says,
+        el(
+          'Dial',
+          { action, method: 'POST', timeout: input.timeout },
+          el('Number', { url: urls.deskWhisper(options.callSid), method: 'POST' }, input.phone),
         ),
       ];
     case 'enqueue':

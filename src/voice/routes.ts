@@ -13,7 +13,7 @@ import type { P1Queue } from './queue.js';
 import { checkTwilioSignature, SIGNATURE_REFUSAL } from './signature.js';
 import { twimlDocument } from './twiml.js';
 import { parameterRefusal, requiredParameters } from './webhookParams.js';
-import { acceptTwiml, whisperLanguage, whisperTwiml } from './whisper.js';
+import { acceptTwiml, deskWhisperTwiml, whisperLanguage, whisperTwiml } from './whisper.js';
 import { CALL_SID } from '../domain/customer.js';
 
 const FINAL_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
@@ -34,6 +34,8 @@ const FAILED_ANSWER: Partial<Record<string, string>> = {
   '/voice/queue/key': LEAVE,
   '/voice/whisper': HANGUP,
   '/voice/whisper/accept': HANGUP,
+  // The desk's whisper ends in silence, and the desk is put through: the caller still reaches a person.
+  '/voice/whisper/desk': twimlDocument([]),
 };
 
 export interface VoiceRouteDeps {
@@ -176,6 +178,13 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
       const acceptUrl = deps.webhookUrl(`/voice/whisper/accept?call=${encodeURIComponent(callSid)}&agent=${agentId}&lang=${lang}`);
       log.info({ agentId, agentLeg: params.CallSid }, 'whisper played to agent');
       return whisperTwiml({ context: call?.context, agent, acceptUrl });
+    },
+
+    '/voice/whisper/desk': ({ query, log }) => {
+      const callSid = query.get('call') ?? '';
+      const call = CALL_SID.test(callSid) ? calls.get<EmergencyContext>(callSid) : undefined;
+      log.info({ held: call?.context.held?.reason }, 'backup desk told why the caller is unverified');
+      return deskWhisperTwiml(call?.context);
     },
 
     '/voice/whisper/accept': async ({ params, query, log }) => {

@@ -31,6 +31,7 @@ export function whisperTwiml(options: {
       tier: customer?.tier ?? 'standard',
       name: customer?.name ?? '',
       ending: customer ? idEnding(customer.customerId) : '',
+      failures: customer?.failuresLastDay ?? 0,
     },
   };
   return twimlDocument([
@@ -49,4 +50,20 @@ export function whisperTwiml(options: {
 export function acceptTwiml(digits: string | undefined, language: Language): string {
   if (digits === '1') return twimlDocument([sayNode({ key: 'whisperAccepted' }, language)]);
   return twimlDocument([el('Hangup')]);
+}
+
+/**
+ * The backup desk's whisper for a caller automatic verification could not take: unverified, the
+ * typed ID's ending and why, said twice in the call's language. It asks for no key: when it ends the
+ * desk is put through, as a person answering the desk line is there to take such callers.
+ */
+export function deskWhisperTwiml(context: EmergencyContext | undefined): string {
+  const held = context?.held;
+  if (!held) return twimlDocument([]);
+  const say: Say = {
+    key: held.reason === 'locked' ? 'deskWhisperLocked' : 'deskWhisperLimited',
+    params: { ending: held.idEnding, failures: held.failures },
+  };
+  const language = context.language;
+  return twimlDocument([sayNode(say, language), el('Pause', { length: 1 }), sayNode(say, language)]);
 }

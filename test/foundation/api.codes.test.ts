@@ -116,12 +116,15 @@ describe('admin API: codes, authenticators and unlock', () => {
   });
 
   describe('POST /api/customers/:id/unlock', () => {
-    it('clears a lock so the right code verifies again', async () => {
+    it('clears a lock so the right code verifies again (the next one: a code typed while locked is spent)', async () => {
       for (let i = 0; i < 5; i++) h.hotline.verifyCaller(customerId, wrongCode(h.hotline, customerId), {});
       const code = (await api(h, 'GET', `/api/customers/${customerId}/one-time-token`)).body.code;
       expect(h.hotline.verifyCaller(customerId, code, {})).toMatchObject({ reason: 'locked' });
       expect(await api(h, 'POST', `/api/customers/${customerId}/unlock`)).toEqual({ status: 200, body: { unlocked: true } });
-      expect(h.hotline.verifyCaller(customerId, code, {})).toMatchObject({ verified: true });
+      expect(h.hotline.verifyCaller(customerId, code, {})).toMatchObject({ verified: false, reason: 'reused_code' });
+      h.clock.advance(30_000);
+      const next = (await api(h, 'GET', `/api/customers/${customerId}/one-time-token`)).body.code;
+      expect(h.hotline.verifyCaller(customerId, next, {})).toMatchObject({ verified: true });
     });
 
     it('answers unlocked:false when there was nothing to clear, and 404 for an unknown customer', async () => {

@@ -77,6 +77,9 @@ describe('failed attempts lock the customer ID', () => {
 
     const unlocked = await api(h, 'POST', `/api/customers/${customerId}/unlock`);
     expect(unlocked).toEqual({ status: 200, body: { unlocked: true } });
+    // The right code typed while locked was spent all the same: the next one verifies.
+    expect(rightCode()).toMatchObject({ verified: false, reason: 'reused_code' });
+    h.clock.advance(30_000);
     expect(rightCode()).toMatchObject({ verified: true });
     expect((await api(h, 'POST', `/api/customers/${customerId}/unlock`)).body).toEqual({ unlocked: false });
   });
@@ -84,7 +87,8 @@ describe('failed attempts lock the customer ID', () => {
   it('counts failures for an ID no customer has, exactly like a real one', () => {
     for (let i = 0; i < 4; i++) expect(fail(UNKNOWN_ID)).toEqual({ verified: false, reason: 'unknown_customer', lockedNow: false });
     expect(fail(UNKNOWN_ID)).toEqual({ verified: false, reason: 'unknown_customer', lockedNow: true });
-    expect(fail(UNKNOWN_ID)).toEqual({ verified: false, reason: 'locked', lockedNow: false });
+    // Held for a person, with no account to call back: no customer has the ID.
+    expect(fail(UNKNOWN_ID)).toEqual({ verified: false, reason: 'locked', lockedNow: false, held: { failures: 5, account: null } });
     // One ID's lock does not touch another's.
     expect(rightCode()).toMatchObject({ verified: true });
   });

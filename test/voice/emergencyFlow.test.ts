@@ -20,6 +20,7 @@ function world(overrides: Partial<World> = {}): World {
     callStartedAt: NOW,
     callSid: 'CA' + 'a'.repeat(32),
     caller: '+14155550100',
+    backupNumber: null,
     agentsFor: () => agents,
     freeAgentsFor: () => agents,
     incidents: () => [],
@@ -44,7 +45,7 @@ const customer = (plan: Customer['plan'], tier: Customer['tier']): Customer => (
   createdAt: NOW,
   updatedAt: NOW,
 });
-const verified = (c: Customer): Verification => ({ verified: true, customer: c, factor: 'dashboard' });
+const verified = (c: Customer): Verification => ({ verified: true, customer: c, factor: 'dashboard', failuresLastDay: 0 });
 const refused: Verification = { verified: false, reason: 'wrong_code', lockedNow: false };
 
 const on = (state: string, event: Parameters<NonNullable<(typeof emergencyFlow.states)[string]['on']>>[0], c = ctx(), w = world()) =>

@@ -74,14 +74,15 @@ describe('calls that are refused', () => {
     expect(call.said().at(-1)).toBe(TOO_MANY);
   });
 
-  it('after 5 refused pairs the ID is locked and even the right code is refused', async () => {
+  it('after 5 refused pairs the ID is locked and even the right code is refused: the caller hears that automatic verification is unavailable', async () => {
     const id = await addCustomer(h);
     const bad = wrong(await dashboardCode(h, id));
     await placeCall(h, [`${id}#`, bad, `${id}#`, bad, `${id}#`, bad]);
     await placeCall(h, [`${id}#`, bad, `${id}#`, bad]);
     h.clock.advance(30_000);
     const call = await placeCall(h, [`${id}#`, await dashboardCode(h, id), '1']);
-    expect(call.said()).toContain(NO_MATCH);
+    expect(call.said().join(' ')).not.toContain('you are verified');
+    expect(call.said().at(-1)).toContain('Automatic verification is not available for this call right now.');
     expect(call.dials()).toEqual([]);
     expect(h.hotline.repos.verification.audit({ customerId: id, limit: 1 })[0]).toMatchObject({ reason: 'locked' });
   });

@@ -32,6 +32,14 @@ export const enUS: PromptSet = {
       'We could not verify your account. Please sign in to your dashboard and open Support. Goodbye.',
     callerLimited:
       'We cannot accept more attempts from this phone line right now. Please sign in to your dashboard and open Support. Goodbye.',
+    verificationUnavailable:
+      'Automatic verification is not available for this call right now. Connecting you to a member of our team, who will verify you another way. Please hold.',
+    heldCallback:
+      'Automatic verification is not available for this call right now. If this customer ID has a phone number on file, an engineer will call that number back. Goodbye.',
+    deskWhisperLocked: (p) =>
+      `Unverified caller from the emergency line. Customer ID ending ${digits(p.ending)} is locked after ${p.failures} failed codes. Please verify them another way.`,
+    deskWhisperLimited: (p) =>
+      `Unverified caller from the emergency line, customer ID ending ${digits(p.ending)}. Their number is limited after ${p.failures} failed codes. Please verify them another way.`,
     verified: 'Thank you, you are verified.',
     incidents: (p) => `Known incidents right now: ${p.names}.`,
     askPriority:
@@ -67,7 +75,7 @@ export const enUS: PromptSet = {
     notEnterprise: (p) =>
       `The emergency line is for Enterprise customers. Your plan includes ${p.channels}. Please sign in to your dashboard and choose Support. Goodbye.`,
     whisper: (p) =>
-      `Verified ${p.tier} Enterprise customer ${p.name}, ID ending ${digits(p.ending)}, priority 1. Press 1 to accept.`,
+      `Verified ${p.tier} Enterprise customer ${p.name}, ID ending ${digits(p.ending)}, priority 1.${Number(p.failures) > 0 ? ` Verified after ${p.failures} failed codes in the last day: check before acting.` : ''} Press 1 to accept.`,
     whisperAccepted: 'Connecting.',
     sorryBackup: 'We are sorry, something went wrong on our side. Connecting you to our backup line.',
     sorryCallAgain: 'We are sorry, something went wrong on our side. Please call again in a few minutes.',

@@ -24,6 +24,13 @@ export interface PromptSet {
     verificationFailed: Text;
     /** Too many failed attempts from the calling number (across calls): the call ends, politely. */
     callerLimited: Text;
+    /** A locked ID or a limited number, with a backup desk: the caller is put through to a person. */
+    verificationUnavailable: Text;
+    /** A locked ID or a limited number, without a backup desk: the same words whether or not a callback was booked. */
+    heldCallback: Text;
+    /** The backup desk's whisper: an unverified caller, the ID's ending, and why ({ending, failures}). */
+    deskWhisperLocked: Text;
+    deskWhisperLimited: Text;
     verified: Text;
     incidents: Text;
     askPriority: Text;

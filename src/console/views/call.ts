@@ -1,10 +1,24 @@
 import type { CallRecord } from '../../db/callRepository.js';
 import type { AuditRecord } from '../../db/verificationRepository.js';
 import { maskPhone, type Customer } from '../../domain/customer.js';
+import type { EmergencyContext } from '../../../voice-flows/emergency.js';
 import { duration, stateLabel, utcSeconds } from '../format.js';
 import { html, type Html } from '../html.js';
 
 const REASON_TEXT: Record<string, string> = { ok: 'code accepted' };
+
+/** What an agent must check before acting on a call: verified after failed codes, or never verified and why. */
+function warning(call: CallRecord): string | undefined {
+  const ctx = call.context as Partial<EmergencyContext> | null;
+  const failures = ctx?.customer?.failuresLastDay ?? 0;
+  if (failures > 0) return `Verified after ${failures} failed ${failures === 1 ? 'code' : 'codes'} in the last day: check before acting.`;
+  const held = ctx?.held;
+  if (held) {
+    const why = held.reason === 'locked' ? `ID ending ${held.idEnding} is locked after ${held.failures} failed codes` : `the calling number is limited after ${held.failures} failed codes`;
+    return `Unverified caller: ${why}. ${held.desk ? 'Sent to the backup desk.' : 'A callback to the phone on file, if the account has one.'}`;
+  }
+  return undefined;
+}
 
 /** A call's audit trail: where the flow is, and every verification attempt the call made. */
 export function callPage(
@@ -21,6 +35,7 @@ export function callPage(
   <dt>State</dt><dd>${stateLabel(call.state)}${call.endedAt ? ' (call ended)' : ''}</dd>
   <dt>Outcome</dt><dd>${call.outcome ?? 'none yet'}</dd>
   <dt>Customer</dt><dd>${call.customerId ? html`${customer?.name ?? 'unknown'} (ID ${call.customerId})` : 'not verified'}</dd>
+  ${warning(call) ? html`<dt>Check</dt><dd><strong class="warning">${warning(call)}</strong></dd>` : ''}
   <dt>Priority</dt><dd>${call.priority ?? '—'}</dd>
   <dt>Language</dt><dd>${call.language}</dd>
   <dt>From</dt><dd>${maskPhone(call.from) ?? 'withheld'}</dd>

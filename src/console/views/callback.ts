@@ -10,6 +10,12 @@ import { tierLabel } from './dashboard.js';
 const REASON: Record<string, string> = { p2: 'P2: the caller chose a callback', 'no-agent-answered': 'P1: no agent took the call' };
 const NOTE_KIND: Record<CallbackNote['kind'], string> = { note: 'Note', claimed: 'Claimed', released: 'Released', completed: 'Completed' };
 
+/** Why a callback's caller could not be verified, in an agent's words. */
+export function unverifiedText(u: NonNullable<BoardCallback['unverified']>): string {
+  const why = u.reason === 'locked' ? `the ID is locked after ${u.failures} failed codes` : `their number is limited after ${u.failures} failed codes`;
+  return `P1, unverified caller: ${why}. The callback goes to the phone on file; verify the customer another way before acting.`;
+}
+
 /** How a call to the customer went, in an agent's words. */
 function tryOutcome(t: CustomerTry): string {
   if (t.confirmedAt !== null) return t.status === 'completed' ? 'connected (the customer pressed a key), ended' : 'connected (the customer pressed a key)';
@@ -42,7 +48,7 @@ export function callbackPage(c: BoardCallback, notes: CallbackNote[], tries: Cus
   <dt>Status</dt><dd class="status-${c.status}">${statusLabel(c.status)}</dd>
   <dt>Customer</dt><dd>${customer?.name ?? 'unknown'} (ID ${c.customerId})</dd>
   <dt>Priority</dt><dd>${c.priority}, ${tierLabel(c.tier)} Enterprise</dd>
-  <dt>Why</dt><dd>${REASON[c.reason] ?? c.reason}</dd>
+  <dt>Why</dt><dd>${c.unverified ? html`<strong class="warning">${unverifiedText(c.unverified)}</strong>` : (REASON[c.reason] ?? c.reason)}</dd>
   <dt>Number to call</dt><dd><a href="tel:${c.phone}">${c.phone}</a> (${c.language})</dd>
   <dt>Promised</dt><dd>${utc(c.createdAt)}, within ${duration(c.dueAt - c.createdAt)}</dd>
   <dt>Recorded description</dt><dd>${c.recordingUrl ? html`<a href="${c.recordingUrl}" rel="noreferrer">recording</a> (${c.recordingDuration ?? 0} s)` : 'none'}</dd>
