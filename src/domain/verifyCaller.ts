@@ -53,7 +53,7 @@ const FACTORS: Factor[] = ['dashboard', 'authenticator'];
 
 /**
  * Guesses from one calling number, across IDs and calls: past `guesses` within `windowMs` every
- * attempt from that number is refused before any secret is opened. The per-ID lock stops a caller
+ * attempt from that number is refused (a right code among them is spent, not accepted). The per-ID lock stops a caller
  * hammering one ID; this stops one cycling through many. Callers who withhold their number share one
  * bucket with a larger allowance (so do calls with no From at all, and Twilio's +266696687): an
  * attacker cannot escape the limit by hiding the number, and

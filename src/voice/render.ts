@@ -71,23 +71,17 @@ export function renderState(options: {
         el('Redirect', { method: 'POST' }, action),
       ];
     case 'dial':
+    case 'desk': {
+      // An agent or the backup desk: one number, whose leg first hears a whisper saying who is calling.
+      const [phone, whisper] =
+        input.kind === 'dial'
+          ? [input.target.phone, urls.whisper(options.callSid, input.target.agentId)]
+          : [input.phone, urls.deskWhisper(options.callSid)];
       return [
         ...says,
-        el(
-          'Dial',
-          { action, method: 'POST', timeout: input.timeout },
-          el('Number', { url: urls.whisper(options.callSid, input.target.agentId), method: 'POST' }, input.target.phone),
-        ),
+        el('Dial', { action, method: 'POST', timeout: input.timeout }, el('Number', { url: whisper, method: 'POST' }, phone)),
       ];
-    case 'desk':
-      return [
-        ...says,
-        el(
-          'Dial',
-          { action, method: 'POST', timeout: input.timeout },
-          el('Number', { url: urls.deskWhisper(options.callSid), method: 'POST' }, input.phone),
-        ),
-      ];
+    }
     case 'enqueue':
       return [
         ...says,
