@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { SecretBox } from './crypto/secretBox.js';
-import { createSqliteAgentRepository, isFreeAt, type Agent } from './db/agentRepository.js';
+import { type Agent } from './domain/storage/agents.js';
+import { isFreeAt } from './domain/duty.js';
+import { createSqliteAgentRepository } from './db/agentRepository.js';
 import { createSqliteCallbackDeskRepository } from './db/callbackDeskRepository.js';
 import { createSqliteCallbackRepository } from './db/callbackRepository.js';
 import { createSqliteCallRepository } from './db/callRepository.js';

@@ -1,4 +1,4 @@
-import type { Agent } from '../db/agentRepository.js';
+import type { Agent } from '../domain/storage/agents.js';
 import { hashPassword, passwordProblem } from '../console/passwords.js';
 import { AppError, notFound } from '../domain/errors.js';
 import { createBody, removedAgent } from '../http/api/agents.js';

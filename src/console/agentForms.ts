@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DUTY_MODES, type NewAgent } from '../db/agentRepository.js';
+import { DUTY_MODES, type NewAgent } from '../domain/storage/agents.js';
 import { E164 } from '../domain/customer.js';
 import { hasControlCharacter } from '../domain/names.js';
 import { canonicalTimeZone, isValidTimeZone, parseRosterLines, type Roster } from '../domain/roster.js';

@@ -1,8 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Agent, AgentRepository } from '../db/agentRepository.js';
-import type { CredentialRepository } from '../db/credentialRepository.js';
-import type { ConsoleSession, SessionRepository } from '../db/sessionRepository.js';
+import type { Agent, AgentRepository } from '../domain/storage/agents.js';
+import type { CredentialRepository } from '../domain/storage/credentials.js';
+import type { ConsoleSession, SessionRepository } from '../domain/storage/sessions.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
 import { createAddressFailures } from './addressFailures.js';

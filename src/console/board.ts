@@ -1,6 +1,6 @@
-import type { Agent, AgentRepository } from '../db/agentRepository.js';
-import type { CallbackDeskRepository, DeskCallback } from '../db/callbackDeskRepository.js';
-import type { CallRepository } from '../db/callRepository.js';
+import type { Agent, AgentRepository } from '../domain/storage/agents.js';
+import type { CallbackDeskRepository, DeskCallback } from '../domain/storage/callbackDesk.js';
+import type { CallRepository } from '../domain/storage/calls.js';
 import type { Tier } from '../domain/customer.js';
 import { slaState, type SlaState } from '../domain/sla.js';
 

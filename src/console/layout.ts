@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { Agent } from '../db/agentRepository.js';
+import type { Agent } from '../domain/storage/agents.js';
 import { html, type Html } from './html.js';
 
 /** Headers on every console response: no inline script or style, no framing, no referrer to other sites, no sniffing, no caching. */

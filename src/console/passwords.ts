@@ -1,5 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import type { StoredPassword } from '../db/credentialRepository.js';
+import type { StoredPassword } from '../domain/storage/credentials.js';
 
 /** scrypt costs for new passwords (about 50 ms and 32 MiB per hash). Stored with each hash, so they can rise later. */
 const COST = { N: 2 ** 15, r: 8, p: 1 } as const;

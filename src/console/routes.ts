@@ -2,7 +2,7 @@ import express, { Router, type ErrorRequestHandler } from 'express';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DUTY_MODES, type DutyMode } from '../db/agentRepository.js';
+import { DUTY_MODES, type DutyMode } from '../domain/storage/agents.js';
 import { AppError } from '../domain/errors.js';
 import { adminRoutes } from './adminRoutes.js';
 import { isAgentNumber, signedIn } from './auth.js';

@@ -1,92 +1,9 @@
 import type { Clock } from '../domain/clock.js';
-import { isOnRoster, type Roster, type RosterRule } from '../domain/roster.js';
-import { OPEN_STATUSES } from './callbackDeskRepository.js';
+import type { Roster, RosterRule } from '../domain/roster.js';
+import { isFreeAt, onDutyAt } from '../domain/duty.js';
+import { OPEN_STATUSES } from '../domain/storage/callbackDesk.js';
 import type { SqliteDb } from './database.js';
-
-/** How an agent's duty is decided: forced on, forced off, or by their weekly roster. */
-export const DUTY_MODES = ['on', 'off', 'roster'] as const;
-export type DutyMode = (typeof DUTY_MODES)[number];
-
-/** What an agent can do right now: take a call, is on one, or is off duty. */
-export const AGENT_STATES = ['available', 'on-call', 'off-duty'] as const;
-export type AgentState = (typeof AGENT_STATES)[number];
-
-export interface Agent {
-  agentId: number;
-  name: string;
-  phone: string;
-  /** BCP 47 tags of the languages the agent takes calls in, e.g. ["en-US", "ja-JP"]. */
-  languages: string[];
-  /** On duty at the moment the agent was read: the manual switch, or the roster when duty is 'roster'. */
-  onDuty: boolean;
-  duty: DutyMode;
-  /** The weekly rules, or null when none were set. */
-  roster: Roster | null;
-  /** On a call (whatever the duty), else available when on duty, else off duty. */
-  state: AgentState;
-  /** The call the agent is bridged to, from the whisper accept until the call's status says it ended. */
-  onCall: { callSid: string; since: number } | null;
-  isAdmin: boolean;
-  lastOfferedAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-  /** When the agent was removed (left the team); null for a current agent. */
-  removedAt: number | null;
-}
-
-export interface NewAgent {
-  name: string;
-  phone: string;
-  languages: string[];
-  /** The manual switch: true is duty 'on', false is 'off'. `duty` wins when both are given. */
-  onDuty?: boolean;
-  duty?: DutyMode;
-  isAdmin?: boolean;
-}
-
-export type AgentPatch = Partial<NewAgent>;
-
-/** Agents who take verified transfers and callbacks, their duty and their availability. */
-export interface AgentRepository {
-  create(agent: NewAgent, at: number): Agent;
-  get(agentId: number): Agent | undefined;
-  /** Current agents; removed ones are left out (get still finds them, for the history that names them). */
-  list(): Agent[];
-  /** Undefined for an unknown or removed agent: a removed agent is not changed again. */
-  update(agentId: number, patch: AgentPatch, at: number): Agent | undefined;
-  /**
-   * The agent left: off duty for good, their console password and sessions gone, and the callbacks
-   * they had claimed given back to the dialer, in one transaction. The row stays for the history that
-   * names them. Removing a removed agent changes nothing. Undefined for an unknown agent.
-   */
-  remove(agentId: number, at: number): { agent: Agent; releasedClaims: number } | undefined;
-  /** Agents on duty now (by the repository's clock), longest since their last offer first. */
-  onDuty(): Agent[];
-  /** Agents on duty at `now`, on a call or not, longest since their last offer first. */
-  onDutyAt(now: number): Agent[];
-  /** Agents on duty at `now` and free (see isFreeAt), longest since their last offer first. */
-  freeOnDutyAt(now: number): Agent[];
-  /** Notes that a call was offered to the agent, so the next call starts with someone else. */
-  markOffered(agentId: number, at: number): void;
-  /**
-   * Offers a call to the agent if they are on duty and free at `now` (see isFreeAt), marking them
-   * offered in the same transaction, so no other offer takes them within the hold. False if not.
-   */
-  reserve(agentId: number, now: number): boolean;
-  /** Replaces the agent's weekly roster; undefined for an unknown or removed agent. */
-  setRoster(agentId: number, roster: Roster, at: number): Agent | undefined;
-  /**
-   * The agent was bridged to `callSid` (the customer's call; `legSid` is the agent's own leg, if any).
-   * False if the agent is unknown or either call was already reported ended (a late callback).
-   */
-  markOnCall(agentId: number, callSid: string, options?: { legSid?: string; at?: number }): boolean;
-  /** The agent's leg on `callSid` (either SID) is over: frees the agents on it; returns them. */
-  markAvailable(callSid: string, at?: number): Agent[];
-  /** `callSid` (a customer's call or an agent's leg) ended for good: frees its agents and refuses a later markOnCall for it. */
-  markCallEnded(callSid: string, at?: number): Agent[];
-  /** Frees one agent whatever call they were marked on (the agent says so in the console). */
-  release(agentId: number, at: number): Agent | undefined;
-}
+import type { Agent, AgentPatch, AgentRepository, DutyMode } from '../domain/storage/agents.js';
 
 interface AgentRow {
   agent_id: number;
@@ -136,20 +53,6 @@ const rulesOf = parsedOnce<RosterRule[]>();
 
 function rosterOf(r: AgentRow): Roster | null {
   return r.time_zone ? { timeZone: r.time_zone, rules: rulesOf(r.roster_rules) } : null;
-}
-
-/** Whether an agent is on duty at an instant under their duty mode. */
-export function onDutyAt(agent: { duty: DutyMode; roster: Roster | null }, now: number): boolean {
-  if (agent.duty === 'roster') return agent.roster !== null && isOnRoster(agent.roster, now);
-  return agent.duty === 'on';
-}
-
-/**
- * Whether an agent may be offered a call at `now`: not on a call, and not offered one in the last
- * `offerHoldMs` (that phone may still be ringing). The transfer, the P1 queue and the dialer all use it.
- */
-export function isFreeAt(agent: Pick<Agent, 'onCall' | 'lastOfferedAt'>, now: number, offerHoldMs: number): boolean {
-  return agent.onCall === null && (agent.lastOfferedAt === null || now - agent.lastOfferedAt >= offerHoldMs);
 }
 
 const toAgent = (r: AgentRow, now: number): Agent => {

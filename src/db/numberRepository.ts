@@ -1,11 +1,5 @@
 import type { SqliteDb } from './database.js';
-
-/** The dialed numbers and the language each answers in. */
-export interface NumberRepository {
-  languageOf(e164: string): string | undefined;
-  setLanguage(e164: string, language: string, at: number): void;
-  list(): Array<{ e164: string; language: string; updatedAt: number }>;
-}
+import type { NumberRepository } from '../domain/storage/numbers.js';
 
 export function createSqliteNumberRepository(db: SqliteDb): NumberRepository {
   const get = db.prepare('SELECT language FROM phone_numbers WHERE e164 = ?').pluck();

@@ -1,4 +1,4 @@
-import type { Agent, AgentRepository } from '../db/agentRepository.js';
+import type { Agent, AgentRepository } from '../domain/storage/agents.js';
 
 /** Agents the dialer may ring at `now`: on duty by switch or roster, not on a call, not just offered one. */
 export type FreeAgents = (now: number) => Agent[];

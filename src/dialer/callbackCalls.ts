@@ -4,10 +4,10 @@
  * (announcement and key gate) and presses a key (connected), the Dial ends, and the status callbacks
  * of both legs. Each returns TwiML or nothing; none throws for what Twilio sends.
  */
-import type { AgentRepository } from '../db/agentRepository.js';
-import type { CallbackLeg, LegNewsResult } from '../db/callbackDialerRepository.js';
-import type { Callback, CallbackRepository } from '../db/callbackRepository.js';
-import type { CustomerRepository } from '../db/customerRepository.js';
+import type { AgentRepository } from '../domain/storage/agents.js';
+import type { CallbackLeg, LegNewsResult } from '../domain/storage/callbackDialer.js';
+import type { Callback, CallbackRepository } from '../domain/storage/callbacks.js';
+import type { CustomerRepository } from '../domain/storage/customers.js';
 import { callingCodeOf } from '../domain/callingCodes.js';
 import { CALL_SID, idEnding } from '../domain/customer.js';
 import type { CallbackTryResult } from '../metrics/metrics.js';
@@ -17,7 +17,7 @@ import type { Language } from '../../voice-flows/prompts/index.js';
 import { callerIdFor } from './callerId.js';
 import { agentWhisperTwiml, customerConnectingTwiml, customerGateTwiml, dialCustomerTwiml, goodbyeTwiml } from './callbackTwiml.js';
 import { DIALER_TEXTS, lineLanguage, type WhisperFacts } from './texts.js';
-import { DIAL_POLICY, isFinalLeg, isLegStatus } from './transitions.js';
+import { DIAL_POLICY, isFinalLeg, isLegStatus } from '../domain/callbackLegs.js';
 import type { DialingDeps } from './deps.js';
 
 export interface CallbackCallDeps extends DialingDeps {

@@ -1,5 +1,5 @@
-import type { CallRepository } from '../db/callRepository.js';
-import type { NumberRepository } from '../db/numberRepository.js';
+import type { CallRepository } from '../domain/storage/calls.js';
+import type { NumberRepository } from '../domain/storage/numbers.js';
 import { E164 } from '../domain/customer.js';
 
 export interface CallerIdSources {

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import type { CallbackDialerRepository } from '../db/callbackDialerRepository.js';
+import type { CallbackDialerRepository } from '../domain/storage/callbackDialer.js';
 import type { Clock } from '../domain/clock.js';
 import type { TwilioClient } from '../twilio/client.js';
 import type { CallerIdSources } from './callerId.js';
-import type { DialPolicy } from './transitions.js';
+import type { DialPolicy } from '../domain/callbackLegs.js';
 import type { CallbackUrls } from './urls.js';
 
 /** What the dialer worker and the callback calls' webhooks both work with. */

@@ -8,14 +8,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Agent, AgentRepository } from '../db/agentRepository.js';
-import type { CallbackLeg, ClaimedCallback } from '../db/callbackDialerRepository.js';
+import type { Agent, AgentRepository } from '../domain/storage/agents.js';
+import type { CallbackLeg, ClaimedCallback } from '../domain/storage/callbackDialer.js';
 import { needsEveryAgent } from '../domain/sla.js';
 import type { TwilioClient } from '../twilio/client.js';
 import { errorSummary } from '../twilio/errors.js';
 import { firstAgentFor, type FreeAgents } from './agents.js';
 import { callerIdFor } from './callerId.js';
-import { DIAL_POLICY, isFinalLeg, isLegStatus } from './transitions.js';
+import { DIAL_POLICY, isFinalLeg, isLegStatus } from '../domain/callbackLegs.js';
 import type { DialingDeps } from './deps.js';
 
 /** Seconds an agent's phone rings before Twilio gives up on the leg. */

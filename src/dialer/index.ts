@@ -5,13 +5,13 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { AgentRepository } from '../db/agentRepository.js';
+import type { AgentRepository } from '../domain/storage/agents.js';
 import { createSqliteCallbackDialerRepository } from '../db/callbackDialerRepository.js';
-import type { CallbackRepository } from '../db/callbackRepository.js';
-import type { CallRepository } from '../db/callRepository.js';
-import type { CustomerRepository } from '../db/customerRepository.js';
+import type { CallbackRepository } from '../domain/storage/callbacks.js';
+import type { CallRepository } from '../domain/storage/calls.js';
+import type { CustomerRepository } from '../domain/storage/customers.js';
 import type { SqliteDb } from '../db/database.js';
-import type { NumberRepository } from '../db/numberRepository.js';
+import type { NumberRepository } from '../domain/storage/numbers.js';
 import type { Clock } from '../domain/clock.js';
 import type { CallbackTryResult } from '../metrics/metrics.js';
 import { createTwilioClient, type TwilioClient } from '../twilio/client.js';

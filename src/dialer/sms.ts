@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CallRecord, CallWrites } from '../db/callRepository.js';
+import type { CallRecord, CallWrites } from '../domain/storage/calls.js';
 import { maskPhone } from '../domain/customer.js';
 import type { TwilioClient } from '../twilio/client.js';
 import { errorSummary } from '../twilio/errors.js';

@@ -4,7 +4,7 @@
  */
 import { regionOf } from '../domain/callingCodes.js';
 import type { Tier } from '../domain/customer.js';
-import type { CallbackPriority, CallbackReason } from '../db/callbackRepository.js';
+import type { CallbackPriority, CallbackReason } from '../domain/storage/callbacks.js';
 import { PROMPTS, type Language } from '../../voice-flows/prompts/index.js';
 
 export interface WhisperFacts {

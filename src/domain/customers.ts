@@ -1,8 +1,8 @@
 import QRCode from 'qrcode';
 import { generateURI } from 'otplib';
 import type { SecretBox } from '../crypto/secretBox.js';
-import type { CustomerPatch, CustomerRepository } from '../db/customerRepository.js';
-import type { VerificationRepository } from '../db/verificationRepository.js';
+import type { CustomerPatch, CustomerRepository } from './storage/customers.js';
+import type { VerificationRepository } from './storage/verification.js';
 import { base32Encode } from './base32.js';
 import type { Clock } from './clock.js';
 import type { Customer, CustomerStatus, Plan, Tier } from './customer.js';

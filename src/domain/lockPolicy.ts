@@ -1,4 +1,4 @@
-import type { FailureState } from '../db/verificationRepository.js';
+import type { FailureState } from './storage/verification.js';
 
 /** Failures per customer ID, across calls: 5 in a row lock for 15 min, each further lock doubles up to 24 h; 100 lock until an operator unlocks. */
 export const LOCK_POLICY = {

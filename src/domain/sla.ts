@@ -1,4 +1,4 @@
-import type { CallbackStatus } from '../db/callbackRepository.js';
+import type { CallbackStatus } from './storage/callbacks.js';
 
 /** Where a callback stands against its deadline. */
 export const SLA_STATES = ['on_time', 'at_risk', 'breached'] as const;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { VerificationRepository } from '../db/verificationRepository.js';
+import type { VerificationRepository } from './storage/verification.js';
 import type { Clock } from './clock.js';
 import { GUESS_REASONS } from './verifyCaller.js';
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { SecretBox } from '../crypto/secretBox.js';
-import type { CustomerRepository, StoredSecret } from '../db/customerRepository.js';
-import type { AuditEntry, VerificationRepository } from '../db/verificationRepository.js';
+import type { CustomerRepository, StoredSecret } from './storage/customers.js';
+import type { AuditEntry, VerificationRepository } from './storage/verification.js';
 import type { Clock } from './clock.js';
 import { callableNumber, idEnding, maskPhone, type Customer, type Factor, type Tier } from './customer.js';
 import { isValidCustomerId } from './customerId.js';

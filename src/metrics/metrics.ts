@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { CallbackRepository } from '../db/callbackRepository.js';
-import type { VerificationRepository } from '../db/verificationRepository.js';
+import type { CallbackRepository } from '../domain/storage/callbacks.js';
+import type { VerificationRepository } from '../domain/storage/verification.js';
 import type { Clock } from '../domain/clock.js';
 import type { Verification } from '../domain/verifyCaller.js';
 import { SLA_STATES, slaState } from '../domain/sla.js';

@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { CallbackRepository } from '../db/callbackRepository.js';
-import type { CallRecord, CallRepository, CallWrites } from '../db/callRepository.js';
-import type { CustomerRepository } from '../db/customerRepository.js';
-import type { NumberRepository } from '../db/numberRepository.js';
+import type { CallbackRepository } from '../domain/storage/callbacks.js';
+import type { CallRecord, CallRepository, CallWrites } from '../domain/storage/calls.js';
+import type { CustomerRepository } from '../domain/storage/customers.js';
+import type { NumberRepository } from '../domain/storage/numbers.js';
 import type { Clock } from '../domain/clock.js';
 import { callableNumber } from '../domain/customer.js';
 import type { VerifyCaller } from '../domain/verifyCaller.js';

@@ -1,4 +1,4 @@
-import type { CallWrites } from '../db/callRepository.js';
+import type { CallWrites } from '../domain/storage/calls.js';
 import type { Verification } from '../domain/verifyCaller.js';
 import type { Language, PromptKey, PromptParams } from '../../voice-flows/prompts/index.js';
 

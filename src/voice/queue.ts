@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Agent } from '../db/agentRepository.js';
-import type { QueueRepository } from '../db/queueRepository.js';
+import type { Agent } from '../domain/storage/agents.js';
+import type { QueueRepository } from '../domain/storage/queue.js';
 import type { Clock } from '../domain/clock.js';
 import type { Language } from '../../voice-flows/prompts/index.js';
 import { agentOffer, type AgentOffer, type QueueOffer } from './flow.js';

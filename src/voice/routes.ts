@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
 import type { Logger } from 'pino';
-import type { AgentRepository } from '../db/agentRepository.js';
-import type { CallRepository } from '../db/callRepository.js';
+import type { AgentRepository } from '../domain/storage/agents.js';
+import type { CallRepository } from '../domain/storage/calls.js';
 import type { Clock } from '../domain/clock.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { EmergencyContext } from '../../voice-flows/emergency.js';

@@ -1,4 +1,4 @@
-import type { Agent } from '../db/agentRepository.js';
+import type { Agent } from '../domain/storage/agents.js';
 import { idEnding } from '../domain/customer.js';
 import type { EmergencyContext } from '../../voice-flows/emergency.js';
 import { LANGUAGES, type Language } from '../../voice-flows/prompts/index.js';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { CallbackPriority, CallbackReason } from '../../src/db/callbackRepository.js';
+import type { CallbackPriority, CallbackReason } from '../../src/domain/storage/callbacks.js';
 import type { Tier } from '../../src/domain/customer.js';
 import type { CallbackDialer } from '../../src/dialer/dialer.js';
 import { scripted } from '../../src/simulator/input.js';

@@ -1,4 +1,4 @@
-import type { Agent } from '../../db/agentRepository.js';
+import type { Agent } from '../../domain/storage/agents.js';
 import { formatRosterRule, isOnRoster } from '../../domain/roster.js';
 import { LANGUAGES } from '../../../voice-flows/prompts/index.js';
 import { html, type Html } from '../html.js';

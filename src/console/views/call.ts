@@ -1,5 +1,5 @@
-import type { CallRecord } from '../../db/callRepository.js';
-import type { AuditRecord } from '../../db/verificationRepository.js';
+import type { CallRecord } from '../../domain/storage/calls.js';
+import type { AuditRecord } from '../../domain/storage/verification.js';
 import { maskPhone, type Customer } from '../../domain/customer.js';
 import type { EmergencyContext } from '../../../voice-flows/emergency.js';
 import { duration, stateLabel, utcSeconds } from '../format.js';

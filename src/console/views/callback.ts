@@ -1,4 +1,4 @@
-import type { CallbackNote, CustomerTry } from '../../db/callbackDeskRepository.js';
+import type { CallbackNote, CustomerTry } from '../../domain/storage/callbackDesk.js';
 import type { Customer } from '../../domain/customer.js';
 import type { BoardCallback } from '../board.js';
 import { duration, utc } from '../format.js';

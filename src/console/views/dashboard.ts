@@ -1,4 +1,4 @@
-import type { Agent } from '../../db/agentRepository.js';
+import type { Agent } from '../../domain/storage/agents.js';
 import type { Board, BoardCallback } from '../board.js';
 import { customerEnding, duration, stateLabel, utc } from '../format.js';
 import { Html, html } from '../html.js';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { DUTY_MODES, type Agent } from '../../db/agentRepository.js';
+import { DUTY_MODES, type Agent } from '../../domain/storage/agents.js';
 import { E164 } from '../../domain/customer.js';
 import { conflict, notFound } from '../../domain/errors.js';
 import { displayName } from '../../domain/names.js';

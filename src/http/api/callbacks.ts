@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Callback } from '../../db/callbackRepository.js';
+import type { Callback } from '../../domain/storage/callbacks.js';
 import { slaState } from '../../domain/sla.js';
 import type { Hotline } from '../../hotline.js';
 import { parse } from '../validate.js';

@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { hashPassword } from '../../../src/console/passwords.js';
-import type { StoredPassword } from '../../../src/db/credentialRepository.js';
+import type { StoredPassword } from '../../../src/domain/storage/credentials.js';
 import type { Harness } from '../../support/harness.js';
 
 /**

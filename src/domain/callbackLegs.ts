@@ -3,7 +3,7 @@
  * status never goes back, and each final status of a leg decides what happens to the callback.
  * The repository applies the result in the same transaction it read the snapshot in.
  */
-import type { CallbackStatus } from '../db/callbackRepository.js';
+import type { CallbackStatus } from './storage/callbacks.js';
 
 /** A leg's life: ours ('requested' before calls.create, 'abandoned' if never placed), then Twilio's CallStatus. */
 export const LEG_STATUSES = [

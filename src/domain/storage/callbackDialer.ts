@@ -1,0 +1,92 @@
+import type { CallbackChange, DialPolicy, LegState, LegStatus } from '../callbackLegs.js';
+import type { Callback } from './callbacks.js';
+
+/** One outbound leg of a callback: the call to an agent, or the agent's Dial to the customer. */
+export interface CallbackLeg extends LegState {
+  callbackId: number;
+  agentId: number | null;
+  sequenceNumber: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A callback this worker holds the lease on, in dial round `round`. */
+export interface ClaimedCallback {
+  callback: Callback;
+  round: number;
+  /** Legs of the previous round that were requested but never confirmed placed (a worker died): now abandoned. */
+  abandonedLegs: number;
+  takenOver: boolean;
+}
+
+/** One piece of news about a leg: a status callback, a Dial action, a fetched call, or a failed calls.create. */
+export interface LegNews {
+  legId: number;
+  /** The leg's CallSid; null only for a calls.create that failed (no call exists). */
+  callSid: string | null;
+  status: LegStatus;
+  sequenceNumber?: number | null;
+  error?: string | null;
+}
+
+export interface LegNewsResult {
+  /** Already applied once (same CallSid and status): nothing changed. */
+  duplicate: boolean;
+  /** No such leg, or the CallSid does not belong to it: nothing changed. */
+  unknown: boolean;
+  leg?: CallbackLeg;
+  callback?: Callback;
+  change?: CallbackChange;
+}
+
+export type AcceptResult =
+  | { result: 'won'; callback: Callback; leg: CallbackLeg; customerLegId: number }
+  | { result: 'lost'; callback: Callback | undefined };
+
+/** The dialer's side of callbacks: leases, rounds, legs and the status callbacks already applied. */
+export interface CallbackDialerRepository {
+  /**
+   * Claims the next callback to dial for `owner` until now + leaseMs: pending ones whose next try is
+   * due, and dialing ones whose lease expired with no call known to be live (a worker died between
+   * claim and call). Earliest due first, Premium before Standard, P1 before P2. A callback an agent
+   * holds (claimed in the console) is left to that agent, and one whose booking call is still live
+   * (for at most 15 minutes after that call's last step) waits for the caller to hang up.
+   */
+  claimNext(owner: string, now: number, leaseMs: number): ClaimedCallback | undefined;
+  /**
+   * Reserves those of `agentIds` still free to ring (free by the agent repository's reserve, and no
+   * live leg of any callback) and records their legs, about to be placed: an agent is never rung for
+   * two callbacks at once, whichever worker asks. Empty when none is free; undefined if `owner` no
+   * longer holds the round.
+   */
+  requestAgentLegs(callbackId: number, round: number, owner: string, agentIds: number[], now: number): CallbackLeg[] | undefined;
+  /** calls.create answered: the leg's CallSid is known; the lease runs to `leaseUntil`. */
+  recordCallPlaced(legId: number, callSid: string, now: number, leaseUntil: number): void;
+  /** Applies news about a leg once; moves the callback as the news decides. */
+  applyLegNews(news: LegNews, now: number, policy: DialPolicy): LegNewsResult;
+  /**
+   * The customer pressed a key on their live leg: records it (once) and connects the callback if it is
+   * still open and the accepting agent's leg has not ended (see onCustomerConfirmed). Undefined for an
+   * unknown leg or one that is not a customer's.
+   */
+  confirmCustomer(legId: number, now: number): { callback: Callback; leg: CallbackLeg; change?: CallbackChange } | undefined;
+  /** Whether the leg's agent may still take its callback ('won' = open, 'already' = theirs), changing nothing. */
+  standing(legId: number): { callback: Callback; leg: CallbackLeg; verdict: 'won' | 'already' | 'lost' } | undefined;
+  /** An agent pressed 1: the first accept of the current round wins and a customer leg is recorded. */
+  accept(legId: number, now: number, leaseUntil: number): AcceptResult;
+  /**
+   * Gives the callback back to the queue (no try counted), with `error` as its last error (null keeps
+   * the one it had); false if `owner` no longer holds the round.
+   */
+  releaseForRetry(callbackId: number, round: number, owner: string, nextAttemptAt: number, error: string | null, now: number): boolean;
+  /** Marks callbacks that passed their deadline unconnected (once each); returns them. */
+  markBreaches(now: number): Callback[];
+  /** Legs believed live (CallSid known, no final status) of callbacks whose lease expired. */
+  liveLegsOfExpiredLeases(now: number): CallbackLeg[];
+  /** Keeps a dialing callback's lease (for `owner`) while its legs are live. */
+  extendLease(callbackId: number, round: number, owner: string, until: number): boolean;
+  leg(legId: number): CallbackLeg | undefined;
+  legs(callbackId: number): CallbackLeg[];
+  /** Agents being rung or whispered for a callback at `now`. */
+  agentsBeingRung(now: number): number[];
+}

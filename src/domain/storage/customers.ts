@@ -1,0 +1,53 @@
+import type { Customer, CustomerStatus, Plan, SecretKind, Tier } from '../customer.js';
+import type { Sealed } from '../../crypto/secretBox.js';
+
+export interface NewCustomer {
+  customerId: string;
+  name: string;
+  plan: Plan;
+  tier: Tier | null;
+  phone: string | null;
+  createdAt: number;
+}
+
+export interface CustomerPatch {
+  name?: string;
+  plan?: Plan;
+  tier?: Tier | null;
+  status?: CustomerStatus;
+  phone?: string | null;
+}
+
+export interface StoredSecret {
+  customerId: string;
+  kind: SecretKind;
+  sealed: Sealed;
+  lastStep: number | null;
+}
+
+/** Customers and the sealed secrets behind their codes. */
+export interface CustomerRepository {
+  /** Creates the customer with its dashboard secret in one transaction; false if the ID is taken. */
+  create(customer: NewCustomer, dashboardSecret: Sealed): boolean;
+  get(customerId: string): Customer | undefined;
+  /** Customers ordered by ID, after the given ID. */
+  list(options: { limit: number; after?: string }): Customer[];
+  update(customerId: string, patch: CustomerPatch, at: number): Customer | undefined;
+  /** The customer's secrets of the given kinds. */
+  secrets(customerId: string, kinds: SecretKind[]): StoredSecret[];
+  /** Stores (or replaces) the pending authenticator secret. */
+  putPendingAuthenticator(customerId: string, sealed: Sealed, at: number): void;
+  /**
+   * Promotes the pending authenticator: removes the pending row and stores the confirmed secret,
+   * with the confirming code's step already spent. False if the pending secret changed meanwhile.
+   */
+  confirmAuthenticator(customerId: string, pendingKeyNonce: Buffer, confirmed: Sealed, step: number, at: number): boolean;
+  /** Removes the confirmed and any pending authenticator; false if there was none. */
+  removeAuthenticator(customerId: string): boolean;
+  /** Re-seals every stored secret in one transaction (key rotation); returns how many. */
+  resealAll(reseal: (secret: StoredSecret) => Sealed): number;
+  /** The ids of the keys the stored secrets are sealed with. */
+  sealingKeyIds(): string[];
+  /** Every distinct phone on file, for the countries the line serves. */
+  phonesOnFile(): string[];
+}
