@@ -3,7 +3,7 @@
  * where each answer leads. The engine in src/voice/engine.ts runs it; nothing here touches the
  * database, Twilio or the clock except through the World a transition is given.
  */
-import type { NewCallback } from '../src/db/callbackRepository.js';
+import type { NewCallback } from '../src/domain/storage/callbacks.js';
 import { callbackNumberRefusal, isCallableNumber } from '../src/domain/callbackNumbers.js';
 import { callableNumber, idEnding, type Plan, type Tier } from '../src/domain/customer.js';
 import { isValidCustomerId } from '../src/domain/customerId.js';
