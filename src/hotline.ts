@@ -1,21 +1,12 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { SecretBox } from './crypto/secretBox.js';
-import { type Agent } from './domain/storage/agents.js';
 import { isFreeAt } from './domain/duty.js';
-import { createSqliteAgentRepository } from './db/agentRepository.js';
-import { createSqliteCallbackDeskRepository } from './db/callbackDeskRepository.js';
-import { createSqliteCallbackRepository } from './db/callbackRepository.js';
-import { createSqliteCallRepository } from './db/callRepository.js';
-import { createCommitBatch } from './db/commitBatch.js';
 import { startBackgroundCheckpoints, type CheckpointOptions } from './db/backgroundCheckpoints.js';
-import { createSqliteCredentialRepository } from './db/credentialRepository.js';
-import { createSqliteCustomerRepository } from './db/customerRepository.js';
-import { checkDatabase, closeDatabase, openDatabase, type SqliteDb } from './db/database.js';
-import { createSqliteNumberRepository } from './db/numberRepository.js';
-import { createSqliteQueueRepository } from './db/queueRepository.js';
-import { createSqliteSessionRepository } from './db/sessionRepository.js';
-import { createSqliteVerificationRepository } from './db/verificationRepository.js';
+import { openDatabase, type SqliteDb } from './db/database.js';
+import { createSqliteStore } from './db/store.js';
+import type { Agent, AgentRepository } from './domain/storage/agents.js';
+import type { Repositories } from './domain/storage/index.js';
 import { countriesOf } from './domain/callbackNumbers.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createCustomerService } from './domain/customers.js';
@@ -41,8 +32,11 @@ import { emergencyFlow } from '../voice-flows/emergency.js';
 export const AGENT_OFFER_HOLD_MS = 60_000;
 
 /** Why the stored secrets cannot be used with this configuration, or undefined when they can. */
-export function secretKeyProblem(hotline: { missingSecretKeys(): string[]; config: { localMode: boolean } }): string | undefined {
-  const missing = hotline.missingSecretKeys();
+export async function secretKeyProblem(hotline: {
+  missingSecretKeys(): Promise<string[]>;
+  config: { localMode: boolean };
+}): Promise<string | undefined> {
+  const missing = await hotline.missingSecretKeys();
   if (missing.length === 0) return undefined;
   return (
     `the database holds customers' secrets sealed with key ${missing.join(', ')}, which neither ` +
@@ -77,55 +71,38 @@ export function createHotline({
   db?: SqliteDb;
 }) {
   const box = new SecretBox(config.secretKeys);
-  const agents = createSqliteAgentRepository(db, clock, AGENT_OFFER_HOLD_MS);
-  const callbacks = createSqliteCallbackRepository(db);
-  const queue = createSqliteQueueRepository(db);
-  const repos = {
-    queue,
-    customers: createSqliteCustomerRepository(db),
-    verification: createSqliteVerificationRepository(db),
-    agents,
-    callbacks,
-    calls: createSqliteCallRepository(db, { agents, callbacks, queue }),
-    numbers: createSqliteNumberRepository(db),
-    credentials: createSqliteCredentialRepository(db),
-    sessions: createSqliteSessionRepository(db),
-    desk: createSqliteCallbackDeskRepository(db),
-  };
-  const customers = createCustomerService({ ...repos, box, clock, issuer: 'Hotline' });
-  const metrics = createMetrics({ ...repos, clock });
-  const batch = createCommitBatch(db, { onCommit: (seconds, webhooks) => metrics.observeCommit(seconds, webhooks) });
+  // Told after each group commit; the metrics are made below, over the store.
+  const observeCommit = (seconds: number, units: number) => metrics.observeCommit(seconds, units);
+  const store = createSqliteStore(db, { clock, offerHoldMs: AGENT_OFFER_HOLD_MS, onCommit: observeCommit });
+  const customers = createCustomerService({ ...store, box, clock, issuer: 'Hotline' });
+  const metrics = createMetrics({ ...store, clock });
   // Read at each scrape, so the gauge is right after a restart and the queue code need not report it.
-  metrics.setQueueLength(() => queue.waitingCount(), 'p1');
-  const guard = createVerificationGuard({ verification: repos.verification, clock, logger, policy: config.verificationGuard });
+  metrics.setQueueLength(() => store.queue.waitingCount(), 'p1');
+  const guard = createVerificationGuard({ verification: store.verification, clock, logger, policy: config.verificationGuard });
   metrics.setVerificationGuard(() => guard.check());
-  const verifyCaller = countVerifications(createVerifyCaller({ ...repos, box, clock, logger, guard }), metrics);
+  const verifyCaller = countVerifications(createVerifyCaller({ box, clock, logger, guard }), metrics);
   const statusPage = new StatusPage(config.statusUrl, logger);
-  // The callback dialer's repository, twilio client, webhooks and SMS confirmations.
+  // The callback dialer's twilio client, webhooks and SMS confirmations.
   const callbackDialing = createCallbackDialing({
     config,
     logger,
     clock,
-    db,
-    repos,
-    durable: () => batch.flush(),
+    store,
     onCustomerTry: (result) => metrics.callbackCustomerTry(result),
   });
-  const agentsOnDuty = () => {
+  const agentsOnDuty = async (agents: AgentRepository) => {
     const now = clock.now();
-    return onDutyOffers(agents.onDutyAt(now), now);
+    return onDutyOffers(await agents.onDutyAt(now), now);
   };
   const configuredCountries = config.callbackCountries && new Set(config.callbackCountries);
   // Read when a caller types a number, not at start-up: a number or a customer added since counts at once.
-  const callbackCountries = () =>
-    configuredCountries ?? countriesOf([...repos.numbers.list().map((n) => n.e164), ...repos.customers.phonesOnFile()]);
+  const callbackCountries = async (tx: Repositories) =>
+    configuredCountries ?? countriesOf([...(await tx.numbers.list()).map((n) => n.e164), ...(await tx.customers.phonesOnFile())]);
   const base = config.publicBaseUrl;
   const webhookUrl = webhookUrls(base, config.connectionOverrides);
   const p1Queue = createP1Queue({
-    queue,
+    store,
     agentsOnDuty,
-    agentById: (id) => agents.get(id),
-    markOffered: (id, at) => agents.markOffered(id, at),
     clock,
     logger,
     urls: {
@@ -136,9 +113,9 @@ export function createHotline({
     },
   });
   const engine = createFlowEngine(emergencyFlow, {
-    ...repos,
+    store,
     agentsOnDuty,
-    queueOffer: (callSid) => p1Queue.offerFor(callSid),
+    queueOffer: (tx, callSid) => p1Queue.offerFor(tx, callSid),
     verifyCaller,
     clock,
     logger,
@@ -147,7 +124,7 @@ export function createHotline({
     backupNumber: config.backupNumber,
     inputDigest: box.digester('retry-key'),
     // Texts go out only once the step that promised the callback is on disk.
-    afterCommit: (call, writes) => writes.scheduleCallback && batch.afterCommit(() => callbackDialing.confirmations.afterCommit(call, writes)),
+    afterCommit: (call, changes) => changes.scheduleCallback && callbackDialing.confirmations.afterCommit(call, changes),
     urls: {
       step: (step) => webhookUrl(`/voice/step?step=${step}`),
       whisper: (callSid, agentId) => webhookUrl(`/voice/whisper?call=${callSid}&agent=${agentId}`),
@@ -159,7 +136,8 @@ export function createHotline({
     config,
     logger,
     clock,
-    repos,
+    /** The storage port (src/domain/storage); SQLite here. */
+    store,
     customers,
     verifyCaller,
     statusPage,
@@ -167,8 +145,6 @@ export function createHotline({
     p1Queue,
     /** The absolute URL Twilio is given for a path, with the configured connection overrides. */
     webhookUrl,
-    /** Group commit for the caller's webhooks (see src/db/commitBatch.ts). */
-    writes: batch,
     callbackDialing,
     metrics,
     /**
@@ -176,17 +152,16 @@ export function createHotline({
      * customers could not be verified. Set HOTLINE_SECRET_KEY wrong, or leave it out so that the local
      * secrets file's key is used, and every one of them would be sent to the backup line.
      */
-    missingSecretKeys: (): string[] => repos.customers.sealingKeyIds().filter((id) => !box.hasKey(id)),
+    missingSecretKeys: async (): Promise<string[]> => (await store.customers.sealingKeyIds()).filter((id) => !box.hasKey(id)),
     /** Whether the database answers a read of a real table, and why not when it does not. */
-    readiness: () => checkDatabase(db),
+    readiness: () => store.readiness(),
     /** The server's WAL checkpoints on a worker thread (see src/db/backgroundCheckpoints.ts). */
     startBackgroundCheckpoints(options?: CheckpointOptions) {
-      return startBackgroundCheckpoints(db, config.dbPath, logger, batch, options);
+      return startBackgroundCheckpoints(db, config.dbPath, logger, store.batch, options);
     },
-    close(): void {
+    async close(): Promise<void> {
       statusPage.stop();
-      batch.flush();
-      closeDatabase(db);
+      await store.close();
     },
   };
 }

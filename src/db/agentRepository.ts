@@ -3,6 +3,7 @@ import type { Roster, RosterRule } from '../domain/roster.js';
 import { isFreeAt, onDutyAt } from '../domain/duty.js';
 import { OPEN_STATUSES } from '../domain/storage/callbackDesk.js';
 import type { SqliteDb } from './database.js';
+import type { Sync } from './sync.js';
 import type { Agent, AgentPatch, AgentRepository, DutyMode } from '../domain/storage/agents.js';
 
 interface AgentRow {
@@ -88,7 +89,7 @@ function dutyOf(a: AgentPatch): DutyMode | undefined {
  * The SQLite agent repository; `clock` decides "now" for rosters when no instant is passed, and an agent
  * offered a call is not free for `offerHoldMs` after it.
  */
-export function createSqliteAgentRepository(db: SqliteDb, clock: Clock, offerHoldMs: number): AgentRepository {
+export function createSqliteAgentRepository(db: SqliteDb, clock: Clock, offerHoldMs: number): Sync<AgentRepository> {
   const insert = db.prepare(
     `INSERT INTO agents (name, phone, languages, on_duty, duty, is_admin, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,

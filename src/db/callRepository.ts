@@ -1,6 +1,7 @@
 import type { AgentRepository } from '../domain/storage/agents.js';
 import type { CallbackRepository } from '../domain/storage/callbacks.js';
 import type { SqliteDb } from './database.js';
+import type { Sync } from './sync.js';
 import type { QueueRepository } from '../domain/storage/queue.js';
 import type { CallRecord, CallWrites, CallRepository } from '../domain/storage/calls.js';
 
@@ -63,8 +64,8 @@ const toParams = (c: CallRecord) => ({
 
 export function createSqliteCallRepository(
   db: SqliteDb,
-  related: { callbacks: CallbackRepository; agents: AgentRepository; queue: QueueRepository },
-): CallRepository {
+  related: { callbacks: Sync<CallbackRepository>; agents: Sync<AgentRepository>; queue: Sync<QueueRepository> },
+): Sync<CallRepository> {
   const byId = db.prepare('SELECT * FROM calls WHERE call_sid = ?');
   const insert = db.prepare(
     `INSERT INTO calls (call_sid, flow, state, context, step, last_input_key, last_response, from_number,

@@ -1,5 +1,6 @@
 import { toCallback, type CallbackRow } from './callbackRepository.js';
 import type { SqliteDb } from './database.js';
+import type { Sync } from './sync.js';
 import { type NoteKind, type DeskCallback, type CustomerTry, OPEN_STATUSES, type CallbackDeskRepository } from '../domain/storage/callbackDesk.js';
 
 type DeskRow = CallbackRow & {
@@ -35,7 +36,7 @@ const toDesk = (r: DeskRow): DeskCallback =>
 
 const isOpen = (status: string) => (OPEN_STATUSES as readonly string[]).includes(status);
 
-export function createSqliteCallbackDeskRepository(db: SqliteDb): CallbackDeskRepository {
+export function createSqliteCallbackDeskRepository(db: SqliteDb): Sync<CallbackDeskRepository> {
   const byId = db.prepare(`${SELECT_DESK} WHERE c.callback_id = ?`);
   const open = db.prepare(
     `${SELECT_DESK} WHERE c.status IN ('pending', 'dialing', 'connected', 'failed') ORDER BY c.due_at, c.callback_id LIMIT ?`,

@@ -2,6 +2,7 @@ import { FINAL_LEG_STATUSES, onAccept, onCustomerConfirmed, onLegStatus, type Di
 import type { AgentRepository } from '../domain/storage/agents.js';
 import { toCallback, type CallbackRow } from './callbackRepository.js';
 import type { SqliteDb } from './database.js';
+import type { Sync } from './sync.js';
 import type { CallbackLeg, ClaimedCallback, LegNews, LegNewsResult, AcceptResult, CallbackDialerRepository } from '../domain/storage/callbackDialer.js';
 
 interface LegRow {
@@ -48,8 +49,8 @@ const LIVE_LEG_HORIZON_MS = 4 * 60 * 60 * 1000;
 
 export function createSqliteCallbackDialerRepository(
   db: SqliteDb,
-  related: { agents: Pick<AgentRepository, 'reserve'> },
-): CallbackDialerRepository {
+  related: { agents: Pick<Sync<AgentRepository>, 'reserve'> },
+): Sync<CallbackDialerRepository> {
   const callbackById = db.prepare('SELECT * FROM callbacks WHERE callback_id = ?');
   const legById = db.prepare('SELECT * FROM callback_legs WHERE leg_id = ?');
   const legsOfRound = db.prepare('SELECT * FROM callback_legs WHERE callback_id = ? AND round = ? ORDER BY leg_id');

@@ -1,5 +1,6 @@
 import type { Tier } from '../domain/customer.js';
 import type { SqliteDb } from './database.js';
+import type { Sync } from './sync.js';
 import type { CallbackPriority, CallbackReason, CallbackStatus, Callback, NewCallback, CallbackRepository } from '../domain/storage/callbacks.js';
 export interface CallbackRow {
   callback_id: number;
@@ -56,7 +57,7 @@ export const toCallback = (r: CallbackRow): Callback => ({
 
 const toMaybe = (row: unknown): Callback | undefined => (row ? toCallback(row as CallbackRow) : undefined);
 
-export function createSqliteCallbackRepository(db: SqliteDb): CallbackRepository {
+export function createSqliteCallbackRepository(db: SqliteDb): Sync<CallbackRepository> {
   const insert = db.prepare(
     `INSERT INTO callbacks (reference, customer_id, call_sid, priority, tier, phone, caller_phone, language, reason,
                             created_at, due_at, status, updated_at)

@@ -1,24 +1,27 @@
 import type { SqliteDb } from './database.js';
 
 /**
- * Group commit for webhooks. With synchronous=FULL every commit waits for an fsync, and the event
- * loop waits with it; one commit per webhook caps the line at a few hundred requests a second. Here the
- * webhooks answered in one event-loop turn share one transaction: the first opens it, each runs in its
- * own savepoint (a failure undoes only its own writes), and a setImmediate commits them together. Each
- * answer is released only after that commit, so nothing is told to Twilio that is not on disk.
+ * Group commit. With synchronous=FULL every commit waits for an fsync, and the event loop waits with
+ * it; one commit per unit of work caps the line at a few hundred requests a second. Here the units of
+ * work started in one event-loop turn share one transaction: the first opens it, each runs in its own
+ * savepoint (a failure undoes only its own writes), and a setImmediate commits them together. Each
+ * unit's promise resolves only after that commit, so nothing is told to Twilio that is not on disk.
  *
- * A turn takes at most `maxPerBatch` webhooks; the rest wait, in arrival order, for the turns after it.
+ * Units run one at a time: a unit's work awaits only this connection, whose calls answer at once, so
+ * a unit finishes within the microtasks of the turn that started it and the next one starts after it.
+ *
+ * A turn takes at most `maxPerBatch` units; the rest wait, in arrival order, for the turns after it.
  * Node's event loop accepts one new connection each time it polls, so a turn that answered every
  * webhook of hundreds of connections at once would leave new callers' connections unaccepted for
  * seconds.
  */
 export interface CommitBatch {
-  /** Runs `work` in this turn's transaction and resolves with its result once it is durable. */
-  run<T>(work: () => T): Promise<T>;
-  /** Commits the open batch now, if there is one: before writes that must not wait for the turn to end. */
-  flush(): void;
-  /** Runs a side effect (a text, a call) once what is batched now is committed; never if the commit fails. */
+  /** Runs `work` in this turn's transaction, in a savepoint of its own; resolves with its result once it is durable. */
+  run<T>(work: () => Promise<T> | T): Promise<T>;
+  /** Runs a side effect once what is batched now is committed; never if the commit fails. */
   afterCommit(effect: () => void): void;
+  /** Commits what is batched now, if anything (at shutdown). */
+  commitNow(): void;
 }
 
 interface Waiter {
@@ -27,9 +30,9 @@ interface Waiter {
 }
 
 export interface CommitBatchOptions {
-  /** Told after each commit of a batch: how long COMMIT took (its fsync, mostly) and how many webhooks it carried. */
-  onCommit?(seconds: number, webhooks: number): void;
-  /** Webhooks one transaction carries at most (default 64). */
+  /** Told after each commit of a batch: how long COMMIT took (its fsync, mostly) and how many units it carried. */
+  onCommit?(seconds: number, units: number): void;
+  /** Units one transaction carries at most (default 64). */
   maxPerBatch?: number;
 }
 
@@ -40,15 +43,22 @@ export function createCommitBatch(db: SqliteDb, options: CommitBatchOptions = {}
   let effects: Array<() => void> = [];
   let open = false;
   let inBatch = 0;
+  /** A unit is between its SAVEPOINT and its RELEASE: the batch is not committed under it. */
+  let unitRunning = false;
+  let commitWhenIdle = false;
   const maxPerBatch = Math.max(1, options.maxPerBatch ?? MAX_PER_BATCH);
-  // Work beyond a full batch, oldest first: each starts its webhook's work in a later batch.
-  let waiting: Array<() => void> = [];
+  // Units beyond a full batch, oldest first: each starts in a later batch.
+  let nextTurns: Array<() => void> = [];
+  // Units of this turn that arrived while another ran: each starts when the one before it ends.
+  const thisTurn: Array<() => void> = [];
   let drainScheduled = false;
-  // Built once: each webhook's work runs in a savepoint of the open transaction.
-  const inSavepoint = db.transaction(<T>(work: () => T): T => work());
 
   function commit(): void {
     if (!open) return;
+    if (unitRunning) {
+      commitWhenIdle = true;
+      return;
+    }
     open = false;
     inBatch = 0;
     const done = waiters;
@@ -75,54 +85,78 @@ export function createCommitBatch(db: SqliteDb, options: CommitBatchOptions = {}
   }
 
   function scheduleDrain(): void {
-    if (waiting.length === 0 || drainScheduled) return;
+    if (nextTurns.length === 0 || drainScheduled) return;
     drainScheduled = true;
     // The next turn: the event loop polls (and accepts) before it.
     setImmediate(drain);
   }
 
-  /** Runs the next batch of waiting work and commits it; more waiting work takes the turn after. */
+  /** Starts the next batch of waiting units; more waiting units take the turn after. */
   function drain(): void {
     drainScheduled = false;
-    for (const start of waiting.splice(0, maxPerBatch - inBatch)) start();
-    commit();
+    for (const start of nextTurns.splice(0, maxPerBatch - inBatch)) start();
+    if (!unitRunning && thisTurn.length === 0) commit();
+    else commitWhenIdle = true;
   }
 
-  function runNow<T>(work: () => T): Promise<T> {
+  /** Runs one unit now: no other unit is running. */
+  async function runUnit<T>(work: () => Promise<T> | T): Promise<T> {
     if (!open) {
       db.exec('BEGIN IMMEDIATE');
       open = true;
       setImmediate(commit);
     }
     inBatch++;
+    unitRunning = true;
     let result: T;
+    db.exec('SAVEPOINT unit');
     try {
-      result = inSavepoint(work) as T;
+      result = await work();
+      db.exec('RELEASE unit');
     } catch (err) {
-      return Promise.reject(err);
+      try {
+        db.exec('ROLLBACK TO unit');
+        db.exec('RELEASE unit');
+      } catch {
+        // The transaction is gone with the connection; the commit tells the others.
+      }
+      throw err;
+    } finally {
+      unitRunning = false;
+      const next = thisTurn.shift();
+      if (next) next();
+      else if (commitWhenIdle) {
+        commitWhenIdle = false;
+        commit();
+      }
     }
     return new Promise<T>((resolve, reject) => waiters.push({ resolve: () => resolve(result), reject }));
   }
 
+  function start<T>(work: () => Promise<T> | T, resolve: (v: T) => void, reject: (e: unknown) => void): void {
+    try {
+      runUnit(work).then(resolve, reject);
+    } catch (err) {
+      // The transaction would not open (the database locked or gone): this unit is told, the rest go on.
+      reject(err);
+    }
+  }
+
   return {
-    run<T>(work: () => T): Promise<T> {
-      if (waiting.length === 0 && inBatch < maxPerBatch) return runNow(work);
+    run<T>(work: () => Promise<T> | T): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        waiting.push(() => {
-          try {
-            runNow(work).then(resolve, reject);
-          } catch (err) {
-            // The transaction would not open (the database locked or gone): this webhook is told, the rest go on.
-            reject(err);
-          }
-        });
-        if (!open) scheduleDrain();
+        const go = () => start(work, resolve, reject);
+        if (nextTurns.length > 0 || inBatch >= maxPerBatch) {
+          nextTurns.push(() => (unitRunning ? thisTurn.push(go) : go()));
+          if (!open) scheduleDrain();
+        } else if (unitRunning) thisTurn.push(go);
+        else go();
       });
     },
-    flush: commit,
     afterCommit(effect) {
       if (open) effects.push(effect);
       else queueMicrotask(effect);
     },
+    commitNow: commit,
   };
 }

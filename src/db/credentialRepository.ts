@@ -1,4 +1,5 @@
 import type { SqliteDb } from './database.js';
+import type { Sync } from './sync.js';
 import type { StoredPassword, CredentialState, CredentialRepository } from '../domain/storage/credentials.js';
 
 interface Row {
@@ -10,7 +11,7 @@ interface Row {
   locked_until: number | null;
 }
 
-export function createSqliteCredentialRepository(db: SqliteDb): CredentialRepository {
+export function createSqliteCredentialRepository(db: SqliteDb): Sync<CredentialRepository> {
   const byId = db.prepare('SELECT * FROM agent_credentials WHERE agent_id = ?');
   const upsert = db.prepare(
     `INSERT INTO agent_credentials (agent_id, password_hash, salt, params, failed_attempts, locked_until, updated_at)

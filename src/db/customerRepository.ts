@@ -1,6 +1,7 @@
 import type { Customer, CustomerStatus, Plan, SecretKind, Tier } from '../domain/customer.js';
 import type { Sealed } from '../crypto/secretBox.js';
 import type { SqliteDb } from './database.js';
+import type { Sync } from './sync.js';
 import type { NewCustomer, StoredSecret, CustomerRepository } from '../domain/storage/customers.js';
 
 interface CustomerRow {
@@ -41,7 +42,7 @@ const toSecret = (r: SecretRow): StoredSecret => ({
   lastStep: r.last_step,
 });
 
-export function createSqliteCustomerRepository(db: SqliteDb): CustomerRepository {
+export function createSqliteCustomerRepository(db: SqliteDb): Sync<CustomerRepository> {
   const insertCustomer = db.prepare(
     `INSERT INTO customers (customer_id, name, plan, tier, status, phone, created_at, updated_at)
      VALUES (@customerId, @name, @plan, @tier, 'active', @phone, @createdAt, @createdAt)

@@ -1,7 +1,8 @@
 import type { SqliteDb } from './database.js';
+import type { Sync } from './sync.js';
 import type { NumberRepository } from '../domain/storage/numbers.js';
 
-export function createSqliteNumberRepository(db: SqliteDb): NumberRepository {
+export function createSqliteNumberRepository(db: SqliteDb): Sync<NumberRepository> {
   const get = db.prepare('SELECT language FROM phone_numbers WHERE e164 = ?').pluck();
   const put = db.prepare(
     `INSERT INTO phone_numbers (e164, language, updated_at) VALUES (?, ?, ?)

@@ -1,5 +1,6 @@
 import type { Tier } from '../domain/customer.js';
 import type { SqliteDb } from './database.js';
+import type { Sync } from './sync.js';
 import type { QueueStatus, QueueEntry, QueueRepository } from '../domain/storage/queue.js';
 
 interface Row {
@@ -27,7 +28,7 @@ const toEntry = (r: Row): QueueEntry => ({
 // 'premium' sorts after 'standard', so order by a flag rather than the text.
 const ORDER = `ORDER BY CASE tier WHEN 'premium' THEN 0 ELSE 1 END, enqueued_at, call_sid`;
 
-export function createSqliteQueueRepository(db: SqliteDb): QueueRepository {
+export function createSqliteQueueRepository(db: SqliteDb): Sync<QueueRepository> {
   const upsert = db.prepare(
     `INSERT INTO p1_queue (call_sid, customer_id, tier, language, enqueued_at, status, updated_at)
      VALUES (@callSid, @customerId, @tier, @language, @at, 'waiting', @at)

@@ -1,4 +1,5 @@
 import type { SqliteDb } from './database.js';
+import type { Sync } from './sync.js';
 import type { SessionRepository } from '../domain/storage/sessions.js';
 
 interface Row {
@@ -9,7 +10,7 @@ interface Row {
   expires_at: number;
 }
 
-export function createSqliteSessionRepository(db: SqliteDb): SessionRepository {
+export function createSqliteSessionRepository(db: SqliteDb): Sync<SessionRepository> {
   const insert = db.prepare(
     `INSERT INTO console_sessions (session_hash, agent_id, csrf_token, created_at, last_seen_at, expires_at)
      SELECT @hash, @agentId, @csrfToken, @createdAt, @lastSeenAt, @expiresAt

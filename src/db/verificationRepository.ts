@@ -1,5 +1,6 @@
 import type { Factor } from '../domain/customer.js';
 import type { SqliteDb } from './database.js';
+import type { Sync } from './sync.js';
 import type { FailureState, AuditEntry, VerificationRepository } from '../domain/storage/verification.js';
 
 interface FailureRow {
@@ -11,7 +12,7 @@ interface FailureRow {
 
 const CLEAR: FailureState = { consecutiveFailures: 0, locks: 0, lockedUntil: null, lockedForReview: false };
 
-export function createSqliteVerificationRepository(db: SqliteDb): VerificationRepository {
+export function createSqliteVerificationRepository(db: SqliteDb): Sync<VerificationRepository> {
   const selectFailures = db.prepare(
     'SELECT consecutive_failures, locks, locked_until, locked_for_review FROM verification_failures WHERE customer_id = ?',
   );

@@ -95,7 +95,7 @@ export async function startHarness(
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      hotline.close();
+      await hotline.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -45,42 +45,42 @@ export type AgentPatch = Partial<NewAgent>;
 
 /** Agents who take verified transfers and callbacks, their duty and their availability. */
 export interface AgentRepository {
-  create(agent: NewAgent, at: number): Agent;
-  get(agentId: number): Agent | undefined;
+  create(agent: NewAgent, at: number): Promise<Agent>;
+  get(agentId: number): Promise<Agent | undefined>;
   /** Current agents; removed ones are left out (get still finds them, for the history that names them). */
-  list(): Agent[];
+  list(): Promise<Agent[]>;
   /** Undefined for an unknown or removed agent: a removed agent is not changed again. */
-  update(agentId: number, patch: AgentPatch, at: number): Agent | undefined;
+  update(agentId: number, patch: AgentPatch, at: number): Promise<Agent | undefined>;
   /**
    * The agent left: off duty for good, their console password and sessions gone, and the callbacks
    * they had claimed given back to the dialer, in one transaction. The row stays for the history that
    * names them. Removing a removed agent changes nothing. Undefined for an unknown agent.
    */
-  remove(agentId: number, at: number): { agent: Agent; releasedClaims: number } | undefined;
+  remove(agentId: number, at: number): Promise<{ agent: Agent; releasedClaims: number } | undefined>;
   /** Agents on duty now (by the repository's clock), longest since their last offer first. */
-  onDuty(): Agent[];
+  onDuty(): Promise<Agent[]>;
   /** Agents on duty at `now`, on a call or not, longest since their last offer first. */
-  onDutyAt(now: number): Agent[];
+  onDutyAt(now: number): Promise<Agent[]>;
   /** Agents on duty at `now` and free (see isFreeAt), longest since their last offer first. */
-  freeOnDutyAt(now: number): Agent[];
+  freeOnDutyAt(now: number): Promise<Agent[]>;
   /** Notes that a call was offered to the agent, so the next call starts with someone else. */
-  markOffered(agentId: number, at: number): void;
+  markOffered(agentId: number, at: number): Promise<void>;
   /**
    * Offers a call to the agent if they are on duty and free at `now` (see isFreeAt), marking them
    * offered in the same transaction, so no other offer takes them within the hold. False if not.
    */
-  reserve(agentId: number, now: number): boolean;
+  reserve(agentId: number, now: number): Promise<boolean>;
   /** Replaces the agent's weekly roster; undefined for an unknown or removed agent. */
-  setRoster(agentId: number, roster: Roster, at: number): Agent | undefined;
+  setRoster(agentId: number, roster: Roster, at: number): Promise<Agent | undefined>;
   /**
    * The agent was bridged to `callSid` (the customer's call; `legSid` is the agent's own leg, if any).
    * False if the agent is unknown or either call was already reported ended (a late callback).
    */
-  markOnCall(agentId: number, callSid: string, options?: { legSid?: string; at?: number }): boolean;
+  markOnCall(agentId: number, callSid: string, options?: { legSid?: string; at?: number }): Promise<boolean>;
   /** The agent's leg on `callSid` (either SID) is over: frees the agents on it; returns them. */
-  markAvailable(callSid: string, at?: number): Agent[];
+  markAvailable(callSid: string, at?: number): Promise<Agent[]>;
   /** `callSid` (a customer's call or an agent's leg) ended for good: frees its agents and refuses a later markOnCall for it. */
-  markCallEnded(callSid: string, at?: number): Agent[];
+  markCallEnded(callSid: string, at?: number): Promise<Agent[]>;
   /** Frees one agent whatever call they were marked on (the agent says so in the console). */
-  release(agentId: number, at: number): Agent | undefined;
+  release(agentId: number, at: number): Promise<Agent | undefined>;
 }

@@ -41,16 +41,16 @@ export const OPEN_STATUSES = ['pending', 'dialing', 'connected', 'failed'] as co
 
 /** Agents' work on callbacks: claims, completion and notes. */
 export interface CallbackDeskRepository {
-  get(callbackId: number): DeskCallback | undefined;
+  get(callbackId: number): Promise<DeskCallback | undefined>;
   /** Open callbacks (earliest due first), then those closed since `closedSince` (latest first). */
-  board(closedSince: number, limit: number): DeskCallback[];
-  notes(callbackId: number): CallbackNote[];
+  board(closedSince: number, limit: number): Promise<DeskCallback[]>;
+  notes(callbackId: number): Promise<CallbackNote[]>;
   /** The calls to the customer's phone so far, oldest first. */
-  customerTries(callbackId: number): CustomerTry[];
-  addNote(callbackId: number, agentId: number, body: string, at: number): DeskRefusal | null;
+  customerTries(callbackId: number): Promise<CustomerTry[]>;
+  addNote(callbackId: number, agentId: number, body: string, at: number): Promise<DeskRefusal | null>;
   /** Claims an open callback for the agent (taking it over from another agent when `takeOver`). */
-  claim(callbackId: number, agentId: number, at: number, options?: { takeOver?: boolean }): DeskRefusal | null;
-  release(callbackId: number, agentId: number, at: number): DeskRefusal | null;
+  claim(callbackId: number, agentId: number, at: number, options?: { takeOver?: boolean }): Promise<DeskRefusal | null>;
+  release(callbackId: number, agentId: number, at: number): Promise<DeskRefusal | null>;
   /** Marks an open callback completed by the agent; completing it again changes nothing. */
-  complete(callbackId: number, agentId: number, at: number): DeskRefusal | null;
+  complete(callbackId: number, agentId: number, at: number): Promise<DeskRefusal | null>;
 }

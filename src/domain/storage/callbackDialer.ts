@@ -52,41 +52,41 @@ export interface CallbackDialerRepository {
    * holds (claimed in the console) is left to that agent, and one whose booking call is still live
    * (for at most 15 minutes after that call's last step) waits for the caller to hang up.
    */
-  claimNext(owner: string, now: number, leaseMs: number): ClaimedCallback | undefined;
+  claimNext(owner: string, now: number, leaseMs: number): Promise<ClaimedCallback | undefined>;
   /**
    * Reserves those of `agentIds` still free to ring (free by the agent repository's reserve, and no
    * live leg of any callback) and records their legs, about to be placed: an agent is never rung for
    * two callbacks at once, whichever worker asks. Empty when none is free; undefined if `owner` no
    * longer holds the round.
    */
-  requestAgentLegs(callbackId: number, round: number, owner: string, agentIds: number[], now: number): CallbackLeg[] | undefined;
+  requestAgentLegs(callbackId: number, round: number, owner: string, agentIds: number[], now: number): Promise<CallbackLeg[] | undefined>;
   /** calls.create answered: the leg's CallSid is known; the lease runs to `leaseUntil`. */
-  recordCallPlaced(legId: number, callSid: string, now: number, leaseUntil: number): void;
+  recordCallPlaced(legId: number, callSid: string, now: number, leaseUntil: number): Promise<void>;
   /** Applies news about a leg once; moves the callback as the news decides. */
-  applyLegNews(news: LegNews, now: number, policy: DialPolicy): LegNewsResult;
+  applyLegNews(news: LegNews, now: number, policy: DialPolicy): Promise<LegNewsResult>;
   /**
    * The customer pressed a key on their live leg: records it (once) and connects the callback if it is
    * still open and the accepting agent's leg has not ended (see onCustomerConfirmed). Undefined for an
    * unknown leg or one that is not a customer's.
    */
-  confirmCustomer(legId: number, now: number): { callback: Callback; leg: CallbackLeg; change?: CallbackChange } | undefined;
+  confirmCustomer(legId: number, now: number): Promise<{ callback: Callback; leg: CallbackLeg; change?: CallbackChange } | undefined>;
   /** Whether the leg's agent may still take its callback ('won' = open, 'already' = theirs), changing nothing. */
-  standing(legId: number): { callback: Callback; leg: CallbackLeg; verdict: 'won' | 'already' | 'lost' } | undefined;
+  standing(legId: number): Promise<{ callback: Callback; leg: CallbackLeg; verdict: 'won' | 'already' | 'lost' } | undefined>;
   /** An agent pressed 1: the first accept of the current round wins and a customer leg is recorded. */
-  accept(legId: number, now: number, leaseUntil: number): AcceptResult;
+  accept(legId: number, now: number, leaseUntil: number): Promise<AcceptResult>;
   /**
    * Gives the callback back to the queue (no try counted), with `error` as its last error (null keeps
    * the one it had); false if `owner` no longer holds the round.
    */
-  releaseForRetry(callbackId: number, round: number, owner: string, nextAttemptAt: number, error: string | null, now: number): boolean;
+  releaseForRetry(callbackId: number, round: number, owner: string, nextAttemptAt: number, error: string | null, now: number): Promise<boolean>;
   /** Marks callbacks that passed their deadline unconnected (once each); returns them. */
-  markBreaches(now: number): Callback[];
+  markBreaches(now: number): Promise<Callback[]>;
   /** Legs believed live (CallSid known, no final status) of callbacks whose lease expired. */
-  liveLegsOfExpiredLeases(now: number): CallbackLeg[];
+  liveLegsOfExpiredLeases(now: number): Promise<CallbackLeg[]>;
   /** Keeps a dialing callback's lease (for `owner`) while its legs are live. */
-  extendLease(callbackId: number, round: number, owner: string, until: number): boolean;
-  leg(legId: number): CallbackLeg | undefined;
-  legs(callbackId: number): CallbackLeg[];
+  extendLease(callbackId: number, round: number, owner: string, until: number): Promise<boolean>;
+  leg(legId: number): Promise<CallbackLeg | undefined>;
+  legs(callbackId: number): Promise<CallbackLeg[]>;
   /** Agents being rung or whispered for a callback at `now`. */
-  agentsBeingRung(now: number): number[];
+  agentsBeingRung(now: number): Promise<number[]>;
 }

@@ -49,20 +49,20 @@ export type NewCallback = Pick<
 
 export interface CallbackRepository {
   /** Records the promise; a second one for the same call is ignored. Returns the stored callback. */
-  schedule(callback: NewCallback): Callback;
+  schedule(callback: NewCallback): Promise<Callback>;
   /**
    * Records a callback for an unverified caller (its `unverified` set), unless the customer already has
    * one open: a caller who keeps an ID locked cannot queue up calls to the customer. Undefined when not booked.
    */
-  scheduleUnverified(callback: NewCallback): Callback | undefined;
-  get(callbackId: number): Callback | undefined;
-  byCallSid(callSid: string): Callback | undefined;
+  scheduleUnverified(callback: NewCallback): Promise<Callback | undefined>;
+  get(callbackId: number): Promise<Callback | undefined>;
+  byCallSid(callSid: string): Promise<Callback | undefined>;
   /** True if a callback already has this reference. */
-  referenceTaken(reference: string): boolean;
+  referenceTaken(reference: string): Promise<boolean>;
   /** Callbacks, earliest due first, optionally of given statuses. */
-  list(filter: { statuses?: CallbackStatus[]; limit: number }): Callback[];
+  list(filter: { statuses?: CallbackStatus[]; limit: number }): Promise<Callback[]>;
   /** Changes the number to call for the callback a call made. */
-  changePhone(callSid: string, phone: string, at: number): boolean;
+  changePhone(callSid: string, phone: string, at: number): Promise<boolean>;
   /** Attaches the caller's recorded description to the callback a call made. */
-  attachRecording(callSid: string, url: string, durationSeconds: number, at: number): boolean;
+  attachRecording(callSid: string, url: string, durationSeconds: number, at: number): Promise<boolean>;
 }

@@ -34,16 +34,16 @@ export interface CallWrites {
 }
 
 export interface CallRepository {
-  get<C>(callSid: string): CallRecord<C> | undefined;
+  get<C>(callSid: string): Promise<CallRecord<C> | undefined>;
   /** Records a new call; false if one with this CallSid exists. */
-  start(call: CallRecord): boolean;
+  start(call: CallRecord): Promise<boolean>;
   /**
    * Advances a call by one step: stores the new snapshot if the stored step is still `fromStep`, and
    * applies the step's writes, in one transaction. False if another request advanced it first.
    */
-  advance(call: CallRecord, fromStep: number, writes: CallWrites): boolean;
+  advance(call: CallRecord, fromStep: number, writes: CallWrites): Promise<boolean>;
   /** Marks the call ended (idempotent), setting the outcome if the flow left none; a caller still in the P1 queue leaves it. */
-  end(callSid: string, at: number, outcomeIfNone: string): void;
+  end(callSid: string, at: number, outcomeIfNone: string): Promise<void>;
   /** Calls not yet ended, oldest first. */
-  live(limit: number): CallRecord[];
+  live(limit: number): Promise<CallRecord[]>;
 }

@@ -14,12 +14,12 @@ export interface CredentialState extends StoredPassword {
 
 /** Agents' console passwords and their failed sign-ins. */
 export interface CredentialRepository {
-  get(agentId: number): CredentialState | undefined;
+  get(agentId: number): Promise<CredentialState | undefined>;
   /**
    * Sets (or replaces) the password, clears failures and ends the agent's sessions, in one transaction.
    * False, changing nothing, for an unknown or removed agent: nobody who left signs in again.
    */
-  setPassword(agentId: number, password: StoredPassword, at: number): boolean;
+  setPassword(agentId: number, password: StoredPassword, at: number): Promise<boolean>;
   /**
    * Counts a sign-in attempt before its password is checked, as a failure until recordSuccess clears it,
    * and pauses sign-in until `lock.until` once `lock.after` attempts in a row are reached; the count
@@ -27,9 +27,9 @@ export interface CredentialRepository {
    * parallel attempts cannot all slip in before the pause. Undefined, counting nothing, when the agent
    * has no password or sign-in is paused at `at`; otherwise the password to check.
    */
-  countAttempt(agentId: number, at: number, lock: { after: number; until: number; since: number }): CredentialState | undefined;
+  countAttempt(agentId: number, at: number, lock: { after: number; until: number; since: number }): Promise<CredentialState | undefined>;
   /** The password matched: clears the count and any pause. */
-  recordSuccess(agentId: number, at: number): void;
+  recordSuccess(agentId: number, at: number): Promise<void>;
   /** IDs of agents who have a password. */
-  withPassword(): Set<number>;
+  withPassword(): Promise<Set<number>>;
 }

@@ -28,26 +28,26 @@ export interface StoredSecret {
 /** Customers and the sealed secrets behind their codes. */
 export interface CustomerRepository {
   /** Creates the customer with its dashboard secret in one transaction; false if the ID is taken. */
-  create(customer: NewCustomer, dashboardSecret: Sealed): boolean;
-  get(customerId: string): Customer | undefined;
+  create(customer: NewCustomer, dashboardSecret: Sealed): Promise<boolean>;
+  get(customerId: string): Promise<Customer | undefined>;
   /** Customers ordered by ID, after the given ID. */
-  list(options: { limit: number; after?: string }): Customer[];
-  update(customerId: string, patch: CustomerPatch, at: number): Customer | undefined;
+  list(options: { limit: number; after?: string }): Promise<Customer[]>;
+  update(customerId: string, patch: CustomerPatch, at: number): Promise<Customer | undefined>;
   /** The customer's secrets of the given kinds. */
-  secrets(customerId: string, kinds: SecretKind[]): StoredSecret[];
+  secrets(customerId: string, kinds: SecretKind[]): Promise<StoredSecret[]>;
   /** Stores (or replaces) the pending authenticator secret. */
-  putPendingAuthenticator(customerId: string, sealed: Sealed, at: number): void;
+  putPendingAuthenticator(customerId: string, sealed: Sealed, at: number): Promise<void>;
   /**
    * Promotes the pending authenticator: removes the pending row and stores the confirmed secret,
    * with the confirming code's step already spent. False if the pending secret changed meanwhile.
    */
-  confirmAuthenticator(customerId: string, pendingKeyNonce: Buffer, confirmed: Sealed, step: number, at: number): boolean;
+  confirmAuthenticator(customerId: string, pendingKeyNonce: Buffer, confirmed: Sealed, step: number, at: number): Promise<boolean>;
   /** Removes the confirmed and any pending authenticator; false if there was none. */
-  removeAuthenticator(customerId: string): boolean;
+  removeAuthenticator(customerId: string): Promise<boolean>;
   /** Re-seals every stored secret in one transaction (key rotation); returns how many. */
-  resealAll(reseal: (secret: StoredSecret) => Sealed): number;
+  resealAll(reseal: (secret: StoredSecret) => Sealed): Promise<number>;
   /** The ids of the keys the stored secrets are sealed with. */
-  sealingKeyIds(): string[];
+  sealingKeyIds(): Promise<string[]>;
   /** Every distinct phone on file, for the countries the line serves. */
-  phonesOnFile(): string[];
+  phonesOnFile(): Promise<string[]>;
 }

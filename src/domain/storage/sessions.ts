@@ -14,12 +14,12 @@ export interface SessionRepository {
    * `checkedPassword` (the one a sign-in just verified); false, creating nothing, when the agent was
    * removed or their password changed meanwhile, from this process or another.
    */
-  create(sessionHash: Buffer, session: ConsoleSession, checkedPassword: Buffer): boolean;
+  create(sessionHash: Buffer, session: ConsoleSession, checkedPassword: Buffer): Promise<boolean>;
   /** The session if it exists and has not expired at `now`. */
-  find(sessionHash: Buffer, now: number): ConsoleSession | undefined;
+  find(sessionHash: Buffer, now: number): Promise<ConsoleSession | undefined>;
   /** Records activity: the session now expires at `expiresAt`. */
-  touch(sessionHash: Buffer, now: number, expiresAt: number): void;
-  delete(sessionHash: Buffer): void;
+  touch(sessionHash: Buffer, now: number, expiresAt: number): Promise<void>;
+  delete(sessionHash: Buffer): Promise<void>;
   /** Removes sessions that expired before `now`. */
-  purgeExpired(now: number): number;
+  purgeExpired(now: number): Promise<number>;
 }

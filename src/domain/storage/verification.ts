@@ -24,34 +24,34 @@ export interface AuditRecord extends AuditEntry {
 
 /** Verification attempts: spent time steps, failure counts and locks, and the audit trail. */
 export interface VerificationRepository {
-  failureState(customerId: string): FailureState;
+  failureState(customerId: string): Promise<FailureState>;
   /**
    * Spends a factor's time step, clears the ID's failures and audits the success, in one transaction.
    * The step is spent only if it is later than the factor's last accepted step, so of two racing
    * verifications with the same code exactly one wins. False when the step was already spent.
    */
-  consumeStep(customerId: string, factor: Factor, step: number, audit: AuditEntry): boolean;
+  consumeStep(customerId: string, factor: Factor, step: number, audit: AuditEntry): Promise<boolean>;
   /**
    * Spends a factor's time step without accepting the call (the ID was locked or the number limited
    * when its right code came in) and audits the refusal, in one transaction: the code cannot be
    * replayed once the lock ends. The ID's failures are left as they are.
    */
-  spendRefusedStep(customerId: string, factor: Factor, step: number, audit: AuditEntry): void;
+  spendRefusedStep(customerId: string, factor: Factor, step: number, audit: AuditEntry): Promise<void>;
   /** Counts a failure, applies the lock policy to the new count and audits it, in one transaction. */
-  recordFailure(customerId: string, audit: AuditEntry, next: (prev: FailureState) => FailureState): FailureState;
+  recordFailure(customerId: string, audit: AuditEntry, next: (prev: FailureState) => FailureState): Promise<FailureState>;
   /** Audits an attempt that is refused without being counted (the ID was already locked). */
-  recordRefusal(audit: AuditEntry): void;
+  recordRefusal(audit: AuditEntry): Promise<void>;
   /** Clears failures and any lock of the ID; false if it had none. */
-  unlock(customerId: string): boolean;
+  unlock(customerId: string): Promise<boolean>;
   /** Audit entries, newest first. */
-  audit(filter: { customerId?: string; callSid?: string; limit: number }): AuditRecord[];
+  audit(filter: { customerId?: string; callSid?: string; limit: number }): Promise<AuditRecord[]>;
   /**
    * Refused attempts from one calling number since a moment (abuse limit across IDs); with `reasons`,
    * only refusals for those reasons count.
    */
-  refusalsFromCaller(caller: string, since: number, reasons?: readonly string[]): number;
+  refusalsFromCaller(caller: string, since: number, reasons?: readonly string[]): Promise<number>;
   /** Refused attempts for one typed customer ID since a moment, for the given reasons. */
-  refusalsForCustomer(customerId: string, since: number, reasons: readonly string[]): number;
+  refusalsForCustomer(customerId: string, since: number, reasons: readonly string[]): Promise<number>;
   /** Refused attempts across the whole line since a moment, for the given reasons. */
-  refusalsSince(since: number, reasons: readonly string[]): number;
+  refusalsSince(since: number, reasons: readonly string[]): Promise<number>;
 }
