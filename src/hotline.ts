@@ -11,7 +11,7 @@ import { countriesOf } from './domain/callbackNumbers.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createCustomerService } from './domain/customers.js';
 import { createCallbackDialing } from './dialer/index.js';
-import { createVerifyCaller } from './domain/verifyCaller.js';
+import { createVerifyCaller, type VerifyContext } from './domain/verifyCaller.js';
 import { createVerificationGuard } from './domain/verificationGuard.js';
 import { countVerifications } from './metrics/countVerifications.js';
 import { createMetrics } from './metrics/metrics.js';
@@ -139,7 +139,9 @@ export function createHotline({
     /** The storage port (src/domain/storage); SQLite here. */
     store,
     customers,
-    verifyCaller,
+    /** Checks a (customer ID, code) pair as a call's step does, as a unit of work of its own. */
+    verifyCaller: (customerId: string, code: string, context: VerifyContext) =>
+      store.unitOfWork((tx) => verifyCaller(tx, customerId, code, context)),
     statusPage,
     engine,
     p1Queue,

@@ -14,9 +14,9 @@ describe('smoke', () => {
     const code = await api(h, 'GET', `/api/customers/${created.body.customerId}/one-time-token`);
     expect(code.status).toBe(200);
     expect(code.body.code).toMatch(/^\d{6}$/);
-    const verdict = h.hotline.verifyCaller(created.body.customerId, code.body.code, { caller: '+14155550100' });
+    const verdict = await h.hotline.verifyCaller(created.body.customerId, code.body.code, { caller: '+14155550100' });
     expect(verdict.verified).toBe(true);
-    const again = h.hotline.verifyCaller(created.body.customerId, code.body.code, { caller: '+14155550100' });
+    const again = await h.hotline.verifyCaller(created.body.customerId, code.body.code, { caller: '+14155550100' });
     expect(again).toMatchObject({ verified: false, reason: 'reused_code' });
   });
 });

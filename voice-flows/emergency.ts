@@ -9,7 +9,7 @@ import { callableNumber, idEnding, type Plan, type Tier } from '../src/domain/cu
 import { isValidCustomerId } from '../src/domain/customerId.js';
 import { CHANNELS_BY_PLAN, slaFor } from '../src/domain/serviceLevels.js';
 import type { Verification } from '../src/domain/verifyCaller.js';
-import type { AgentOffer, BaseContext, FlowDefinition, Say, Transition, World } from '../src/voice/flow.js';
+import type { AgentOffer, BaseContext, FlowDefinition, Needs, Say, Transition, World } from '../src/voice/flow.js';
 import type { Language } from './prompts/index.js';
 
 export interface EmergencyContext extends BaseContext {
@@ -187,6 +187,9 @@ function bookP2(ctx: EmergencyContext, world: World, phone: string | null): T {
 
 const end = { input: () => ({ kind: 'end' }) as const };
 
+/** What booking a callback reads: a fresh reference, and the phone on file for a caller without a callable number. */
+const booking = (ctx: EmergencyContext): Needs => ({ reference: true, phoneOnFileOf: ctx.customer?.customerId ?? null });
+
 /** A caller whose callback is booked and who then fails a prompt three times still has it: they are told so. */
 const keepBookedCallback = (ctx: EmergencyContext) =>
   ctx.callback ? { to: 'callbackStillBooked', say: [] } : undefined;
@@ -237,7 +240,9 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
     askCode: {
       say: () => [{ key: 'askCode' }],
       input: () => ({ kind: 'digits', finishOnKey: '#', numDigits: 6, timeout: 10 }),
-      verifiesCode: true,
+      verifiesCode: (ctx) => ctx.typedId ?? '',
+      // A refused caller held by a lock or a limit may get a callback to the phone on file.
+      needs: (_ctx, event) => (event.type === 'code' && event.verification?.verified === false && event.verification.held ? { reference: true } : {}),
       on(event, ctx, world) {
         if (event.type !== 'code' || event.verification === null) {
           return { to: 'askCode', retry: true, say: [{ key: 'notHeard' }] };
@@ -265,6 +270,10 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
     askPriority: {
       say: () => [{ key: 'askPriority' }],
       input: () => ({ kind: 'digits', finishOnKey: '', numDigits: 1, timeout: 8 }),
+      needs: (ctx, event) => {
+        const digit = event.type === 'digits' ? event.digits : '';
+        return digit === '1' ? { agents: true, ...booking(ctx) } : digit === '2' ? booking(ctx) : {};
+      },
       on(event, ctx, world) {
         const digit = event.type === 'digits' ? event.digits : '';
         if (digit === '1') {
@@ -293,6 +302,7 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
         const agent = ctx.agents[ctx.agentIndex]!;
         return { kind: 'dial', timeout: AGENT_RING_SECONDS, target: { agentId: agent.agentId, phone: agent.phone } };
       },
+      needs: (ctx, event) => (event.type === 'dial-ended' && event.bridged ? {} : { agents: true, ...booking(ctx) }),
       on(event, ctx, world) {
         if (event.type === 'dial-ended' && event.bridged) {
           return { to: 'transferred', outcome: 'transferred', ...(ctx.queued && { writes: { leaveQueue: 'connected' } }) };
@@ -319,6 +329,7 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
     desk: {
       say: () => [],
       input: (ctx) => ({ kind: 'desk', phone: ctx.held!.desk!, timeout: DESK_RING_SECONDS }),
+      needs: (_ctx, event) => (event.type === 'dial-ended' && event.bridged ? {} : { reference: true }),
       on(event, ctx, world) {
         if (event.type === 'dial-ended' && event.bridged) return { to: 'ended', outcome: 'backup-desk' };
         return callbackForHeld(ctx, world);
@@ -328,6 +339,7 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
     queued: {
       say: () => [],
       input: () => ({ kind: 'enqueue' }),
+      needs: (ctx) => ({ agents: true, ...booking(ctx) }),
       on(event, ctx, world) {
         if (event.type !== 'queue-left') return { to: 'queued' };
         const { offer } = event;
@@ -368,6 +380,7 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
     askCallbackNumber: {
       say: () => [{ key: 'askCallbackNumber' }],
       input: () => ({ kind: 'digits', finishOnKey: '#', timeout: 10 }),
+      needs: (ctx) => ({ callbackCountries: true, ...booking(ctx) }),
       on(event, ctx, world) {
         const digits = event.type === 'digits' ? event.digits : '';
         if (digits === '') return { to: 'askCallbackNumber', retry: true, say: [{ key: 'notHeard' }] };

@@ -90,7 +90,7 @@ export function createSqliteStore(
     verification: createSqliteVerificationRepository(db),
     agents,
     callbacks,
-    calls: createSqliteCallRepository(db, { agents, callbacks, queue }),
+    calls: createSqliteCallRepository(db),
     queue,
     numbers: createSqliteNumberRepository(db),
     credentials: createSqliteCredentialRepository(db),

@@ -20,7 +20,7 @@ export const DEFAULT_GUARD_POLICY: GuardPolicy = { refusals: 50, windowMs: 10 * 
 
 export interface VerificationGuard {
   /** Counts the line's refused codes in the window now; logs once when the guard turns active, and when it clears. */
-  check(): boolean;
+  check(): Promise<boolean>;
 }
 
 export function createVerificationGuard(deps: {
@@ -32,8 +32,8 @@ export function createVerificationGuard(deps: {
   const { verification, clock, logger, policy } = deps;
   let active = false;
   return {
-    check() {
-      const refused = verification.refusalsSince(clock.now() - policy.windowMs, GUESS_REASONS);
+    async check() {
+      const refused = await verification.refusalsSince(clock.now() - policy.windowMs, GUESS_REASONS);
       const now = refused >= policy.refusals;
       if (now && !active) {
         logger.warn(

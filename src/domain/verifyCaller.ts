@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { SecretBox } from '../crypto/secretBox.js';
-import type { CustomerRepository, StoredSecret } from './storage/customers.js';
-import type { AuditEntry, VerificationRepository } from './storage/verification.js';
+import type { StoredSecret } from './storage/customers.js';
+import type { Repositories } from './storage/index.js';
+import type { AuditEntry } from './storage/verification.js';
 import type { Clock } from './clock.js';
 import { callableNumber, idEnding, maskPhone, type Customer, type Factor, type Tier } from './customer.js';
 import { isValidCustomerId } from './customerId.js';
@@ -47,7 +48,15 @@ export interface VerifyContext {
   callSid?: string | null;
 }
 
-export type VerifyCaller = (customerId: string, code: string, context: VerifyContext) => Verification;
+/** What a check reads and writes: run inside the step's unit of work, so the code is spent with the step. */
+export type VerificationRepositories = Pick<Repositories, 'customers' | 'verification'>;
+
+export type VerifyCaller = (
+  repos: VerificationRepositories,
+  customerId: string,
+  code: string,
+  context: VerifyContext,
+) => Promise<Verification>;
 
 const FACTORS: Factor[] = ['dashboard', 'authenticator'];
 
@@ -83,13 +92,11 @@ export function callerKey(caller: string | null | undefined): string {
 }
 
 interface Deps {
-  customers: CustomerRepository;
-  verification: VerificationRepository;
   box: SecretBox;
   clock: Clock;
   logger: Logger;
   /** Checked after every refused guess (src/domain/verificationGuard.ts). */
-  guard?: { check(): boolean };
+  guard?: { check(): Promise<boolean> };
 }
 
 /**
@@ -97,12 +104,12 @@ interface Deps {
  * locked and wrong are refused alike and in alike time (every attempt opens two secrets and checks
  * the code against both); a code works once; failures lock the ID.
  */
-export function createVerifyCaller({ customers, verification, box, clock, logger, guard }: Deps): VerifyCaller {
+export function createVerifyCaller({ box, clock, logger, guard }: Deps): VerifyCaller {
   // Stands in for a missing factor so every attempt does the same work.
   const decoy = newOtpSecret();
   const decoySealed = box.seal(decoy, 'hotline/decoy');
 
-  return function verifyCaller(customerId, code, context) {
+  return async function verifyCaller({ customers, verification }, customerId, code, context) {
     const now = clock.now();
     const entry = (result: AuditEntry['result'], reason: string, factor: Factor | null = null): AuditEntry => ({
       at: now,
@@ -117,21 +124,21 @@ export function createVerifyCaller({ customers, verification, box, clock, logger
 
     const caller = callerKey(context.caller);
     const allowed = caller === 'anonymous' ? CALLER_LIMIT.withheldGuesses : CALLER_LIMIT.guesses;
-    const callerRefusals = verification.refusalsFromCaller(caller, now - CALLER_LIMIT.windowMs, GUESS_REASONS);
+    const callerRefusals = await verification.refusalsFromCaller(caller, now - CALLER_LIMIT.windowMs, GUESS_REASONS);
     const callerLimited = callerRefusals >= allowed;
 
     if (!isValidCustomerId(customerId)) {
       const reason = callerLimited ? 'caller_limited' : 'malformed_id';
-      verification.recordRefusal(entry('refused', reason));
+      await verification.recordRefusal(entry('refused', reason));
       log.info({ result: 'refused', reason }, 'verification refused');
       return callerLimited
         ? { verified: false, reason, lockedNow: false, held: { failures: callerRefusals, account: null } }
         : { verified: false, reason, lockedNow: false };
     }
 
-    const state = verification.failureState(customerId);
-    const customer = customers.get(customerId);
-    const secrets = customer ? customers.secrets(customerId, FACTORS) : [];
+    const state = await verification.failureState(customerId);
+    const customer = await customers.get(customerId);
+    const secrets = customer ? await customers.secrets(customerId, FACTORS) : [];
     const codeShaped = isCodeShaped(code);
 
     let match: { factor: Factor; step: number; spent: number | null } | undefined;
@@ -145,7 +152,7 @@ export function createVerifyCaller({ customers, verification, box, clock, logger
     } catch (err) {
       // A secret that does not open (a key missing from the configuration, a tampered row) is the
       // operator's problem, not the caller's: audit the attempt uncounted, then let the call fall back to a human.
-      verification.recordRefusal(entry('refused', 'unreadable_secret'));
+      await verification.recordRefusal(entry('refused', 'unreadable_secret'));
       log.error({ err }, 'a stored secret did not open: check HOTLINE_SECRET_KEY and HOTLINE_SECRET_KEY_PREVIOUS');
       throw err;
     }
@@ -155,8 +162,8 @@ export function createVerifyCaller({ customers, verification, box, clock, logger
       const reason = callerLimited ? 'caller_limited' : 'locked';
       // The right code, refused only for the lock or the limit, is spent all the same: otherwise it
       // stays valid for up to 90 s for whoever heard or saw it.
-      if (match && unspent) verification.spendRefusedStep(customerId, match.factor, match.step, entry('refused', reason, match.factor));
-      else verification.recordRefusal(entry('refused', reason));
+      if (match && unspent) await verification.spendRefusedStep(customerId, match.factor, match.step, entry('refused', reason, match.factor));
+      else await verification.recordRefusal(entry('refused', reason));
       log.warn(
         { result: 'refused', reason, ...(callerLimited && { caller: maskPhone(context.caller) }) },
         callerLimited ? 'verification refused: too many failed attempts from this number' : 'verification refused: ID is locked',
@@ -175,17 +182,17 @@ export function createVerifyCaller({ customers, verification, box, clock, logger
     else if (customer.status !== 'active') reason = 'suspended';
     else if (!match) reason = 'wrong_code';
     else if (!unspent) reason = 'reused_code';
-    else if (verification.consumeStep(customerId, match.factor, match.step, entry('verified', 'ok', match.factor))) {
-      const failuresLastDay = verification.refusalsForCustomer(customerId, now - FAILED_CODES_LOOKBACK_MS, FAILED_CODE_REASONS);
+    else if (await verification.consumeStep(customerId, match.factor, match.step, entry('verified', 'ok', match.factor))) {
+      const failuresLastDay = await verification.refusalsForCustomer(customerId, now - FAILED_CODES_LOOKBACK_MS, FAILED_CODE_REASONS);
       log.info({ result: 'verified', factor: match.factor, caller: maskPhone(context.caller), failuresLastDay }, 'caller verified');
       return { verified: true, customer, factor: match.factor, failuresLastDay };
     } else reason = 'reused_code';
 
-    const next = verification.recordFailure(customerId, entry('refused', reason, match?.factor ?? null), (prev) =>
+    const next = await verification.recordFailure(customerId, entry('refused', reason, match?.factor ?? null), (prev) =>
       afterFailure(prev, now),
     );
     const lockedNow = isLocked(next, now);
-    if (GUESS_REASONS.includes(reason)) guard?.check();
+    if (GUESS_REASONS.includes(reason)) await guard?.check();
     log.info({ result: 'refused', reason, failures: next.consecutiveFailures }, 'verification refused');
     if (lockedNow) {
       log.warn(

@@ -21,8 +21,7 @@ function callerWebhooksOf(hotline: Hotline) {
   const { config } = hotline;
   return callerWebhooks({
     engine: hotline.engine,
-    calls: hotline.repos.calls,
-    agents: hotline.repos.agents,
+    store: hotline.store,
     clock: hotline.clock,
     logger: hotline.logger,
     authToken: config.twilio.authToken,
@@ -31,7 +30,6 @@ function callerWebhooksOf(hotline: Hotline) {
     backupNumber: config.backupNumber,
     metrics: hotline.metrics,
     queue: hotline.p1Queue,
-    writes: (work) => hotline.writes.run(work),
   });
 }
 
@@ -60,20 +58,14 @@ export function createApp(hotline: Hotline): express.Express {
   // The caller's webhooks first, answered without the rest of the middleware (see src/voice/routes.ts).
   app.use(callerWebhooksOf(hotline));
   hotline.metrics.collectProcessMetrics();
-  // Writes outside the caller's webhooks (admin API, console, the dialer's legs) commit on their own:
-  // whatever this turn's webhooks batched so far is committed first.
-  app.use(['/api', '/console', '/voice/callback'], (_req, _res, next) => {
-    hotline.writes.flush();
-    next();
-  });
   // One throttle for every door that takes the admin token, so failures on one slow the others.
   const throttle = slowDownWrongTokens(ADMIN_THROTTLE, () => hotline.metrics.adminAuthFailure());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', (_req, res) => {
-    const db = hotline.readiness();
+  app.get('/readyz', async (_req, res) => {
+    const db = await hotline.readiness();
     res.set('Cache-Control', 'no-store');
     if (db.ok) res.json({ status: 'ready', database: 'ok' });
     else res.status(503).json({ status: 'unavailable', database: 'unavailable', reason: db.reason });

@@ -1,6 +1,18 @@
-import type { CallWrites } from '../domain/storage/calls.js';
+import type { NewCallback } from '../domain/storage/callbacks.js';
 import type { Verification } from '../domain/verifyCaller.js';
 import type { Language, PromptKey, PromptParams } from '../../voice-flows/prompts/index.js';
+
+/** What a step changes besides the call's own snapshot: applied by the engine in the step's unit of work. */
+export interface CallWrites {
+  scheduleCallback?: NewCallback;
+  changeCallbackPhone?: string;
+  attachRecording?: { url: string; durationSeconds: number };
+  offeredAgent?: number;
+  /** Puts the caller in the P1 queue (back at their original place if they were in it). */
+  enqueue?: { customerId: string; tier: 'standard' | 'premium'; language: string };
+  /** Takes the caller out of the P1 queue for good. */
+  leaveQueue?: 'connected' | 'left';
+}
 
 /** A prompt to speak: its key, its values, and optionally another language than the call's. */
 export interface Say {
@@ -43,7 +55,10 @@ export interface AgentOffer {
 /** What a call needs of an agent to ring them: the one projection of an agent record the flow sees. */
 export const agentOffer = (a: AgentOffer): AgentOffer => ({ agentId: a.agentId, phone: a.phone, languages: a.languages });
 
-/** Read-only facts a transition may consult; reading them changes nothing. */
+/**
+ * What a transition may consult besides its event and context, gathered by the engine before the
+ * transition runs (see StateDefinition.needs); a transition itself reads nothing and writes nothing.
+ */
 export interface World {
   now: number;
   /** When the call began: the customer's first contact, from which first-response targets count. */
@@ -63,6 +78,18 @@ export interface World {
   phoneOnFile(customerId: string): string | null;
   /** Calling codes a number the caller types may be in (HOTLINE_CALLBACK_COUNTRIES or the line's countries). */
   callbackCountries(): ReadonlySet<string>;
+}
+
+/** Facts a transition may need gathered from storage (the others of World cost nothing to give). */
+export interface Needs {
+  /** The agents on duty, and which of them are free. */
+  agents?: boolean;
+  /** A callback reference not yet taken. */
+  reference?: boolean;
+  /** The phone on file of this customer. */
+  phoneOnFileOf?: string | null;
+  /** Calling codes a typed callback number may be in. */
+  callbackCountries?: boolean;
 }
 
 /** The engine's part of every call context. */
@@ -89,8 +116,13 @@ export interface StateDefinition<C> {
   /** Prompts spoken when the state is entered or repeated. */
   say(ctx: C): Say[];
   input(ctx: C): Input;
-  /** The pair must be verified before the transition sees the code. */
-  verifiesCode?: boolean;
+  /** The digits are a one-time code, checked against the customer ID this returns before the transition sees them. */
+  verifiesCode?(ctx: C): string;
+  /**
+   * The facts of the World this transition may read for this event: the engine gathers only these,
+   * in the step's unit of work, before the transition runs. Reading one not asked for is a bug, and throws.
+   */
+  needs?(ctx: C, event: FlowEvent): Needs;
   /** Where this state goes once its prompt has failed maxTries times, instead of the flow's onTooManyTries. */
   onTooManyTries?(ctx: C): { to: string; say: Say[]; outcome?: string } | undefined;
   on?(event: FlowEvent, ctx: C, world: World): Transition<C>;

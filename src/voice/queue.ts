@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Agent } from '../domain/storage/agents.js';
-import type { QueueRepository } from '../domain/storage/queue.js';
+import type { AgentRepository } from '../domain/storage/agents.js';
+import type { Repositories, Store } from '../domain/storage/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { Language } from '../../voice-flows/prompts/index.js';
 import { agentOffer, type AgentOffer, type QueueOffer } from './flow.js';
@@ -8,11 +8,9 @@ import { sayNode } from './render.js';
 import { el, twimlDocument } from './twiml.js';
 
 interface Deps {
-  queue: QueueRepository;
+  store: Store;
   /** Agents on duty now, in the order they should be offered calls, each marked free or not. */
-  agentsOnDuty(): Array<AgentOffer & { free: boolean }>;
-  agentById(agentId: number): Agent | undefined;
-  markOffered(agentId: number, at: number): void;
+  agentsOnDuty(agents: AgentRepository): Promise<Array<AgentOffer & { free: boolean }>>;
   clock: Clock;
   logger: Logger;
   urls: { wait(callSid: string): string; key(callSid: string): string; holdMusic: string };
@@ -25,43 +23,18 @@ interface Deps {
  * place and plays the hold tune, with 1 to take a callback instead.
  */
 export function createP1Queue(deps: Deps) {
-  const { queue, clock, logger, urls } = deps;
+  const { store, clock, logger, urls } = deps;
   const leave = twimlDocument([el('Leave')]);
 
   return {
-    /** The wait URL's TwiML for a waiting caller. */
-    wait(callSid: string, language: Language): string {
-      const entry = queue.get(callSid);
-      if (!entry || entry.status !== 'waiting') return leave;
-      const now = clock.now();
-      const onDuty = deps.agentsOnDuty();
-      if (onDuty.length === 0 && queue.requestCallback(callSid, now)) {
-        // The last agent went off duty (the roster's end, a switch, a removal) while callers waited:
-        // nobody will free up, so each caller gets the P1 callback rather than hold music for ever.
-        logger.warn({ callSid, waitedMs: now - entry.enqueuedAt }, 'nobody on duty: queued caller handed to a P1 callback');
-        return leave;
-      }
-      const free = onDuty.filter((a) => a.free);
-      const agent = free.find((a) => a.languages.includes(entry.language)) ?? free[0];
-      if (agent && queue.offerHead(callSid, agent.agentId, now)) {
-        deps.markOffered(agent.agentId, now);
-        logger.info({ callSid, agentId: agent.agentId, waitedMs: now - entry.enqueuedAt }, 'queue head offered to a free agent');
-        return leave;
-      }
-      const position = queue.position(callSid) ?? 1;
-      return twimlDocument([
-        el(
-          'Gather',
-          { input: 'dtmf', numDigits: 1, action: urls.key(callSid), method: 'POST', timeout: 1 },
-          sayNode({ key: 'queuePosition', params: { position } }, language),
-          el('Play', {}, urls.holdMusic),
-        ),
-      ]);
+    /** The wait URL's TwiML for a waiting caller: one unit of work, as it may hand the caller to an agent. */
+    wait(callSid: string): Promise<string> {
+      return store.unitOfWork((tx) => waitStep(tx, callSid));
     },
 
     /** A key pressed while waiting: 1 leaves the queue for a P1 callback. */
-    key(callSid: string, digits: string | undefined): string {
-      if (digits === '1' && queue.requestCallback(callSid, clock.now())) {
+    async key(callSid: string, digits: string | undefined): Promise<string> {
+      if (digits === '1' && (await store.queue.requestCallback(callSid, clock.now()))) {
         logger.info({ callSid }, 'caller left the queue for a callback');
         return leave;
       }
@@ -69,16 +42,47 @@ export function createP1Queue(deps: Deps) {
     },
 
     /** Why the caller left the queue, for the flow's next step. */
-    offerFor(callSid: string): QueueOffer {
-      const entry = queue.get(callSid);
+    async offerFor(tx: Repositories, callSid: string): Promise<QueueOffer> {
+      const entry = await tx.queue.get(callSid);
       if (entry?.status === 'callback-requested') return { kind: 'callback-requested' };
       if (entry?.status === 'offered' && entry.offeredAgentId !== null) {
-        const agent = deps.agentById(entry.offeredAgentId);
+        const agent = await tx.agents.get(entry.offeredAgentId);
         if (agent) return { kind: 'offered', agent: agentOffer(agent) };
       }
       return { kind: 'none' };
     },
   };
+
+  async function waitStep(tx: Repositories, callSid: string): Promise<string> {
+    const { queue } = tx;
+    const entry = await queue.get(callSid);
+    if (!entry || entry.status !== 'waiting') return leave;
+    const language = ((await tx.calls.get(callSid))?.language ?? 'en-US') as Language;
+    const now = clock.now();
+    const onDuty = await deps.agentsOnDuty(tx.agents);
+    if (onDuty.length === 0 && (await queue.requestCallback(callSid, now))) {
+      // The last agent went off duty (the roster's end, a switch, a removal) while callers waited:
+      // nobody will free up, so each caller gets the P1 callback rather than hold music for ever.
+      logger.warn({ callSid, waitedMs: now - entry.enqueuedAt }, 'nobody on duty: queued caller handed to a P1 callback');
+      return leave;
+    }
+    const free = onDuty.filter((a) => a.free);
+    const agent = free.find((a) => a.languages.includes(entry.language)) ?? free[0];
+    if (agent && (await queue.offerHead(callSid, agent.agentId, now))) {
+      await tx.agents.markOffered(agent.agentId, now);
+      logger.info({ callSid, agentId: agent.agentId, waitedMs: now - entry.enqueuedAt }, 'queue head offered to a free agent');
+      return leave;
+    }
+    const position = (await queue.position(callSid)) ?? 1;
+    return twimlDocument([
+      el(
+        'Gather',
+        { input: 'dtmf', numDigits: 1, action: urls.key(callSid), method: 'POST', timeout: 1 },
+        sayNode({ key: 'queuePosition', params: { position } }, language),
+        el('Play', {}, urls.holdMusic),
+      ),
+    ]);
+  }
 }
 
 export type P1Queue = ReturnType<typeof createP1Queue>;

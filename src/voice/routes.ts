@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
 import type { Logger } from 'pino';
-import type { AgentRepository } from '../domain/storage/agents.js';
-import type { CallRepository } from '../domain/storage/calls.js';
+import type { Store } from '../domain/storage/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { EmergencyContext } from '../../voice-flows/emergency.js';
@@ -40,8 +39,7 @@ const FAILED_ANSWER: Partial<Record<string, string>> = {
 
 export interface VoiceRouteDeps {
   engine: FlowEngine;
-  calls: CallRepository;
-  agents: AgentRepository;
+  store: Store;
   clock: Clock;
   logger: Logger;
   authToken: string;
@@ -51,8 +49,6 @@ export interface VoiceRouteDeps {
   backupNumber: string | undefined;
   metrics?: Pick<Metrics, 'voiceApology' | 'callEnded' | 'observeWebhook'>;
   queue: P1Queue;
-  /** Runs a webhook's reads and writes in this turn's shared transaction; resolves once committed. */
-  writes<T>(work: () => T): Promise<T>;
 }
 
 /**
@@ -129,12 +125,12 @@ function readForm(req: IncomingMessage): Promise<Record<string, string | string[
  * (FAILED_ANSWER): Twilio never gets a 5xx.
  */
 export function callerWebhooks(deps: VoiceRouteDeps) {
-  const { engine, calls, agents, logger } = deps;
+  const { engine, store, logger } = deps;
   const apology = apologyTwiml(deps.backupNumber);
   // Availability is bookkeeping beside the call: a failure to record it is logged, never heard.
-  const availability = (what: string, callSid: string | undefined, write: () => unknown) => {
+  const availability = async (what: string, callSid: string | undefined, write: () => Promise<unknown>) => {
     try {
-      write();
+      await write();
     } catch (err) {
       logger.error({ err, callSid }, `could not record agent ${what}`);
     }
@@ -150,29 +146,21 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
 
     '/voice/incoming': ({ params }) => {
       if (!CALL_SID.test(params.CallSid ?? '')) throw invalid;
-      return deps.writes(() => engine.incoming(params));
+      return engine.incoming(params);
     },
 
     '/voice/step': ({ params, query }) => {
       const step = Number(query.get('step') ?? 'x');
       if (!CALL_SID.test(params.CallSid ?? '') || !Number.isSafeInteger(step) || step < 0) throw invalid;
-      return deps.writes(() => {
-        // A Dial's action means the agent's leg is over: the agent is free before the flow looks for one.
-        if (params.DialCallStatus) {
-          availability('free', params.CallSid, () => {
-            agents.markAvailable(params.CallSid!);
-            if (CALL_SID.test(params.DialCallSid ?? '')) agents.markAvailable(params.DialCallSid!);
-          });
-        }
-        return engine.step(params, step);
-      });
+      // A Dial's action frees the agent's leg in the same step (src/voice/engine.ts).
+      return engine.step(params, step);
     },
 
-    '/voice/whisper': ({ params, query, log }) => {
+    '/voice/whisper': async ({ params, query, log }) => {
       const callSid = query.get('call') ?? '';
       const agentId = Number(query.get('agent'));
-      const call = CALL_SID.test(callSid) ? calls.get<EmergencyContext>(callSid) : undefined;
-      const agent = Number.isSafeInteger(agentId) ? agents.get(agentId) : undefined;
+      const call = CALL_SID.test(callSid) ? await store.calls.get<EmergencyContext>(callSid) : undefined;
+      const agent = Number.isSafeInteger(agentId) ? await store.agents.get(agentId) : undefined;
       // The agent's answer is spoken in the whisper's language: the call's, or the agent's own.
       const lang = whisperLanguage(call?.context.language ?? 'en-US', agent);
       const acceptUrl = deps.webhookUrl(`/voice/whisper/accept?call=${encodeURIComponent(callSid)}&agent=${agentId}&lang=${lang}`);
@@ -180,9 +168,9 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
       return whisperTwiml({ context: call?.context, agent, acceptUrl });
     },
 
-    '/voice/whisper/desk': ({ query, log }) => {
+    '/voice/whisper/desk': async ({ query, log }) => {
       const callSid = query.get('call') ?? '';
-      const call = CALL_SID.test(callSid) ? calls.get<EmergencyContext>(callSid) : undefined;
+      const call = CALL_SID.test(callSid) ? await store.calls.get<EmergencyContext>(callSid) : undefined;
       log.info({ held: call?.context.held?.reason }, 'backup desk told why the caller is unverified');
       return deskWhisperTwiml(call?.context);
     },
@@ -195,8 +183,8 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
       log.info({ agentId, accepted: digits === '1' }, 'agent answered whisper');
       if (digits === '1' && CALL_SID.test(callSid) && Number.isSafeInteger(agentId)) {
         const legSid = params.CallSid;
-        await deps.writes(() =>
-          availability('on a call', callSid, () => agents.markOnCall(agentId, callSid, CALL_SID.test(legSid ?? '') ? { legSid: legSid! } : {})),
+        await availability('on a call', callSid, () =>
+          store.agents.markOnCall(agentId, callSid, CALL_SID.test(legSid ?? '') ? { legSid: legSid! } : {}),
         );
       }
       return acceptTwiml(digits, language);
@@ -205,21 +193,24 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
     '/voice/queue/wait': ({ query }) => {
       const callSid = query.get('call') ?? '';
       if (!CALL_SID.test(callSid)) return LEAVE;
-      return deps.writes(() => deps.queue.wait(callSid, (calls.get(callSid)?.language ?? 'en-US') as Language));
+      return deps.queue.wait(callSid);
     },
 
     '/voice/queue/key': ({ params, query }) => {
       const callSid = query.get('call') ?? '';
-      return deps.writes(() => deps.queue.key(CALL_SID.test(callSid) ? callSid : '', params.Digits));
+      return deps.queue.key(CALL_SID.test(callSid) ? callSid : '', params.Digits);
     },
 
     '/voice/status': async ({ params, log }) => {
       const { CallSid, CallStatus } = params;
       if (CallSid && CALL_SID.test(CallSid) && FINAL_STATUSES.has(CallStatus ?? '')) {
-        const before = await deps.writes(() => {
-          const stored = calls.get(CallSid);
-          calls.end(CallSid, deps.clock.now(), 'abandoned');
-          availability('free', CallSid, () => agents.markCallEnded(CallSid, deps.clock.now()));
+        const before = await store.unitOfWork(async (tx) => {
+          const stored = await tx.calls.get(CallSid);
+          const now = deps.clock.now();
+          await tx.calls.end(CallSid, now, 'abandoned');
+          // A caller still in the P1 queue leaves it.
+          await tx.queue.abandon(CallSid, now);
+          await availability('free', CallSid, () => tx.agents.markCallEnded(CallSid, now));
           return stored;
         });
         // Counted once, when the first final status arrives, with the outcome the flow gave it.

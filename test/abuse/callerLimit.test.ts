@@ -43,9 +43,9 @@ describe('a caller cycling through customer IDs is stopped, whatever the ID', ()
     expect(last.requests.every((r) => r.status === 200)).toBe(true);
 
     // The audit says why, the real customer ID was not counted against, and it is not locked.
-    const audit = h.hotline.repos.verification.audit({ customerId: realId, limit: 5 });
+    const audit = (await h.hotline.store.verification.audit({ customerId: realId, limit: 5 }));
     expect(audit[0]).toMatchObject({ result: 'refused', reason: 'caller_limited', caller: ATTACKER, factor: 'dashboard' });
-    expect(h.hotline.repos.verification.failureState(realId).consecutiveFailures).toBe(0);
+    expect((await h.hotline.store.verification.failureState(realId)).consecutiveFailures).toBe(0);
 
     // The right code typed from the limited number is spent: nobody else can use it.
     const replay = await placeCall(h, [`${realId}#`, code], { from: '+14155550101' });
@@ -81,7 +81,7 @@ describe('a caller cycling through customer IDs is stopped, whatever the ID', ()
     expect((await placeCall(h, [`${realId}#`, code], { from: ATTACKER })).said().join(' ')).toContain('you are verified');
     // The same (spent) code again, twelve times over four calls: refused as reused (then locked), never as limited.
     for (let call = 0; call < 4; call++) await placeCall(h, Array(3).fill([`${realId}#`, code]).flat(), { from: ATTACKER });
-    const reasons = h.hotline.repos.verification.audit({ customerId: realId, limit: 100 }).map((a) => a.reason);
+    const reasons = (await h.hotline.store.verification.audit({ customerId: realId, limit: 100 })).map((a) => a.reason);
     expect(reasons).not.toContain('caller_limited');
   });
 
@@ -94,7 +94,7 @@ describe('a caller cycling through customer IDs is stopped, whatever the ID', ()
     for (const from of ['', '+266696687', 'anonymous']) {
       expect((await placeCall(h, [`${realId}#`, code], { from })).said().at(-1), `From=${JSON.stringify(from)}`).toContain(LIMITED);
     }
-    const audit = h.hotline.repos.verification.audit({ limit: 200 });
+    const audit = (await h.hotline.store.verification.audit({ limit: 200 }));
     expect(new Set(audit.map((a) => a.caller))).toEqual(new Set(['anonymous']));
   });
 });
@@ -113,12 +113,12 @@ describe('Twilio\'s anonymous marker is never a number to call back', () => {
     const call = await placeCall(h, [`${customerId}#`, await dashboardCode(h, customerId), '2', '14155550177#'], { from: '+266696687' });
     const heard = call.said().join(' ');
     expect(heard).toContain('We need a number to call you back on.');
-    expect(h.hotline.repos.callbacks.byCallSid(call.callSid)).toMatchObject({ phone: '+14155550177' });
+    expect((await h.hotline.store.callbacks.byCallSid(call.callSid))).toMatchObject({ phone: '+14155550177' });
   });
 
   it('typing the marker as the callback number is refused as not a number we can call', async () => {
     const call = await placeCall(h, [`${customerId}#`, await dashboardCode(h, customerId), '2', '266696687#'], { from: '' });
     expect(call.said().join(' ')).toContain('That is not a phone number we can call.');
-    expect(h.hotline.repos.callbacks.byCallSid(call.callSid)).toBeUndefined();
+    expect((await h.hotline.store.callbacks.byCallSid(call.callSid))).toBeUndefined();
   });
 });

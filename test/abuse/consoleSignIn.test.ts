@@ -31,16 +31,16 @@ async function wrongFrom(from: string, agentId: number, count: number, headers: 
 async function pauseAgent(agentId: number): Promise<void> {
   await Promise.all(Array.from({ length: 8 }, (_, i) => wrongFrom(addr(10 + i), agentId, 10)));
   await Promise.all(Array.from({ length: 2 }, (_, i) => wrongFrom(addr(18 + i), agentId, 10)));
-  expect(h.hotline.repos.credentials.get(agentId)!.lockedUntil).toBeGreaterThan(h.clock.now());
+  expect((await h.hotline.store.credentials.get(agentId))!.lockedUntil).toBeGreaterThan(h.clock.now());
 }
 
 /** The same pause, written by the repository exactly as 100 counted sign-ins write it (no hashing). */
-function pauseAgentInStore(agentId: number): void {
+async function pauseAgentInStore(agentId: number): Promise<void> {
   const now = h.clock.now();
   for (let i = 0; i < AGENT_LOCK.after; i++) {
-    h.hotline.repos.credentials.countAttempt(agentId, now, { after: AGENT_LOCK.after, until: now + AGENT_LOCK.forMs, since: now - AGENT_LOCK.windowMs });
+    await h.hotline.store.credentials.countAttempt(agentId, now, { after: AGENT_LOCK.after, until: now + AGENT_LOCK.forMs, since: now - AGENT_LOCK.windowMs });
   }
-  expect(h.hotline.repos.credentials.get(agentId)!.lockedUntil).toBe(now + AGENT_LOCK.forMs);
+  expect((await h.hotline.store.credentials.get(agentId))!.lockedUntil).toBe(now + AGENT_LOCK.forMs);
 }
 
 const signInFrom = (from: string, agentId: number, password: string) => new ConsoleClient(h, { from }).signIn(agentId, password);
@@ -176,23 +176,23 @@ describe('a browser the agent signed in on before', { timeout: 120_000 }, () => 
     const browser = new ConsoleClient(h, { from: addr(2) });
     expect((await browser.signIn(aiko.agent.agentId, aiko.password)).status).toBe(303);
     browser.forget('hotline_session');
-    pauseAgentInStore(ben.agent.agentId);
+    await pauseAgentInStore(ben.agent.agentId);
     expect((await browser.signIn(ben.agent.agentId, ben.password)).status).toBe(401);
 
-    pauseAgentInStore(aiko.agent.agentId);
+    await pauseAgentInStore(aiko.agent.agentId);
     expect((await browser.signIn(aiko.agent.agentId, aiko.password)).status).toBe(303);
     browser.forget('hotline_session');
     // A new password (set as the CLI and the console set it) signs the agent out and clears the pause;
     // the browser's cookie was made under the old one and no longer skips a pause.
-    h.hotline.repos.credentials.setPassword(aiko.agent.agentId, await hashPassword('a brand new password'), h.clock.now());
-    pauseAgentInStore(aiko.agent.agentId);
+    await h.hotline.store.credentials.setPassword(aiko.agent.agentId, await hashPassword('a brand new password'), h.clock.now());
+    await pauseAgentInStore(aiko.agent.agentId);
     expect((await browser.signIn(aiko.agent.agentId, 'a brand new password')).status).toBe(401);
 
     // A removed agent signs in nowhere, trusted browser or not.
     h.clock.advance(AGENT_LOCK.forMs);
     expect((await browser.signIn(aiko.agent.agentId, 'a brand new password')).status).toBe(303);
     browser.forget('hotline_session');
-    h.hotline.repos.agents.remove(aiko.agent.agentId, h.clock.now());
+    await h.hotline.store.agents.remove(aiko.agent.agentId, h.clock.now());
     expect((await browser.signIn(aiko.agent.agentId, 'a brand new password')).status).toBe(401);
   });
 });

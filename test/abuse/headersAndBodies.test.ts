@@ -69,6 +69,6 @@ describe('security headers and body size caps', () => {
     const many = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`P${i}`, '1']));
     const tooMany = await signedPost('/voice/incoming', new URLSearchParams(many).toString(), many);
     expect(tooMany.status).toBe(413);
-    expect(h.hotline.repos.calls.get(huge.CallSid)).toBeUndefined();
+    expect((await h.hotline.store.calls.get(huge.CallSid))).toBeUndefined();
   });
 });

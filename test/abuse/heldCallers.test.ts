@@ -20,7 +20,7 @@ async function lockId(h: Harness, id: string) {
   const bad = wrong(await dashboardCode(h, id));
   await placeCall(h, [`${id}#`, bad, `${id}#`, bad, `${id}#`, bad], { from: '+14155550601' });
   await placeCall(h, [`${id}#`, bad, `${id}#`, bad], { from: '+14155550602' });
-  expect(h.hotline.repos.verification.failureState(id).lockedUntil).not.toBeNull();
+  expect((await h.hotline.store.verification.failureState(id)).lockedUntil).not.toBeNull();
 }
 
 describe('callers refused by a lock or a number limit', () => {
@@ -44,11 +44,11 @@ describe('callers refused by a lock or a number limit', () => {
     expect(call.requests.every((r) => r.status === 200)).toBe(true);
 
     // The right code refused for the lock is spent: once unlocked, it no longer verifies anyone.
-    expect(h.hotline.repos.verification.audit({ customerId: id, limit: 1 })[0]).toMatchObject({ reason: 'locked', factor: 'dashboard' });
+    expect((await h.hotline.store.verification.audit({ customerId: id, limit: 1 }))[0]).toMatchObject({ reason: 'locked', factor: 'dashboard' });
     await api(h, 'POST', `/api/customers/${id}/unlock`);
     const replay = await placeCall(h, [`${id}#`, code]);
     expect(replay.said()).toContain('That ID and code did not match.');
-    expect(h.hotline.repos.verification.audit({ customerId: id, limit: 1 })[0]).toMatchObject({ reason: 'reused_code' });
+    expect((await h.hotline.store.verification.audit({ customerId: id, limit: 1 }))[0]).toMatchObject({ reason: 'reused_code' });
   });
 
   it('a limited number\'s caller is put through to the backup desk, told the number is limited', async () => {
@@ -93,17 +93,17 @@ describe('callers refused by a lock or a number limit', () => {
     expect(without.said().at(-1)).toBe(first.said().at(-1));
     expect(first.dials()).toEqual([]);
 
-    const booked = h.hotline.repos.callbacks.byCallSid(first.callSid);
+    const booked = (await h.hotline.store.callbacks.byCallSid(first.callSid));
     expect(booked).toMatchObject({ priority: 'P1', phone: ON_FILE, customerId: id, unverified: { reason: 'locked', failures: 5 } });
-    expect(h.hotline.repos.callbacks.byCallSid(without.callSid)).toBeUndefined();
+    expect((await h.hotline.store.callbacks.byCallSid(without.callSid))).toBeUndefined();
     await h.hotline.callbackDialing.confirmations.idle();
     expect(h.logs.text).not.toContain('callback confirmation text');
 
     // A second call with the ID still locked books nothing more while the first callback is open.
     const again = await placeCall(h, [`${id}#`, '123456'], { from: '+14155550701' });
     expect(again.said().at(-1)).toBe(first.said().at(-1));
-    expect(h.hotline.repos.callbacks.byCallSid(again.callSid)).toBeUndefined();
-    expect(h.hotline.repos.callbacks.list({ limit: 10 }).filter((c) => c.customerId === id)).toHaveLength(1);
+    expect((await h.hotline.store.callbacks.byCallSid(again.callSid))).toBeUndefined();
+    expect((await h.hotline.store.callbacks.list({ limit: 10 })).filter((c) => c.customerId === id)).toHaveLength(1);
   });
 
   it('the typed digits of a step are not kept in clear: the stored retry key is a keyed hash', async () => {
@@ -112,13 +112,13 @@ describe('callers refused by a lock or a number limit', () => {
     const code = await dashboardCode(h, id);
     const call = await placeCall(h, [`${id}#`, code]);
     expect(call.said().join(' ')).toContain('you are verified');
-    const stored = h.hotline.repos.calls.get(call.callSid)!;
+    const stored = (await h.hotline.store.calls.get(call.callSid))!;
     expect(stored.lastInputKey).not.toBeNull();
     expect(stored.lastInputKey).not.toContain(code);
     expect(stored.lastInputKey).not.toContain('|');
     // The database file holds the code nowhere.
     const { readFileSync } = await import('node:fs');
-    h.hotline.close();
+    await h.hotline.close();
     for (const file of [h.config.dbPath, `${h.config.dbPath}-wal`]) {
       try {
         expect(readFileSync(file).includes(Buffer.from(`|${code}|`))).toBe(false);
@@ -126,6 +126,6 @@ describe('callers refused by a lock or a number limit', () => {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
     }
-    h.hotline.close = () => undefined;
+    h.hotline.close = () => Promise.resolve();
   });
 });

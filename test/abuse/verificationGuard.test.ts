@@ -24,8 +24,8 @@ describe('the line-wide guard against guessing', () => {
     const customers = Array.from({ length: 200 }, () => enterpriseCustomer(h.hotline));
     for (const [n, { customerId }] of customers.entries()) {
       const from = `+1415555${String(1000 + n)}`;
-      if (n % 10 === 0) h.hotline.verifyCaller(customerId, wrongCode(h.hotline, customerId), { caller: from });
-      expect(h.hotline.verifyCaller(customerId, h.hotline.customers.dashboardCode(customerId).code, { caller: from })).toMatchObject({ verified: true });
+      if (n % 10 === 0) await h.hotline.verifyCaller(customerId, wrongCode(h.hotline, customerId), { caller: from });
+      expect(await h.hotline.verifyCaller(customerId, h.hotline.customers.dashboardCode(customerId).code, { caller: from })).toMatchObject({ verified: true });
       h.clock.advance(3_000);
     }
     expect(await guardGauge(h)).toBe(0);
@@ -35,7 +35,7 @@ describe('the line-wide guard against guessing', () => {
   it('a guessing run spread over IDs and numbers, under every per-ID and per-number limit, trips it once', async () => {
     for (let n = 0; n < 60; n++) {
       const body = String(720000000 + n);
-      h.hotline.verifyCaller(`${body}${luhnCheckDigit(body)}`, '123456', { caller: `+1415556${String(1000 + n)}` });
+      await h.hotline.verifyCaller(`${body}${luhnCheckDigit(body)}`, '123456', { caller: `+1415556${String(1000 + n)}` });
       h.clock.advance(9_000);
     }
     expect(await guardGauge(h)).toBe(1);

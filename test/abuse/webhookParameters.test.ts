@@ -19,8 +19,8 @@ describe('a signed webhook whose parameters are not as Twilio sends them', () =>
   const apologies = () => metricTotal(h, 'hotline_voice_apologies_total');
   /** What a refused request must leave as it was: the call, the audit, the apology count. */
   const snapshot = async () => ({
-    call: h.hotline.repos.calls.get(CALL),
-    audit: h.hotline.repos.verification.audit({ limit: 100 }),
+    call: (await h.hotline.store.calls.get(CALL)),
+    audit: (await h.hotline.store.verification.audit({ limit: 100 })),
     apologies: await apologies(),
   });
   const warnings = () => h.logs.records().filter((r) => r.level === 40).map((r) => r.refusal);
@@ -34,7 +34,7 @@ describe('a signed webhook whose parameters are not as Twilio sends them', () =>
     expect(warnings()).toEqual(['repeated parameter: Digits']);
     // The same step sent as Twilio sends it is taken.
     expect((await postSigned(h, '/voice/step?step=0', callParams(CALL, { Digits: customerId }))).body).toContain('code');
-    expect(h.hotline.repos.calls.get(CALL)?.step).toBe(1);
+    expect((await h.hotline.store.calls.get(CALL))?.step).toBe(1);
   });
 
   it('a captured step replayed with the name/value boundary moved (Digits=<id>Directioninbound, no Direction) is refused', async () => {
@@ -56,7 +56,7 @@ describe('a signed webhook whose parameters are not as Twilio sends them', () =>
     const other = `CA${'6'.repeat(32)}`;
     const res = await postSigned(h, '/voice/incoming', { ...callParams(other), CallSid: [other, CALL] });
     expect(res).toMatchObject({ status: 400, body: 'repeated parameter: CallSid' });
-    expect(h.hotline.repos.calls.get(other)).toBeUndefined();
+    expect((await h.hotline.store.calls.get(other))).toBeUndefined();
   });
 
   it('each route\'s required parameters: CallSid everywhere, and CallStatus on a status callback', async () => {

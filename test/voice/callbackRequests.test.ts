@@ -38,7 +38,7 @@ describe('P2 callbacks', () => {
     expect(call.said().at(-1)).toBe('Your callback is still booked. Goodbye.');
     expect(call.said()).not.toContainEqual(expect.stringContaining('We could not complete your call'));
     expect((await api(h, 'GET', '/api/callbacks')).body.items).toEqual([expect.objectContaining({ customerId: id, status: 'pending' })]);
-    expect(h.hotline.repos.calls.get(call.callSid)).toMatchObject({ outcome: 'callback', state: 'callbackStillBooked' });
+    expect((await h.hotline.store.calls.get(call.callSid))).toMatchObject({ outcome: 'callback', state: 'callbackStillBooked' });
   });
 
   it('a webhook that Twilio retries gets the same answer and books no second callback', async () => {
@@ -66,7 +66,7 @@ describe('webhook security and failure', () => {
     const forged = await postSigned(h, '/voice/incoming', callParams(SID), 'bm90IGEgc2lnbmF0dXJl');
     expect(unsigned.status).toBe(400);
     expect(forged.status).toBe(403);
-    expect(h.hotline.repos.calls.get(SID)).toBeUndefined();
+    expect((await h.hotline.store.calls.get(SID))).toBeUndefined();
     // A request signed for other parameters than those sent is forged too.
     const tampered = await fetch(`${h.url}/voice/incoming`, {
       method: 'POST',
@@ -74,7 +74,7 @@ describe('webhook security and failure', () => {
       body: new URLSearchParams(callParams(SID, { From: '+19999999999' })),
     });
     expect(tampered.status).toBe(403);
-    expect(h.hotline.repos.calls.get(SID)).toBeUndefined();
+    expect((await h.hotline.store.calls.get(SID))).toBeUndefined();
   });
 
   it('an error inside the flow still answers TwiML that apologises and dials the backup number', async () => {

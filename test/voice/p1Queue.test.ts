@@ -71,14 +71,14 @@ describe('the P1 queue when every agent is busy', () => {
     expect(left.body).toMatch(/booked a priority 1 callback\. An engineer will call you within 2 hours/);
     const callbacks = (await api(h, 'GET', '/api/callbacks')).body.items;
     expect(callbacks).toEqual([expect.objectContaining({ customerId: id, priority: 'P1', phone: '+14155550004' })]);
-    expect(h.hotline.repos.queue.get(sid('4'))).toMatchObject({ status: 'left' });
+    expect((await h.hotline.store.queue.get(sid('4')))).toMatchObject({ status: 'left' });
   });
 
   it("a P1 callback after a long hold keeps the target counted from the call, and one past it is promised as soon as possible", async () => {
     const held = async (callSid: string, minutes: number) => {
       const id = await addCustomer(h, { tier: 'premium' });
       await verifiedP1(h, callSid, id, '+14155550012');
-      const startedAt = h.hotline.repos.calls.get(callSid)!.startedAt;
+      const startedAt = (await h.hotline.store.calls.get(callSid))!.startedAt;
       h.clock.advance(minutes * 60_000);
       await postSigned(h, `/voice/queue/key?call=${callSid}`, callParams(callSid, { Digits: '1' }));
       const left = await postSigned(h, '/voice/step?step=3', callParams(callSid, { From: '+14155550012', QueueResult: 'leave' }));
@@ -105,7 +105,7 @@ describe('the P1 queue when every agent is busy', () => {
     expect(back.body).toContain('Still trying to reach an engineer. Please hold.');
     expect(back.body).toContain('hotline-p1</Enqueue>');
     expect(back.body).not.toContain('<Dial');
-    expect(h.hotline.repos.queue.get(sid('7'))).toMatchObject({ status: 'waiting' });
+    expect((await h.hotline.store.queue.get(sid('7')))).toMatchObject({ status: 'waiting' });
 
     // Bob is offered the caller in turn, and goes off duty before Twilio rings him: nobody is left.
     h.clock.advance(AGENT_OFFER_HOLD_MS + 1_000);
@@ -114,7 +114,7 @@ describe('the P1 queue when every agent is busy', () => {
     const booked = await postSigned(h, '/voice/step?step=4', callParams(sid('7'), { From: '+14155550007', QueueResult: 'leave' }));
     expect(booked.body).toMatch(/No engineer could take your call right now, so we have booked a priority 1 callback/);
     expect(booked.body).not.toContain('<Dial');
-    expect(h.hotline.repos.queue.get(sid('7'))).toMatchObject({ status: 'left' });
+    expect((await h.hotline.store.queue.get(sid('7')))).toMatchObject({ status: 'left' });
     expect((await api(h, 'GET', '/api/callbacks')).body.items).toEqual([
       expect.objectContaining({ priority: 'P1', phone: '+14155550007', reason: 'no-agent-answered' }),
     ]);
@@ -128,7 +128,7 @@ describe('the P1 queue when every agent is busy', () => {
     expect((await wait(h, sid('8'))).body).toContain('<Leave/>');
     const left = await postSigned(h, '/voice/step?step=3', callParams(sid('8'), { From: '+14155550008', QueueResult: 'leave' }));
     expect(left.body).toMatch(/No engineer could take your call right now, so we have booked a priority 1 callback\. An engineer will call you within 2 hours/);
-    expect(h.hotline.repos.queue.waiting()).toEqual([]);
+    expect((await h.hotline.store.queue.waiting())).toEqual([]);
     expect((await api(h, 'GET', '/api/callbacks')).body.items).toEqual([expect.objectContaining({ customerId: id, priority: 'P1', phone: '+14155550008' })]);
   });
 
@@ -142,17 +142,17 @@ describe('the P1 queue when every agent is busy', () => {
     // The caller hangs up while Ann's phone rings; Twilio's final status arrives before the Dial's action.
     await postSigned(h, '/voice/status', callParams(sid('9'), { CallStatus: 'completed' }));
     await postSigned(h, '/voice/step?step=4', callParams(sid('9'), { From: '+14155550009', DialCallStatus: 'canceled', DialBridged: 'false' }));
-    expect(h.hotline.repos.queue.get(sid('9'))).toMatchObject({ status: 'left' });
-    expect(h.hotline.repos.calls.get(sid('9'))).toMatchObject({ outcome: 'abandoned' });
+    expect((await h.hotline.store.queue.get(sid('9')))).toMatchObject({ status: 'left' });
+    expect((await h.hotline.store.calls.get(sid('9')))).toMatchObject({ outcome: 'abandoned' });
     // Nobody is left waiting for the wait URL of a call that is over, ahead of every later caller.
-    expect(h.hotline.repos.queue.waiting()).toEqual([]);
+    expect((await h.hotline.store.queue.waiting())).toEqual([]);
   });
 
   it('a caller who hangs up while waiting leaves the queue', async () => {
     await verifiedP1(h, sid('5'), await addCustomer(h), '+14155550005');
     await postSigned(h, '/voice/status', callParams(sid('5'), { CallStatus: 'completed' }));
-    expect(h.hotline.repos.queue.waiting()).toEqual([]);
-    expect(h.hotline.repos.calls.get(sid('5'))).toMatchObject({ outcome: 'abandoned' });
+    expect((await h.hotline.store.queue.waiting())).toEqual([]);
+    expect((await h.hotline.store.calls.get(sid('5')))).toMatchObject({ outcome: 'abandoned' });
   });
 });
 
@@ -164,22 +164,23 @@ describe('places in the P1 queue, counted in the database', () => {
   afterEach(async () => h.close());
 
   it('gives every waiting caller the place the queue will offer them in, ties and departures included', async () => {
-    const queue = h.hotline.repos.queue;
+    const queue = h.hotline.store.queue;
     const customerId = await addCustomer(h, { name: 'Queued' });
     const callSid = (n: number) => `CA${String(n).padStart(32, '0')}`;
     // 40 callers, mixed tiers, several enqueued in the same millisecond.
     for (let n = 0; n < 40; n++) {
       const tier = n % 3 === 0 ? 'premium' : 'standard';
-      queue.enqueue({ callSid: callSid(n), customerId, tier, language: 'en-US' }, 1_000 + Math.floor(n / 4));
+      await queue.enqueue({ callSid: callSid(n), customerId, tier, language: 'en-US' }, 1_000 + Math.floor(n / 4));
     }
-    queue.requestCallback(callSid(5), 2_000);
-    queue.abandon(callSid(6), 2_000);
-    const order = queue.waiting().map((e) => e.callSid);
+    await queue.requestCallback(callSid(5), 2_000);
+    await queue.abandon(callSid(6), 2_000);
+    const order = (await queue.waiting()).map((e) => e.callSid);
     expect(order).toHaveLength(38);
-    expect(order.slice(0, 13).every((s) => queue.get(s)!.tier === 'premium')).toBe(true);
-    expect(order.map((s) => queue.position(s))).toEqual(order.map((_, i) => i + 1));
-    expect(queue.position(callSid(5))).toBeNull();
-    expect(queue.position(callSid(6))).toBeNull();
+    const tiers = await Promise.all(order.slice(0, 13).map(async (s) => (await queue.get(s))!.tier));
+    expect(tiers.every((tier) => tier === 'premium')).toBe(true);
+    expect(await Promise.all(order.map((s) => queue.position(s)))).toEqual(order.map((_, i) => i + 1));
+    expect(await queue.position(callSid(5))).toBeNull();
+    expect(await queue.position(callSid(6))).toBeNull();
     expect(queue.position('CA'.padEnd(34, 'f'))).toBeNull();
     expect(queue.waitingCount()).toBe(38);
   });

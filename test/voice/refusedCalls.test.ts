@@ -54,7 +54,7 @@ describe('calls that are refused', () => {
     const second = await placeCall(h, [`${id}#`, code, '1']);
     expect(second.said()).toContain(NO_MATCH);
     expect(second.dials()).toEqual([]);
-    const audit = h.hotline.repos.verification.audit({ customerId: id, limit: 10 });
+    const audit = (await h.hotline.store.verification.audit({ customerId: id, limit: 10 }));
     expect(audit[0]).toMatchObject({ result: 'refused', reason: 'reused_code' });
   });
 
@@ -84,7 +84,7 @@ describe('calls that are refused', () => {
     expect(call.said().join(' ')).not.toContain('you are verified');
     expect(call.said().at(-1)).toContain('Automatic verification is not available for this call right now.');
     expect(call.dials()).toEqual([]);
-    expect(h.hotline.repos.verification.audit({ customerId: id, limit: 1 })[0]).toMatchObject({ reason: 'locked' });
+    expect((await h.hotline.store.verification.audit({ customerId: id, limit: 1 }))[0]).toMatchObject({ reason: 'locked' });
   });
 
   it('silence at the code prompt and at the priority prompt repeats it, then says goodbye', async () => {

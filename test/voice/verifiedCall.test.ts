@@ -25,7 +25,7 @@ describe('a verified P1 call', () => {
     );
     expect(call.events.find((e) => e.kind === 'dial-result')).toMatchObject({ bridged: true });
     expect(call.ok).toBe(true);
-    const record = h.hotline.repos.calls.get(call.callSid);
+    const record = (await h.hotline.store.calls.get(call.callSid));
     expect(record).toMatchObject({ outcome: 'transferred', priority: 'P1', customerId: id });
   });
 

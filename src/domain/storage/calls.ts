@@ -1,5 +1,3 @@
-import type { NewCallback } from './callbacks.js';
-
 /** The persisted snapshot of one call in a flow, keyed by Twilio's CallSid. */
 export interface CallRecord<C = unknown> {
   callSid: string;
@@ -21,28 +19,17 @@ export interface CallRecord<C = unknown> {
   endedAt: number | null;
 }
 
-/** Domain data a step changes together with the call's snapshot, in the same transaction. */
-export interface CallWrites {
-  scheduleCallback?: NewCallback;
-  changeCallbackPhone?: string;
-  attachRecording?: { url: string; durationSeconds: number };
-  offeredAgent?: number;
-  /** Puts the caller in the P1 queue (back at their original place if they were in it). */
-  enqueue?: { customerId: string; tier: 'standard' | 'premium'; language: string };
-  /** Takes the caller out of the P1 queue for good. */
-  leaveQueue?: 'connected' | 'left';
-}
-
 export interface CallRepository {
   get<C>(callSid: string): Promise<CallRecord<C> | undefined>;
   /** Records a new call; false if one with this CallSid exists. */
   start(call: CallRecord): Promise<boolean>;
   /**
-   * Advances a call by one step: stores the new snapshot if the stored step is still `fromStep`, and
-   * applies the step's writes, in one transaction. False if another request advanced it first.
+   * Stores the call's next snapshot if the stored step is still `fromStep` (a conditional update);
+   * false if another request advanced it first. The step's other changes are the caller's to make in
+   * the same unit of work (src/voice/engine.ts).
    */
-  advance(call: CallRecord, fromStep: number, writes: CallWrites): Promise<boolean>;
-  /** Marks the call ended (idempotent), setting the outcome if the flow left none; a caller still in the P1 queue leaves it. */
+  advance(call: CallRecord, fromStep: number): Promise<boolean>;
+  /** Marks the call ended (idempotent), setting the outcome if the flow left none. */
   end(callSid: string, at: number, outcomeIfNone: string): Promise<void>;
   /** Calls not yet ended, oldest first. */
   live(limit: number): Promise<CallRecord[]>;

@@ -50,7 +50,7 @@ export async function startFaultServer(env: Record<string, string> = {}): Promis
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      hotline.close();
+      await hotline.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
