@@ -2,7 +2,8 @@
  * The webhooks of a callback's calls, as domain operations: the agent's leg answers (whisper), the
  * agent presses 1 (first accept wins, then the customer is dialed), the customer answers
  * (announcement and key gate) and presses a key (connected), the Dial ends, and the status callbacks
- * of both legs. Each returns TwiML or nothing; none throws for what Twilio sends.
+ * of both legs. Each resolves with TwiML or nothing once its writes are on disk; none rejects for what
+ * Twilio sends.
  */
 import type { AgentRepository } from '../domain/storage/agents.js';
 import type { CallbackLeg, LegNewsResult } from '../domain/storage/callbackDialer.js';
@@ -46,37 +47,41 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
   const retryMinutes = Math.round(policy.retrySpacingMs / 60_000);
 
   /** The leg named in the URL, if it belongs to the callback named there and the request's CallSid fits it. */
-  function legFor(callbackId: number, legId: number, callSid: string | undefined): CallbackLeg | undefined {
-    const leg = Number.isSafeInteger(legId) ? dialer.leg(legId) : undefined;
+  async function legFor(callbackId: number, legId: number, callSid: string | undefined): Promise<CallbackLeg | undefined> {
+    const leg = Number.isSafeInteger(legId) ? await dialer.leg(legId) : undefined;
     if (!leg || leg.callbackId !== callbackId) return undefined;
     if (leg.callSid !== null && callSid !== undefined && leg.callSid !== callSid) return undefined;
     return leg;
   }
 
   /** The customer leg named in the URL, or (no leg named) the callback's latest customer leg. */
-  function customerLegFor(callbackId: number, legId: number, callSid: string | undefined): CallbackLeg | undefined {
-    const leg = legId > 0 ? legFor(callbackId, legId, callSid) : dialer.legs(callbackId).filter((l) => l.kind === 'customer').at(-1);
+  async function customerLegFor(callbackId: number, legId: number, callSid: string | undefined): Promise<CallbackLeg | undefined> {
+    const leg = legId > 0 ? await legFor(callbackId, legId, callSid) : (await dialer.legs(callbackId)).filter((l) => l.kind === 'customer').at(-1);
     return leg?.kind === 'customer' ? leg : undefined;
   }
 
-  /** Bookkeeping beside the call (agent availability): a failure is logged, never heard. */
-  function sideNote(what: string, write: () => unknown) {
+  /**
+   * Bookkeeping beside the call (agent availability), a write of its own after the call's: a failure
+   * is logged, never heard, and undoes nothing of the call's.
+   */
+  async function sideNote(what: string, write: () => Promise<unknown>): Promise<void> {
     try {
-      write();
+      await write();
     } catch (err) {
       logger.error({ err }, `callback: could not record ${what}`);
     }
   }
 
   /** Rings in a ring-all round that lost: hang them up (best effort; their accept is refused anyway). */
-  function hangUpOthers(callbackId: number, winner: CallbackLeg) {
+  async function hangUpOthers(callbackId: number, winner: CallbackLeg): Promise<void> {
     const client = deps.twilio;
     if (!client) return;
-    for (const leg of dialer.legs(callbackId)) {
+    for (const leg of await dialer.legs(callbackId)) {
       if (leg.kind !== 'agent' || leg.round !== winner.round || leg.legId === winner.legId) continue;
       if (leg.callSid === null || isFinalLeg(leg.status)) continue;
       // Twilio: 'canceled' ends a queued or ringing call, 'completed' one in progress.
       const status = leg.status === 'in-progress' ? 'completed' : 'canceled';
+      // Not awaited: the accepting agent's Dial does not wait on Twilio's answers about the others.
       client
         .calls(leg.callSid)
         .update({ status })
@@ -96,8 +101,8 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
     else logger.info(fields, `callback ${change.to}`);
   }
 
-  function whisperFacts(callback: Callback, now: number): WhisperFacts {
-    const customer = deps.customers.get(callback.customerId);
+  async function whisperFacts(callback: Callback, now: number): Promise<WhisperFacts> {
+    const customer = await deps.customers.get(callback.customerId);
     // Read at dial time: a phone on file changed since the booking counts as the customer's own.
     const typed = callback.phone !== callback.callerPhone && callback.phone !== customer?.phone;
     return {
@@ -115,10 +120,10 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
 
   return {
     /** The agent's leg answered: the whisper, or a goodbye if the callback is no longer theirs to take. */
-    agentAnswered(callbackId: number, legId: number, params: VoiceParams): string {
-      const leg = legFor(callbackId, legId, params.CallSid);
-      const standing = leg && dialer.standing(leg.legId);
-      const agent = leg?.agentId != null ? deps.agents.get(leg.agentId) : undefined;
+    async agentAnswered(callbackId: number, legId: number, params: VoiceParams): Promise<string> {
+      const leg = await legFor(callbackId, legId, params.CallSid);
+      const standing = leg && (await dialer.standing(leg.legId));
+      const agent = leg?.agentId != null ? await deps.agents.get(leg.agentId) : undefined;
       const language = agentLanguage(lineLanguage(standing?.callback.language), agent?.languages);
       // An agent removed while their phone rang (they left the team) takes nothing either.
       if (!standing || standing.verdict === 'lost' || (agent && agent.removedAt !== null)) {
@@ -128,17 +133,17 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
       logger.info({ callbackId, legId, agentId: leg!.agentId }, 'callback whisper played to agent');
       return agentWhisperTwiml({
         language,
-        facts: whisperFacts(standing.callback, clock.now()),
+        facts: await whisperFacts(standing.callback, clock.now()),
         recordingUrl: standing.callback.recordingUrl,
         acceptUrl: urls.accept(callbackId, legId),
       });
     },
 
     /** The agent's key: 1 takes the callback if nobody did first, and dials the customer. */
-    agentPressed(callbackId: number, legId: number, params: VoiceParams): string {
-      const leg = legFor(callbackId, legId, params.CallSid);
-      const agent = leg?.agentId != null ? deps.agents.get(leg.agentId) : undefined;
-      const callbackLanguage = lineLanguage(leg ? dialer.standing(leg.legId)?.callback.language : undefined);
+    async agentPressed(callbackId: number, legId: number, params: VoiceParams): Promise<string> {
+      const leg = await legFor(callbackId, legId, params.CallSid);
+      const agent = leg?.agentId != null ? await deps.agents.get(leg.agentId) : undefined;
+      const callbackLanguage = lineLanguage(leg ? (await dialer.standing(leg.legId))?.callback.language : undefined);
       const language = agentLanguage(callbackLanguage, agent?.languages);
       if (!leg || (agent && agent.removedAt !== null)) return goodbyeTwiml(language, DIALER_TEXTS[language].taken);
       if ((params.Digits ?? '') !== '1') {
@@ -146,7 +151,8 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
         return goodbyeTwiml(language, DIALER_TEXTS[language].noKey);
       }
       const now = clock.now();
-      const outcome = dialer.accept(leg.legId, now, now + deps.leaseMs);
+      // Awaited before the Dial is answered: the customer's leg is on disk before Twilio dials them.
+      const outcome = await dialer.accept(leg.legId, now, now + deps.leaseMs);
       if (outcome.result === 'lost') {
         logger.info({ callbackId, legId }, 'callback accept refused: another agent was first');
         return goodbyeTwiml(language, DIALER_TEXTS[language].taken);
@@ -154,12 +160,12 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
       const { callback } = outcome;
       logger.info({ callbackId, legId, agentId: leg.agentId, reference: callback.reference }, 'callback accepted by agent');
       if (leg.agentId !== null && CALL_SID.test(params.CallSid ?? '')) {
-        sideNote('the agent on a call', () => deps.agents.markOnCall(leg.agentId!, params.CallSid!, { at: now }));
+        await sideNote('the agent on a call', () => deps.agents.markOnCall(leg.agentId!, params.CallSid!, { at: now }));
       }
-      hangUpOthers(callbackId, leg);
+      await hangUpOthers(callbackId, leg);
       return dialCustomerTwiml({
         language,
-        callerId: callerIdFor(deps.callerIds, callback.callSid),
+        callerId: await callerIdFor(deps.callerIds, callback.callSid),
         customerPhone: callback.phone,
         announcementUrl: urls.customer(callbackId, outcome.customerLegId),
         statusUrl: urls.status(callbackId, outcome.customerLegId),
@@ -172,9 +178,9 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
      * connected. A URL without a leg (placed before legs were named in it) means the callback's latest
      * customer leg.
      */
-    customerAnswered(callbackId: number, legId: number, params: VoiceParams): string {
-      const leg = customerLegFor(callbackId, legId, params.CallSid);
-      const callback = deps.callbacks.get(callbackId);
+    async customerAnswered(callbackId: number, legId: number, params: VoiceParams): Promise<string> {
+      const leg = await customerLegFor(callbackId, legId, params.CallSid);
+      const callback = await deps.callbacks.get(callbackId);
       const language = lineLanguage(callback?.language);
       logger.info({ callbackId, legId: leg?.legId }, 'callback: customer leg answered, waiting for a key');
       return customerGateTwiml({
@@ -189,10 +195,10 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
      * The customer pressed a key: a person is on the line, the callback is connected and the legs
      * bridged; unless the engineer is gone (their leg or the customer's ended), then the customer hears so.
      */
-    customerPressed(callbackId: number, legId: number, params: VoiceParams): string {
-      const leg = customerLegFor(callbackId, legId, params.CallSid);
-      const result = leg && dialer.confirmCustomer(leg.legId, clock.now());
-      const language = lineLanguage(result?.callback.language ?? deps.callbacks.get(callbackId)?.language);
+    async customerPressed(callbackId: number, legId: number, params: VoiceParams): Promise<string> {
+      const leg = await customerLegFor(callbackId, legId, params.CallSid);
+      const result = leg && (await dialer.confirmCustomer(leg.legId, clock.now()));
+      const language = lineLanguage(result?.callback.language ?? (await deps.callbacks.get(callbackId))?.language);
       if (!result || result.leg.confirmedAt === null) {
         logger.warn({ callbackId, legId, status: result?.callback.status }, 'callback: customer pressed a key, but the engineer left or the callback is no longer being dialed');
         return goodbyeTwiml(language, DIALER_TEXTS[language].customerNotConnected);
@@ -205,23 +211,23 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
     },
 
     /** The agent's Dial to the customer ended: applied like the customer leg's status, then told to the agent. */
-    dialEnded(callbackId: number, legId: number, params: VoiceParams): string {
-      const leg = legFor(callbackId, legId, params.DialCallSid);
+    async dialEnded(callbackId: number, legId: number, params: VoiceParams): Promise<string> {
+      const leg = await legFor(callbackId, legId, params.DialCallSid);
       const dialStatus = params.DialCallStatus ?? '';
-      let callback = leg ? dialer.standing(leg.legId)?.callback : undefined;
+      let callback = leg ? (await dialer.standing(leg.legId))?.callback : undefined;
       if (leg && leg.kind === 'customer' && isLegStatus(dialStatus)) {
         // Without a DialCallSid (a number Twilio could not dial at all) the leg's end is still a try.
         const callSid = CALL_SID.test(params.DialCallSid ?? '') ? params.DialCallSid! : null;
-        const result = dialer.applyLegNews({ legId: leg.legId, callSid, status: dialStatus }, clock.now(), policy);
+        const result = await dialer.applyLegNews({ legId: leg.legId, callSid, status: dialStatus }, clock.now(), policy);
         logChange(result);
         callback = result.callback ?? callback;
       }
-      const agentLeg = leg ? dialer.legs(callbackId).find((l) => l.round === leg.round && l.callSid === params.CallSid) : undefined;
-      const agent = agentLeg?.agentId != null ? deps.agents.get(agentLeg.agentId) : undefined;
+      const agentLeg = leg ? (await dialer.legs(callbackId)).find((l) => l.round === leg.round && l.callSid === params.CallSid) : undefined;
+      const agent = agentLeg?.agentId != null ? await deps.agents.get(agentLeg.agentId) : undefined;
       const language = agentLanguage(lineLanguage(callback?.language), agent?.languages);
       const texts = DIALER_TEXTS[language];
       if (!callback) return goodbyeTwiml(language, texts.sorry);
-      const customerLeg = leg && dialer.leg(leg.legId);
+      const customerLeg = leg && (await dialer.leg(leg.legId));
       if ((callback.status === 'pending' || callback.status === 'failed') && customerLeg?.status === 'completed' && customerLeg.confirmedAt === null) {
         return goodbyeTwiml(language, texts.customerNoKeyAgent(callback.status === 'failed' ? null : retryMinutes));
       }
@@ -231,16 +237,16 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
     },
 
     /** A status callback of an agent leg or a customer leg. */
-    status(callbackId: number, legId: number, params: VoiceParams): void {
+    async status(callbackId: number, legId: number, params: VoiceParams): Promise<void> {
       const callSid = params.CallSid ?? '';
       const status = params.CallStatus ?? '';
-      const leg = legFor(callbackId, legId, callSid);
+      const leg = await legFor(callbackId, legId, callSid);
       if (!leg || !CALL_SID.test(callSid) || !isLegStatus(status)) {
         logger.warn({ callbackId, legId, status }, 'callback status callback ignored: unknown leg or status');
         return;
       }
       const sequence = Number(params.SequenceNumber);
-      const result = dialer.applyLegNews(
+      const result = await dialer.applyLegNews(
         { legId: leg.legId, callSid, status, sequenceNumber: params.SequenceNumber !== undefined && Number.isSafeInteger(sequence) ? sequence : null },
         clock.now(),
         policy,
@@ -250,7 +256,7 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
         return;
       }
       logChange(result);
-      if (leg.kind === 'agent' && isFinalLeg(status)) sideNote('the agent free', () => deps.agents.markCallEnded(callSid, clock.now()));
+      if (leg.kind === 'agent' && isFinalLeg(status)) await sideNote('the agent free', () => deps.agents.markCallEnded(callSid, clock.now()));
     },
   };
 }

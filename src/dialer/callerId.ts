@@ -14,9 +14,9 @@ export interface CallerIdSources {
  * called (`callSid` is the call that made the promise), so they recognise it; else the first
  * configured line number. Undefined when none is known.
  */
-export function callerIdFor(sources: CallerIdSources, callSid: string | null, calledNumber?: string | null): string | undefined {
+export async function callerIdFor(sources: CallerIdSources, callSid: string | null, calledNumber?: string | null): Promise<string | undefined> {
   if (sources.callerId) return sources.callerId;
-  const called = calledNumber ?? (callSid ? sources.calls.get(callSid)?.to : null);
+  const called = calledNumber ?? (callSid ? (await sources.calls.get(callSid))?.to : null);
   if (called && E164.test(called)) return called;
-  return sources.numbers.list().find((n) => E164.test(n.e164))?.e164;
+  return (await sources.numbers.list()).find((n) => E164.test(n.e164))?.e164;
 }

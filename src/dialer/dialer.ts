@@ -4,7 +4,8 @@
  * due first, Premium before Standard, P1 before P2) and rings a free on-duty agent - every free
  * agent at once when the callback is at risk. What happens next is driven by the calls' webhooks
  * (src/dialer/callbackCalls.ts). Crash safety comes from the repository: a callback is claimed with
- * a lease in a transaction before any call is placed, and legs are recorded before calls.create.
+ * a lease in a transaction before any call is placed, and legs are recorded before calls.create; each
+ * of those writes is awaited, so it is on disk before the call is asked of Twilio.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -30,8 +31,6 @@ export interface CallbackDialerDeps extends DialingDeps {
   pollMs: number;
   /** This worker's name in leases; default host:pid:random. */
   owner?: string;
-  /** Commits writes batched with the caller's webhooks, so a claim is on disk before any call is placed. */
-  durable?: () => void;
 }
 
 /** What one tick did. */
@@ -59,8 +58,8 @@ export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<TickReport> | undefined;
 
-  function recordBreaches(now: number): number {
-    const breached = dialer.markBreaches(now);
+  async function recordBreaches(now: number): Promise<number> {
+    const breached = await dialer.markBreaches(now);
     for (const c of breached) {
       logger.warn(
         { callbackId: c.callbackId, reference: c.reference, priority: c.priority, tier: c.tier, status: c.status, dueAt: new Date(c.dueAt).toISOString() },
@@ -72,22 +71,22 @@ export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
 
   /** Legs of rounds whose lease ran out with no final news: ask Twilio how they stand. */
   async function reconcile(client: TwilioClient, now: number): Promise<number> {
-    const legs = dialer.liveLegsOfExpiredLeases(now);
+    const legs = await dialer.liveLegsOfExpiredLeases(now);
     const rounds = new Map<number, number>();
     for (const leg of legs) {
       rounds.set(leg.callbackId, leg.round);
       try {
         const call = await client.calls(leg.callSid!).fetch();
         if (!isLegStatus(call.status)) continue;
-        const result = dialer.applyLegNews({ legId: leg.legId, callSid: leg.callSid, status: call.status, sequenceNumber: null }, clock.now(), policy);
+        const result = await dialer.applyLegNews({ legId: leg.legId, callSid: leg.callSid, status: call.status, sequenceNumber: null }, clock.now(), policy);
         if (!result.duplicate) logger.info({ callbackId: leg.callbackId, legId: leg.legId, status: call.status }, 'callback leg status fetched from Twilio');
-        if (leg.kind === 'agent' && isFinalLeg(call.status)) deps.agents.markCallEnded(leg.callSid!, clock.now());
+        if (leg.kind === 'agent' && isFinalLeg(call.status)) await deps.agents.markCallEnded(leg.callSid!, clock.now());
       } catch (err) {
         logger.warn({ callbackId: leg.callbackId, legId: leg.legId, ...errorSummary(err) }, 'could not fetch a callback leg from Twilio');
       }
     }
     // Still dialing after the news: the calls are live, so this worker watches the round for another lease.
-    for (const [callbackId, round] of rounds) dialer.extendLease(callbackId, round, owner, clock.now() + deps.leaseMs);
+    for (const [callbackId, round] of rounds) await dialer.extendLease(callbackId, round, owner, clock.now() + deps.leaseMs);
     return legs.length;
   }
 
@@ -105,13 +104,13 @@ export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
         timeout: AGENT_RING_SECONDS,
       });
       const now = clock.now();
-      dialer.recordCallPlaced(leg.legId, call.sid, now, now + deps.leaseMs);
+      await dialer.recordCallPlaced(leg.legId, call.sid, now, now + deps.leaseMs);
       logger.info({ callbackId, reference: claim.callback.reference, legId: leg.legId, agentId: agent.agentId, callSid: call.sid }, 'callback: agent rung');
       return true;
     } catch (err) {
       const summary = errorSummary(err);
       logger.error({ callbackId, legId: leg.legId, agentId: agent.agentId, ...summary }, 'callback: could not ring an agent');
-      dialer.applyLegNews({ legId: leg.legId, callSid: null, status: 'failed', error: `calls.create failed: ${summary.message}` }, clock.now(), policy);
+      await dialer.applyLegNews({ legId: leg.legId, callSid: null, status: 'failed', error: `calls.create failed: ${summary.message}` }, clock.now(), policy);
       return false;
     }
   }
@@ -122,27 +121,27 @@ export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
    */
   async function dialRound(client: TwilioClient, claim: ClaimedCallback, chosen: Agent[], now: number): Promise<number | null> {
     const { callback, round } = claim;
-    const from = callerIdFor(deps.callerIds, callback.callSid);
+    const from = await callerIdFor(deps.callerIds, callback.callSid);
     if (!from) {
       logger.error({ callbackId: callback.callbackId }, 'callback not dialed: no number to call from (set HOTLINE_CALLER_ID)');
-      dialer.releaseForRetry(callback.callbackId, round, owner, now + policy.retrySpacingMs, 'no number to call from: set HOTLINE_CALLER_ID', now);
+      await dialer.releaseForRetry(callback.callbackId, round, owner, now + policy.retrySpacingMs, 'no number to call from: set HOTLINE_CALLER_ID', now);
       return 0;
     }
-    const legs = dialer.requestAgentLegs(callback.callbackId, round, owner, chosen.map((a) => a.agentId), now);
+    // Awaited: the legs are on disk before Twilio is asked for the calls, so a crash leaves them to find.
+    const legs = await dialer.requestAgentLegs(callback.callbackId, round, owner, chosen.map((a) => a.agentId), now);
     if (!legs) return 0;
     if (legs.length === 0) {
       logger.info({ callbackId: callback.callbackId }, 'callback handed back: its agents were taken by another round first');
-      dialer.releaseForRetry(callback.callbackId, round, owner, now, null, now);
+      await dialer.releaseForRetry(callback.callbackId, round, owner, now, null, now);
       return null;
     }
-    deps.durable?.();
     const placed = await Promise.all(legs.map((leg) => placeLeg(client, claim, leg, chosen.find((a) => a.agentId === leg.agentId)!, from)));
     return placed.filter(Boolean).length;
   }
 
   async function tickOnce(): Promise<TickReport> {
     const now = clock.now();
-    const report: TickReport = { breached: recordBreaches(now), claimed: 0, callsPlaced: 0, reconciled: 0 };
+    const report: TickReport = { breached: await recordBreaches(now), claimed: 0, callsPlaced: 0, reconciled: 0 };
     const client = deps.twilio;
     if (!client) return report;
     report.reconciled = await reconcile(client, now);
@@ -150,10 +149,10 @@ export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
     // may have taken an agent (requestAgentLegs refuses them in any case).
     for (;;) {
       const at = clock.now();
-      const ringing = new Set(dialer.agentsBeingRung(at));
-      const free = deps.freeAgents(at).filter((a) => !ringing.has(a.agentId));
+      const ringing = new Set(await dialer.agentsBeingRung(at));
+      const free = (await deps.freeAgents(at)).filter((a) => !ringing.has(a.agentId));
       if (free.length === 0) break;
-      const claim = dialer.claimNext(owner, at, deps.leaseMs);
+      const claim = await dialer.claimNext(owner, at, deps.leaseMs);
       if (!claim) break;
       report.claimed += 1;
       if (claim.takenOver) {

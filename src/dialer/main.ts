@@ -23,7 +23,7 @@ async function shutdown(signal: string) {
   setTimeout(() => process.exit(1), 10_000).unref();
   await dialer.stop();
   await hotline.callbackDialing.confirmations.idle();
-  hotline.close();
+  await hotline.close();
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -46,6 +46,18 @@ export function createCallbackConfirmations(deps: { twilio: TwilioClient | undef
     }
   }
 
+  /** The hook's work: the number to text from (read from the store), then the text; never rejects. */
+  async function confirm(scheduled: ScheduledCallback, call: CallRecord): Promise<SmsOutcome> {
+    let from: string | undefined;
+    try {
+      from = await callerIdFor(deps.callerIds, call.callSid, call.to);
+    } catch (err) {
+      logger.error({ err, reference: scheduled.reference }, 'callback confirmation text not attempted');
+      return { sent: false, reason: 'no sender number read' };
+    }
+    return send(scheduled, from);
+  }
+
   return {
     /** The flow engine's afterCommit hook: texts when the committed step scheduled a callback. */
     afterCommit(call: CallRecord, writes: CallWrites): void {
@@ -53,13 +65,8 @@ export function createCallbackConfirmations(deps: { twilio: TwilioClient | undef
       // An unverified caller's callback goes to the phone on file unasked: no text, which would let
       // whoever keeps an ID locked send texts to its owner.
       if (!scheduled || scheduled.unverified) return;
-      try {
-        const from = callerIdFor(deps.callerIds, call.callSid, call.to);
-        const sending = send(scheduled, from).finally(() => inFlight.delete(sending));
-        inFlight.add(sending);
-      } catch (err) {
-        logger.error({ err, reference: scheduled.reference }, 'callback confirmation text not attempted');
-      }
+      const sending = confirm(scheduled, call).finally(() => inFlight.delete(sending));
+      inFlight.add(sending);
     },
     /** Sends one confirmation (the hook's work), resolving with what happened; never rejects. */
     send,

@@ -29,7 +29,8 @@ const idOf = (value: unknown) => {
  * The webhooks of the dialer's outbound calls, mounted at /voice/callback: the agent's whisper and
  * accept, the customer's announcement, the Dial's end and both legs' status callbacks. Every route
  * is signature-checked, then its parameters (repeated, missing or malformed -> 400), and answers
- * TwiML (or an empty document); Twilio never gets a 5xx.
+ * TwiML (or an empty document) once the webhook's writes are on disk; Twilio never gets a 5xx (a
+ * rejected handler goes to the error handler below, as a throw does).
  */
 export function callbackVoiceRouter(deps: CallbackRouteDeps): Router {
   const { calls, logger } = deps;
@@ -42,23 +43,23 @@ export function callbackVoiceRouter(deps: CallbackRouteDeps): Router {
     requireTwilioParameters((path, refusal) => logger.warn({ path, refusal }, 'callback webhook refused: parameters not as Twilio sends them')),
   );
 
-  router.post('/agent', (req, res) => {
-    sendXml(res, calls.agentAnswered(idOf(req.query.callback), idOf(req.query.leg), paramsOf(req)));
+  router.post('/agent', async (req, res) => {
+    sendXml(res, await calls.agentAnswered(idOf(req.query.callback), idOf(req.query.leg), paramsOf(req)));
   });
-  router.post('/accept', (req, res) => {
-    sendXml(res, calls.agentPressed(idOf(req.query.callback), idOf(req.query.leg), paramsOf(req)));
+  router.post('/accept', async (req, res) => {
+    sendXml(res, await calls.agentPressed(idOf(req.query.callback), idOf(req.query.leg), paramsOf(req)));
   });
-  router.post('/customer', (req, res) => {
-    sendXml(res, calls.customerAnswered(idOf(req.query.callback), idOf(req.query.leg), paramsOf(req)));
+  router.post('/customer', async (req, res) => {
+    sendXml(res, await calls.customerAnswered(idOf(req.query.callback), idOf(req.query.leg), paramsOf(req)));
   });
-  router.post('/customer-key', (req, res) => {
-    sendXml(res, calls.customerPressed(idOf(req.query.callback), idOf(req.query.leg), paramsOf(req)));
+  router.post('/customer-key', async (req, res) => {
+    sendXml(res, await calls.customerPressed(idOf(req.query.callback), idOf(req.query.leg), paramsOf(req)));
   });
-  router.post('/dialed', (req, res) => {
-    sendXml(res, calls.dialEnded(idOf(req.query.callback), idOf(req.query.leg), paramsOf(req)));
+  router.post('/dialed', async (req, res) => {
+    sendXml(res, await calls.dialEnded(idOf(req.query.callback), idOf(req.query.leg), paramsOf(req)));
   });
-  router.post('/status', (req, res) => {
-    calls.status(idOf(req.query.callback), idOf(req.query.leg), paramsOf(req));
+  router.post('/status', async (req, res) => {
+    await calls.status(idOf(req.query.callback), idOf(req.query.leg), paramsOf(req));
     sendXml(res, twimlDocument([]));
   });
 

@@ -5,6 +5,7 @@ import {
   agentAccepts,
   callbackInApi,
   customerLeg,
+  eventually,
   scheduleCallback,
   startDialerHarness,
   type DialerHarness,
@@ -65,7 +66,7 @@ describe('callback dialer: a worker killed with SIGKILL', { timeout: 60_000 }, (
     const request = await held;
     expect(request.request.params.To).toMatch(/^\+1415555/);
     expect((await callbackInApi(d.h, callback.callbackId)).status).toBe('dialing');
-    expect(d.h.hotline.callbackDialing.repository.legs(callback.callbackId)).toMatchObject([{ status: 'requested', callSid: null }]);
+    expect(await d.h.hotline.callbackDialing.repository.legs(callback.callbackId)).toMatchObject([{ status: 'requested', callSid: null }]);
     await first.kill9();
     await request.abandoned;
     expect(d.twilio.apiCalls).toHaveLength(0);
@@ -77,8 +78,8 @@ describe('callback dialer: a worker killed with SIGKILL', { timeout: 60_000 }, (
     expect(second.logged('callback taken over from a worker whose lease expired')).toBe(true);
     expect(d.twilio.requestsOf('calls.create').map((r) => r.answered)).toEqual([-1, 201]);
     const repository = d.h.hotline.callbackDialing.repository;
-    await d.twilio.waitFor(() => repository.legs(callback.callbackId)[1]?.callSid, 'the new call to be recorded');
-    expect(repository.legs(callback.callbackId).map((l) => l.status)).toEqual(['abandoned', 'queued']);
+    await eventually(async () => (await repository.legs(callback.callbackId))[1]?.callSid, 'the new call to be recorded');
+    expect((await repository.legs(callback.callbackId)).map((l) => l.status)).toEqual(['abandoned', 'queued']);
 
     await finishAndCheck(callback.callbackId);
   });
@@ -87,7 +88,7 @@ describe('callback dialer: a worker killed with SIGKILL', { timeout: 60_000 }, (
     const callback = await setUp();
     const first = startWorker();
     const repository = d.h.hotline.callbackDialing.repository;
-    await d.twilio.waitFor(() => repository.legs(callback.callbackId)[0]?.callSid, 'the call to be recorded', 15_000);
+    await eventually(async () => (await repository.legs(callback.callbackId))[0]?.callSid, 'the call to be recorded', 15_000);
     await first.kill9();
 
     const second = startWorker();
@@ -110,7 +111,7 @@ describe('callback dialer: a worker killed with SIGKILL', { timeout: 60_000 }, (
     startWorker();
     await d.twilio.waitFor(() => d.twilio.requestsOf('calls.fetch').length > 0, 'the restarted worker to check the call', 15_000);
     expect(d.twilio.requestsOf('calls.create')).toHaveLength(1);
-    expect(d.h.hotline.callbackDialing.repository.legs(callback.callbackId)).toMatchObject([{ callSid: call!.sid }]);
+    expect(await d.h.hotline.callbackDialing.repository.legs(callback.callbackId)).toMatchObject([{ callSid: call!.sid }]);
 
     await finishAndCheck(callback.callbackId);
   });

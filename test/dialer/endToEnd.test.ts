@@ -35,7 +35,7 @@ describe('a P2 callback from call to completion', () => {
     expect(spokenText(whisper)).toContain('Premium Enterprise customer Acme Robotics');
     expect(spokenText(whisper)).toContain('110 minutes left to the deadline');
     expect(order).toMatchObject({ number: CALLER, callerId: CALLER_ID });
-    expect(h.hotline.repos.agents.get(agent.agentId)?.state, 'the accepting agent is on a call').toBe('on-call');
+    expect((await h.hotline.store.agents.get(agent.agentId))?.state, 'the accepting agent is on a call').toBe('on-call');
 
     const { announcement, connecting, afterDial } = await customerLeg(twilio, agentCall, order!, 'answers');
     expect(spokenText(announcement!)).toContain(
@@ -54,7 +54,7 @@ describe('a P2 callback from call to completion', () => {
     });
     // The agent is free again for the next call, once the hold after the dialer's offer has passed.
     h.clock.advance(AGENT_OFFER_HOLD_MS);
-    expect(h.hotline.repos.agents.freeOnDutyAt(h.clock.now()).map((a) => a.agentId)).toEqual([agent.agentId]);
+    expect((await h.hotline.store.agents.freeOnDutyAt(h.clock.now())).map((a) => a.agentId)).toEqual([agent.agentId]);
   });
 });
 
@@ -68,7 +68,7 @@ describe('a callback with Twilio connection overrides configured', () => {
   it('gives Twilio every webhook URL with them, and the round goes through as Twilio signs it', async () => {
     const customerId = await addCustomer(d.h);
     await addAgent(d.h);
-    const callback = scheduleCallback(d.h, customerId);
+    const callback = await scheduleCallback(d.h, customerId);
     const round = await playRound(d, 'answers');
     expect(round.call.url).toMatch(/\/voice\/callback\/agent\?callback=\d+&leg=\d+#ct=1500&rt=6000&rc=1$/);
     expect(round.order.action).toMatch(/#ct=1500&rt=6000&rc=1$/);

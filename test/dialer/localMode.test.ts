@@ -11,8 +11,8 @@ import { LogCapture, tempDir } from '../support/harness.js';
 describe('callback dialer in local mode (no Twilio credentials)', () => {
   let hotline: Hotline;
   let dir: string;
-  afterEach(() => {
-    hotline.close();
+  afterEach(async () => {
+    await hotline.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -29,9 +29,9 @@ describe('callback dialer in local mode (no Twilio credentials)', () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 23, 12));
     hotline = createHotline({ config, logger: createLogger('debug', logs), clock });
     expect(hotline.callbackDialing.twilio).toBeUndefined();
-    hotline.repos.agents.create({ name: 'Ana', phone: '+14155550111', languages: ['en-US'], onDuty: true }, clock.now());
-    const { customerId } = hotline.customers.create({ name: 'Acme', plan: 'enterprise', tier: 'premium' });
-    const callback = hotline.repos.callbacks.schedule({
+    await hotline.store.agents.create({ name: 'Ana', phone: '+14155550111', languages: ['en-US'], onDuty: true }, clock.now());
+    const { customerId } = await hotline.customers.create({ name: 'Acme', plan: 'enterprise', tier: 'premium' });
+    const callback = await hotline.store.callbacks.schedule({
       reference: '1234567',
       customerId,
       callSid: null,
@@ -51,7 +51,7 @@ describe('callback dialer in local mode (no Twilio credentials)', () => {
 
     const notices = logs.records().filter((r) => String(r.msg).includes('no Twilio credentials (local mode)'));
     expect(notices).toHaveLength(1);
-    expect(hotline.repos.callbacks.get(callback.callbackId)).toMatchObject({ status: 'pending', breachedAt: clock.now() });
-    expect(hotline.callbackDialing.repository.legs(callback.callbackId)).toEqual([]);
+    expect(await hotline.store.callbacks.get(callback.callbackId)).toMatchObject({ status: 'pending', breachedAt: clock.now() });
+    expect(await hotline.callbackDialing.repository.legs(callback.callbackId)).toEqual([]);
   });
 });

@@ -17,11 +17,11 @@ describe('callback dialer: who is called first', () => {
   it('takes the earliest deadline first, then Premium before Standard, then P1 before P2', async () => {
     const { h } = d;
     const { customerId } = await addCustomer(h);
-    const standardP2 = scheduleCallback(h, customerId, { tier: 'standard', priority: 'P2', dueInMs: 120 * MINUTE });
-    const premiumP2 = scheduleCallback(h, customerId, { tier: 'premium', priority: 'P2', dueInMs: 120 * MINUTE });
-    const standardP1 = scheduleCallback(h, customerId, { tier: 'standard', priority: 'P1', dueInMs: 120 * MINUTE });
-    const premiumP1 = scheduleCallback(h, customerId, { tier: 'premium', priority: 'P1', dueInMs: 120 * MINUTE });
-    const earliest = scheduleCallback(h, customerId, { tier: 'standard', priority: 'P2', dueInMs: 90 * MINUTE });
+    const standardP2 = await scheduleCallback(h, customerId, { tier: 'standard', priority: 'P2', dueInMs: 120 * MINUTE });
+    const premiumP2 = await scheduleCallback(h, customerId, { tier: 'premium', priority: 'P2', dueInMs: 120 * MINUTE });
+    const standardP1 = await scheduleCallback(h, customerId, { tier: 'standard', priority: 'P1', dueInMs: 120 * MINUTE });
+    const premiumP1 = await scheduleCallback(h, customerId, { tier: 'premium', priority: 'P1', dueInMs: 120 * MINUTE });
+    const earliest = await scheduleCallback(h, customerId, { tier: 'standard', priority: 'P2', dueInMs: 90 * MINUTE });
     for (let i = 0; i < 5; i++) await addAgent(h);
 
     const report = await d.worker.tick();
@@ -39,8 +39,8 @@ describe('callback dialer: who is called first', () => {
   it('rings one agent at a time while the deadline is far, and every other callback waits for a free agent', async () => {
     const { h } = d;
     const { customerId } = await addCustomer(h);
-    const first = scheduleCallback(h, customerId, { dueInMs: 60 * MINUTE });
-    const second = scheduleCallback(h, customerId, { dueInMs: 70 * MINUTE });
+    const first = await scheduleCallback(h, customerId, { dueInMs: 60 * MINUTE });
+    const second = await scheduleCallback(h, customerId, { dueInMs: 70 * MINUTE });
     const agent = await addAgent(h);
 
     await d.worker.tick();
@@ -61,7 +61,7 @@ describe('callback dialer: who is called first', () => {
     const { customerId } = await addCustomer(h);
     await addAgent(h, { languages: ['en-US'] });
     const speaker = await addAgent(h, { languages: ['ja-JP', 'en-US'] });
-    scheduleCallback(h, customerId, { language: 'ja-JP' });
+    await scheduleCallback(h, customerId, { language: 'ja-JP' });
 
     await d.worker.tick();
 
@@ -71,7 +71,7 @@ describe('callback dialer: who is called first', () => {
   it('dials nobody while no agent is on duty, and the callback stays pending', async () => {
     const { h } = d;
     const { customerId } = await addCustomer(h);
-    const callback = scheduleCallback(h, customerId);
+    const callback = await scheduleCallback(h, customerId);
 
     const report = await d.worker.tick();
 
@@ -83,7 +83,7 @@ describe('callback dialer: who is called first', () => {
   it('does not ring an agent whose phone is ringing for a live P1 caller, as the transfer would not offer them another call', async () => {
     const { h, twilio } = d;
     const agent = await addAgent(h);
-    const callback = scheduleCallback(h, (await addCustomer(h, { name: 'Beta Ltd' })).customerId);
+    const callback = await scheduleCallback(h, (await addCustomer(h, { name: 'Beta Ltd' })).customerId);
     const { customerId } = await addCustomer(h);
     const rung: Array<{ number: string; dialerCalls: number }> = [];
     const walker = new CallWalker({
@@ -118,12 +118,12 @@ describe('callback dialer: who is called first', () => {
   it('leaves a callback an agent has claimed in the console to that agent, and dials it once released', async () => {
     const { h } = d;
     const { customerId } = await addCustomer(h);
-    const claimed = scheduleCallback(h, customerId, { dueInMs: 60 * MINUTE });
-    const other = scheduleCallback(h, customerId, { dueInMs: 70 * MINUTE });
+    const claimed = await scheduleCallback(h, customerId, { dueInMs: 60 * MINUTE });
+    const other = await scheduleCallback(h, customerId, { dueInMs: 70 * MINUTE });
     const holder = await addAgent(h);
     await addAgent(h);
     await addAgent(h);
-    expect(h.hotline.repos.desk.claim(claimed.callbackId, holder.agentId, h.clock.now())).toBeNull();
+    expect(await h.hotline.store.desk.claim(claimed.callbackId, holder.agentId, h.clock.now())).toBeNull();
 
     await d.worker.tick();
 
@@ -131,7 +131,7 @@ describe('callback dialer: who is called first', () => {
     expect(d.twilio.apiCalls.map(callbackOf)).toEqual([other.callbackId]);
     expect((await callbackInApi(h, claimed.callbackId)).status).toBe('pending');
 
-    expect(h.hotline.repos.desk.release(claimed.callbackId, holder.agentId, h.clock.now())).toBeNull();
+    expect(await h.hotline.store.desk.release(claimed.callbackId, holder.agentId, h.clock.now())).toBeNull();
     await d.worker.tick();
 
     expect(d.twilio.apiCalls.map(callbackOf)).toEqual([other.callbackId, claimed.callbackId]);

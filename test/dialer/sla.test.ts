@@ -43,7 +43,7 @@ describe('callback dialer: deadlines', () => {
     const { h, twilio } = d;
     const { customerId } = await addCustomer(h);
     const agents = [await addAgent(h), await addAgent(h), await addAgent(h)];
-    const callback = scheduleCallback(h, customerId, { dueInMs: 14 * MINUTE });
+    const callback = await scheduleCallback(h, customerId, { dueInMs: 14 * MINUTE });
     expect((await callbackInApi(h, callback.callbackId)).sla).toBe('at_risk');
 
     await d.worker.tick();
@@ -73,7 +73,7 @@ describe('callback dialer: deadlines', () => {
     const { customerId } = await addCustomer(h);
     await addAgent(h);
     await addAgent(h);
-    scheduleCallback(h, customerId, { dueInMs: 16 * MINUTE });
+    await scheduleCallback(h, customerId, { dueInMs: 16 * MINUTE });
 
     await d.worker.tick();
 
@@ -83,7 +83,7 @@ describe('callback dialer: deadlines', () => {
   it('records a breach once when the deadline passes unconnected, and shows it', async () => {
     const { h } = d;
     const { customerId } = await addCustomer(h);
-    const callback = scheduleCallback(h, customerId, { dueInMs: 20 * MINUTE });
+    const callback = await scheduleCallback(h, customerId, { dueInMs: 20 * MINUTE });
     expect((await callbackInApi(h, callback.callbackId)).sla).toBe('on_time');
 
     h.clock.advance(10 * MINUTE);
@@ -106,7 +106,7 @@ describe('callback dialer: deadlines', () => {
     const { h, twilio } = d;
     const { customerId } = await addCustomer(h);
     await addAgent(h);
-    const callback = scheduleCallback(h, customerId, { dueInMs: 30 * MINUTE });
+    const callback = await scheduleCallback(h, customerId, { dueInMs: 30 * MINUTE });
     await d.worker.tick();
     const call = twilio.apiCalls[0]!;
     const { order } = await agentAccepts(twilio, call);

@@ -23,7 +23,7 @@ describe('callback dialer: status callbacks', () => {
     const { h, twilio } = d;
     const { customerId } = await addCustomer(h);
     await addAgent(h);
-    const callback = scheduleCallback(h, customerId);
+    const callback = await scheduleCallback(h, customerId);
     await d.worker.tick();
     const agentCall = twilio.apiCalls[0]!;
     const { order } = await agentAccepts(twilio, agentCall);
@@ -126,7 +126,7 @@ describe('callback dialer: status callbacks', () => {
     await twilio.sendStatus(child, 'initiated', { sequenceNumber: 0 });
 
     expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'completed', attempts: 0 });
-    const leg = h.hotline.callbackDialing.repository.legs(callback.callbackId).find((l) => l.kind === 'customer')!;
+    const leg = (await h.hotline.callbackDialing.repository.legs(callback.callbackId)).find((l) => l.kind === 'customer')!;
     expect(leg).toMatchObject({ status: 'completed', callSid: child.sid, sequenceNumber: 3 });
   });
 
@@ -134,7 +134,7 @@ describe('callback dialer: status callbacks', () => {
     const { h, twilio } = d;
     const { customerId } = await addCustomer(h);
     await addAgent(h);
-    const callback = scheduleCallback(h, customerId);
+    const callback = await scheduleCallback(h, customerId);
     await d.worker.tick();
     const call = twilio.apiCalls[0]!;
 
@@ -143,7 +143,7 @@ describe('callback dialer: status callbacks', () => {
     await twilio.sendStatus(call, 'no-answer', { sequenceNumber: 2 });
 
     expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'pending', attempts: 0, lastError: 'no agent accepted' });
-    const [leg] = h.hotline.callbackDialing.repository.legs(callback.callbackId);
+    const [leg] = await h.hotline.callbackDialing.repository.legs(callback.callbackId);
     expect(leg).toMatchObject({ status: 'no-answer', sequenceNumber: 2 });
   });
 

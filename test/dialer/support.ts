@@ -70,13 +70,13 @@ export async function addCustomer(h: Harness, options: { name?: string; tier?: T
 
 let referenceSeq = 1_000_000;
 /** A callback promise as a call's flow records it (the flow's own repository operation). */
-export function scheduleCallback(
+export async function scheduleCallback(
   h: Harness,
   customerId: string,
   options: { tier?: Tier; priority?: CallbackPriority; dueInMs?: number; phone?: string; language?: string; reason?: CallbackReason } = {},
 ) {
   const now = h.clock.now();
-  return h.hotline.repos.callbacks.schedule({
+  return await h.hotline.store.callbacks.schedule({
     reference: String(referenceSeq++),
     customerId,
     callSid: null,
@@ -90,6 +90,17 @@ export function scheduleCallback(
     createdAt: now,
     dueAt: now + (options.dueInMs ?? 2 * 60 * MINUTE),
   });
+}
+
+/** Polls `probe` (a read of the store) until it gives a value: the stand-in's waitFor, for reads that are promises. */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what = 'condition', timeoutMs = 5000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** The callback as GET /api/callbacks shows it. */

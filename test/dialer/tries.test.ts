@@ -30,7 +30,7 @@ describe('callback dialer: agent first, then tries at the customer', () => {
     const { h, twilio } = d;
     const { customerId } = await addCustomer(h, { name: 'Acme Corp', tier: 'premium' });
     await addAgent(h);
-    scheduleCallback(h, customerId, { dueInMs: 47 * MINUTE + 30_000, phone: '+14155550123' });
+    await scheduleCallback(h, customerId, { dueInMs: 47 * MINUTE + 30_000, phone: '+14155550123' });
     await d.worker.tick();
 
     const call = twilio.apiCalls[0]!;
@@ -53,7 +53,7 @@ describe('callback dialer: agent first, then tries at the customer', () => {
     const { customerId } = await addCustomer(h);
     await addAgent(h);
     const now = h.clock.now();
-    const callback = h.hotline.repos.callbacks.schedule({
+    const callback = await h.hotline.store.callbacks.schedule({
       reference: '7654321',
       customerId,
       callSid: `CA${'7'.repeat(32)}`,
@@ -65,7 +65,7 @@ describe('callback dialer: agent first, then tries at the customer', () => {
       createdAt: now,
       dueAt: now + 4 * 60 * MINUTE,
     });
-    h.hotline.repos.callbacks.attachRecording(callback.callSid!, 'https://api.twilio.com/recordings/RE1', 12, now);
+    await h.hotline.store.callbacks.attachRecording(callback.callSid!, 'https://api.twilio.com/recordings/RE1', 12, now);
     await d.worker.tick();
 
     const { whisper } = await agentAnswers(twilio, twilio.apiCalls[0]!);
@@ -78,7 +78,7 @@ describe('callback dialer: agent first, then tries at the customer', () => {
     const { h, twilio } = d;
     const { customerId } = await addCustomer(h);
     await addAgent(h);
-    const callback = scheduleCallback(h, customerId, { dueInMs: 3 * 60 * MINUTE });
+    const callback = await scheduleCallback(h, customerId, { dueInMs: 3 * 60 * MINUTE });
 
     const first = await playRound(d, 'no-answer');
     expect(spokenText(first.afterDial)).toContain('did not answer. We will try again in 5 minutes');
@@ -115,7 +115,7 @@ describe('callback dialer: agent first, then tries at the customer', () => {
     const { h, twilio } = d;
     const { customerId } = await addCustomer(h);
     await addAgent(h);
-    const callback = scheduleCallback(h, customerId, { dueInMs: 3 * 60 * MINUTE });
+    const callback = await scheduleCallback(h, customerId, { dueInMs: 3 * 60 * MINUTE });
 
     const first = await playRound(d, 'voicemail');
     // What the voicemail records: who called, and when the next try comes.
@@ -152,14 +152,14 @@ describe('callback dialer: agent first, then tries at the customer', () => {
     const { h } = d;
     const { customerId } = await addCustomer(h);
     await addAgent(h, { languages: ['ja-JP', 'en-US'] });
-    const callback = scheduleCallback(h, customerId, { language: 'ja-JP' });
+    const callback = await scheduleCallback(h, customerId, { language: 'ja-JP' });
 
     const round = await playRound(d, 'answers');
     const says = verbsOf(round.announcement!).filter((v) => v.name === 'Say');
     expect(says.every((s) => s.attrs.language === 'ja-JP')).toBe(true);
     expect(spokenText(round.announcement!)).toContain('エンジニアにおつなぎしますので、いずれかのボタンを押してください。');
     expect(spokenText(round.connecting!)).toBe('おつなぎします。');
-    expect(h.hotline.repos.desk.customerTries(callback.callbackId)).toEqual([
+    expect(await h.hotline.store.desk.customerTries(callback.callbackId)).toEqual([
       { at: expect.any(Number), status: 'completed', confirmedAt: h.clock.now() },
     ]);
     expect(await metricsText(h)).toContain('hotline_callback_customer_tries_total{result="connected"} 1');
@@ -170,10 +170,10 @@ describe('callback dialer: agent first, then tries at the customer', () => {
     const { h, twilio } = d;
     const { customerId } = await addCustomer(h);
     const agent = await addAgent(h);
-    const callback = scheduleCallback(h, customerId);
+    const callback = await scheduleCallback(h, customerId);
     await d.worker.tick();
     const call = twilio.apiCalls[0]!;
-    h.hotline.repos.agents.remove(agent.agentId, h.clock.now());
+    await h.hotline.store.agents.remove(agent.agentId, h.clock.now());
 
     const { text, gather } = await agentAnswers(twilio, call);
     expect(text).toContain('already been taken or is no longer waiting');
@@ -186,7 +186,7 @@ describe('callback dialer: agent first, then tries at the customer', () => {
     const { h, twilio } = d;
     const { customerId } = await addCustomer(h);
     await addAgent(h);
-    const callback = scheduleCallback(h, customerId);
+    const callback = await scheduleCallback(h, customerId);
     await d.worker.tick();
     const call = twilio.apiCalls[0]!;
     const { order } = await agentAccepts(twilio, call);
@@ -205,7 +205,7 @@ describe('callback dialer: agent first, then tries at the customer', () => {
     const { customerId } = await addCustomer(h);
     await addAgent(h);
     await addAgent(h);
-    const callback = scheduleCallback(h, customerId);
+    const callback = await scheduleCallback(h, customerId);
 
     await d.worker.tick();
     const declined = twilio.apiCalls[0]!;
@@ -231,7 +231,7 @@ describe('callback dialer: agent first, then tries at the customer', () => {
     const { h, twilio } = d;
     const { customerId } = await addCustomer(h);
     await addAgent(h);
-    const callback = scheduleCallback(h, customerId);
+    const callback = await scheduleCallback(h, customerId);
     twilio.failNext('calls', { status: 400, code: 21215, message: 'Account not authorized to call +14155550100.' });
 
     await d.worker.tick();

@@ -19,9 +19,9 @@ describe('callback dialer: two workers over one database', () => {
     const first = await addAgent(h, { name: 'Aiko' });
     const second = await addAgent(h, { name: 'Ben' });
     const { customerId } = await addCustomer(h);
-    scheduleCallback(h, customerId, { dueInMs: 100 * MINUTE });
-    scheduleCallback(h, customerId, { dueInMs: 110 * MINUTE });
-    const third = scheduleCallback(h, customerId, { dueInMs: 120 * MINUTE });
+    await scheduleCallback(h, customerId, { dueInMs: 100 * MINUTE });
+    await scheduleCallback(h, customerId, { dueInMs: 110 * MINUTE });
+    const third = await scheduleCallback(h, customerId, { dueInMs: 120 * MINUTE });
     other = h.hotline.callbackDialing.createWorker({ owner: 'other-worker' });
 
     // The other worker rings Aiko and waits on Twilio; meanwhile this worker rings Ben.
@@ -42,19 +42,19 @@ describe('callback dialer: two workers over one database', () => {
     const { h, twilio } = d;
     const agent = await addAgent(h);
     const { customerId } = await addCustomer(h);
-    const earlier = scheduleCallback(h, customerId, { dueInMs: 60 * MINUTE });
-    const later = scheduleCallback(h, customerId, { dueInMs: 90 * MINUTE });
+    const earlier = await scheduleCallback(h, customerId, { dueInMs: 60 * MINUTE });
+    const later = await scheduleCallback(h, customerId, { dueInMs: 90 * MINUTE });
     const repository = h.hotline.callbackDialing.repository;
     let raced = false;
     other = h.hotline.callbackDialing.createWorker({
       owner: 'other-worker',
-      freeAgents: (now) => {
-        const free = h.hotline.repos.agents.freeOnDutyAt(now);
+      freeAgents: async (now) => {
+        const free = await h.hotline.store.agents.freeOnDutyAt(now);
         if (!raced) {
           raced = true;
           // Right after this worker's read, a worker in another process claims the earlier callback and reserves the agent.
-          const claim = repository.claimNext('test-worker', now, h.config.dialer.leaseMs)!;
-          expect(repository.requestAgentLegs(claim.callback.callbackId, claim.round, 'test-worker', [agent.agentId], now)).toHaveLength(1);
+          const claim = (await repository.claimNext('test-worker', now, h.config.dialer.leaseMs))!;
+          expect(await repository.requestAgentLegs(claim.callback.callbackId, claim.round, 'test-worker', [agent.agentId], now)).toHaveLength(1);
         }
         return free;
       },
@@ -63,8 +63,8 @@ describe('callback dialer: two workers over one database', () => {
     await other.tick();
 
     expect(twilio.apiCalls, 'the agent is rung for one callback at a time').toHaveLength(0);
-    expect(repository.legs(earlier.callbackId).map((l) => l.agentId)).toEqual([agent.agentId]);
-    expect(repository.legs(later.callbackId)).toEqual([]);
+    expect((await repository.legs(earlier.callbackId)).map((l) => l.agentId)).toEqual([agent.agentId]);
+    expect(await repository.legs(later.callbackId)).toEqual([]);
     expect(await callbackInApi(h, later.callbackId)).toMatchObject({ status: 'pending', attempts: 0, lastError: null });
   });
 });
