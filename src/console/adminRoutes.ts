@@ -17,7 +17,8 @@ const bodyOf = (req: Request) => (req.body ?? {}) as Record<string, string | str
 
 /** Admins manage agents: create, edit, duty, roster, console passwords and removal. */
 export function adminRoutes(deps: ConsoleDeps): Router {
-  const { agents, credentials, clock, logger, auth } = deps;
+  const { store, clock, logger, auth } = deps;
+  const { agents, credentials } = store;
   const router = Router();
   router.use('/agents', auth.requireAdmin);
 
@@ -25,16 +26,18 @@ export function adminRoutes(deps: ConsoleDeps): Router {
     const { agent, session } = signedIn(res);
     res.status(status).type('html').send(page({ title, body, me: { agent, csrf: session.csrfToken }, section: 'agents', flash: flashFrom(req) }).value);
   };
-  const list = (req: Request, res: Response, state?: FormState) =>
-    send(req, res, 'Agents', agentsPage(agents.list(), credentials.withPassword(), signedIn(res).session.csrfToken, state), state ? 400 : 200);
+  const list = async (req: Request, res: Response, state?: FormState) => {
+    const [all, withPassword] = await Promise.all([agents.list(), credentials.withPassword()]);
+    send(req, res, 'Agents', agentsPage(all, withPassword, signedIn(res).session.csrfToken, state), state ? 400 : 200);
+  };
   /** A current agent; one who was removed is not found here (the API still shows them, for history). */
-  const current = (id: number) => {
-    const agent = agents.get(id);
+  const current = async (id: number) => {
+    const agent = await agents.get(id);
     if (!agent || agent.removedAt !== null) throw notFound('agent');
     return agent;
   };
-  const one = (req: Request, res: Response, id: number, state?: Parameters<typeof agentPage>[3]) => {
-    const agent = current(id);
+  const one = async (req: Request, res: Response, id: number, state?: Parameters<typeof agentPage>[3]) => {
+    const agent = await current(id);
     send(req, res, agent.name, agentPage(agent, signedIn(res).session.csrfToken, clock.now(), state), state ? 400 : 200);
   };
 
@@ -49,15 +52,19 @@ export function adminRoutes(deps: ConsoleDeps): Router {
     if (!form.ok || !password.ok) return;
     const hashed = password.value === null ? null : await hashPassword(password.value);
     const now = clock.now();
-    const created = agents.create(form.value, now);
-    if (hashed) credentials.setPassword(created.agentId, hashed, now);
+    // The agent and their password are one change: nobody is added without the password they were given.
+    const created = await store.unitOfWork(async (tx) => {
+      const agent = await tx.agents.create(form.value, now);
+      if (hashed) await tx.credentials.setPassword(agent.agentId, hashed, now);
+      return agent;
+    });
     logger.info({ by: signedIn(res).agent.agentId, agentId: created.agentId }, 'console: agent created');
     res.redirect(303, withFlash(`/console/agents/${created.agentId}`, 'done', 'created'));
   });
 
   router.get('/agents/:id', (req, res) => one(req, res, agentIdOf(req)));
 
-  router.post('/agents/:id', auth.requireCsrf, (req, res) => {
+  router.post('/agents/:id', auth.requireCsrf, async (req, res) => {
     const id = agentIdOf(req);
     const body = bodyOf(req);
     const form = readAgentForm(body);
@@ -67,16 +74,16 @@ export function adminRoutes(deps: ConsoleDeps): Router {
     if (id === me.agentId && !form.value.isAdmin) {
       return one(req, res, id, { form: 'details', values: body, error: { field: 'isAdmin', message: 'You cannot remove your own admin role' } });
     }
-    if (!agents.update(id, form.value, clock.now())) throw notFound('agent');
+    if (!(await agents.update(id, form.value, clock.now()))) throw notFound('agent');
     logger.info({ by: me.agentId, agentId: id }, 'console: agent updated');
     res.redirect(303, withFlash(`/console/agents/${id}`, 'done', 'saved'));
   });
 
-  router.post('/agents/:id/roster', auth.requireCsrf, (req, res) => {
+  router.post('/agents/:id/roster', auth.requireCsrf, async (req, res) => {
     const id = agentIdOf(req);
     const roster = readRosterForm(bodyOf(req));
     if (!roster.ok) return one(req, res, id, { form: 'roster', values: bodyOf(req), error: roster });
-    if (!agents.setRoster(id, roster.value, clock.now())) throw notFound('agent');
+    if (!(await agents.setRoster(id, roster.value, clock.now()))) throw notFound('agent');
     logger.info({ by: signedIn(res).agent.agentId, agentId: id }, 'console: roster saved');
     res.redirect(303, withFlash(`/console/agents/${id}`, 'done', 'roster'));
   });
@@ -87,17 +94,17 @@ export function adminRoutes(deps: ConsoleDeps): Router {
     if (!password.ok || password.value === null) {
       return one(req, res, id, { form: 'password', values: {}, error: password.ok ? { field: 'password', message: 'Password is required' } : password });
     }
-    current(id);
-    if (!credentials.setPassword(id, await hashPassword(password.value), clock.now())) throw notFound('agent');
+    await current(id);
+    if (!(await credentials.setPassword(id, await hashPassword(password.value), clock.now()))) throw notFound('agent');
     logger.info({ by: signedIn(res).agent.agentId, agentId: id }, 'console: password set');
     // Setting one's own password ends one's own session too: sign in again with it.
     if (id === signedIn(res).agent.agentId) return res.redirect(303, withFlash('/console/login', 'done', 'password'));
     res.redirect(303, withFlash(`/console/agents/${id}`, 'done', 'password'));
   });
 
-  router.post('/agents/:id/remove', auth.requireCsrf, (req, res) => {
+  router.post('/agents/:id/remove', auth.requireCsrf, async (req, res) => {
     const id = agentIdOf(req);
-    current(id);
+    await current(id);
     const me = signedIn(res).agent;
     if (bodyOf(req).confirm !== '1') {
       return one(req, res, id, { form: 'remove', values: {}, error: { field: 'confirm', message: 'Tick the box to confirm the agent has left' } });
@@ -106,7 +113,12 @@ export function adminRoutes(deps: ConsoleDeps): Router {
     if (id === me.agentId) {
       return one(req, res, id, { form: 'remove', values: {}, error: { field: 'confirm', message: 'You cannot remove yourself' } });
     }
-    const removed = agents.remove(id, clock.now());
+    // Read again with the removal: an agent removed since the check above is not removed (or reported) twice.
+    const now = clock.now();
+    const removed = await store.unitOfWork(async (tx) => {
+      const agent = await tx.agents.get(id);
+      return agent && agent.removedAt === null ? await tx.agents.remove(id, now) : undefined;
+    });
     if (!removed) throw notFound('agent');
     logger.info({ by: me.agentId, agentId: id, releasedClaims: removed.releasedClaims }, 'console: agent removed');
     res.redirect(303, withFlash('/console/agents', 'done', 'removed', String(id)));

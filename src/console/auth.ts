@@ -1,8 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Agent, AgentRepository } from '../domain/storage/agents.js';
-import type { CredentialRepository } from '../domain/storage/credentials.js';
-import type { ConsoleSession, SessionRepository } from '../domain/storage/sessions.js';
+import type { Agent } from '../domain/storage/agents.js';
+import type { Store } from '../domain/storage/index.js';
+import type { ConsoleSession } from '../domain/storage/sessions.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
 import { createAddressFailures } from './addressFailures.js';
@@ -53,20 +53,27 @@ export interface SignedIn {
 export const signedIn = (res: Response): SignedIn => res.locals.signedIn as SignedIn;
 
 export interface ConsoleAuthDeps {
-  agents: AgentRepository;
-  credentials: CredentialRepository;
-  sessions: SessionRepository;
+  store: Pick<Store, 'agents' | 'credentials' | 'sessions' | 'unitOfWork'>;
   clock: Clock;
   publicBaseUrl: string;
   /** Signs the cookie of browsers agents signed in on (see trustedDevice.ts). */
   deviceKey: Buffer;
 }
 
-type Checked = { agent: Agent; checkedPassword: Buffer } | { refused: 'address' | 'agent' | null };
+/**
+ * A password that matched: the agent's stored hash it was checked against, and the trusted browser it
+ * was checked from, if that is what let it past the agent's pause.
+ */
+interface Matched {
+  agentId: number;
+  checkedPassword: Buffer;
+  browser: string | undefined;
+}
+type Checked = Matched | { refused: 'address' | 'agent' | null };
 
-/** Sign-in, sessions in SQLite behind an HttpOnly cookie, and the CSRF and origin checks of every form. */
+/** Sign-in, sessions in the database behind an HttpOnly cookie, and the CSRF and origin checks of every form. */
 export function consoleAuth(deps: ConsoleAuthDeps) {
-  const { agents, credentials, sessions, clock } = deps;
+  const { store, clock } = deps;
   const secure = deps.publicBaseUrl.startsWith('https://');
   const cookies = cookieJar(secure);
   const publicOrigin = new URL(deps.publicBaseUrl).origin;
@@ -85,13 +92,13 @@ export function consoleAuth(deps: ConsoleAuthDeps) {
     };
     const agentId = isAgentNumber(agentIdText) ? Number(agentIdText) : NaN;
     const now = clock.now();
-    const current = Number.isSafeInteger(agentId) ? credentials.get(agentId) : undefined;
+    const current = Number.isSafeInteger(agentId) ? await store.credentials.get(agentId) : undefined;
     if (!current) return refuse(null);
     if (fromAddress.paused(agentId, address, now)) return refuse('address');
     // Counted (and refused while paused) before the hash, not after: a burst of parallel guesses gets
     // no more checks than the same guesses one at a time.
     const agentLock = { after: AGENT_LOCK.after, until: now + AGENT_LOCK.forMs, since: now - AGENT_LOCK.windowMs };
-    const counted = credentials.countAttempt(agentId, now, agentLock);
+    const counted = await store.credentials.countAttempt(agentId, now, agentLock);
     // A pause of the whole agent is for guesses from elsewhere: a browser the agent signed in on before
     // still gets its password checked. Its own wrong ones pause it like any address, and also by the
     // browser itself, so a copied cookie gets no more guesses from many addresses than from one.
@@ -100,6 +107,9 @@ export function consoleAuth(deps: ConsoleAuthDeps) {
     if (browser && fromAddress.paused(agentId, browser, now)) return refuse('address');
     const stored = counted ?? (device ? current : undefined);
     if (!stored) return refuse('agent');
+    // Another check from this address may have been counted while this attempt was being written: the
+    // pause is asked again here, with no wait before this one is counted.
+    if (fromAddress.paused(agentId, address, now)) return refuse('address');
     fromAddress.count(agentId, address, now);
     if (browser) fromAddress.count(agentId, browser, now);
     const matches = await verifyPassword(password, stored);
@@ -108,16 +118,25 @@ export function consoleAuth(deps: ConsoleAuthDeps) {
       const pausedAgent = device !== undefined || (counted?.lockedUntil ?? 0) > now;
       return { refused: pausedHere ? 'address' : pausedAgent ? 'agent' : null };
     }
-    // The hash took tens of milliseconds: the agent may have been removed, or given a new password
-    // (which signs them out), meanwhile. The password just checked counts only if it is still theirs.
-    const after = credentials.get(agentId);
-    const agent = agents.get(agentId);
-    if (!after || !after.hash.equals(stored.hash) || !agent || agent.removedAt !== null) return { refused: null };
-    fromAddress.clear(agentId, address);
-    if (browser) fromAddress.clear(agentId, browser);
-    // Signing in past the agent's pause leaves it in force: it holds back whoever else is guessing.
-    if (!device) credentials.recordSuccess(agentId, clock.now());
-    return { agent, checkedPassword: stored.hash };
+    return { agentId, checkedPassword: stored.hash, browser };
+  }
+
+  /**
+   * The hash took tens of milliseconds: the agent may have been removed, or given a new password (which
+   * signs them out), meanwhile. The password just checked counts only if it is still theirs, so it is
+   * read again and the session written in one unit of work. Undefined, writing nothing, when it is not.
+   */
+  function startSession(matched: Matched, sessionHash: Buffer, session: ConsoleSession): Promise<Agent | undefined> {
+    const { agentId, checkedPassword } = matched;
+    return store.unitOfWork(async (tx) => {
+      const stored = await tx.credentials.get(agentId);
+      const agent = await tx.agents.get(agentId);
+      if (!stored || !stored.hash.equals(checkedPassword) || !agent || agent.removedAt !== null) return undefined;
+      // Signing in past the agent's pause leaves it in force: it holds back whoever else is guessing.
+      if (!matched.browser) await tx.credentials.recordSuccess(agentId, session.createdAt);
+      await tx.sessions.purgeExpired(session.createdAt);
+      return (await tx.sessions.create(sessionHash, session, checkedPassword)) ? agent : undefined;
+    });
   }
 
   /**
@@ -127,53 +146,55 @@ export function consoleAuth(deps: ConsoleAuthDeps) {
    */
   async function signIn(req: Request, res: Response, agentIdText: string, password: string): Promise<SignInResult> {
     const address = clientAddressOf(req);
-    const agent = isAgentNumber(agentIdText) ? String(Number(agentIdText)) : '';
-    const checked = await checks.run({ address, agent }, () => checkPassword(req, agentIdText, address, password));
+    const typed = isAgentNumber(agentIdText) ? String(Number(agentIdText)) : '';
+    const checked = await checks.run({ address, agent: typed }, () => checkPassword(req, agentIdText, address, password));
     if (checked instanceof Busy) return { outcome: 'busy', limit: checked.limit };
     if ('refused' in checked) return { outcome: 'refused', paused: checked.refused };
     const now = clock.now();
-    sessions.purgeExpired(now);
     const id = token();
     const session = {
-      agentId: checked.agent.agentId,
+      agentId: checked.agentId,
       csrfToken: token(),
       createdAt: now,
       lastSeenAt: now,
       expiresAt: Math.min(now + SESSION_IDLE_MS, now + SESSION_MAX_MS),
     };
-    if (!sessions.create(sha256(id), session, checked.checkedPassword)) return { outcome: 'refused', paused: null };
+    const agent = await startSession(checked, sha256(id), session);
+    if (!agent) return { outcome: 'refused', paused: null };
+    fromAddress.clear(agent.agentId, address);
+    if (checked.browser) fromAddress.clear(agent.agentId, checked.browser);
     cookies.set(res, SESSION, id, SESSION_MAX_MS / 1000);
-    cookies.set(res, DEVICE, devices.issue(checked.agent.agentId, checked.checkedPassword, now), DEVICE_MAX_AGE_MS / 1000);
+    cookies.set(res, DEVICE, devices.issue(agent.agentId, checked.checkedPassword, now), DEVICE_MAX_AGE_MS / 1000);
     cookies.clear(res, LOGIN_CSRF);
-    return { outcome: 'signed-in', agent: checked.agent };
+    return { outcome: 'signed-in', agent };
   }
 
-  function endSession(req: Request, res: Response): void {
+  async function endSession(req: Request, res: Response): Promise<void> {
     const id = cookies.get(req, SESSION);
-    if (id) sessions.delete(sha256(id));
+    if (id) await store.sessions.delete(sha256(id));
     cookies.clear(res, SESSION);
   }
 
-  function current(req: Request): SignedIn | undefined {
+  async function current(req: Request): Promise<SignedIn | undefined> {
     const id = cookies.get(req, SESSION);
     if (!id || id.length > 100) return undefined;
     const hash = sha256(id);
     const now = clock.now();
-    const session = sessions.find(hash, now);
+    const session = await store.sessions.find(hash, now);
     if (!session) return undefined;
-    const agent = agents.get(session.agentId);
+    const agent = await store.agents.get(session.agentId);
     // Removal ends an agent's sessions; this makes sure no session outlives it however it was made.
     if (!agent || agent.removedAt !== null) return undefined;
     if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
       const expiresAt = Math.min(now + SESSION_IDLE_MS, session.createdAt + SESSION_MAX_MS);
-      sessions.touch(hash, now, expiresAt);
+      await store.sessions.touch(hash, now, expiresAt);
     }
     return { agent, session };
   }
 
   /** Pages need a signed-in agent: others are sent to sign in (the live feed answers 401). */
-  const requireAgent: RequestHandler = (req, res, next) => {
-    const who = current(req);
+  const requireAgent: RequestHandler = async (req, res, next) => {
+    const who = await current(req);
     if (who) {
       res.locals.signedIn = who;
       return next();

@@ -1,6 +1,6 @@
-import type { Agent, AgentRepository } from '../domain/storage/agents.js';
-import type { CallbackDeskRepository, DeskCallback } from '../domain/storage/callbackDesk.js';
-import type { CallRepository } from '../domain/storage/calls.js';
+import type { Agent } from '../domain/storage/agents.js';
+import type { DeskCallback } from '../domain/storage/callbackDesk.js';
+import type { Repositories } from '../domain/storage/index.js';
 import type { Tier } from '../domain/customer.js';
 import { slaState, type SlaState } from '../domain/sla.js';
 
@@ -37,33 +37,38 @@ export interface Board {
 }
 
 export interface BoardSources {
-  calls: CallRepository;
-  desk: CallbackDeskRepository;
-  agents: AgentRepository;
+  store: Pick<Repositories, 'calls' | 'desk' | 'agents'>;
   /** The P1 queue in offer order; swappable so the console does not depend on how the queue is kept. */
-  queue: () => QueuedCaller[];
+  queue: () => Promise<QueuedCaller[]>;
 }
 
 const CLOSED_SHOWN_MS = 12 * 60 * 60 * 1000;
 const LIMIT = 200;
 
 /** Reads the dashboard: live calls, the queue, callbacks with their SLA state, and the agents. */
-export function readBoard(sources: BoardSources, me: Agent, now: number): Board {
+export async function readBoard(sources: BoardSources, me: Agent, now: number): Promise<Board> {
+  const { store } = sources;
+  const [desk, live, queue, agents] = await Promise.all([
+    store.desk.board(now - CLOSED_SHOWN_MS, LIMIT),
+    store.calls.live(LIMIT),
+    sources.queue(),
+    store.agents.list(),
+  ]);
   const withSla = (c: DeskCallback): BoardCallback => ({ ...c, sla: slaState(c, now) });
-  const callbacks = sources.desk.board(now - CLOSED_SHOWN_MS, LIMIT).map(withSla);
+  const callbacks = desk.map(withSla);
   return {
     now,
     me,
-    calls: sources.calls.live(LIMIT).map((c) => ({
+    calls: live.map((c) => ({
       callSid: c.callSid,
       state: c.state,
       customerId: c.customerId,
       priority: c.priority,
       startedAt: c.startedAt,
     })),
-    queue: sources.queue(),
+    queue,
     open: callbacks.filter((c) => c.status !== 'completed' && c.status !== 'cancelled'),
     closed: callbacks.filter((c) => c.status === 'completed' || c.status === 'cancelled'),
-    agents: sources.agents.list(),
+    agents,
   };
 }

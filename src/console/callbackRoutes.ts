@@ -24,20 +24,22 @@ const backOf = (req: Request) => {
 
 /** A callback's page and agents' actions on it; a call's audit trail. */
 export function callbackRoutes(deps: ConsoleDeps): Router {
-  const { desk, clock, logger, auth } = deps;
+  const { store, clock, logger, auth } = deps;
+  const { desk } = store;
   const router = Router();
 
-  router.get('/callbacks/:id', (req, res) => {
+  router.get('/callbacks/:id', async (req, res) => {
     const { agent, session } = signedIn(res);
     const id = callbackIdOf(req);
-    const callback = desk.get(id);
+    const callback = await desk.get(id);
     if (!callback) throw notFound('callback');
+    const [notes, tries, customer] = await Promise.all([desk.notes(id), desk.customerTries(id), store.customers.get(callback.customerId)]);
     const now = clock.now();
     const body = callbackPage(
       { ...callback, sla: slaState(callback, now) },
-      desk.notes(id),
-      desk.customerTries(id),
-      deps.customers.get(callback.customerId),
+      notes,
+      tries,
+      customer,
       agent.agentId,
       session.csrfToken,
       now,
@@ -46,18 +48,17 @@ export function callbackRoutes(deps: ConsoleDeps): Router {
   });
 
   /** Runs an agent's action on a callback and goes back with its confirmation or refusal. */
-  const act = (action: 'claim' | 'release' | 'complete', done: string) => (req: Request, res: Response) => {
+  const act = (action: 'claim' | 'release' | 'complete', done: string) => async (req: Request, res: Response) => {
     const { agent } = signedIn(res);
     const id = callbackIdOf(req);
     const now = clock.now();
     const takeOver = (req.body as Record<string, unknown>).takeOver === '1';
-    const refusal =
-      action === 'claim'
-        ? desk.claim(id, agent.agentId, now, { takeOver })
-        : action === 'release'
-          ? desk.release(id, agent.agentId, now)
-          : desk.complete(id, agent.agentId, now);
-    const reference = desk.get(id)?.reference;
+    const refusal = await (action === 'claim'
+      ? desk.claim(id, agent.agentId, now, { takeOver })
+      : action === 'release'
+        ? desk.release(id, agent.agentId, now)
+        : desk.complete(id, agent.agentId, now));
+    const reference = (await desk.get(id))?.reference;
     logger.info({ agentId: agent.agentId, callbackId: id, action, refusal }, `console: callback ${action}`);
     res.redirect(303, refusal ? withFlash(backOf(req), 'error', refusal, reference) : withFlash(backOf(req), 'done', done, reference));
   };
@@ -65,26 +66,29 @@ export function callbackRoutes(deps: ConsoleDeps): Router {
   router.post('/callbacks/:id/release', auth.requireCsrf, act('release', 'released'));
   router.post('/callbacks/:id/complete', auth.requireCsrf, act('complete', 'completed'));
 
-  router.post('/callbacks/:id/notes', auth.requireCsrf, (req, res) => {
+  router.post('/callbacks/:id/notes', auth.requireCsrf, async (req, res) => {
     const { agent } = signedIn(res);
     const id = callbackIdOf(req);
     const raw = (req.body as Record<string, unknown>).body;
     const body = typeof raw === 'string' ? raw.trim() : '';
     if (body === '' || body.length > 4000) throw new AppError(400, 'invalid_request', 'A note must have 1 to 4000 characters.', 'body');
-    const refusal = desk.addNote(id, agent.agentId, body, clock.now());
+    const refusal = await desk.addNote(id, agent.agentId, body, clock.now());
     if (refusal) throw notFound('callback');
     logger.info({ agentId: agent.agentId, callbackId: id }, 'console: note added');
     res.redirect(303, withFlash(`/console/callbacks/${id}`, 'done', 'note'));
   });
 
-  router.get('/calls/:sid', (req, res) => {
+  router.get('/calls/:sid', async (req, res) => {
     const { agent, session } = signedIn(res);
     const sid = String(req.params.sid ?? '');
-    const call = CALL_SID.test(sid) ? deps.calls.get(sid) : undefined;
+    const call = CALL_SID.test(sid) ? await store.calls.get(sid) : undefined;
     if (!call) throw notFound('call');
-    const audit = deps.verification.audit({ callSid: sid, limit: 100 });
-    const callback = deps.callbacks.byCallSid(sid);
-    const body = callPage(call, audit, call.customerId ? deps.customers.get(call.customerId) : undefined, callback, clock.now());
+    const [audit, customer, callback] = await Promise.all([
+      store.verification.audit({ callSid: sid, limit: 100 }),
+      call.customerId ? store.customers.get(call.customerId) : undefined,
+      store.callbacks.byCallSid(sid),
+    ]);
+    const body = callPage(call, audit, customer, callback, clock.now());
     res.type('html').send(page({ title: `Call …${sid.slice(-6)}`, body, me: { agent, csrf: session.csrfToken }, section: 'dashboard' }).value);
   });
   return router;

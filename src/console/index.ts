@@ -5,20 +5,18 @@ import type { QueuedCaller } from './board.js';
 import { consoleRouter } from './routes.js';
 import { deviceKeyFrom } from './trustedDevice.js';
 
-/** The agent console over the hotline's repositories; `queue` replaces where the P1 queue is read from. */
-export function createConsole(hotline: Hotline, options: { queue?: () => QueuedCaller[] } = {}): Router {
-  const { repos, clock, logger, config } = hotline;
+/** The agent console over the hotline's store; `queue` replaces where the P1 queue is read from. */
+export function createConsole(hotline: Hotline, options: { queue?: () => Promise<QueuedCaller[]> } = {}): Router {
+  const { store, clock, logger, config } = hotline;
   const auth = consoleAuth({
-    agents: repos.agents,
-    credentials: repos.credentials,
-    sessions: repos.sessions,
+    store,
     clock,
     publicBaseUrl: config.publicBaseUrl,
     deviceKey: deviceKeyFrom(config.secretKeys.current),
   });
   return consoleRouter({
-    ...repos,
-    queue: options.queue ?? (() => repos.queue.waiting()),
+    store,
+    queue: options.queue ?? (() => store.queue.waiting()),
     clock,
     logger,
     auth,

@@ -32,7 +32,7 @@ const SIGN_IN_BUSY = 'Too many sign-ins are being checked right now. Wait a mome
 
 /** The agent console at /console: sign-in, the dashboard and its live feed, callbacks, calls, agents. */
 export function consoleRouter(deps: ConsoleDeps): Router {
-  const { auth, clock, logger } = deps;
+  const { store, auth, clock, logger } = deps;
   const router = Router();
   router.use(securityHeaders);
 
@@ -44,8 +44,8 @@ export function consoleRouter(deps: ConsoleDeps): Router {
 
   router.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
 
-  router.get('/login', (req, res) => {
-    if (auth.current(req)) return res.redirect(303, '/console');
+  router.get('/login', async (req, res) => {
+    if (await auth.current(req)) return res.redirect(303, '/console');
     const body = loginForm({ csrf: auth.loginToken(req, res) });
     res.type('html').send(page({ title: 'Sign in', body, flash: flashFrom(req) }).value);
   });
@@ -78,38 +78,38 @@ export function consoleRouter(deps: ConsoleDeps): Router {
 
   router.use(auth.requireAgent);
 
-  router.post('/logout', auth.requireCsrf, (req, res) => {
-    auth.endSession(req, res);
+  router.post('/logout', auth.requireCsrf, async (req, res) => {
+    await auth.endSession(req, res);
     res.redirect(303, withFlash('/console/login', 'done', 'signed-out'));
   });
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const { agent, session } = signedIn(res);
-    const board = readBoard(deps, agent, clock.now());
+    const board = await readBoard(deps, agent, clock.now());
     res.type('html').send(
       page({ title: 'Dashboard', body: dashboard(board, session.csrfToken), me: { agent, csrf: session.csrfToken }, section: 'dashboard', flash: flashFrom(req) }).value,
     );
   });
 
   /** The dashboard's regions as markup, for the script that refreshes them every few seconds. */
-  router.get('/live', (_req, res) => {
+  router.get('/live', async (_req, res) => {
     const { agent, session } = signedIn(res);
-    const board = readBoard(deps, agent, clock.now());
+    const board = await readBoard(deps, agent, clock.now());
     res.json({ now: board.now, summary: summary(board), regions: regions(board, session.csrfToken) });
   });
 
-  router.post('/duty', auth.requireCsrf, (req, res) => {
+  router.post('/duty', auth.requireCsrf, async (req, res) => {
     const { agent } = signedIn(res);
     const duty = (req.body as Record<string, unknown>).duty;
     if (!(DUTY_MODES as readonly unknown[]).includes(duty)) throw new AppError(400, 'invalid_request', 'Choose on duty, off duty or follow my roster.', 'duty');
-    deps.agents.update(agent.agentId, { duty: duty as DutyMode }, clock.now());
+    await store.agents.update(agent.agentId, { duty: duty as DutyMode }, clock.now());
     logger.info({ agentId: agent.agentId, duty }, 'console: duty changed');
     res.redirect(303, withFlash('/console', 'done', 'duty'));
   });
 
-  router.post('/release', auth.requireCsrf, (_req, res) => {
+  router.post('/release', auth.requireCsrf, async (_req, res) => {
     const { agent } = signedIn(res);
-    deps.agents.release(agent.agentId, clock.now());
+    await store.agents.release(agent.agentId, clock.now());
     logger.info({ agentId: agent.agentId }, 'console: agent marked free by hand');
     res.redirect(303, withFlash('/console', 'done', 'free'));
   });
@@ -119,7 +119,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
 
   router.use((_req, _res, next) => next(new AppError(404, 'not_found', 'Page not found.')));
 
-  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+  const onError: ErrorRequestHandler = async (err, req, res, _next) => {
     const known = err instanceof AppError;
     const status = known ? err.status : typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) logger.error({ err, path: req.path }, 'console request failed');
@@ -128,7 +128,8 @@ export function consoleRouter(deps: ConsoleDeps): Router {
       res.status(status).json({ error: known ? err.code : 'error', message });
       return;
     }
-    const who = auth.current(req);
+    // Only to show who is signed in: a page about an error is sent even when that cannot be read.
+    const who = await auth.current(req).catch(() => undefined);
     const body = html`<h1>${status === 404 ? 'Not found' : status === 403 ? 'Not allowed' : 'Something is wrong'}</h1>
 <p role="alert">${message}</p><p><a href="/console">Back to the dashboard</a></p>`;
     res.status(status).type('html').send(page({ title: 'Error', body, ...(who && { me: { agent: who.agent, csrf: who.session.csrfToken } }) }).value);

@@ -34,49 +34,49 @@ describe('duty: the manual switch and the weekly roster', () => {
     });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ timeZone: 'Asia/Tokyo', onRosterNow: false, onDuty: false, state: 'off-duty' });
-    expect(h.hotline.repos.agents.onDuty()).toEqual([]);
+    expect(await h.hotline.store.agents.onDuty()).toEqual([]);
 
     h.clock.set(MONDAY_NOON_UTC + 13 * HOUR); // Tuesday 10:00 in Tokyo
     const got = await api(h, 'GET', `/api/agents/${a.agentId}/roster`);
     expect(got.body).toMatchObject({ onRosterNow: true, onDuty: true, state: 'available' });
     expect(got.body.rules).toEqual([{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' }]);
-    expect(h.hotline.repos.agents.onDuty().map((x) => x.agentId)).toEqual([a.agentId]);
+    expect((await h.hotline.store.agents.onDuty()).map((x) => x.agentId)).toEqual([a.agentId]);
     // The flow's and the dialer's questions about any instant get the same answer.
-    expect(h.hotline.repos.agents.onDutyAt(MONDAY_NOON_UTC)).toEqual([]);
-    expect(h.hotline.repos.agents.freeOnDutyAt(MONDAY_NOON_UTC + 13 * HOUR)).toHaveLength(1);
+    expect(await h.hotline.store.agents.onDutyAt(MONDAY_NOON_UTC)).toEqual([]);
+    expect(await h.hotline.store.agents.freeOnDutyAt(MONDAY_NOON_UTC + 13 * HOUR)).toHaveLength(1);
 
     // Forced off wins over the roster, and forced on over its absence.
     await api(h, 'PATCH', `/api/agents/${a.agentId}`, { onDuty: false });
-    expect(h.hotline.repos.agents.onDuty()).toEqual([]);
+    expect(await h.hotline.store.agents.onDuty()).toEqual([]);
     h.clock.set(MONDAY_NOON_UTC);
     await api(h, 'PATCH', `/api/agents/${a.agentId}`, { duty: 'on' });
-    expect(h.hotline.repos.agents.onDuty()).toHaveLength(1);
+    expect(await h.hotline.store.agents.onDuty()).toHaveLength(1);
   });
 
   it('routes by what the agents table says now, whoever changed it: another process, or a change rolled back', async () => {
     const a = await agent({ onDuty: true });
-    const onDuty = () => h.hotline.repos.agents.onDuty().map((x) => x.agentId);
-    expect(onDuty()).toEqual([a.agentId]);
+    const onDuty = async () => (await h.hotline.store.agents.onDuty()).map((x) => x.agentId);
+    expect(await onDuty()).toEqual([a.agentId]);
     // Another process (the CLI, the dialer worker) takes the agent off duty.
     const other = new Database(h.config.dbPath);
     try {
       other.prepare(`UPDATE agents SET duty = 'off', on_duty = 0 WHERE agent_id = ?`).run(a.agentId);
-      expect(onDuty()).toEqual([]);
+      expect(await onDuty()).toEqual([]);
       other.prepare(`UPDATE agents SET duty = 'on', on_duty = 1, languages = '["ja-JP"]' WHERE agent_id = ?`).run(a.agentId);
-      expect(h.hotline.repos.agents.onDuty().map((x) => x.languages)).toEqual([['ja-JP']]);
+      expect((await h.hotline.store.agents.onDuty()).map((x) => x.languages)).toEqual([['ja-JP']]);
     } finally {
       other.close();
     }
     // A webhook whose transaction fails takes its change to the agents with it.
-    const rollback = await h.hotline.writes
-      .run(() => {
-        h.hotline.repos.agents.update(a.agentId, { onDuty: false }, MONDAY_NOON_UTC);
-        expect(onDuty()).toEqual([]);
+    const rollback = await h.hotline.store
+      .unitOfWork(async (tx) => {
+        await tx.agents.update(a.agentId, { onDuty: false }, MONDAY_NOON_UTC);
+        expect((await tx.agents.onDuty()).map((x) => x.agentId)).toEqual([]);
         throw new Error('this webhook fails');
       })
       .catch((err: Error) => err.message);
     expect(rollback).toBe('this webhook fails');
-    expect(onDuty()).toEqual([a.agentId]);
+    expect(await onDuty()).toEqual([a.agentId]);
   });
 
   it('refuses a bad roster with a 400 naming the field', async () => {
@@ -143,8 +143,8 @@ describe('availability from the call’s webhooks', () => {
     });
     const busy = (await api(h, 'GET', `/api/agents/${a.agentId}`)).body;
     expect(busy).toMatchObject({ state: 'on-call', onDuty: true, onCall: { callSid: customerCall } });
-    expect(h.hotline.repos.agents.freeOnDutyAt(h.clock.now())).toEqual([]);
-    expect(h.hotline.repos.agents.onDutyAt(h.clock.now())).toHaveLength(1);
+    expect(await h.hotline.store.agents.freeOnDutyAt(h.clock.now())).toEqual([]);
+    expect(await h.hotline.store.agents.onDutyAt(h.clock.now())).toHaveLength(1);
 
     await twilioPost(h, '/voice/status', { CallSid: customerCall, CallStatus: 'completed' });
     expect((await api(h, 'GET', `/api/agents/${a.agentId}`)).body).toMatchObject({ state: 'available', onCall: null });
@@ -153,7 +153,7 @@ describe('availability from the call’s webhooks', () => {
   it('a key other than 1 leaves the agent free', async () => {
     const a = (await api(h, 'POST', '/api/agents', { name: 'Aiko', phone: '+81312345678', onDuty: true })).body;
     await twilioPost(h, `/voice/whisper/accept?call=${callSid()}&agent=${a.agentId}&lang=en-US`, { CallSid: callSid(), Digits: '2' });
-    expect(h.hotline.repos.agents.freeOnDutyAt(h.clock.now())).toHaveLength(1);
+    expect(await h.hotline.store.agents.freeOnDutyAt(h.clock.now())).toHaveLength(1);
   });
 
   it('the Dial action (the agent hung up, the caller stays) frees the agent', async () => {
@@ -169,13 +169,13 @@ describe('availability from the call’s webhooks', () => {
     const a = (await api(h, 'POST', '/api/agents', { name: 'Aiko', phone: '+81312345678', onDuty: true })).body;
     const customerCall = callSid();
     await twilioPost(h, '/voice/status', { CallSid: customerCall, CallStatus: 'completed' });
-    expect(h.hotline.repos.agents.markOnCall(a.agentId, customerCall)).toBe(false);
+    expect(await h.hotline.store.agents.markOnCall(a.agentId, customerCall)).toBe(false);
     await twilioPost(h, `/voice/whisper/accept?call=${customerCall}&agent=${a.agentId}&lang=en-US`, { CallSid: callSid(), Digits: '1' });
     expect((await api(h, 'GET', `/api/agents/${a.agentId}`)).body.state).toBe('available');
     // A status callback for either leg frees the agent; repeating it changes nothing.
     const leg = callSid();
-    expect(h.hotline.repos.agents.markOnCall(a.agentId, callSid(), { legSid: leg })).toBe(true);
-    expect(h.hotline.repos.agents.markCallEnded(leg).map((x) => x.agentId)).toEqual([a.agentId]);
-    expect(h.hotline.repos.agents.markCallEnded(leg)).toEqual([]);
+    expect(await h.hotline.store.agents.markOnCall(a.agentId, callSid(), { legSid: leg })).toBe(true);
+    expect((await h.hotline.store.agents.markCallEnded(leg)).map((x) => x.agentId)).toEqual([a.agentId]);
+    expect(await h.hotline.store.agents.markCallEnded(leg)).toEqual([]);
   });
 });

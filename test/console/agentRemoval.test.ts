@@ -23,10 +23,10 @@ describe('a sign-in still checking the password', () => {
   it('gets no session when the agent is removed meanwhile', async () => {
     const { agent } = await agentWithPassword(h, { name: 'Ken Leaver' });
     const password = 'the password Ken had';
-    h.hotline.repos.credentials.setPassword(agent.agentId, await slowHash(password), h.clock.now());
+    await h.hotline.store.credentials.setPassword(agent.agentId, await slowHash(password), h.clock.now());
     const c = new ConsoleClient(h);
     const res = await signInWhile(c, agent.agentId, password, () => api(h, 'DELETE', `/api/agents/${agent.agentId}`));
-    expect(h.hotline.repos.agents.get(agent.agentId)!.removedAt).not.toBeNull();
+    expect((await h.hotline.store.agents.get(agent.agentId))!.removedAt).not.toBeNull();
     expect(res.status).toBe(401);
     expect(res.headers.getSetCookie().some((l) => l.startsWith('hotline_session='))).toBe(false);
     expect((await c.get('/console')).location).toBe('/console/login');
@@ -35,11 +35,11 @@ describe('a sign-in still checking the password', () => {
   it('gets no session when the password is changed meanwhile, and the new password signs in', async () => {
     const { agent } = await agentWithPassword(h, { name: 'Ken Leaver' });
     const old = 'a password that leaked';
-    h.hotline.repos.credentials.setPassword(agent.agentId, await slowHash(old), h.clock.now());
+    await h.hotline.store.credentials.setPassword(agent.agentId, await slowHash(old), h.clock.now());
     const c = new ConsoleClient(h);
     const fresh = 'a brand new password';
     const freshHash = await hashPassword(fresh);
-    const res = await signInWhile(c, agent.agentId, old, async () => h.hotline.repos.credentials.setPassword(agent.agentId, freshHash, h.clock.now()));
+    const res = await signInWhile(c, agent.agentId, old, async () => h.hotline.store.credentials.setPassword(agent.agentId, freshHash, h.clock.now()));
     expect(res.status).toBe(401);
     expect((await c.get('/console')).location).toBe('/console/login');
     expect((await c.signIn(agent.agentId, old)).status).toBe(401);
@@ -55,14 +55,14 @@ describe('removing an agent who left', () => {
   afterEach(async () => h.close());
 
   it('takes them off calls for good, signs them out, gives their claimed callback back to the dialer, and keeps their name', async () => {
-    const customer = h.hotline.customers.create({ name: 'Acme Corp', plan: 'enterprise', tier: 'premium' });
+    const customer = await h.hotline.customers.create({ name: 'Acme Corp', plan: 'enterprise', tier: 'premium' });
     const { agent, password } = await agentWithPassword(h, { name: 'Ken Leaver', onDuty: true });
     const stays = (await api(h, 'POST', '/api/agents', { name: 'Mia Stays', phone: '+14155550111', onDuty: true })).body;
     const c = new ConsoleClient(h);
     await c.signIn(agent.agentId, password);
-    const callback = h.hotline.repos.callbacks.byCallSid(await p2Call(h, customer.customerId))!;
+    const callback = (await h.hotline.store.callbacks.byCallSid(await p2Call(h, customer.customerId)))!;
     expect((await c.postForm(`/console/callbacks/${callback.callbackId}/claim`, { back: '/console' })).status).toBe(303);
-    expect(h.hotline.repos.desk.get(callback.callbackId)?.claimedBy).toEqual({ agentId: agent.agentId, name: 'Ken Leaver' });
+    expect((await h.hotline.store.desk.get(callback.callbackId))?.claimedBy).toEqual({ agentId: agent.agentId, name: 'Ken Leaver' });
 
     const removed = await api(h, 'DELETE', `/api/agents/${agent.agentId}`);
     expect(removed.status).toBe(200);
@@ -70,15 +70,15 @@ describe('removing an agent who left', () => {
     expect(removed.body.removedAt).toBe(h.clock.now());
 
     // No more calls: only the agent who stays is offered one.
-    expect(h.hotline.repos.agents.onDuty().map((a) => a.agentId)).toEqual([stays.agentId]);
+    expect((await h.hotline.store.agents.onDuty()).map((a) => a.agentId)).toEqual([stays.agentId]);
     // Signed out, and the password no longer signs in.
     expect((await c.get('/console')).location).toBe('/console/login');
     const again = await c.signIn(agent.agentId, password);
     expect(again.location).not.toBe('/console');
     // The claim is gone, so the dialer may call the customer; the callback itself is untouched.
-    expect(h.hotline.repos.desk.get(callback.callbackId)).toMatchObject({ claimedBy: null, status: 'pending' });
+    expect(await h.hotline.store.desk.get(callback.callbackId)).toMatchObject({ claimedBy: null, status: 'pending' });
     // Its history says why, under the removed agent's name.
-    expect(h.hotline.repos.desk.notes(callback.callbackId).map((n) => [n.kind, n.agentName, n.body])).toEqual([
+    expect((await h.hotline.store.desk.notes(callback.callbackId)).map((n) => [n.kind, n.agentName, n.body])).toEqual([
       ['claimed', 'Ken Leaver', 'Claimed'],
       ['released', 'Ken Leaver', 'Released: the agent was removed'],
     ]);
@@ -90,8 +90,8 @@ describe('removing an agent who left', () => {
     expect(patch.status).toBe(409);
     expect(patch.body).toMatchObject({ error: 'conflict', message: `agent ${agent.agentId} was removed; add a new agent instead` });
     expect((await api(h, 'PUT', `/api/agents/${agent.agentId}/roster`, { timeZone: 'UTC', rules: [] })).status).toBe(409);
-    expect(h.hotline.repos.credentials.setPassword(agent.agentId, await hashPassword('a new long password'), h.clock.now())).toBe(false);
-    expect(h.hotline.repos.credentials.get(agent.agentId)).toBeUndefined();
+    expect(await h.hotline.store.credentials.setPassword(agent.agentId, await hashPassword('a new long password'), h.clock.now())).toBe(false);
+    expect(await h.hotline.store.credentials.get(agent.agentId)).toBeUndefined();
 
     // Removing again changes nothing; an unknown agent is a 404.
     expect((await api(h, 'DELETE', `/api/agents/${agent.agentId}`)).body).toMatchObject({ removedAt: removed.body.removedAt, releasedClaims: 0 });
@@ -115,7 +115,7 @@ describe('removing an agent who left', () => {
     const unconfirmed = await c.postForm(`/console/agents/${agent.agentId}/remove`);
     expect(unconfirmed.status).toBe(400);
     expect(unconfirmed.text).toContain('Tick the box to confirm the agent has left');
-    expect(h.hotline.repos.agents.get(agent.agentId)?.removedAt).toBeNull();
+    expect((await h.hotline.store.agents.get(agent.agentId))?.removedAt).toBeNull();
     const self = await c.postForm(`/console/agents/${admin.agent.agentId}/remove`, { confirm: '1' });
     expect(self.status).toBe(400);
     expect(self.text).toContain('You cannot remove yourself');
@@ -126,6 +126,6 @@ describe('removing an agent who left', () => {
     expect(list.text).toContain(`Agent ${agent.agentId} removed`);
     expect(list.text).not.toContain('>Ken Leaver</a>');
     expect((await c.get(`/console/agents/${agent.agentId}`)).status).toBe(404);
-    expect(h.hotline.repos.agents.get(agent.agentId)?.removedAt).toBe(h.clock.now());
+    expect((await h.hotline.store.agents.get(agent.agentId))?.removedAt).toBe(h.clock.now());
   });
 });

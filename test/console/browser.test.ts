@@ -14,7 +14,7 @@ describe('the agent console in headless Chromium', () => {
 
   it('an agent signs in, watches a scheduled callback appear, completes it and sees it completed', async () => {
     h = await startHarness();
-    const customer = h.hotline.customers.create({ name: 'Acme Corp', plan: 'enterprise', tier: 'standard' });
+    const customer = await h.hotline.customers.create({ name: 'Acme Corp', plan: 'enterprise', tier: 'standard' });
     const { agent, password } = await agentWithPassword(h);
     chromium = await launchChromium();
     const page = await chromium.browser.newPage();
@@ -38,7 +38,7 @@ describe('the agent console in headless Chromium', () => {
 
     // A Standard Enterprise caller chooses P2 on the phone: the flow books a callback due in 4 hours.
     const callSid = await p2Call(h, customer.customerId);
-    const callback = h.hotline.repos.callbacks.byCallSid(callSid)!;
+    const callback = (await h.hotline.store.callbacks.byCallSid(callSid))!;
 
     // No reload: the page refreshes itself and the callback appears with its deadline and SLA state.
     const row = page.locator('#open-callbacks tr', { hasText: callback.reference });
@@ -53,7 +53,7 @@ describe('the agent console in headless Chromium', () => {
     const closed = page.locator('#closed-callbacks tr', { hasText: callback.reference });
     expect(await closed.textContent()).toMatch(/Completed[\s\S]*Aiko Tanaka/);
     expect(await page.getByText('No callbacks are owed.').isVisible()).toBe(true);
-    expect(h.hotline.repos.callbacks.get(callback.callbackId)!.status).toBe('completed');
+    expect((await h.hotline.store.callbacks.get(callback.callbackId))!.status).toBe('completed');
     // Nothing was blocked by the Content-Security-Policy and the script threw nothing.
     expect(problems).toEqual([]);
   }, 60_000);

@@ -53,11 +53,11 @@ describe('hotline agents: the first admin and console passwords from the command
 
     const service = createHotline({ config: loadConfig(env), logger: createLogger('silent') });
     try {
-      const stored = service.repos.credentials.get(agent.agentId)!;
+      const stored = (await service.store.credentials.get(agent.agentId))!;
       expect(await verifyPassword(secret, stored)).toBe(true);
       expect(await verifyPassword('a long console passworD', stored)).toBe(false);
     } finally {
-      service.close();
+      await service.close();
     }
 
     const list = await hotline(['agents', 'list', '--json'], env);

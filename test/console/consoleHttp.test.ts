@@ -7,7 +7,7 @@ import { p2Call } from './support/twilio.js';
 let h: Harness;
 afterEach(async () => h?.close());
 
-const enterpriseCustomer = () => h.hotline.customers.create({ name: 'Acme Corp', plan: 'enterprise', tier: 'premium' });
+const enterpriseCustomer = async () => h.hotline.customers.create({ name: 'Acme Corp', plan: 'enterprise', tier: 'premium' });
 
 describe('signing in to the console', () => {
   it('sends a visitor without a session to the sign-in page, which carries the security headers', async () => {
@@ -46,11 +46,11 @@ describe('signing in to the console', () => {
     expect(dash.status).toBe(200);
     expect(dash.text).toContain('Signed in as <strong>Aiko Tanaka</strong>');
     // Neither the session id nor the password is in the database or the log; the id's SHA-256 is.
-    const sessions = h.hotline.repos.sessions.find(createHash('sha256').update(id).digest(), h.clock.now());
+    const sessions = await h.hotline.store.sessions.find(createHash('sha256').update(id).digest(), h.clock.now());
     expect(sessions?.agentId).toBe(agent.agentId);
     expect(h.logs.text).not.toContain(id);
     expect(h.logs.text).not.toContain(password);
-    const stored = h.hotline.repos.credentials.get(agent.agentId)!;
+    const stored = (await h.hotline.store.credentials.get(agent.agentId))!;
     expect(stored.salt.length).toBeGreaterThanOrEqual(16);
     expect(stored.hash.toString('utf8')).not.toContain(password);
   });
@@ -74,7 +74,7 @@ describe('signing in to the console', () => {
   it('counts a wrong password while it is still being checked: the tenth in flight pauses the right one sent after it', async () => {
     h = await startHarness();
     const { agent, password } = await agentWithPassword(h);
-    h.hotline.repos.credentials.setPassword(agent.agentId, await slowHash(password), h.clock.now());
+    await h.hotline.store.credentials.setPassword(agent.agentId, await slowHash(password), h.clock.now());
     const c = new ConsoleClient(h);
     for (let i = 0; i < 9; i++) expect((await c.signIn(agent.agentId, `wrong password ${i}`)).status).toBe(401);
     const csrf = ConsoleClient.csrf(await c.get('/console/login'));
@@ -103,7 +103,7 @@ describe('signing in to the console', () => {
     expect(busy.length).toBeGreaterThanOrEqual(20);
     expect(busy[0]!.headers.get('retry-after')).toBe('1');
     expect(busy[0]!.text).toContain('Too many sign-ins are being checked right now');
-    expect(h.hotline.repos.credentials.get(agent.agentId)!.failedAttempts).toBe(checked);
+    expect((await h.hotline.store.credentials.get(agent.agentId))!.failedAttempts).toBe(checked);
     // Fewer than ten guesses were checked, so the agent is not paused.
     expect((await c.signIn(agent.agentId, password)).status).toBe(303);
   });
@@ -186,9 +186,9 @@ describe('forms are safe from cross-site requests', () => {
     expect((await c.post('/console/duty', { duty: 'off', _csrf: 'guess' })).status).toBe(403);
     expect((await c.post('/console/duty', { duty: 'off', _csrf: csrf }, { origin: 'https://evil.example' })).status).toBe(403);
     expect((await c.post('/console/duty', { duty: 'off', _csrf: csrf }, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
-    expect(h.hotline.repos.agents.get(agent.agentId)!.duty).toBe('on');
+    expect((await h.hotline.store.agents.get(agent.agentId))!.duty).toBe('on');
     expect((await c.post('/console/duty', { duty: 'off', _csrf: csrf })).status).toBe(303);
-    expect(h.hotline.repos.agents.get(agent.agentId)!.duty).toBe('off');
+    expect((await h.hotline.store.agents.get(agent.agentId))!.duty).toBe('off');
   });
 
   it('refuses a sign-in post that did not come from the sign-in form', async () => {
@@ -203,7 +203,7 @@ describe('the dashboard and a callback', () => {
   /** A signed-in agent, and a P2 call that has just booked a callback. */
   async function afterP2Call() {
     h = await startHarness();
-    const customer = enterpriseCustomer();
+    const customer = await enterpriseCustomer();
     const { agent, password } = await agentWithPassword(h);
     const c = new ConsoleClient(h);
     await c.signIn(agent.agentId, password);
@@ -212,7 +212,7 @@ describe('the dashboard and a callback', () => {
 
   it('shows a callback a P2 call made, lets an agent claim it, note it and complete it', async () => {
     const { c, agent, password, customer, sid } = await afterP2Call();
-    const callback = h.hotline.repos.callbacks.byCallSid(sid)!;
+    const callback = (await h.hotline.store.callbacks.byCallSid(sid))!;
 
     const dash = await c.get('/console');
     expect(dash.text).toContain(`>${callback.reference}</a>`);
@@ -234,7 +234,7 @@ describe('the dashboard and a callback', () => {
     expect((await c.get('/console')).text).toContain('At risk');
     const done = await c.postForm(`/console/callbacks/${callback.callbackId}/complete`, { back: `/console/callbacks/${callback.callbackId}` });
     expect(done.location).toBe(`/console/callbacks/${callback.callbackId}?done=completed&ref=${callback.reference}`);
-    expect(h.hotline.repos.callbacks.get(callback.callbackId)!.status).toBe('completed');
+    expect((await h.hotline.store.callbacks.get(callback.callbackId))!.status).toBe('completed');
     const after = await c.get('/console');
     expect(after.text).toMatch(/id="closed-callbacks"[\s\S]*Completed[\s\S]*Aiko Tanaka/);
     expect(after.text).toContain('No callbacks are owed.');
@@ -278,14 +278,14 @@ describe('admins manage agents', () => {
     const nul = await c.postForm('/console/agents', { name: '\u0000', phone: '+14155550100', languages: 'en-US', duty: 'on' });
     expect(nul.status).toBe(400);
     expect(nul.text).toContain('Name must not contain control characters');
-    expect(h.hotline.repos.agents.list()).toHaveLength(1);
+    expect(await h.hotline.store.agents.list()).toHaveLength(1);
     const added = await c.postForm('/console/agents', { name: 'Ben', phone: '+14155550100', languages: 'en-US', duty: 'roster', password: 'a long enough password' });
     expect(added.status).toBe(303);
-    const ben = h.hotline.repos.agents.list().find((a) => a.name === 'Ben')!;
+    const ben = (await h.hotline.store.agents.list()).find((a) => a.name === 'Ben')!;
     expect(ben).toMatchObject({ duty: 'roster', isAdmin: false });
     const roster = await c.postForm(`/console/agents/${ben.agentId}/roster`, { timeZone: 'America/New_York', rules: 'mon-fri 09:00-17:00' });
     expect(roster.status).toBe(303);
-    expect(h.hotline.repos.agents.get(ben.agentId)!.roster).toEqual({
+    expect((await h.hotline.store.agents.get(ben.agentId))!.roster).toEqual({
       timeZone: 'America/New_York',
       rules: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' }],
     });
@@ -305,6 +305,6 @@ describe('admins manage agents', () => {
     await c.signIn(admin.agent.agentId, admin.password);
     const res = await c.postForm(`/console/agents/${admin.agent.agentId}`, { name: 'Ada', phone: '+81312345678', languages: 'en-US', duty: 'on' });
     expect(res.status).toBe(400);
-    expect(h.hotline.repos.agents.get(admin.agent.agentId)!.isAdmin).toBe(true);
+    expect((await h.hotline.store.agents.get(admin.agent.agentId))!.isAdmin).toBe(true);
   });
 });

@@ -17,18 +17,18 @@ export function slowHash(password: string): Promise<StoredPassword> {
   );
 }
 
-/** An agent with a console password, made through the repositories the CLI uses. */
+/** An agent with a console password, made through the store the CLI uses. */
 export async function agentWithPassword(
   h: Harness,
   options: { name?: string; password?: string; isAdmin?: boolean; onDuty?: boolean } = {},
 ) {
   const now = h.clock.now();
-  const agent = h.hotline.repos.agents.create(
+  const agent = await h.hotline.store.agents.create(
     { name: options.name ?? 'Aiko Tanaka', phone: '+81312345678', languages: ['ja-JP', 'en-US'], onDuty: options.onDuty ?? true, isAdmin: options.isAdmin ?? false },
     now,
   );
   const password = options.password ?? 'correct horse battery staple';
-  h.hotline.repos.credentials.setPassword(agent.agentId, await hashPassword(password), now);
+  await h.hotline.store.credentials.setPassword(agent.agentId, await hashPassword(password), now);
   return { agent, password };
 }
 

@@ -27,9 +27,9 @@ export async function p2Call(h: Harness, customerId: string, from = '+1415555012
   const base = { CallSid: sid, From: from, To: '+18005550100', AccountSid: h.config.twilio.accountSid };
   await twilioPost(h, '/voice/incoming', base);
   await twilioPost(h, '/voice/step?step=0', { ...base, Digits: customerId });
-  const { code } = h.hotline.customers.dashboardCode(customerId);
+  const { code } = await h.hotline.customers.dashboardCode(customerId);
   await twilioPost(h, '/voice/step?step=1', { ...base, Digits: code });
   const booked = await twilioPost(h, '/voice/step?step=2', { ...base, Digits: '2' });
-  if (!h.hotline.repos.callbacks.byCallSid(sid)) throw new Error(`no callback booked: ${booked}`);
+  if (!(await h.hotline.store.callbacks.byCallSid(sid))) throw new Error(`no callback booked: ${booked}`);
   return sid;
 }
