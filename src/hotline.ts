@@ -124,7 +124,7 @@ export function createHotline({
     backupNumber: config.backupNumber,
     inputDigest: box.digester('retry-key'),
     // Texts go out only once the step that promised the callback is on disk.
-    afterCommit: (call, changes) => changes.scheduleCallback && callbackDialing.confirmations.afterCommit(call, changes),
+    afterCommit: (call, changes) => callbackDialing.confirmations.afterCommit(call, changes.scheduleCallback),
     urls: {
       step: (step) => webhookUrl(`/voice/step?step=${step}`),
       whisper: (callSid, agentId) => webhookUrl(`/voice/whisper?call=${callSid}&agent=${agentId}`),

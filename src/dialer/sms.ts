@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { CallRecord, CallWrites } from '../domain/storage/calls.js';
+import type { CallRecord } from '../domain/storage/calls.js';
+import type { NewCallback } from '../domain/storage/callbacks.js';
 import { maskPhone } from '../domain/customer.js';
 import type { TwilioClient } from '../twilio/client.js';
 import { errorSummary } from '../twilio/errors.js';
@@ -59,9 +60,8 @@ export function createCallbackConfirmations(deps: { twilio: TwilioClient | undef
   }
 
   return {
-    /** The flow engine's afterCommit hook: texts when the committed step scheduled a callback. */
-    afterCommit(call: CallRecord, writes: CallWrites): void {
-      const scheduled = writes.scheduleCallback;
+    /** After a committed step that scheduled a callback (the flow engine's afterCommit hook): texts the customer. */
+    afterCommit(call: CallRecord, scheduled: NewCallback | undefined): void {
       // An unverified caller's callback goes to the phone on file unasked: no text, which would let
       // whoever keeps an ID locked send texts to its owner.
       if (!scheduled || scheduled.unverified) return;
