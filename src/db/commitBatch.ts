@@ -108,11 +108,13 @@ export function createCommitBatch(db: SqliteDb, options: CommitBatchOptions = {}
     }
     inBatch++;
     unitRunning = true;
-    let result: T;
+    let durable: Promise<T>;
     db.exec('SAVEPOINT unit');
     try {
-      result = await work();
+      const result = await work();
       db.exec('RELEASE unit');
+      // Waits for the commit that carries this unit, registered before the finally below may run that commit.
+      durable = new Promise<T>((resolve, reject) => waiters.push({ resolve: () => resolve(result), reject }));
     } catch (err) {
       try {
         db.exec('ROLLBACK TO unit');
@@ -130,7 +132,7 @@ export function createCommitBatch(db: SqliteDb, options: CommitBatchOptions = {}
         commit();
       }
     }
-    return new Promise<T>((resolve, reject) => waiters.push({ resolve: () => resolve(result), reject }));
+    return durable;
   }
 
   function start<T>(work: () => Promise<T> | T, resolve: (v: T) => void, reject: (e: unknown) => void): void {
