@@ -8,6 +8,7 @@ import { callbackNumberRefusal, isCallableNumber } from '../src/domain/callbackN
 import { callableNumber, idEnding, type Plan, type Tier } from '../src/domain/customer.js';
 import { isValidCustomerId } from '../src/domain/customerId.js';
 import { CHANNELS_BY_PLAN, slaFor } from '../src/domain/serviceLevels.js';
+import { DESK_RING_SECONDS, MAX_AGENTS_PER_CALL, MAX_PAIRS, TRANSFER_AGENT_RING_SECONDS } from '../src/domain/serviceNumbers.js';
 import type { Verification } from '../src/domain/verifyCaller.js';
 import type { AgentOffer, BaseContext, FlowDefinition, Say, Transition, World } from '../src/voice/flow.js';
 import type { Language } from './prompts/index.js';
@@ -49,14 +50,6 @@ export interface HeldCall {
   /** The typed ID's account and its phone on file, when it is an active Enterprise account that has one. */
   account: { customerId: string; name: string; tier: Tier; phone: string } | null;
 }
-
-/** Pairs of ID and code a caller may try in one call. */
-export const MAX_PAIRS = 3;
-/** Agents rung one after another before a P1 becomes a callback (20 s each). */
-export const MAX_AGENTS_PER_CALL = 10;
-const AGENT_RING_SECONDS = 20;
-/** How long the backup desk's phone rings for a caller automatic verification could not take. */
-const DESK_RING_SECONDS = 30;
 
 const other = (language: Language): Language => (language === 'en-US' ? 'ja-JP' : 'en-US');
 const E164_DIGITS = /^[1-9][0-9]{7,14}$/;
@@ -291,7 +284,7 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
       say: () => [],
       input: (ctx) => {
         const agent = ctx.agents[ctx.agentIndex]!;
-        return { kind: 'dial', timeout: AGENT_RING_SECONDS, target: { agentId: agent.agentId, phone: agent.phone } };
+        return { kind: 'dial', timeout: TRANSFER_AGENT_RING_SECONDS, target: { agentId: agent.agentId, phone: agent.phone } };
       },
       on(event, ctx, world) {
         if (event.type === 'dial-ended' && event.bridged) {

@@ -10,6 +10,7 @@ import type { Callback, CallbackRepository } from '../db/callbackRepository.js';
 import type { CustomerRepository } from '../db/customerRepository.js';
 import { callingCodeOf } from '../domain/callingCodes.js';
 import { CALL_SID, idEnding } from '../domain/customer.js';
+import { DIAL_POLICY } from '../domain/serviceNumbers.js';
 import type { CallbackTryResult } from '../metrics/metrics.js';
 import { errorSummary } from '../twilio/errors.js';
 import type { VoiceParams } from '../voice/engine.js';
@@ -17,7 +18,7 @@ import type { Language } from '../../voice-flows/prompts/index.js';
 import { callerIdFor } from './callerId.js';
 import { agentWhisperTwiml, customerConnectingTwiml, customerGateTwiml, dialCustomerTwiml, goodbyeTwiml } from './callbackTwiml.js';
 import { DIALER_TEXTS, lineLanguage, type WhisperFacts } from './texts.js';
-import { DIAL_POLICY, isFinalLeg, isLegStatus } from './transitions.js';
+import { isFinalLeg, isLegStatus } from './transitions.js';
 import type { DialingDeps } from './deps.js';
 
 export interface CallbackCallDeps extends DialingDeps {

@@ -10,18 +10,14 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Agent, AgentRepository } from '../db/agentRepository.js';
 import type { CallbackLeg, ClaimedCallback } from '../db/callbackDialerRepository.js';
+import { CALLBACK_AGENT_RING_SECONDS, DIAL_POLICY, MAX_AGENTS_AT_ONCE } from '../domain/serviceNumbers.js';
 import { needsEveryAgent } from '../domain/sla.js';
 import type { TwilioClient } from '../twilio/client.js';
 import { errorSummary } from '../twilio/errors.js';
 import { firstAgentFor, type FreeAgents } from './agents.js';
 import { callerIdFor } from './callerId.js';
-import { DIAL_POLICY, isFinalLeg, isLegStatus } from './transitions.js';
+import { isFinalLeg, isLegStatus } from './transitions.js';
 import type { DialingDeps } from './deps.js';
-
-/** Seconds an agent's phone rings before Twilio gives up on the leg. */
-export const AGENT_RING_SECONDS = 25;
-/** Agents rung at once for a callback at risk (Twilio's own limit for one Dial is 10). */
-export const MAX_AGENTS_AT_ONCE = 10;
 
 export interface CallbackDialerDeps extends DialingDeps {
   agents: Pick<AgentRepository, 'markCallEnded'>;
@@ -102,7 +98,7 @@ export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
         statusCallback: urls.status(callbackId, leg.legId),
         statusCallbackMethod: 'POST',
         statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
-        timeout: AGENT_RING_SECONDS,
+        timeout: CALLBACK_AGENT_RING_SECONDS,
       });
       const now = clock.now();
       dialer.recordCallPlaced(leg.legId, call.sid, now, now + deps.leaseMs);

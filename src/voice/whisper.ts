@@ -1,5 +1,6 @@
 import type { Agent } from '../db/agentRepository.js';
 import { idEnding } from '../domain/customer.js';
+import { WHISPER_KEY_SECONDS, WHISPER_PAUSE_SECONDS } from '../domain/serviceNumbers.js';
 import type { EmergencyContext } from '../../voice-flows/emergency.js';
 import { LANGUAGES, type Language } from '../../voice-flows/prompts/index.js';
 import type { Say } from './flow.js';
@@ -37,9 +38,9 @@ export function whisperTwiml(options: {
   return twimlDocument([
     el(
       'Gather',
-      { input: 'dtmf', numDigits: 1, action: acceptUrl, method: 'POST', timeout: 6 },
+      { input: 'dtmf', numDigits: 1, action: acceptUrl, method: 'POST', timeout: WHISPER_KEY_SECONDS },
       sayNode(say, language),
-      el('Pause', { length: 1 }),
+      el('Pause', { length: WHISPER_PAUSE_SECONDS }),
       sayNode(say, language),
     ),
     el('Hangup'),
