@@ -52,7 +52,6 @@ export interface HeldCall {
 }
 
 const other = (language: Language): Language => (language === 'en-US' ? 'ja-JP' : 'en-US');
-const E164_DIGITS = /^[1-9][0-9]{7,14}$/;
 
 type T = Transition<EmergencyContext>;
 
@@ -364,7 +363,7 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
       on(event, ctx, world) {
         const digits = event.type === 'digits' ? event.digits : '';
         if (digits === '') return { to: 'askCallbackNumber', retry: true, say: [{ key: 'notHeard' }] };
-        const phone = E164_DIGITS.test(digits) ? callableNumber(`+${digits}`) : null;
+        const phone = callableNumber(`+${digits}`);
         if (phone === null) return { to: 'askCallbackNumber', retry: true, say: [{ key: 'invalidNumber' }] };
         // The customer's own numbers need no country check; any other may be a toll-fraud destination.
         const own = phone === world.caller || phone === world.phoneOnFile(ctx.customer!.customerId);
