@@ -7,7 +7,7 @@ import type { NumberRepository } from '../db/numberRepository.js';
 import type { Clock } from '../domain/clock.js';
 import { callableNumber } from '../domain/customer.js';
 import type { VerifyCaller } from '../domain/verifyCaller.js';
-import { LANGUAGES, type Language } from '../../voice-flows/prompts/index.js';
+import { toLanguage, type Language } from '../../voice-flows/prompts/index.js';
 import type { AgentOffer, BaseContext, FlowDefinition, FlowEvent, QueueOffer, Transition, World } from './flow.js';
 import { renderState, type VoiceUrls } from './render.js';
 import { twimlDocument } from './twiml.js';
@@ -133,8 +133,7 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
     const existing = calls.get<C>(callSid);
     if (existing) return existing.lastResponse ?? render(existing);
     const now = clock.now();
-    const configured = deps.numbers.languageOf(params.To ?? '');
-    const language = (LANGUAGES as readonly string[]).includes(configured ?? '') ? (configured as Language) : 'en-US';
+    const language = toLanguage(deps.numbers.languageOf(params.To ?? ''));
     const context = flow.createContext({ language, caller: callableNumber(params.From) });
     const call: CallRecord<C> = {
       callSid,

@@ -6,7 +6,7 @@ import type { CallRepository } from '../db/callRepository.js';
 import type { Clock } from '../domain/clock.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { EmergencyContext } from '../../voice-flows/emergency.js';
-import type { Language } from '../../voice-flows/prompts/index.js';
+import { toLanguage } from '../../voice-flows/prompts/index.js';
 import { apologyTwiml } from './apology.js';
 import type { FlowEngine, VoiceParams } from './engine.js';
 import type { P1Queue } from './queue.js';
@@ -189,7 +189,7 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
 
     '/voice/whisper/accept': async ({ params, query, log }) => {
       const digits = params.Digits;
-      const language = (query.get('lang') === 'ja-JP' ? 'ja-JP' : 'en-US') as Language;
+      const language = toLanguage(query.get('lang'));
       const callSid = query.get('call') ?? '';
       const agentId = Number(query.get('agent'));
       log.info({ agentId, accepted: digits === '1' }, 'agent answered whisper');
@@ -205,7 +205,7 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
     '/voice/queue/wait': ({ query }) => {
       const callSid = query.get('call') ?? '';
       if (!CALL_SID.test(callSid)) return LEAVE;
-      return deps.writes(() => deps.queue.wait(callSid, (calls.get(callSid)?.language ?? 'en-US') as Language));
+      return deps.writes(() => deps.queue.wait(callSid, toLanguage(calls.get(callSid)?.language)));
     },
 
     '/voice/queue/key': ({ params, query }) => {
