@@ -8,13 +8,14 @@ import type { AgentRepository } from '../db/agentRepository.js';
 import type { CallbackLeg, LegNewsResult } from '../db/callbackDialerRepository.js';
 import type { Callback, CallbackRepository } from '../db/callbackRepository.js';
 import type { CustomerRepository } from '../db/customerRepository.js';
+import { agentLanguage } from '../domain/agentLanguages.js';
 import { callingCodeOf } from '../domain/callingCodes.js';
 import { CALL_SID, idEnding } from '../domain/customer.js';
 import { DIAL_POLICY } from '../domain/serviceNumbers.js';
 import type { CallbackTryResult } from '../metrics/metrics.js';
 import { errorSummary } from '../twilio/errors.js';
 import type { VoiceParams } from '../voice/engine.js';
-import { toLanguage, type Language } from '../../voice-flows/prompts/index.js';
+import { toLanguage } from '../../voice-flows/prompts/index.js';
 import { callerIdFor } from './callerId.js';
 import { agentWhisperTwiml, customerConnectingTwiml, customerGateTwiml, dialCustomerTwiml, goodbyeTwiml } from './callbackTwiml.js';
 import { DIALER_TEXTS, type WhisperFacts } from './texts.js';
@@ -33,12 +34,6 @@ export type CallbackCalls = ReturnType<typeof createCallbackCalls>;
 
 /** Twilio's ends of a customer leg nobody answered, as the try metric names them. */
 const UNANSWERED = ['no-answer', 'busy', 'failed', 'canceled'] as const satisfies readonly CallbackTryResult[];
-
-/** The language an agent hears: the callback's if they speak it, else their first the line has. */
-function agentLanguage(callbackLanguage: Language, agentLanguages: readonly string[] | undefined): Language {
-  if (!agentLanguages || agentLanguages.includes(callbackLanguage)) return callbackLanguage;
-  return toLanguage(agentLanguages.find((l) => l === 'en-US' || l === 'ja-JP'));
-}
 
 export function createCallbackCalls(deps: CallbackCallDeps) {
   const { dialer, clock, logger, urls } = deps;

@@ -13,7 +13,8 @@ import type { P1Queue } from './queue.js';
 import { checkTwilioSignature, SIGNATURE_REFUSAL } from './signature.js';
 import { twimlDocument } from './twiml.js';
 import { parameterRefusal, requiredParameters } from './webhookParams.js';
-import { acceptTwiml, deskWhisperTwiml, whisperLanguage, whisperTwiml } from './whisper.js';
+import { acceptTwiml, deskWhisperTwiml, whisperTwiml } from './whisper.js';
+import { agentLanguage } from '../domain/agentLanguages.js';
 import { CALL_SID } from '../domain/customer.js';
 
 const FINAL_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
@@ -174,7 +175,7 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
       const call = CALL_SID.test(callSid) ? calls.get<EmergencyContext>(callSid) : undefined;
       const agent = Number.isSafeInteger(agentId) ? agents.get(agentId) : undefined;
       // The agent's answer is spoken in the whisper's language: the call's, or the agent's own.
-      const lang = whisperLanguage(call?.context.language ?? 'en-US', agent);
+      const lang = agentLanguage(call?.context.language ?? 'en-US', agent?.languages);
       const acceptUrl = deps.webhookUrl(`/voice/whisper/accept?call=${encodeURIComponent(callSid)}&agent=${agentId}&lang=${lang}`);
       log.info({ agentId, agentLeg: params.CallSid }, 'whisper played to agent');
       return whisperTwiml({ context: call?.context, agent, acceptUrl });
