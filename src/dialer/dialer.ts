@@ -10,11 +10,12 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Agent, AgentRepository } from '../db/agentRepository.js';
 import type { CallbackLeg, ClaimedCallback } from '../db/callbackDialerRepository.js';
+import { speakersFirst } from '../domain/agentLanguages.js';
 import { CALLBACK_AGENT_RING_SECONDS, DIAL_POLICY, MAX_AGENTS_AT_ONCE } from '../domain/serviceNumbers.js';
 import { needsEveryAgent } from '../domain/sla.js';
 import type { TwilioClient } from '../twilio/client.js';
 import { errorSummary } from '../twilio/errors.js';
-import { firstAgentFor, type FreeAgents } from './agents.js';
+import type { FreeAgents } from './agents.js';
 import { callerIdFor } from './callerId.js';
 import { isFinalLeg, isLegStatus } from './transitions.js';
 import type { DialingDeps } from './deps.js';
@@ -156,7 +157,7 @@ export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
         logger.warn({ callbackId: claim.callback.callbackId, abandonedLegs: claim.abandonedLegs }, 'callback taken over from a worker whose lease expired');
       }
       const everyone = needsEveryAgent(claim.callback, at);
-      const first = firstAgentFor(claim.callback.language, free);
+      const first = speakersFirst(free, claim.callback.language)[0];
       const chosen = everyone ? free.slice(0, MAX_AGENTS_AT_ONCE) : first ? [first] : [];
       if (everyone) logger.info({ callbackId: claim.callback.callbackId, agents: chosen.length }, 'callback at risk: ringing every free agent');
       const placed = await dialRound(client, claim, chosen, at);

@@ -4,10 +4,11 @@ import type { CallbackRepository } from '../db/callbackRepository.js';
 import type { CallRecord, CallRepository, CallWrites } from '../db/callRepository.js';
 import type { CustomerRepository } from '../db/customerRepository.js';
 import type { NumberRepository } from '../db/numberRepository.js';
+import { speakersFirst } from '../domain/agentLanguages.js';
 import type { Clock } from '../domain/clock.js';
 import { callableNumber } from '../domain/customer.js';
 import type { VerifyCaller } from '../domain/verifyCaller.js';
-import { toLanguage, type Language } from '../../voice-flows/prompts/index.js';
+import { toLanguage } from '../../voice-flows/prompts/index.js';
 import type { AgentOffer, BaseContext, FlowDefinition, FlowEvent, QueueOffer, Transition, World } from './flow.js';
 import { renderState, type VoiceUrls } from './render.js';
 import { twimlDocument } from './twiml.js';
@@ -43,11 +44,6 @@ export interface EngineDeps {
 /** Keys, digits, star and hash only, at most 32 of them: anything else a request carries is ignored. */
 function cleanDigits(raw: string | undefined): string {
   return (raw ?? '').replace(/[^0-9*#]/g, '').slice(0, 32);
-}
-
-/** Speakers of the call's language first, otherwise in the given (fair) order. */
-function speakersFirst(agents: AgentOffer[], language: Language): AgentOffer[] {
-  return [...agents.filter((a) => a.languages.includes(language)), ...agents.filter((a) => !a.languages.includes(language))];
 }
 
 /** What identifies a step's input, to tell a retry from a new answer; it holds the digits typed, so only its keyed hash is stored. */
