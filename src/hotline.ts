@@ -158,7 +158,7 @@ export function createHotline({
     /** The absolute URL Twilio is given for a path, with the configured connection overrides. */
     webhookUrl,
     /** Group commit for the caller's webhooks (see src/db/commitBatch.ts). */
-    writes: batch,
+    commits: batch,
     callbackDialing,
     metrics,
     /**

@@ -31,7 +31,7 @@ function callerWebhooksOf(hotline: Hotline) {
     backupNumber: config.backupNumber,
     metrics: hotline.metrics,
     queue: hotline.p1Queue,
-    writes: (work) => hotline.writes.run(work),
+    inCommit: (work) => hotline.commits.run(work),
   });
 }
 
@@ -65,7 +65,7 @@ export function createApp(hotline: Hotline): express.Express {
   // Writes outside the caller's webhooks (admin API, console, the dialer's legs) commit on their own:
   // whatever this turn's webhooks batched so far is committed first.
   app.use(['/api', '/console', '/voice/callback'], (_req, _res, next) => {
-    hotline.writes.flush();
+    hotline.commits.flush();
     next();
   });
   // One throttle for every door that takes the admin token, so failures on one slow the others.

@@ -53,7 +53,7 @@ export interface VoiceRouteDeps {
   metrics?: Pick<Metrics, 'voiceApology' | 'callEnded' | 'observeWebhook'>;
   queue: P1Queue;
   /** Runs a webhook's reads and writes in this turn's shared transaction; resolves once committed. */
-  writes<T>(work: () => T): Promise<T>;
+  inCommit<T>(work: () => T): Promise<T>;
 }
 
 /**
@@ -151,13 +151,13 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
 
     '/voice/incoming': ({ params }) => {
       if (!CALL_SID.test(params.CallSid ?? '')) throw invalid;
-      return deps.writes(() => engine.incoming(params));
+      return deps.inCommit(() => engine.incoming(params));
     },
 
     '/voice/step': ({ params, query }) => {
       const step = Number(query.get('step') ?? 'x');
       if (!CALL_SID.test(params.CallSid ?? '') || !Number.isSafeInteger(step) || step < 0) throw invalid;
-      return deps.writes(() => {
+      return deps.inCommit(() => {
         // A Dial's action means the agent's leg is over: the agent is free before the flow looks for one.
         if (params.DialCallStatus) {
           availability('free', params.CallSid, () => {
@@ -196,7 +196,7 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
       log.info({ agentId, accepted: digits === '1' }, 'agent answered whisper');
       if (digits === '1' && CALL_SID.test(callSid) && Number.isSafeInteger(agentId)) {
         const legSid = params.CallSid;
-        await deps.writes(() =>
+        await deps.inCommit(() =>
           availability('on a call', callSid, () => agents.markOnCall(agentId, callSid, CALL_SID.test(legSid ?? '') ? { legSid: legSid! } : {})),
         );
       }
@@ -206,18 +206,18 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
     '/voice/queue/wait': ({ query }) => {
       const callSid = query.get('call') ?? '';
       if (!CALL_SID.test(callSid)) return LEAVE;
-      return deps.writes(() => deps.queue.wait(callSid, toLanguage(calls.get(callSid)?.language)));
+      return deps.inCommit(() => deps.queue.wait(callSid, toLanguage(calls.get(callSid)?.language)));
     },
 
     '/voice/queue/key': ({ params, query }) => {
       const callSid = query.get('call') ?? '';
-      return deps.writes(() => deps.queue.key(CALL_SID.test(callSid) ? callSid : '', params.Digits));
+      return deps.inCommit(() => deps.queue.key(CALL_SID.test(callSid) ? callSid : '', params.Digits));
     },
 
     '/voice/status': async ({ params, log }) => {
       const { CallSid, CallStatus } = params;
       if (CallSid && CALL_SID.test(CallSid) && FINAL_STATUSES.has(CallStatus ?? '')) {
-        const before = await deps.writes(() => {
+        const before = await deps.inCommit(() => {
           const stored = calls.get(CallSid);
           calls.end(CallSid, deps.clock.now(), 'abandoned');
           availability('free', CallSid, () => agents.markCallEnded(CallSid, deps.clock.now()));
