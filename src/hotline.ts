@@ -98,7 +98,7 @@ export function createHotline({
     clock,
     db,
     repos,
-    durable: () => batch.flush(),
+    flushCommits: () => batch.flush(),
     onCustomerTry: (result) => metrics.callbackCustomerTry(result),
   });
   const agentsOnDuty = () => {

@@ -27,8 +27,8 @@ export interface CallbackDialerDeps extends DialingDeps {
   pollMs: number;
   /** This worker's name in leases; default host:pid:random. */
   owner?: string;
-  /** Commits writes batched with the caller's webhooks, so a claim is on disk before any call is placed. */
-  durable?: () => void;
+  /** Commits the writes batched with the caller's webhooks now, so a claim is on disk before any call is placed. */
+  flushCommits?: () => void;
 }
 
 /** What one tick did. */
@@ -132,7 +132,7 @@ export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
       dialer.releaseForRetry(callback.callbackId, round, owner, now, null, now);
       return null;
     }
-    deps.durable?.();
+    deps.flushCommits?.();
     const placed = await Promise.all(legs.map((leg) => placeLeg(client, claim, leg, chosen.find((a) => a.agentId === leg.agentId)!, from)));
     return placed.filter(Boolean).length;
   }
