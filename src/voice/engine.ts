@@ -174,39 +174,39 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
     if (call.endedAt !== null && state.input(call.context).kind !== 'record') return call.lastResponse ?? render(call);
 
     const now = clock.now();
-    let t = state.on(resolveEvent(call, params), call.context, world(call, now));
+    let transition = state.on(resolveEvent(call, params), call.context, world(call, now));
     let tries = 0;
-    if (t.retry) {
+    if (transition.retry) {
       tries = call.context.tries + 1;
       if (tries >= flow.maxTries) {
         const { to, say, outcome } = state.onTooManyTries?.(call.context) ?? flow.onTooManyTries;
-        t = { to, say: [...(t.say ?? []), ...say], outcome, ...(t.writes && { writes: t.writes }) };
+        transition = { to, say: [...(transition.say ?? []), ...say], outcome, ...(transition.writes && { writes: transition.writes }) };
         tries = 0;
       }
     }
     // Assigned onto a fresh object, not spread: a key a transition adds that the stored context lacks
     // would otherwise give every context built here a hidden class of its own (README, "Performance").
-    const context = Object.assign({}, call.context, t.context, { tries }) as C;
+    const context = Object.assign({}, call.context, transition.context, { tries }) as C;
     const described = flow.describe(context);
     const next: CallRecord<C> = {
       ...call,
-      state: t.to,
+      state: transition.to,
       context,
       step: call.step + 1,
       lastInputKey: key,
       language: context.language,
       customerId: described.customerId,
       priority: described.priority,
-      outcome: t.outcome ?? call.outcome,
+      outcome: transition.outcome ?? call.outcome,
       updatedAt: now,
     };
-    next.lastResponse = render(next, t.say);
-    const writes = t.writes ?? {};
+    next.lastResponse = render(next, transition.say);
+    const writes = transition.writes ?? {};
     if (!calls.advance(next, call.step, writes)) {
       return calls.get<C>(callSid)?.lastResponse ?? next.lastResponse;
     }
     deps.logger.info(
-      { callSid, from: call.state, to: next.state, step: next.step, ...(t.outcome && { outcome: t.outcome }) },
+      { callSid, from: call.state, to: next.state, step: next.step, ...(transition.outcome && { outcome: transition.outcome }) },
       'call advanced',
     );
     deps.afterCommit?.(next, writes);

@@ -67,7 +67,7 @@ export interface VoiceRouteDeps {
  * collections promoted about 400 KB each and the old generation needed a full collection every few
  * seconds, each a 10-20 ms pause for every webhook waiting behind it.
  */
-class Hook {
+class CallerWebhook {
   private callLog: Logger | undefined;
 
   constructor(
@@ -82,7 +82,7 @@ class Hook {
   }
 }
 
-type Handler = (hook: Hook) => string | Promise<string>;
+type Handler = (webhook: CallerWebhook) => string | Promise<string>;
 
 /** A request whose body never arrived whole: the client closed the connection or the stream broke. */
 class BodyCutOff extends Error {
@@ -278,7 +278,7 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
     }
 
     // Only a request Twilio signed gets this far: from here on, an apology is a failure of the line.
-    let hook: Hook | undefined;
+    let webhook: CallerWebhook | undefined;
     try {
       const params: VoiceParams = {};
       for (const key in form) {
@@ -287,13 +287,13 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
       }
       const query = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
       const named = query.get('call');
-      hook = new Hook(params, query, named && CALL_SID.test(named) ? named : params.CallSid?.slice(0, 64), logger);
-      finish(200, 'text/xml; charset=utf-8', await handler(hook));
+      webhook = new CallerWebhook(params, query, named && CALL_SID.test(named) ? named : params.CallSid?.slice(0, 64), logger);
+      finish(200, 'text/xml; charset=utf-8', await handler(webhook));
     } catch (err) {
       if (err === invalid) {
         deps.metrics?.voiceApology(path, 'invalid_request');
       } else {
-        (hook?.log ?? logger).error({ err, path }, FAILED_ANSWER[path] ? 'voice webhook failed' : 'voice webhook failed; caller sent to the backup line');
+        (webhook?.log ?? logger).error({ err, path }, FAILED_ANSWER[path] ? 'voice webhook failed' : 'voice webhook failed; caller sent to the backup line');
         deps.metrics?.voiceApology(path, 'error');
       }
       finish(200, 'text/xml; charset=utf-8', FAILED_ANSWER[path] ?? apology);
