@@ -19,6 +19,7 @@ import { createSqliteVerificationRepository } from './db/verificationRepository.
 import { countriesOf } from './domain/callbackNumbers.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createCustomerService } from './domain/customers.js';
+import { AGENT_OFFER_HOLD_MS } from './domain/serviceNumbers.js';
 import { createCallbackDialing } from './dialer/index.js';
 import { createVerifyCaller } from './domain/verifyCaller.js';
 import { createVerificationGuard } from './domain/verificationGuard.js';
@@ -30,15 +31,6 @@ import { createP1Queue } from './voice/queue.js';
 import { StatusPage } from './voice/statusPage.js';
 import { webhookUrls } from './twilio/webhookUrls.js';
 import { emergencyFlow } from '../voice-flows/emergency.js';
-
-/**
- * How long an agent who was just offered a call is kept from being offered another: as long as that
- * offer can still be live. The agent's phone rings for up to 20 s (Twilio adds about 5), then the
- * whisper says who is calling twice and waits 6 s for the key, about 45 s in all before the agent
- * has either accepted (and is then on the call) or let the leg go. Shorter, and an agent still
- * listening to one caller's whisper is rung for the next one, whose Dial then finds the line busy.
- */
-export const AGENT_OFFER_HOLD_MS = 60_000;
 
 /** Why the stored secrets cannot be used with this configuration, or undefined when they can. */
 export function secretKeyProblem(hotline: { missingSecretKeys(): string[]; config: { localMode: boolean } }): string | undefined {
@@ -108,7 +100,7 @@ export function createHotline({
     clock,
     db,
     repos,
-    durable: () => batch.flush(),
+    flushCommits: () => batch.flush(),
     onCustomerTry: (result) => metrics.callbackCustomerTry(result),
   });
   const agentsOnDuty = () => {
@@ -168,7 +160,7 @@ export function createHotline({
     /** The absolute URL Twilio is given for a path, with the configured connection overrides. */
     webhookUrl,
     /** Group commit for the caller's webhooks (see src/db/commitBatch.ts). */
-    writes: batch,
+    commits: batch,
     callbackDialing,
     metrics,
     /**

@@ -35,8 +35,8 @@ export interface CallbackDialingDeps {
   };
   /** Default: the real client from config (undefined in local mode). */
   twilio?: TwilioClient | undefined;
-  /** Commits writes batched with the caller's webhooks (see src/db/commitBatch.ts). */
-  durable?: () => void;
+  /** Commits the writes batched with the caller's webhooks now (see src/db/commitBatch.ts). */
+  flushCommits?: () => void;
   /** Told once per decided try at a callback's customer (the server's metrics). */
   onCustomerTry?: (result: CallbackTryResult) => void;
 }
@@ -69,7 +69,7 @@ export function createCallbackDialing(deps: CallbackDialingDeps) {
         freeAgents: options.freeAgents ?? freeAgentsOf(repos.agents),
         pollMs: config.dialer.pollMs,
         ...(options.owner && { owner: options.owner }),
-        ...(deps.durable && { durable: deps.durable }),
+        ...(deps.flushCommits && { flushCommits: deps.flushCommits }),
       });
     },
   };

@@ -31,13 +31,14 @@ function callerWebhooksOf(hotline: Hotline) {
     backupNumber: config.backupNumber,
     metrics: hotline.metrics,
     queue: hotline.p1Queue,
-    writes: (work) => hotline.writes.run(work),
+    inCommit: (work) => hotline.commits.run(work),
   });
 }
 
 /**
  * The server's request listener: the caller's webhooks are answered before Express sees them (during
- * an outage they are nearly every request), everything else goes to the Express app.
+ * an outage they are nearly every request), everything else goes to the Express app. This is the one
+ * place they are mounted.
  */
 export function createRequestListener(hotline: Hotline): (req: IncomingMessage, res: ServerResponse) => void {
   const app = createApp(hotline);
@@ -49,7 +50,10 @@ export function createRequestListener(hotline: Hotline): (req: IncomingMessage, 
   };
 }
 
-/** Builds the HTTP app: health, the admin API and (mounted by the voice module) the Twilio webhooks. */
+/**
+ * Builds the Express app: health, metrics, the admin API, the console, the dialer's voice routes and
+ * the hold tune. The caller's webhooks are not in it: createRequestListener answers them in front of it.
+ */
 export function createApp(hotline: Hotline): express.Express {
   const { config, logger } = hotline;
   const app = express();
@@ -57,13 +61,11 @@ export function createApp(hotline: Hotline): express.Express {
   app.set('trust proxy', false);
   app.set('etag', false);
   app.use(securityHeaders({ https: config.publicBaseUrl.startsWith('https:') }));
-  // The caller's webhooks first, answered without the rest of the middleware (see src/voice/routes.ts).
-  app.use(callerWebhooksOf(hotline));
   hotline.metrics.collectProcessMetrics();
   // Writes outside the caller's webhooks (admin API, console, the dialer's legs) commit on their own:
   // whatever this turn's webhooks batched so far is committed first.
   app.use(['/api', '/console', '/voice/callback'], (_req, _res, next) => {
-    hotline.writes.flush();
+    hotline.commits.flush();
     next();
   });
   // One throttle for every door that takes the admin token, so failures on one slow the others.

@@ -4,10 +4,11 @@ import type { CallbackRepository } from '../domain/storage/callbacks.js';
 import type { CallRecord, CallRepository, CallWrites } from '../domain/storage/calls.js';
 import type { CustomerRepository } from '../domain/storage/customers.js';
 import type { NumberRepository } from '../domain/storage/numbers.js';
+import { speakersFirst } from '../domain/agentLanguages.js';
 import type { Clock } from '../domain/clock.js';
 import { callableNumber } from '../domain/customer.js';
 import type { VerifyCaller } from '../domain/verifyCaller.js';
-import { LANGUAGES, type Language } from '../../voice-flows/prompts/index.js';
+import { toLanguage } from '../../voice-flows/prompts/index.js';
 import type { AgentOffer, BaseContext, FlowDefinition, FlowEvent, QueueOffer, Transition, World } from './flow.js';
 import { renderState, type VoiceUrls } from './render.js';
 import { twimlDocument } from './twiml.js';
@@ -43,11 +44,6 @@ export interface EngineDeps {
 /** Keys, digits, star and hash only, at most 32 of them: anything else a request carries is ignored. */
 function cleanDigits(raw: string | undefined): string {
   return (raw ?? '').replace(/[^0-9*#]/g, '').slice(0, 32);
-}
-
-/** Speakers of the call's language first, otherwise in the given (fair) order. */
-function speakersFirst(agents: AgentOffer[], language: Language): AgentOffer[] {
-  return [...agents.filter((a) => a.languages.includes(language)), ...agents.filter((a) => !a.languages.includes(language))];
 }
 
 /** What identifies a step's input, to tell a retry from a new answer; it holds the digits typed, so only its keyed hash is stored. */
@@ -133,8 +129,7 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
     const existing = calls.get<C>(callSid);
     if (existing) return existing.lastResponse ?? render(existing);
     const now = clock.now();
-    const configured = deps.numbers.languageOf(params.To ?? '');
-    const language = (LANGUAGES as readonly string[]).includes(configured ?? '') ? (configured as Language) : 'en-US';
+    const language = toLanguage(deps.numbers.languageOf(params.To ?? ''));
     const context = flow.createContext({ language, caller: callableNumber(params.From) });
     const call: CallRecord<C> = {
       callSid,
@@ -179,39 +174,39 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
     if (call.endedAt !== null && state.input(call.context).kind !== 'record') return call.lastResponse ?? render(call);
 
     const now = clock.now();
-    let t = state.on(resolveEvent(call, params), call.context, world(call, now));
+    let transition = state.on(resolveEvent(call, params), call.context, world(call, now));
     let tries = 0;
-    if (t.retry) {
+    if (transition.retry) {
       tries = call.context.tries + 1;
       if (tries >= flow.maxTries) {
         const { to, say, outcome } = state.onTooManyTries?.(call.context) ?? flow.onTooManyTries;
-        t = { to, say: [...(t.say ?? []), ...say], outcome, ...(t.writes && { writes: t.writes }) };
+        transition = { to, say: [...(transition.say ?? []), ...say], outcome, ...(transition.writes && { writes: transition.writes }) };
         tries = 0;
       }
     }
     // Assigned onto a fresh object, not spread: a key a transition adds that the stored context lacks
     // would otherwise give every context built here a hidden class of its own (README, "Performance").
-    const context = Object.assign({}, call.context, t.context, { tries }) as C;
+    const context = Object.assign({}, call.context, transition.context, { tries }) as C;
     const described = flow.describe(context);
     const next: CallRecord<C> = {
       ...call,
-      state: t.to,
+      state: transition.to,
       context,
       step: call.step + 1,
       lastInputKey: key,
       language: context.language,
       customerId: described.customerId,
       priority: described.priority,
-      outcome: t.outcome ?? call.outcome,
+      outcome: transition.outcome ?? call.outcome,
       updatedAt: now,
     };
-    next.lastResponse = render(next, t.say);
-    const writes = t.writes ?? {};
+    next.lastResponse = render(next, transition.say);
+    const writes = transition.writes ?? {};
     if (!calls.advance(next, call.step, writes)) {
       return calls.get<C>(callSid)?.lastResponse ?? next.lastResponse;
     }
     deps.logger.info(
-      { callSid, from: call.state, to: next.state, step: next.step, ...(t.outcome && { outcome: t.outcome }) },
+      { callSid, from: call.state, to: next.state, step: next.step, ...(transition.outcome && { outcome: transition.outcome }) },
       'call advanced',
     );
     deps.afterCommit?.(next, writes);

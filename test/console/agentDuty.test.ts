@@ -68,7 +68,7 @@ describe('duty: the manual switch and the weekly roster', () => {
       other.close();
     }
     // A webhook whose transaction fails takes its change to the agents with it.
-    const rollback = await h.hotline.writes
+    const rollback = await h.hotline.commits
       .run(() => {
         h.hotline.repos.agents.update(a.agentId, { onDuty: false }, MONDAY_NOON_UTC);
         expect(onDuty()).toEqual([]);
