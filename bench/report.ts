@@ -125,10 +125,10 @@ const ms = (v: number) => (v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.to
 const pct = (cores: number) => `${Math.round(cores * 100)}%`;
 const ratio = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
 
-/** A markdown table per scenario: every step and the whole call, hotline beside the floor. */
-export function formatScenario(s: ScenarioResult): string {
+/** A markdown table per scenario: every step and the whole call, hotline beside the floor; `title` says which hotline. */
+export function formatScenario(s: ScenarioResult, title?: string): string {
   const lines = [
-    `### ${s.description}`,
+    `### ${s.description}${title ? `: ${title}` : ''}`,
     '',
     `Target: ${s.target} -> **${s.met ? 'met' : 'MISSED'}**`,
     '',
