@@ -1,4 +1,5 @@
 /** Turns load results into per-step statistics, the comparison with the floor, and the printed table. */
+import { AGENT_OFFER_HOLD_MS } from '../src/hotline.js';
 import type { LoadResult } from './loadgen.js';
 import { STEPS } from './requests.js';
 import type { ServerSide } from './serverMetrics.js';
@@ -153,7 +154,7 @@ export function formatScenario(s: ScenarioResult, title?: string): string {
         : s.floorUnderWrk
           ? ` Cross-check with wrk skipped: ${s.floorUnderWrk.skipped}.`
           : ''),
-    `- Answers to "1": ${h.priorityVerbs.dial} Dial, ${h.priorityVerbs.enqueue} Enqueue (an agent offered a call is not offered another for 30 s; then callers queue).`,
+    `- Answers to "1": ${h.priorityVerbs.dial} Dial, ${h.priorityVerbs.enqueue} Enqueue (an agent offered a call is not offered another for ${AGENT_OFFER_HOLD_MS / 1000} s; then callers queue).`,
     `- Kernel threads (disk flushes): ${h.kernelThreadCores} / ${f.kernelThreadCores} cores. Other processes on the machine: ${h.otherLoadCores} / ${f.otherLoadCores} cores` +
       (Math.max(h.otherLoadCores, f.otherLoadCores) > DISTURBED_CORES ? ' **(disturbed: the numbers are not reliable)**.' : '.'),
   );
