@@ -2,13 +2,14 @@
  * npm run bench: the hotline under load against a floor, on this machine.
  *
  * Each scenario starts from scratch: a fresh database seeded with Enterprise customers and 20 on-duty
- * agents, the real server (node --import tsx src/main.ts) and a bare node:http server answering a fixed
- * TwiML document (the floor), both pinned to the core that takes the disk's interrupts, and the same
- * warm-up on each. A load generator pinned to the other core plays complete verified calls (incoming ->
- * ID -> code -> 1 -> Dial), every request signed as Twilio signs it, each call a distinct customer
- * with a code computed from its real secret just before the run. The same requests go to the floor,
- * and in the paced scenario to a durable floor as well (the floor plus one synchronous=FULL commit per
- * event-loop turn): how much of the hotline's tail is this machine's disk, and how much is the hotline.
+ * agents, the real server (node --single-threaded-gc --import tsx src/main.ts, as npm run start:one-core
+ * starts it) and a bare node:http server answering a fixed TwiML document (the floor), both pinned to
+ * the core that takes the disk's interrupts, and the same warm-up on each. A load generator pinned to
+ * the other core plays complete verified calls (incoming -> ID -> code -> 1 -> Dial or Enqueue), every
+ * request signed as Twilio signs it, each call a distinct customer with a code computed from its real
+ * secret just before the run. The same requests go to the floor, and in the paced scenario to a
+ * durable floor as well (the floor plus one synchronous=FULL commit per event-loop turn): how much of
+ * the hotline's tail is this machine's disk, and how much is the hotline.
  * The paced scenario runs 5 s at its full rate before its 30 s window opens (the ramp, reported apart).
  * Three scenarios; prints a table per scenario, writes bench/results/<date>.json, and stops by itself
  * within 5 minutes (10 with --compare, once REF is checked out).
@@ -57,7 +58,7 @@ const SERVER_CORE = DISK_IRQS && DISK_IRQS.core <= 1 ? DISK_IRQS.core : 0;
 const LOADGEN_CORE = 1 - SERVER_CORE;
 const DEADLINE_MS = 295_000;
 const AGENTS = 20;
-/** Closed-loop runs get calls for this many requests/s (the server does about 4,000); a connection that runs out is reported. */
+/** Closed-loop runs get calls for this many requests/s (the server does about 4,000-5,500); a connection that runs out is reported. */
 const CLOSED_LOOP_CEILING_RPS = 10_000;
 const WARMUP_SECONDS = 3;
 
