@@ -3,7 +3,7 @@
  * own, run in the same bench as the code here, against the same floor, and the rule the two are held to.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from './report.js';
@@ -80,6 +80,7 @@ export function checkOut(root: string, ref: string, log: (message: string) => vo
     if (!existsSync(join(dir, 'bench', 'seed.ts'))) {
       // Older than the bench: seeded with today's seed over its own domain code, if that still fits.
       log(`${rev.short} has no bench/seed.ts: seeding its database with this checkout's`);
+      mkdirSync(join(dir, 'bench'), { recursive: true });
       copyFileSync(join(root, 'bench', 'seed.ts'), join(dir, 'bench', 'seed.ts'));
     }
     const lock = (at: string) => (existsSync(join(at, 'package-lock.json')) ? readFileSync(join(at, 'package-lock.json')) : undefined);
