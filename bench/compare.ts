@@ -218,10 +218,12 @@ export function formatComparison(comparisons: Comparison[], fresh: Revision, ref
   return lines.join('\n');
 }
 
+const clip = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text);
+
 /** Who is compared with whom, for the report's heading. */
 export function describe(fresh: Revision, ref: Checkout): string {
   return (
-    `new: ${label(fresh)} (${fresh.uncommitted ? 'HEAD with uncommitted changes' : fresh.subject.slice(0, 80)}); ` +
-    `REF: ${ref.ref} = ${label(ref)} (${ref.subject.slice(0, 80)}), its dependencies ${ref.dependencies === 'shared' ? "this checkout's (same package-lock.json)" : 'from its own npm ci'}`
+    `new: ${label(fresh)} (${fresh.uncommitted ? 'HEAD with uncommitted changes' : clip(fresh.subject)}); ` +
+    `REF: ${ref.ref} = ${label(ref)} (${clip(ref.subject)}), its dependencies ${ref.dependencies === 'shared' ? "this checkout's (same package-lock.json)" : 'from its own npm ci'}`
   );
 }
