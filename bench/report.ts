@@ -1,5 +1,5 @@
 /** Turns load results into per-step statistics, the comparison with the floor, and the printed table. */
-import { AGENT_OFFER_HOLD_MS } from '../src/hotline.js';
+import { AGENT_OFFER_HOLD_MS } from '../src/domain/serviceNumbers.js';
 import type { LoadResult } from './loadgen.js';
 import { STEPS } from './requests.js';
 import type { ServerSide } from './serverMetrics.js';
