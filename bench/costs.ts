@@ -72,9 +72,9 @@ note(
 const secret = Buffer.alloc(20, 7);
 const now = Date.now();
 const code = codeForStep(secret, timeStepAt(now));
-note('code: matchingStep (otplib verifySync, 4 steps), one factor', cost(5_000, () => matchingStep(secret, code, now)));
+note('code: matchingStep (node:crypto HOTP, 4 steps, constant-time compares), one factor', cost(5_000, () => matchingStep(secret, code, now)));
 note(
-  'code: node:crypto HOTP over the same 4 steps, one factor',
+  'code: the same four HOTPs inline, compared with ===, one factor',
   cost(5_000, () => {
     const t = timeStepAt(now);
     let found: number | null = null;
@@ -161,12 +161,12 @@ try {
       const spent = play(grouped);
       for (const key of STEP_KEYS) best[key] = Math.min(best[key], spent[key]);
     }
-    const how = grouped ? '50 webhooks per transaction (one per event-loop turn)' : 'one transaction per webhook, as now';
+    const how = grouped ? '50 webhooks per transaction (one event-loop turn, as the server commits them)' : 'one transaction per webhook (webhooks one at a time)';
     for (const key of STEP_KEYS) note(`engine: ${key} step (rehydrate, transition, commit, render), ${how}`, best[key]);
     note(`engine: mean of the four steps, ${how}`, STEP_KEYS.reduce((s, k) => s + best[k], 0) / 4);
     console.log(`           (CPU busy at most ${Math.round(cpuShare * 100)}% of that time; the rest is waiting for fsync)`);
   }
-  note('agents: repos.agents.onDuty() (the P1 step calls it twice)', cost(2_000, () => hotline.repos.agents.onDuty()));
+  note('agents: repos.agents.onDuty() (a step that asks for agents reads them once)', cost(2_000, () => hotline.repos.agents.onDuty()));
   const logger = createLogger('warn');
   note('log: logger.child() per verification, at LOG_LEVEL=warn', cost(20_000, (i) => logger.child({ callSid: `CA${i}`, customer: '1234' })));
   hotline.close();

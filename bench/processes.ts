@@ -12,9 +12,12 @@ export interface Pinned {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts `node <args>` on the given core. taskset execs node, so the pid is node's own. */
-export function startPinned(name: string, core: number, args: string[], env: NodeJS.ProcessEnv): Pinned {
-  const child = spawn('taskset', ['-c', String(core), process.execPath, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `node <args>` on the given core, in `cwd` (default: this process's working directory, where
+ * the args' relative paths are read). taskset execs node, so the pid is node's own.
+ */
+export function startPinned(name: string, core: number, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Pinned {
+  const child = spawn('taskset', ['-c', String(core), process.execPath, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd && { cwd }) });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
@@ -57,8 +60,8 @@ export async function waitHealthy(proc: Pinned, port: number, path: string, time
 }
 
 /** Runs `node <args>` on the given core to completion; rejects on a non-zero exit. */
-export function runPinned(name: string, core: number, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const proc = startPinned(name, core, args, env);
+export function runPinned(name: string, core: number, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<void> {
+  const proc = startPinned(name, core, args, env, cwd);
   return new Promise((resolve, reject) => {
     proc.child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}:\n${proc.output()}`))));
   });

@@ -1,4 +1,5 @@
 /** Turns load results into per-step statistics, the comparison with the floor, and the printed table. */
+import { AGENT_OFFER_HOLD_MS } from '../src/domain/serviceNumbers.js';
 import type { LoadResult } from './loadgen.js';
 import { STEPS } from './requests.js';
 import type { ServerSide } from './serverMetrics.js';
@@ -125,10 +126,10 @@ const ms = (v: number) => (v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.to
 const pct = (cores: number) => `${Math.round(cores * 100)}%`;
 const ratio = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
 
-/** A markdown table per scenario: every step and the whole call, hotline beside the floor. */
-export function formatScenario(s: ScenarioResult): string {
+/** A markdown table per scenario: every step and the whole call, hotline beside the floor; `title` says which hotline. */
+export function formatScenario(s: ScenarioResult, title?: string): string {
   const lines = [
-    `### ${s.description}`,
+    `### ${s.description}${title ? `: ${title}` : ''}`,
     '',
     `Target: ${s.target} -> **${s.met ? 'met' : 'MISSED'}**`,
     '',
@@ -153,7 +154,7 @@ export function formatScenario(s: ScenarioResult): string {
         : s.floorUnderWrk
           ? ` Cross-check with wrk skipped: ${s.floorUnderWrk.skipped}.`
           : ''),
-    `- Answers to "1": ${h.priorityVerbs.dial} Dial, ${h.priorityVerbs.enqueue} Enqueue (an agent offered a call is not offered another for 30 s; then callers queue).`,
+    `- Answers to "1": ${h.priorityVerbs.dial} Dial, ${h.priorityVerbs.enqueue} Enqueue (an agent offered a call is not offered another for ${AGENT_OFFER_HOLD_MS / 1000} s; then callers queue).`,
     `- Kernel threads (disk flushes): ${h.kernelThreadCores} / ${f.kernelThreadCores} cores. Other processes on the machine: ${h.otherLoadCores} / ${f.otherLoadCores} cores` +
       (Math.max(h.otherLoadCores, f.otherLoadCores) > DISTURBED_CORES ? ' **(disturbed: the numbers are not reliable)**.' : '.'),
   );

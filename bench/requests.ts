@@ -1,7 +1,8 @@
 /**
  * Builds the raw HTTP requests of complete verified calls, signed exactly as Twilio signs them
  * (HMAC-SHA1 over PUBLIC_BASE_URL + path + query + the sorted parameters), and writes one file per
- * connection for the wrk script. Everything is computed before the load starts.
+ * connection for the load generator (bench/loadgen.ts; the wrk cross-check reads the same files).
+ * Everything is computed before the load starts.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';

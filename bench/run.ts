@@ -2,35 +2,46 @@
  * npm run bench: the hotline under load against a floor, on this machine.
  *
  * Each scenario starts from scratch: a fresh database seeded with Enterprise customers and 20 on-duty
- * agents, the real server (node --import tsx src/main.ts) and a bare node:http server answering a fixed
- * TwiML document (the floor), both pinned to the core that takes the disk's interrupts, and the same
- * warm-up on each. A load generator pinned to the other core plays complete verified calls (incoming ->
- * ID -> code -> 1 -> Dial), every request signed as Twilio signs it, each call a distinct customer
- * with a code computed from its real secret just before the run. The same requests go to the floor,
- * and in the paced scenario to a durable floor as well (the floor plus one synchronous=FULL commit per
- * event-loop turn): how much of the hotline's tail is this machine's disk, and how much is the hotline.
+ * agents, the real server (node --single-threaded-gc --import tsx src/main.ts, as npm run start:one-core
+ * starts it) and a bare node:http server answering a fixed TwiML document (the floor), both pinned to
+ * the core that takes the disk's interrupts, and the same warm-up on each. A load generator pinned to
+ * the other core plays complete verified calls (incoming -> ID -> code -> 1 -> Dial or Enqueue), every
+ * request signed as Twilio signs it, each call a distinct customer with a code computed from its real
+ * secret just before the run. The same requests go to the floor, and in the paced scenario to a
+ * durable floor as well (the floor plus one synchronous=FULL commit per event-loop turn): how much of
+ * the hotline's tail is this machine's disk, and how much is the hotline.
  * The paced scenario runs 5 s at its full rate before its 30 s window opens (the ramp, reported apart).
  * Three scenarios; prints a table per scenario, writes bench/results/<date>.json, and stops by itself
- * within 5 minutes.
+ * within 5 minutes (10 with --compare, once REF is checked out).
+ *
+ * With --compare REF, another commit's server runs in the same scenarios beside this one: REF checked
+ * out in a git worktree of its own (bench/compare.ts), its database seeded by its own code
+ * (bench/seedRef.ts), its server started as this one is, on the same core, and each load played to
+ * this server, then REF's, then the floors, so that a slow spell of the machine hits both alike. The
+ * report sets the two side by side and judges the rule in bench/compare.ts; both runs are written to
+ * bench/results (REF's as <date>Z-ref-<commit>.json).
  *
  *   npm run bench                 the three scenarios
  *   npm run bench -- --profile    the closed loop only, server under node --cpu-prof, then its hot spots
  *   npm run bench -- --only paced-1000    one scenario (closed-50, paced-1000, callers-500)
  *   npm run bench -- --parallel-gc        the servers with V8's default parallel garbage collection
+ *   npm run bench -- --compare HEAD~1     this code against another commit (any git ref); --only works with it
  */
 import { cpus } from 'node:os';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
+import { checkOut, compare, describe, formatComparison, here, RULE_TEXT, SERVER_ENTRY, verdict, type Checkout, type Comparison, type Revision } from './compare.js';
 import type { LoadResult, LoadSpec } from './loadgen.js';
 import { diskInterruptCore, peakRssKb, resetPeakRss, TICK_US } from './proc.js';
 import { runPinned, startPinned, waitHealthy, type Pinned } from './processes.js';
 import { summariseProfile } from './profile.js';
-import { formatScenario, summarise, type RunSummary, type ScenarioResult } from './report.js';
+import { DISTURBED_CORES, formatScenario, summarise, type RunSummary, type ScenarioResult } from './report.js';
 import { writeCallFiles, type Signing } from './requests.js';
 import { seed, type SeededCustomer } from './seed.js';
+import type { SeededCustomerHex, SeedSpec } from './seedRef.js';
 import { scrapeMetrics, serverSide } from './serverMetrics.js';
 import { floorUnderWrk } from './wrk.js';
 
@@ -47,7 +58,7 @@ const SERVER_CORE = DISK_IRQS && DISK_IRQS.core <= 1 ? DISK_IRQS.core : 0;
 const LOADGEN_CORE = 1 - SERVER_CORE;
 const DEADLINE_MS = 295_000;
 const AGENTS = 20;
-/** Closed-loop runs get calls for this many requests/s (the server does about 4,000); a connection that runs out is reported. */
+/** Closed-loop runs get calls for this many requests/s (the server does about 4,000-5,500); a connection that runs out is reported. */
 const CLOSED_LOOP_CEILING_RPS = 10_000;
 const WARMUP_SECONDS = 3;
 
@@ -129,6 +140,7 @@ const { values: options } = parseArgs({
     only: { type: 'string' },
     keep: { type: 'boolean', default: false },
     'parallel-gc': { type: 'boolean', default: false },
+    compare: { type: 'string' },
   },
 });
 /**
@@ -143,14 +155,30 @@ const runDir = join(ROOT, 'bench', 'tmp', `run-${stamp}`);
 /** Where node --cpu-prof writes the server's profile (npm run bench -- --profile). */
 const profileDir = () => join(runDir, 'profile');
 const children: Pinned[] = [];
+/** REF's worktree (--compare), removed however the run ends. */
+let checkout: Checkout | undefined;
 
-// Stops by itself: whatever happens, nothing of the benchmark outlives the deadline.
-const deadline = setTimeout(() => {
-  console.error(`bench: still running after ${DEADLINE_MS / 1000} s, stopping`);
+/**
+ * Stops by itself: whatever happens, nothing of the benchmark outlives the deadline. Armed once REF is
+ * checked out (its npm ci has a limit of its own); a comparison runs each load one more time and
+ * seeds a second database, so it has twice as long.
+ */
+let deadline: NodeJS.Timeout | undefined;
+function armDeadline(ms: number): void {
+  deadline = setTimeout(() => {
+    console.error(`bench: still running after ${ms / 1000} s, stopping`);
+    for (const child of children) child.child.kill('SIGKILL');
+    checkout?.remove();
+    process.exit(2);
+  }, ms);
+  deadline.unref();
+}
+process.once('SIGINT', () => {
   for (const child of children) child.child.kill('SIGKILL');
-  process.exit(2);
-}, DEADLINE_MS);
-deadline.unref();
+  checkout?.remove();
+  if (!options.keep) rmSync(runDir, { recursive: true, force: true });
+  process.exit(130);
+});
 
 const log = (message: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
 
@@ -178,34 +206,64 @@ const WARMUP = { connections: 50, rate: 0, seconds: WARMUP_SECONDS };
 let runs = 0;
 
 /**
+ * REF's database for one scenario, seeded in a process of its own with REF's code (bench/seedRef.ts,
+ * run in REF's checkout): its migrations and domain code, as its own bench would have seeded it.
+ */
+async function seedRef(ref: Checkout, dir: string, env: NodeJS.ProcessEnv, customers: number): Promise<SeededCustomer[]> {
+  const spec: SeedSpec = { root: ref.dir, env, customers, agents: AGENTS, out: join(dir, 'seeded.json') };
+  const specFile = join(dir, 'seed-spec.json');
+  writeFileSync(specFile, JSON.stringify(spec));
+  await runPinned(`seeding ${ref.short}`, LOADGEN_CORE, ['--import', 'tsx', join(ROOT, 'bench', 'seedRef.ts'), specFile], { PATH: process.env.PATH }, ref.dir);
+  const seeded = JSON.parse(readFileSync(spec.out, 'utf8')) as SeededCustomerHex[];
+  return seeded.map((c) => ({ customerId: c.customerId, secret: Buffer.from(c.secret, 'hex') }));
+}
+
+const ratioToFloor = (h: RunSummary, f: RunSummary): ScenarioResult['ratio'] => ({
+  requestsPerSecond: Math.round((h.overall.requestsPerSecond / (f.overall.requestsPerSecond || 1)) * 1000) / 1000,
+  p99: Math.round((h.overall.p99Ms / (f.overall.p99Ms || 1)) * 100) / 100,
+});
+
+/**
  * One scenario from scratch: a fresh database seeded with this scenario's customers, a freshly started
  * server and floor, the same warm-up, then the load on each. Scenarios do not inherit one another's
  * data (the closed loops leave thousands of calls that never end and a queue no real outage would
- * have), so each measures what it says, in any order.
+ * have), so each measures what it says, in any order. With REF (--compare), REF's server runs beside
+ * this one on its own database, warmed up and loaded right after it, before the floors.
  */
-async function runScenario(s: Scenario): Promise<{ result: ScenarioResult; customers: number }> {
+async function runScenario(s: Scenario, ref?: Checkout): Promise<{ result: ScenarioResult; refResult?: ScenarioResult; customers: number }> {
   const dir = join(runDir, s.name);
-  mkdirSync(dir, { recursive: true });
-  const [hotlinePort, floorPort, durablePort] = [await freePort(), await freePort(), await freePort()];
+  const refDir = join(dir, 'ref');
+  mkdirSync(ref ? refDir : dir, { recursive: true });
+  const [hotlinePort, floorPort, durablePort, refPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const env = serverEnv(dir, hotlinePort);
+  const refEnv = serverEnv(refDir, refPort);
   const config = loadConfig(env);
-  const signing: Signing = {
+  const signingFor = (port: number): Signing => ({
     authToken: config.twilio.authToken,
     accountSid: config.twilio.accountSid,
     publicBaseUrl: PUBLIC_BASE_URL,
-    host: `127.0.0.1:${hotlinePort}`,
-  };
+    host: `127.0.0.1:${port}`,
+  });
   const warmCalls = callsFor(WARMUP, CLOSED_LOOP_CEILING_RPS);
   const needed = warmCalls + callsFor(s, CLOSED_LOOP_CEILING_RPS);
-  log(`${s.name}: seeding a fresh database with ${needed} Enterprise customers and ${AGENTS} on-duty agents through the domain code`);
+  log(
+    `${s.name}: seeding a fresh database with ${needed} Enterprise customers and ${AGENTS} on-duty agents through the domain code` +
+      (ref ? `, and one for ${ref.short} through its own` : ''),
+  );
+  // REF's in a process of its own, on the other core, while this one seeds here.
+  const refSeeding = ref && seedRef(ref, refDir, refEnv, needed);
+  refSeeding?.catch(() => undefined);
   const customers = seed(config, { customers: needed, agents: AGENTS });
+  const refCustomers = await refSeeding;
 
   const hotline = startPinned(
     'hotline',
     SERVER_CORE,
-    [...NODE_FLAGS, ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir()}`] : []), '--import', 'tsx', 'src/main.ts'],
+    [...NODE_FLAGS, ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir()}`] : []), '--import', 'tsx', SERVER_ENTRY],
     env,
   );
+  // REF's server as its own bench starts it: the same entry, flags and environment, from its checkout.
+  const refServer = ref ? startPinned(`hotline ${ref.short}`, SERVER_CORE, [...NODE_FLAGS, '--import', 'tsx', SERVER_ENTRY], refEnv, ref.dir) : undefined;
   const floor = startPinned('floor', SERVER_CORE, [...NODE_FLAGS, '--import', 'tsx', 'bench/floor.ts'], { PATH: process.env.PATH, PORT: String(floorPort) });
   const durable = s.durableFloor
     ? startPinned('durable floor', SERVER_CORE, [...NODE_FLAGS, '--import', 'tsx', 'bench/floor.ts'], {
@@ -214,75 +272,91 @@ async function runScenario(s: Scenario): Promise<{ result: ScenarioResult; custo
         FLOOR_DB: join(dir, 'durable-floor.sqlite'),
       })
     : undefined;
-  children.push(hotline, floor, ...(durable ? [durable] : []));
+  children.push(hotline, floor, ...(refServer ? [refServer] : []), ...(durable ? [durable] : []));
   await Promise.all([
     waitHealthy(hotline, hotlinePort, '/healthz'),
+    ...(refServer ? [waitHealthy(refServer, refPort, '/healthz')] : []),
     waitHealthy(floor, floorPort, '/'),
     ...(durable ? [waitHealthy(durable, durablePort, '/')] : []),
   ]);
   log(
-    `hotline (pid ${hotline.pid}), floor (pid ${floor.pid})${durable ? ` and durable floor (pid ${durable.pid})` : ''} listening, pinned to core ${SERVER_CORE}` +
+    `hotline (pid ${hotline.pid})${refServer ? `, ${ref!.short}'s hotline (pid ${refServer.pid})` : ''}, floor (pid ${floor.pid})` +
+      `${durable ? ` and durable floor (pid ${durable.pid})` : ''} listening, pinned to core ${SERVER_CORE}` +
       `${DISK_IRQS ? ` (the disk's interrupts: ${DISK_IRQS.queues.join(', ')})` : ''}; load from core ${LOADGEN_CORE}; ` +
       (NODE_FLAGS.length ? `started with ${NODE_FLAGS.join(' ')}` : "V8's default parallel garbage collection"),
   );
 
+  type Target = 'hotline' | 'ref' | 'floor' | 'durable floor';
+  const servers: Record<Target, [Pinned | undefined, number]> = {
+    hotline: [hotline, hotlinePort],
+    ref: [refServer, refPort],
+    floor: [floor, floorPort],
+    'durable floor': [durable, durablePort],
+  };
+
   /** One load run: the load generator on its own core, against one of the servers. */
-  async function drive(
-    target: 'hotline' | 'floor' | 'durable floor',
-    load: { connections: number; rate: number; seconds: number; rampSeconds?: number },
-    calls: string,
-  ): Promise<RunSummary> {
-    const [server, port] = target === 'hotline' ? [hotline, hotlinePort] : target === 'floor' ? [floor, floorPort] : [durable!, durablePort];
+  async function drive(target: Target, load: { connections: number; rate: number; seconds: number; rampSeconds?: number }, calls: string): Promise<RunSummary> {
+    const [server, port] = servers[target];
+    const isHotline = target === 'hotline' || target === 'ref';
     const spec: LoadSpec = {
       port,
       connections: load.connections,
       durationMs: load.seconds * 1000,
       rate: load.rate,
       ...(load.rampSeconds && { rampMs: load.rampSeconds * 1000 }),
-      wrap: target !== 'hotline',
-      expect: target === 'hotline' ? 'hotline' : 'floor',
+      wrap: !isHotline,
+      expect: isHotline ? 'hotline' : 'floor',
       dir: calls,
       out: join(runDir, `result-${++runs}.json`),
-      serverPid: server.pid,
+      serverPid: server!.pid,
     };
     const specFile = join(runDir, `spec-${runs}.json`);
     writeFileSync(specFile, JSON.stringify(spec));
-    resetPeakRss(server.pid);
+    resetPeakRss(server!.pid);
     const adminToken = env.HOTLINE_ADMIN_TOKEN!;
     // The hotline's own account of the run, and the durable floor's commits (it answers the same series).
-    const before = target === 'floor' ? undefined : await scrapeMetrics(port, adminToken);
+    // REF's /metrics may lack a series or predate the bench: then its account is left out, not the run.
+    const scrape = () => (target === 'ref' ? scrapeMetrics(port, adminToken).catch(() => undefined) : scrapeMetrics(port, adminToken));
+    const before = target === 'floor' ? undefined : await scrape();
     await runPinned('loadgen', LOADGEN_CORE, ['--import', 'tsx', 'bench/loadgen.ts', specFile], { PATH: process.env.PATH });
     const result = JSON.parse(readFileSync(spec.out, 'utf8')) as LoadResult;
     const windowUs = spec.durationMs * 1000;
     const others = (result.machineBusyUs - result.serverCpuUs - result.loadgenCpuUs - result.kernelThreadsUs) / windowUs;
     const summary = summarise(result, {
-      peakRssKb: peakRssKb(server.pid),
+      peakRssKb: peakRssKb(server!.pid),
       otherLoadCores: Math.max(0, others),
       kernelThreadCores: result.kernelThreadsUs / windowUs,
       ...(load.rampSeconds && { rampSeconds: load.rampSeconds }),
     });
     if (!before) return summary;
     // Scraped around the whole load, ramp included.
-    return { ...summary, server: serverSide(before, await scrapeMetrics(port, adminToken), spec.durationMs + (spec.rampMs ?? 0)) };
+    const after = await scrape();
+    return after ? { ...summary, server: serverSide(before, after, spec.durationMs + (spec.rampMs ?? 0)) } : summary;
   }
 
-  /** Request files for some calls, with codes computed now: valid for the next minute at least. */
-  function files(name: string, calls: SeededCustomer[], connections: number): string {
-    const out = join(dir, name);
-    writeCallFiles(out, signing, calls, connections);
+  /**
+   * Request files for some calls to one server, with codes computed now: valid for the next minute at
+   * least, so each server's are written just before its own runs.
+   */
+  function files(base: string, port: number, name: string, calls: SeededCustomer[], connections: number): string {
+    const out = join(base, name);
+    writeCallFiles(out, signingFor(port), calls, connections);
     return out;
   }
 
   try {
     log(`warm-up: ${WARMUP_SECONDS} s closed loop on each server`);
-    const warmDir = files('warmup', customers.slice(0, warmCalls), WARMUP.connections);
+    const warmDir = files(dir, hotlinePort, 'warmup', customers.slice(0, warmCalls), WARMUP.connections);
     await drive('hotline', WARMUP, warmDir);
+    if (refCustomers) await drive('ref', WARMUP, files(refDir, refPort, 'warmup', refCustomers.slice(0, warmCalls), WARMUP.connections));
     await drive('floor', WARMUP, warmDir);
     if (durable) await drive('durable floor', WARMUP, warmDir);
 
-    const callsDir = files('calls', customers.slice(warmCalls), s.connections);
+    const callsDir = files(dir, hotlinePort, 'calls', customers.slice(warmCalls), s.connections);
     log(`${s.description}: hotline`);
     const h = await drive('hotline', s, callsDir);
+    if (refCustomers) log(`${s.description}: ${ref!.short}'s hotline`);
+    const r = refCustomers ? await drive('ref', s, files(refDir, refPort, 'calls', refCustomers.slice(warmCalls), s.connections)) : undefined;
     log(`${s.description}: floor`);
     const f = await drive('floor', s, callsDir);
     if (durable) log(`${s.description}: durable floor`);
@@ -295,17 +369,25 @@ async function runScenario(s: Scenario): Promise<{ result: ScenarioResult; custo
       met: s.met(h, f),
       hotline: h,
       floor: f,
-      ratio: {
-        requestsPerSecond: Math.round((h.overall.requestsPerSecond / (f.overall.requestsPerSecond || 1)) * 1000) / 1000,
-        p99: Math.round((h.overall.p99Ms / (f.overall.p99Ms || 1)) * 100) / 100,
-      },
+      ratio: ratioToFloor(h, f),
       ...(wrkCheck && { floorUnderWrk: wrkCheck }),
       ...(d && { durableFloor: d }),
     };
-    return { result, customers: needed };
+    // REF's run as its own bench would have reported it, against the same floors.
+    const refResult = r && { ...result, met: s.met(r, f), hotline: r, ratio: ratioToFloor(r, f) };
+    return { result, ...(refResult && { refResult }), customers: needed };
   } finally {
-    await Promise.all([hotline.stop(), floor.stop(), durable?.stop()]);
+    await Promise.all([hotline.stop(), refServer?.stop(), floor.stop(), durable?.stop()]);
     children.length = 0;
+  }
+}
+
+/** The commit the bench runs here; undefined outside a git checkout (a comparison needs one). */
+function revisionHere(): Revision | undefined {
+  try {
+    return here(ROOT);
+  } catch {
+    return undefined;
   }
 }
 
@@ -313,14 +395,36 @@ async function main(): Promise<void> {
   mkdirSync(runDir, { recursive: true });
   const scenarios = SCENARIOS.filter((s) => (options.only ? s.name === options.only : !options.profile || s.name === 'closed-50'));
   if (scenarios.length === 0) throw new Error(`no scenario named ${options.only}: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  if (options.compare !== undefined && options.profile) throw new Error('--compare and --profile cannot be combined: profile one commit at a time');
+
+  const fresh = revisionHere();
+  if (options.compare !== undefined) {
+    if (!fresh) throw new Error('--compare needs the bench to run in a git checkout');
+    log(`checking out ${options.compare} in a worktree of its own`);
+    checkout = checkOut(ROOT, options.compare, log);
+    log(describe(fresh, checkout));
+  }
+  const ref = checkout;
+  armDeadline(ref ? 2 * DEADLINE_MS : DEADLINE_MS);
 
   const results: ScenarioResult[] = [];
+  const refResults: ScenarioResult[] = [];
+  const comparisons: Comparison[] = [];
   let customers = 0;
   for (const s of scenarios) {
-    const { result, customers: seeded } = await runScenario(s);
+    const { result, refResult, customers: seeded } = await runScenario(s, ref);
     customers += seeded;
     results.push(result);
-    console.log(`\n${formatScenario(result)}\n`);
+    if (!ref || !refResult || !fresh) {
+      console.log(`\n${formatScenario(result)}\n`);
+      continue;
+    }
+    refResults.push(refResult);
+    const comparison = compare(s.name, result.hotline, refResult.hotline);
+    comparisons.push(comparison);
+    console.log(`\n${formatScenario(result, `this code, ${fresh.short}${fresh.uncommitted ? '+' : ''}`)}\n`);
+    console.log(`${formatScenario(refResult, `REF ${ref.ref}, ${ref.short}, against the same floor`)}\n`);
+    console.log(`${formatComparison([comparison], fresh, ref)}\n`);
   }
 
   if (options.profile) {
@@ -336,11 +440,38 @@ async function main(): Promise<void> {
     loadgenCore: LOADGEN_CORE,
     diskInterrupts: DISK_IRQS ? `${DISK_IRQS.queues.join(', ')} on core ${DISK_IRQS.core}` : 'not found',
   };
-  const out = join(ROOT, 'bench', 'results', `${stamp}Z.json`);
-  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, nodeFlags: NODE_FLAGS, agents: AGENTS, customers, scenarios: results }, null, 2)}\n`);
+  const resultsDir = join(ROOT, 'bench', 'results');
+  const out = join(resultsDir, `${stamp}Z.json`);
+  const refOut = ref && join(resultsDir, `${stamp}Z-ref-${ref.short}.json`);
+  const common = { date: new Date().toISOString(), machine, nodeFlags: NODE_FLAGS, agents: AGENTS, customers };
+  const judged = ref && fresh && verdict(comparisons, DISTURBED_CORES);
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(
+    out,
+    `${JSON.stringify(
+      {
+        ...common,
+        ...(fresh && { commit: fresh.commit, uncommittedChanges: fresh.uncommitted }),
+        scenarios: results,
+        ...(ref && judged && { compare: { ref: ref.ref, commit: ref.commit, file: relative(ROOT, refOut!), rule: RULE_TEXT, comparisons, met: judged.met, verdict: judged.text } }),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  if (ref && refOut) {
+    writeFileSync(
+      refOut,
+      `${JSON.stringify({ ...common, ref: ref.ref, commit: ref.commit, comparedWith: { commit: fresh!.commit, file: relative(ROOT, out) }, scenarios: refResults }, null, 2)}\n`,
+    );
+  }
   log(`targets: ${results.map((r) => `${r.name} ${r.met ? 'met' : 'MISSED'}`).join(', ')}`);
-  log(`results written to ${out}`);
+  if (ref && judged && fresh) {
+    log(`targets of ${ref.short}: ${refResults.map((r) => `${r.name} ${r.met ? 'met' : 'MISSED'}`).join(', ')}`);
+    console.log(`\n### This code against ${ref.ref}\n\n${describe(fresh, ref)}\n\n${formatComparison(comparisons, fresh, ref)}\n`);
+    console.log(`Rule: ${RULE_TEXT}.\nVerdict: ${judged.text}\n`);
+  }
+  log(`results written to ${out}${refOut ? ` and ${refOut}` : ''}`);
 }
 
 main()
@@ -350,6 +481,7 @@ main()
   })
   .finally(async () => {
     for (const child of children) await child.stop(2000);
+    checkout?.remove();
     if (!options.keep) rmSync(runDir, { recursive: true, force: true });
     clearTimeout(deadline);
   });

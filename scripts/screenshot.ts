@@ -13,7 +13,7 @@ import twilio from 'twilio';
 import { loadConfig } from '../src/config.js';
 import { hashPassword } from '../src/console/passwords.js';
 import { ManualClock } from '../src/domain/clock.js';
-import { createApp } from '../src/http/app.js';
+import { createRequestListener } from '../src/http/app.js';
 import { createHotline } from '../src/hotline.js';
 import { createLogger } from '../src/logger.js';
 
@@ -40,7 +40,7 @@ const config = {
   publicBaseUrl: url,
 };
 const hotline = createHotline({ config, logger: createLogger('silent'), clock });
-server.on('request', createApp(hotline));
+server.on('request', createRequestListener(hotline));
 
 /** Posts a webhook signed as Twilio signs it. */
 async function webhook(path: string, params: Record<string, string>): Promise<void> {

@@ -13,18 +13,18 @@ import {
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { isCallingCode } from './domain/callingCodes.js';
+import { E164 } from './domain/customer.js';
 import { refusedRangeOf } from './domain/numberRanges.js';
 import { connectionOverridesProblem } from './twilio/webhookUrls.js';
 
 /** Thrown when configuration is unusable; its message is the one line shown at start-up. */
 export class ConfigError extends Error {}
 
-const e164 = /^\+[1-9]\d{6,14}$/;
 const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-const optionalE164 = optionalString.refine((v) => v === undefined || e164.test(v), {
+const optionalE164 = optionalString.refine((v) => v === undefined || E164.test(v), {
   message: 'must be an E.164 phone number such as +14155550100',
 });
 

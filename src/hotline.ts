@@ -10,6 +10,7 @@ import type { Repositories } from './domain/storage/index.js';
 import { countriesOf } from './domain/callbackNumbers.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createCustomerService } from './domain/customers.js';
+import { AGENT_OFFER_HOLD_MS } from './domain/serviceNumbers.js';
 import { createCallbackDialing } from './dialer/index.js';
 import { createVerifyCaller, type VerifyContext } from './domain/verifyCaller.js';
 import { createVerificationGuard } from './domain/verificationGuard.js';
@@ -21,15 +22,6 @@ import { createP1Queue } from './voice/queue.js';
 import { StatusPage } from './voice/statusPage.js';
 import { webhookUrls } from './twilio/webhookUrls.js';
 import { emergencyFlow } from '../voice-flows/emergency.js';
-
-/**
- * How long an agent who was just offered a call is kept from being offered another: as long as that
- * offer can still be live. The agent's phone rings for up to 20 s (Twilio adds about 5), then the
- * whisper says who is calling twice and waits 6 s for the key, about 45 s in all before the agent
- * has either accepted (and is then on the call) or let the leg go. Shorter, and an agent still
- * listening to one caller's whisper is rung for the next one, whose Dial then finds the line busy.
- */
-export const AGENT_OFFER_HOLD_MS = 60_000;
 
 /** Why the stored secrets cannot be used with this configuration, or undefined when they can. */
 export async function secretKeyProblem(hotline: {

@@ -8,6 +8,7 @@ import { callbackNumberRefusal, isCallableNumber } from '../src/domain/callbackN
 import { callableNumber, idEnding, type Plan, type Tier } from '../src/domain/customer.js';
 import { isValidCustomerId } from '../src/domain/customerId.js';
 import { CHANNELS_BY_PLAN, slaFor } from '../src/domain/serviceLevels.js';
+import { DESK_RING_SECONDS, MAX_AGENTS_PER_CALL, MAX_PAIRS, TRANSFER_AGENT_RING_SECONDS } from '../src/domain/serviceNumbers.js';
 import type { Verification } from '../src/domain/verifyCaller.js';
 import type { AgentOffer, BaseContext, FlowDefinition, Needs, Say, Transition, World } from '../src/voice/flow.js';
 import type { Language } from './prompts/index.js';
@@ -50,18 +51,10 @@ export interface HeldCall {
   account: { customerId: string; name: string; tier: Tier; phone: string } | null;
 }
 
-/** Pairs of ID and code a caller may try in one call. */
-export const MAX_PAIRS = 3;
-/** Agents rung one after another before a P1 becomes a callback (20 s each). */
-export const MAX_AGENTS_PER_CALL = 10;
-const AGENT_RING_SECONDS = 20;
-/** How long the backup desk's phone rings for a caller automatic verification could not take. */
-const DESK_RING_SECONDS = 30;
-
 const other = (language: Language): Language => (language === 'en-US' ? 'ja-JP' : 'en-US');
-const E164_DIGITS = /^[1-9][0-9]{7,14}$/;
 
-type T = Transition<EmergencyContext>;
+/** A transition of this flow. */
+type EmergencyTransition = Transition<EmergencyContext>;
 
 function bookCallback(
   ctx: EmergencyContext,
@@ -70,7 +63,7 @@ function bookCallback(
   reason: NewCallback['reason'],
   phone: string,
   customer: { customerId: string; tier: Tier | null } = ctx.customer!,
-): Pick<T, 'context' | 'writes' | 'outcome'> {
+): Pick<EmergencyTransition, 'context' | 'writes' | 'outcome'> {
   const tier = customer.tier ?? 'standard';
   // The first-response target counts from the call, not from the booking: a P1 caller who held in the
   // queue for 40 minutes has 20 of their hour left, and the SLA states and the dialer see it so.
@@ -101,7 +94,7 @@ function bookCallback(
  * marked unverified. Never a number the caller typed. What the caller hears does not depend on
  * whether the ID is known or has a phone on file.
  */
-function holdCaller(ctx: EmergencyContext, world: World, result: Extract<Verification, { verified: false }>): T {
+function holdCaller(ctx: EmergencyContext, world: World, result: Extract<Verification, { verified: false }>): EmergencyTransition {
   const held: HeldCall = {
     reason: result.reason === 'locked' ? 'locked' : 'number-limited',
     failures: result.held?.failures ?? 0,
@@ -114,7 +107,7 @@ function holdCaller(ctx: EmergencyContext, world: World, result: Extract<Verific
 }
 
 /** The P1 callback to a held caller's phone on file, if the account has one; either way the caller hears the same. */
-function callbackForHeld(ctx: EmergencyContext, world: World): T {
+function callbackForHeld(ctx: EmergencyContext, world: World): EmergencyTransition {
   const held = ctx.held!;
   if (held.account === null) return { to: 'heldNoCallback', context: { held }, outcome: 'refused' };
   const booked = bookCallback(ctx, world, 'P1', 'no-agent-answered', held.account.phone, held.account);
@@ -135,7 +128,7 @@ const callbackParams = (ctx: EmergencyContext, priority: 'P1' | 'P2') => ({
 });
 
 /** All agents are busy: the caller waits in the P1 queue, Premium before Standard. */
-function joinQueue(ctx: EmergencyContext, say: T['say']): T {
+function joinQueue(ctx: EmergencyContext, say: EmergencyTransition['say']): EmergencyTransition {
   const customer = ctx.customer!;
   return {
     to: 'queued',
@@ -146,13 +139,13 @@ function joinQueue(ctx: EmergencyContext, say: T['say']): T {
 }
 
 /** A queued caller who leaves the queue for a P1 callback. */
-function leaveQueueForCallback(ctx: EmergencyContext, world: World): T {
+function leaveQueueForCallback(ctx: EmergencyContext, world: World): EmergencyTransition {
   const booked = bookP1(ctx, world, world.caller);
   return { ...booked, writes: { leaveQueue: 'left', ...booked.writes } };
 }
 
 /** Without a calling number there is nobody to call back: ask for one first. */
-const askNumberFirst = (priority: 'P1' | 'P2'): T => ({
+const askNumberFirst = (priority: 'P1' | 'P2'): EmergencyTransition => ({
   to: 'askCallbackNumber',
   say: [{ key: 'needCallbackNumber' }],
   context: { priority },
@@ -171,21 +164,22 @@ function callbackTarget(ctx: EmergencyContext, world: World, phone: string | nul
 }
 
 /** A P1 callback when no agent took the call: the caller hears the deadline and the call ends. */
-function bookP1(ctx: EmergencyContext, world: World, phone: string | null): T {
+function bookP1(ctx: EmergencyContext, world: World, phone: string | null): EmergencyTransition {
   const target = callbackTarget(ctx, world, phone);
   if (target === null) return askNumberFirst('P1');
   return { to: 'p1CallbackBooked', say: target.say, ...bookCallback(ctx, world, 'P1', 'no-agent-answered', target.phone) };
 }
 
 /** A P2 callback to `phone`, booked as soon as the caller asks for it, then the P2 menu. */
-function bookP2(ctx: EmergencyContext, world: World, phone: string | null): T {
+function bookP2(ctx: EmergencyContext, world: World, phone: string | null): EmergencyTransition {
   const target = callbackTarget(ctx, world, phone);
   if (target === null) return askNumberFirst('P2');
   const booked = bookCallback(ctx, world, 'P2', 'p2', target.phone);
   return { to: 'p2Menu', ...booked, say: [{ key: 'p2Booked', params: callbackParams({ ...ctx, ...booked.context }, 'P2') }, ...target.say] };
 }
 
-const end = { input: () => ({ kind: 'end' }) as const };
+/** What a state that ends the call gathers: nothing; its words are the last the caller hears. */
+const endsCall = { input: () => ({ kind: 'end' }) as const };
 
 /** What booking a callback reads: a fresh reference, and the phone on file for a caller without a callable number. */
 const booking = (ctx: EmergencyContext): Needs => ({ reference: true, phoneOnFileOf: ctx.customer?.customerId ?? null });
@@ -300,7 +294,7 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
       say: () => [],
       input: (ctx) => {
         const agent = ctx.agents[ctx.agentIndex]!;
-        return { kind: 'dial', timeout: AGENT_RING_SECONDS, target: { agentId: agent.agentId, phone: agent.phone } };
+        return { kind: 'dial', timeout: TRANSFER_AGENT_RING_SECONDS, target: { agentId: agent.agentId, phone: agent.phone } };
       },
       needs: (ctx, event) => (event.type === 'dial-ended' && event.bridged ? {} : { agents: true, ...booking(ctx) }),
       on(event, ctx, world) {
@@ -384,7 +378,7 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
       on(event, ctx, world) {
         const digits = event.type === 'digits' ? event.digits : '';
         if (digits === '') return { to: 'askCallbackNumber', retry: true, say: [{ key: 'notHeard' }] };
-        const phone = E164_DIGITS.test(digits) ? callableNumber(`+${digits}`) : null;
+        const phone = callableNumber(`+${digits}`);
         if (phone === null) return { to: 'askCallbackNumber', retry: true, say: [{ key: 'invalidNumber' }] };
         // The customer's own numbers need no country check; any other may be a toll-fraud destination.
         const own = phone === world.caller || phone === world.phoneOnFile(ctx.customer!.customerId);
@@ -418,29 +412,29 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
         ctx.callback!.dueAt > ctx.callback!.createdAt
           ? [{ key: 'noAgentCallback', params: callbackParams(ctx, 'P1') }]
           : [{ key: 'noAgentCallbackNow', params: { reference: ctx.callback!.reference } }],
-      ...end,
+      ...endsCall,
     },
-    transferred: { say: () => [], ...end },
-    ended: { say: () => [], ...end },
-    recordingSaved: { say: () => [{ key: 'recordingSaved' }], ...end },
-    recordingSkipped: { say: () => [{ key: 'recordingSkipped' }], ...end },
-    callbackStillBooked: { say: () => [{ key: 'callbackStillBooked' }], ...end },
+    transferred: { say: () => [], ...endsCall },
+    ended: { say: () => [], ...endsCall },
+    recordingSaved: { say: () => [{ key: 'recordingSaved' }], ...endsCall },
+    recordingSkipped: { say: () => [{ key: 'recordingSkipped' }], ...endsCall },
+    callbackStillBooked: { say: () => [{ key: 'callbackStillBooked' }], ...endsCall },
     notEnterprise: {
       say: (ctx) => [{ key: 'notEnterprise', params: { channels: CHANNELS_BY_PLAN[ctx.customer!.plan].join(',') } }],
-      ...end,
+      ...endsCall,
     },
     p3Info: {
       say: (ctx) => {
         const tier = ctx.customer?.tier ?? 'standard';
         return [{ key: 'p3Info', params: { tier, target: slaFor(tier, 'P3') } }];
       },
-      ...end,
+      ...endsCall,
     },
-    verificationFailed: { say: () => [{ key: 'noMatch' }, { key: 'verificationFailed' }], ...end },
-    tooManyTries: { say: () => [{ key: 'tooManyTries' }], ...end },
-    callerLimited: { say: () => [{ key: 'callerLimited' }], ...end },
-    heldCallbackBooked: { say: () => [{ key: 'heldCallback' }], ...end },
-    heldNoCallback: { say: () => [{ key: 'heldCallback' }], ...end },
-    goodbye: { say: () => [{ key: 'goodbye' }], ...end },
+    verificationFailed: { say: () => [{ key: 'noMatch' }, { key: 'verificationFailed' }], ...endsCall },
+    tooManyTries: { say: () => [{ key: 'tooManyTries' }], ...endsCall },
+    callerLimited: { say: () => [{ key: 'callerLimited' }], ...endsCall },
+    heldCallbackBooked: { say: () => [{ key: 'heldCallback' }], ...endsCall },
+    heldNoCallback: { say: () => [{ key: 'heldCallback' }], ...endsCall },
+    goodbye: { say: () => [{ key: 'goodbye' }], ...endsCall },
   },
 };

@@ -43,9 +43,9 @@ const FINALS = FINAL_LEG_STATUSES.map((s) => `'${s}'`).join(', ');
  * was never reported: after the step that books a callback a caller stays a few minutes at most (a P2
  * description is at most 2). From the last step, not the start: a P1 caller may wait long in the queue.
  */
-const BOOKING_CALL_HOLD_MS = 15 * 60 * 1000;
+import { BOOKING_CALL_HOLD_MS } from '../domain/serviceNumbers.js';
 /** Legs older than this are not taken to keep an agent busy, whatever Twilio last said of them. */
-const LIVE_LEG_HORIZON_MS = 4 * 60 * 60 * 1000;
+import { LIVE_LEG_HORIZON_MS } from '../domain/serviceNumbers.js';
 
 export function createSqliteCallbackDialerRepository(
   db: SqliteDb,

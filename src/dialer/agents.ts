@@ -7,8 +7,3 @@ export type FreeAgents = (now: number) => Promise<Agent[]>;
 export function freeAgentsOf(agents: Pick<AgentRepository, 'freeOnDutyAt'>): FreeAgents {
   return (now) => agents.freeOnDutyAt(now);
 }
-
-/** The agent to ring first: the fair order of `free`, speakers of the callback's language first. */
-export function firstAgentFor(language: string, free: readonly Agent[]): Agent | undefined {
-  return free.find((a) => a.languages.includes(language)) ?? free[0];
-}

@@ -9,16 +9,18 @@ import type { AgentRepository } from '../domain/storage/agents.js';
 import type { CallbackLeg, LegNewsResult } from '../domain/storage/callbackDialer.js';
 import type { Callback, CallbackRepository } from '../domain/storage/callbacks.js';
 import type { CustomerRepository } from '../domain/storage/customers.js';
+import { agentLanguage } from '../domain/agentLanguages.js';
 import { callingCodeOf } from '../domain/callingCodes.js';
 import { CALL_SID, idEnding } from '../domain/customer.js';
+import { DIAL_POLICY } from '../domain/serviceNumbers.js';
 import type { CallbackTryResult } from '../metrics/metrics.js';
 import { errorSummary } from '../twilio/errors.js';
 import type { VoiceParams } from '../voice/engine.js';
-import type { Language } from '../../voice-flows/prompts/index.js';
+import { toLanguage } from '../../voice-flows/prompts/index.js';
 import { callerIdFor } from './callerId.js';
 import { agentWhisperTwiml, customerConnectingTwiml, customerGateTwiml, dialCustomerTwiml, goodbyeTwiml } from './callbackTwiml.js';
-import { DIALER_TEXTS, lineLanguage, type WhisperFacts } from './texts.js';
-import { DIAL_POLICY, isFinalLeg, isLegStatus } from '../domain/callbackLegs.js';
+import { DIALER_TEXTS, type WhisperFacts } from './texts.js';
+import { isFinalLeg, isLegStatus } from '../domain/callbackLegs.js';
 import type { DialingDeps } from './deps.js';
 
 export interface CallbackCallDeps extends DialingDeps {
@@ -33,12 +35,6 @@ export type CallbackCalls = ReturnType<typeof createCallbackCalls>;
 
 /** Twilio's ends of a customer leg nobody answered, as the try metric names them. */
 const UNANSWERED = ['no-answer', 'busy', 'failed', 'canceled'] as const satisfies readonly CallbackTryResult[];
-
-/** The language an agent hears: the callback's if they speak it, else their first the line has. */
-function agentLanguage(callbackLanguage: Language, agentLanguages: readonly string[] | undefined): Language {
-  if (!agentLanguages || agentLanguages.includes(callbackLanguage)) return callbackLanguage;
-  return lineLanguage(agentLanguages.find((l) => l === 'en-US' || l === 'ja-JP'));
-}
 
 export function createCallbackCalls(deps: CallbackCallDeps) {
   const { dialer, clock, logger, urls } = deps;
@@ -124,7 +120,7 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
       const leg = await legFor(callbackId, legId, params.CallSid);
       const standing = leg && (await dialer.standing(leg.legId));
       const agent = leg?.agentId != null ? await deps.agents.get(leg.agentId) : undefined;
-      const language = agentLanguage(lineLanguage(standing?.callback.language), agent?.languages);
+      const language = agentLanguage(toLanguage(standing?.callback.language), agent?.languages);
       // An agent removed while their phone rang (they left the team) takes nothing either.
       if (!standing || standing.verdict === 'lost' || (agent && agent.removedAt !== null)) {
         logger.info({ callbackId, legId }, 'callback whisper refused: taken, no longer waiting, or the agent was removed');
@@ -143,7 +139,7 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
     async agentPressed(callbackId: number, legId: number, params: VoiceParams): Promise<string> {
       const leg = await legFor(callbackId, legId, params.CallSid);
       const agent = leg?.agentId != null ? await deps.agents.get(leg.agentId) : undefined;
-      const callbackLanguage = lineLanguage(leg ? (await dialer.standing(leg.legId))?.callback.language : undefined);
+      const callbackLanguage = toLanguage(leg ? (await dialer.standing(leg.legId))?.callback.language : undefined);
       const language = agentLanguage(callbackLanguage, agent?.languages);
       if (!leg || (agent && agent.removedAt !== null)) return goodbyeTwiml(language, DIALER_TEXTS[language].taken);
       if ((params.Digits ?? '') !== '1') {
@@ -181,7 +177,7 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
     async customerAnswered(callbackId: number, legId: number, params: VoiceParams): Promise<string> {
       const leg = await customerLegFor(callbackId, legId, params.CallSid);
       const callback = await deps.callbacks.get(callbackId);
-      const language = lineLanguage(callback?.language);
+      const language = toLanguage(callback?.language);
       logger.info({ callbackId, legId: leg?.legId }, 'callback: customer leg answered, waiting for a key');
       return customerGateTwiml({
         language,
@@ -198,7 +194,7 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
     async customerPressed(callbackId: number, legId: number, params: VoiceParams): Promise<string> {
       const leg = await customerLegFor(callbackId, legId, params.CallSid);
       const result = leg && (await dialer.confirmCustomer(leg.legId, clock.now()));
-      const language = lineLanguage(result?.callback.language ?? (await deps.callbacks.get(callbackId))?.language);
+      const language = toLanguage(result?.callback.language ?? (await deps.callbacks.get(callbackId))?.language);
       if (!result || result.leg.confirmedAt === null) {
         logger.warn({ callbackId, legId, status: result?.callback.status }, 'callback: customer pressed a key, but the engineer left or the callback is no longer being dialed');
         return goodbyeTwiml(language, DIALER_TEXTS[language].customerNotConnected);
@@ -224,7 +220,7 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
       }
       const agentLeg = leg ? (await dialer.legs(callbackId)).find((l) => l.round === leg.round && l.callSid === params.CallSid) : undefined;
       const agent = agentLeg?.agentId != null ? await deps.agents.get(agentLeg.agentId) : undefined;
-      const language = agentLanguage(lineLanguage(callback?.language), agent?.languages);
+      const language = agentLanguage(toLanguage(callback?.language), agent?.languages);
       const texts = DIALER_TEXTS[language];
       if (!callback) return goodbyeTwiml(language, texts.sorry);
       const customerLeg = leg && (await dialer.leg(leg.legId));

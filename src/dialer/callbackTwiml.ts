@@ -1,9 +1,7 @@
+import { CUSTOMER_KEY_SECONDS, CUSTOMER_RING_SECONDS } from '../domain/serviceNumbers.js';
 import { el, twimlDocument, type TwimlNode } from '../voice/twiml.js';
 import { PROMPTS, type Language } from '../../voice-flows/prompts/index.js';
 import { DIALER_TEXTS, type WhisperFacts } from './texts.js';
-
-/** Seconds the customer's phone rings before the agent's Dial gives up. */
-export const CUSTOMER_RING_SECONDS = 30;
 
 const say = (language: Language, text: string): TwimlNode => el('Say', { voice: PROMPTS[language].voice, language }, text);
 
@@ -72,9 +70,6 @@ export function dialCustomerTwiml(options: {
     ),
   ]);
 }
-
-/** Seconds the customer's gate waits for a key after its prompt. */
-export const CUSTOMER_KEY_SECONDS = 8;
 
 /**
  * What the customer hears on answering, in their call's language, before the agent is bridged: who

@@ -11,18 +11,15 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Agent, AgentRepository } from '../domain/storage/agents.js';
 import type { CallbackLeg, ClaimedCallback } from '../domain/storage/callbackDialer.js';
+import { speakersFirst } from '../domain/agentLanguages.js';
+import { CALLBACK_AGENT_RING_SECONDS, DIAL_POLICY, MAX_AGENTS_AT_ONCE } from '../domain/serviceNumbers.js';
 import { needsEveryAgent } from '../domain/sla.js';
 import type { TwilioClient } from '../twilio/client.js';
 import { errorSummary } from '../twilio/errors.js';
-import { firstAgentFor, type FreeAgents } from './agents.js';
+import type { FreeAgents } from './agents.js';
 import { callerIdFor } from './callerId.js';
-import { DIAL_POLICY, isFinalLeg, isLegStatus } from '../domain/callbackLegs.js';
+import { isFinalLeg, isLegStatus } from '../domain/callbackLegs.js';
 import type { DialingDeps } from './deps.js';
-
-/** Seconds an agent's phone rings before Twilio gives up on the leg. */
-export const AGENT_RING_SECONDS = 25;
-/** Agents rung at once for a callback at risk (Twilio's own limit for one Dial is 10). */
-export const MAX_AGENTS_AT_ONCE = 10;
 
 export interface CallbackDialerDeps extends DialingDeps {
   agents: Pick<AgentRepository, 'markCallEnded'>;
@@ -101,7 +98,7 @@ export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
         statusCallback: urls.status(callbackId, leg.legId),
         statusCallbackMethod: 'POST',
         statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
-        timeout: AGENT_RING_SECONDS,
+        timeout: CALLBACK_AGENT_RING_SECONDS,
       });
       const now = clock.now();
       await dialer.recordCallPlaced(leg.legId, call.sid, now, now + deps.leaseMs);
@@ -159,7 +156,7 @@ export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
         logger.warn({ callbackId: claim.callback.callbackId, abandonedLegs: claim.abandonedLegs }, 'callback taken over from a worker whose lease expired');
       }
       const everyone = needsEveryAgent(claim.callback, at);
-      const first = firstAgentFor(claim.callback.language, free);
+      const first = speakersFirst(free, claim.callback.language)[0];
       const chosen = everyone ? free.slice(0, MAX_AGENTS_AT_ONCE) : first ? [first] : [];
       if (everyone) logger.info({ callbackId: claim.callback.callbackId, agents: chosen.length }, 'callback at risk: ringing every free agent');
       const placed = await dialRound(client, claim, chosen, at);

@@ -5,7 +5,8 @@ import { maskPhone } from '../domain/customer.js';
 import type { TwilioClient } from '../twilio/client.js';
 import { errorSummary } from '../twilio/errors.js';
 import { callerIdFor, type CallerIdSources } from './callerId.js';
-import { DIALER_TEXTS, lineLanguage } from './texts.js';
+import { toLanguage } from '../../voice-flows/prompts/index.js';
+import { DIALER_TEXTS } from './texts.js';
 
 /** What a confirmation text needs of the callback just scheduled. */
 export interface ScheduledCallback {
@@ -37,7 +38,7 @@ export function createCallbackConfirmations(deps: { twilio: TwilioClient | undef
       return { sent: false, reason: 'no sender number' };
     }
     try {
-      const body = DIALER_TEXTS[lineLanguage(callback.language)].sms(callback.reference, callback.dueAt);
+      const body = DIALER_TEXTS[toLanguage(callback.language)].sms(callback.reference, callback.dueAt);
       const message = await deps.twilio.messages.create({ to: callback.phone, from, body });
       logger.info({ reference: callback.reference, to, messageSid: message.sid }, 'callback confirmation texted');
       return { sent: true, sid: message.sid };

@@ -179,8 +179,3 @@ const ja: DialerTexts = {
 };
 
 export const DIALER_TEXTS: Readonly<Record<Language, DialerTexts>> = { 'en-US': en, 'ja-JP': ja };
-
-/** The line's language for a stored language tag; anything unknown is read as English. */
-export function lineLanguage(tag: string | null | undefined): Language {
-  return tag === 'ja-JP' ? 'ja-JP' : 'en-US';
-}

@@ -46,7 +46,7 @@ export function laterLegStatus(current: LegStatus, incoming: LegStatus): LegStat
   return RANK[incoming] > RANK[current] ? incoming : current;
 }
 
-/** Tries at the customer and the pauses between dial rounds. */
+/** Tries at the customer and the pauses between dial rounds (the service's are DIAL_POLICY in src/domain/serviceNumbers.ts). */
 export interface DialPolicy {
   /** Tries at the customer before the callback is failed. */
   maxTries: number;
@@ -55,8 +55,6 @@ export interface DialPolicy {
   /** Wait after a round in which no agent accepted (or none could be rung) before ringing agents again. */
   agentPauseMs: number;
 }
-
-export const DIAL_POLICY: DialPolicy = { maxTries: 3, retrySpacingMs: 5 * 60_000, agentPauseMs: 30_000 };
 
 export interface CallbackDialState {
   status: CallbackStatus;

@@ -25,7 +25,14 @@ export type SecretKind = 'dashboard' | 'authenticator' | 'authenticator-pending'
 /** The factor a verified caller used. */
 export type Factor = 'dashboard' | 'authenticator';
 
-export const E164 = /^\+[1-9][0-9]{6,14}$/;
+/**
+ * An E.164 phone number without its anchors, as an HTML input's pattern takes it: +, a country code
+ * that never starts with 0, and at most 15 digits in all (ITU-T E.164); at least 7, as the shortest
+ * numbers in use have (a 3-digit country code and a 4-digit number, as in Niue).
+ */
+export const E164_PATTERN = '\\+[1-9][0-9]{6,14}';
+/** An E.164 phone number: the one shape of number the line stores, dials, texts or counts guesses by. */
+export const E164 = new RegExp(`^${E164_PATTERN}$`);
 
 /** The From Twilio gives a caller who withholds their number: E.164 in shape, but no line anyone answers. */
 export const TWILIO_ANONYMOUS_FROM = '+266696687';

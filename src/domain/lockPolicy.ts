@@ -1,12 +1,5 @@
 import type { FailureState } from './storage/verification.js';
-
-/** Failures per customer ID, across calls: 5 in a row lock for 15 min, each further lock doubles up to 24 h; 100 lock until an operator unlocks. */
-export const LOCK_POLICY = {
-  failuresPerLock: 5,
-  firstLockMs: 15 * 60 * 1000,
-  longestLockMs: 24 * 60 * 60 * 1000,
-  failuresUntilReview: 100,
-} as const;
+import { LOCK_POLICY } from './serviceNumbers.js';
 
 /** Whether an ID is locked at a moment. */
 export function isLocked(state: FailureState, nowMs: number): boolean {

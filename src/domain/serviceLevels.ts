@@ -1,16 +1,9 @@
 import type { Plan, Tier } from './customer.js';
+import { FIRST_RESPONSE_TARGETS } from './serviceNumbers.js';
 
 export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
 
-const HOUR = 60 * 60 * 1000;
-
-/** First-response targets by Enterprise tier and priority (domain.md), in milliseconds. */
-export const FIRST_RESPONSE_TARGETS: Readonly<Record<Tier, Readonly<Record<Priority, number>>>> = {
-  premium: { P1: 1 * HOUR, P2: 2 * HOUR, P3: 24 * HOUR, P4: 24 * HOUR },
-  standard: { P1: 2 * HOUR, P2: 4 * HOUR, P3: 48 * HOUR, P4: 48 * HOUR },
-};
-
-/** The first-response target for a tier and priority. */
+/** The first-response target for a tier and priority (the table is in src/domain/serviceNumbers.ts). */
 export function slaFor(tier: Tier, priority: Priority): number {
   return FIRST_RESPONSE_TARGETS[tier][priority];
 }

@@ -1,11 +1,9 @@
 import type { CallbackStatus } from './storage/callbacks.js';
+import { AT_RISK_MS } from './serviceNumbers.js';
 
 /** Where a callback stands against its deadline. */
 export const SLA_STATES = ['on_time', 'at_risk', 'breached'] as const;
 export type SlaState = (typeof SLA_STATES)[number];
-
-/** Time left under which a callback not yet connected is at risk (the dialer then rings every free agent). */
-export const AT_RISK_MS = 15 * 60 * 1000;
 
 /** What the SLA state is derived from. */
 export interface SlaFacts {

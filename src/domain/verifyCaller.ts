@@ -8,6 +8,7 @@ import { callableNumber, idEnding, maskPhone, type Customer, type Factor, type T
 import { isValidCustomerId } from './customerId.js';
 import { afterFailure, isLocked } from './lockPolicy.js';
 import { openSecret } from './otpSecrets.js';
+import { CALLER_LIMIT, FAILED_CODES_LOOKBACK_MS } from './serviceNumbers.js';
 import { isCodeShaped, matchingStep, newOtpSecret } from './totp.js';
 
 /** Why a pair was refused: for logs and the audit only, never told to the caller. */
@@ -61,16 +62,6 @@ export type VerifyCaller = (
 const FACTORS: Factor[] = ['dashboard', 'authenticator'];
 
 /**
- * Guesses from one calling number, across IDs and calls: past `guesses` within `windowMs` every
- * attempt from that number is refused (a right code among them is spent, not accepted). The per-ID lock stops a caller
- * hammering one ID; this stops one cycling through many. Callers who withhold their number share one
- * bucket with a larger allowance (so do calls with no From at all, and Twilio's +266696687): an
- * attacker cannot escape the limit by hiding the number, and
- * legitimate withheld callers (company switchboards) are not stopped by a handful of typos.
- */
-export const CALLER_LIMIT = { guesses: 10, withheldGuesses: 30, windowMs: 60 * 60 * 1000 } as const;
-
-/**
  * Refusals that count as a guess: a pair checked against an ID. A locked ID or a malformed entry tells
  * the caller nothing, and a reused code was a real code (a retry, or a replay the per-ID count catches).
  */
@@ -78,9 +69,6 @@ export const GUESS_REASONS: readonly RefusalReason[] = ['unknown_customer', 'sus
 
 /** Refusals of a code typed for an ID that tell an agent someone may have been guessing it. */
 export const FAILED_CODE_REASONS: readonly RefusalReason[] = ['wrong_code', 'suspended', 'locked', 'caller_limited'];
-
-/** How far back a verified call looks for failed codes of its ID. */
-export const FAILED_CODES_LOOKBACK_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The bucket the audit and the per-number limit file a calling number under: the number, or "anonymous"

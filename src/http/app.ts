@@ -35,7 +35,8 @@ function callerWebhooksOf(hotline: Hotline) {
 
 /**
  * The server's request listener: the caller's webhooks are answered before Express sees them (during
- * an outage they are nearly every request), everything else goes to the Express app.
+ * an outage they are nearly every request), everything else goes to the Express app. This is the one
+ * place they are mounted.
  */
 export function createRequestListener(hotline: Hotline): (req: IncomingMessage, res: ServerResponse) => void {
   const app = createApp(hotline);
@@ -47,7 +48,10 @@ export function createRequestListener(hotline: Hotline): (req: IncomingMessage, 
   };
 }
 
-/** Builds the HTTP app: health, the admin API and (mounted by the voice module) the Twilio webhooks. */
+/**
+ * Builds the Express app: health, metrics, the admin API, the console, the dialer's voice routes and
+ * the hold tune. The caller's webhooks are not in it: createRequestListener answers them in front of it.
+ */
 export function createApp(hotline: Hotline): express.Express {
   const { config, logger } = hotline;
   const app = express();
@@ -55,8 +59,6 @@ export function createApp(hotline: Hotline): express.Express {
   app.set('trust proxy', false);
   app.set('etag', false);
   app.use(securityHeaders({ https: config.publicBaseUrl.startsWith('https:') }));
-  // The caller's webhooks first, answered without the rest of the middleware (see src/voice/routes.ts).
-  app.use(callerWebhooksOf(hotline));
   hotline.metrics.collectProcessMetrics();
   // One throttle for every door that takes the admin token, so failures on one slow the others.
   const throttle = slowDownWrongTokens(ADMIN_THROTTLE, () => hotline.metrics.adminAuthFailure());

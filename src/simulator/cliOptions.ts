@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { E164 } from '../domain/customer.js';
 
 export interface CliOptions {
   /** Where the server listens; undefined = the configured public base URL. */
@@ -53,10 +54,10 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     const value = values[name];
     if (value !== undefined && !/^https?:\/\/[^/]/.test(value)) throw new Error(`--${name} must be an http(s) URL`);
   }
-  if (values.from !== 'anonymous' && !/^\+[1-9]\d{6,14}$/.test(values.from)) {
+  if (values.from !== 'anonymous' && !E164.test(values.from)) {
     throw new Error('--from must be an E.164 number such as +15555550100, or "anonymous"');
   }
-  if (!/^\+[1-9]\d{6,14}$/.test(values.to)) throw new Error('--to must be an E.164 number such as +15555550199');
+  if (!E164.test(values.to)) throw new Error('--to must be an E.164 number such as +15555550199');
   return {
     url: values.url,
     publicUrl: values['public-url'],

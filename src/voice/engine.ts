@@ -6,7 +6,8 @@ import type { AgentRepository } from '../domain/storage/agents.js';
 import type { Clock } from '../domain/clock.js';
 import { callableNumber } from '../domain/customer.js';
 import type { VerifyCaller } from '../domain/verifyCaller.js';
-import { LANGUAGES, type Language } from '../../voice-flows/prompts/index.js';
+import { toLanguage } from '../../voice-flows/prompts/index.js';
+import { speakersFirst } from '../domain/agentLanguages.js';
 import type { AgentOffer, BaseContext, CallWrites, FlowDefinition, FlowEvent, Needs, QueueOffer, Transition, World } from './flow.js';
 import { renderState, type VoiceUrls } from './render.js';
 import { twimlDocument } from './twiml.js';
@@ -48,11 +49,6 @@ interface Facts {
 /** Keys, digits, star and hash only, at most 32 of them: anything else a request carries is ignored. */
 function cleanDigits(raw: string | undefined): string {
   return (raw ?? '').replace(/[^0-9*#]/g, '').slice(0, 32);
-}
-
-/** Speakers of the call's language first, otherwise in the given (fair) order. */
-function speakersFirst(agents: AgentOffer[], language: Language): AgentOffer[] {
-  return [...agents.filter((a) => a.languages.includes(language)), ...agents.filter((a) => !a.languages.includes(language))];
 }
 
 /** What identifies a step's input, to tell a retry from a new answer; it holds the digits typed, so only its keyed hash is stored. */
@@ -182,8 +178,7 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
     const existing = await tx.calls.get<C>(callSid);
     if (existing) return existing.lastResponse ?? render(existing);
     const now = clock.now();
-    const configured = await tx.numbers.languageOf(params.To ?? '');
-    const language = (LANGUAGES as readonly string[]).includes(configured ?? '') ? (configured as Language) : 'en-US';
+    const language = toLanguage(await tx.numbers.languageOf(params.To ?? ''));
     const context = flow.createContext({ language, caller: callableNumber(params.From) });
     const call: CallRecord<C> = {
       callSid,

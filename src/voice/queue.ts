@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AgentRepository } from '../domain/storage/agents.js';
 import type { Repositories, Store } from '../domain/storage/index.js';
+import { speakersFirst } from '../domain/agentLanguages.js';
 import type { Clock } from '../domain/clock.js';
 import type { Language } from '../../voice-flows/prompts/index.js';
 import { agentOffer, type AgentOffer, type QueueOffer } from './flow.js';
@@ -67,7 +68,7 @@ export function createP1Queue(deps: Deps) {
       return leave;
     }
     const free = onDuty.filter((a) => a.free);
-    const agent = free.find((a) => a.languages.includes(entry.language)) ?? free[0];
+    const agent = speakersFirst(free, entry.language)[0];
     if (agent && (await queue.offerHead(callSid, agent.agentId, now))) {
       await tx.agents.markOffered(agent.agentId, now);
       logger.info({ callSid, agentId: agent.agentId, waitedMs: now - entry.enqueuedAt }, 'queue head offered to a free agent');

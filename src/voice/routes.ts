@@ -5,14 +5,15 @@ import type { Store } from '../domain/storage/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { EmergencyContext } from '../../voice-flows/emergency.js';
-import type { Language } from '../../voice-flows/prompts/index.js';
+import { toLanguage } from '../../voice-flows/prompts/index.js';
 import { apologyTwiml } from './apology.js';
 import type { FlowEngine, VoiceParams } from './engine.js';
 import type { P1Queue } from './queue.js';
 import { checkTwilioSignature, SIGNATURE_REFUSAL } from './signature.js';
 import { twimlDocument } from './twiml.js';
 import { parameterRefusal, requiredParameters } from './webhookParams.js';
-import { acceptTwiml, deskWhisperTwiml, whisperLanguage, whisperTwiml } from './whisper.js';
+import { acceptTwiml, deskWhisperTwiml, whisperTwiml } from './whisper.js';
+import { agentLanguage } from '../domain/agentLanguages.js';
 import { CALL_SID } from '../domain/customer.js';
 
 const FINAL_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
@@ -62,7 +63,7 @@ export interface VoiceRouteDeps {
  * collections promoted about 400 KB each and the old generation needed a full collection every few
  * seconds, each a 10-20 ms pause for every webhook waiting behind it.
  */
-class Hook {
+class CallerWebhook {
   private callLog: Logger | undefined;
 
   constructor(
@@ -77,7 +78,7 @@ class Hook {
   }
 }
 
-type Handler = (hook: Hook) => string | Promise<string>;
+type Handler = (webhook: CallerWebhook) => string | Promise<string>;
 
 /** A request whose body never arrived whole: the client closed the connection or the stream broke. */
 class BodyCutOff extends Error {
@@ -162,7 +163,7 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
       const call = CALL_SID.test(callSid) ? await store.calls.get<EmergencyContext>(callSid) : undefined;
       const agent = Number.isSafeInteger(agentId) ? await store.agents.get(agentId) : undefined;
       // The agent's answer is spoken in the whisper's language: the call's, or the agent's own.
-      const lang = whisperLanguage(call?.context.language ?? 'en-US', agent);
+      const lang = agentLanguage(call?.context.language ?? 'en-US', agent?.languages);
       const acceptUrl = deps.webhookUrl(`/voice/whisper/accept?call=${encodeURIComponent(callSid)}&agent=${agentId}&lang=${lang}`);
       log.info({ agentId, agentLeg: params.CallSid }, 'whisper played to agent');
       return whisperTwiml({ context: call?.context, agent, acceptUrl });
@@ -177,7 +178,7 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
 
     '/voice/whisper/accept': async ({ params, query, log }) => {
       const digits = params.Digits;
-      const language = (query.get('lang') === 'ja-JP' ? 'ja-JP' : 'en-US') as Language;
+      const language = toLanguage(query.get('lang'));
       const callSid = query.get('call') ?? '';
       const agentId = Number(query.get('agent'));
       log.info({ agentId, accepted: digits === '1' }, 'agent answered whisper');
@@ -268,7 +269,7 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
     }
 
     // Only a request Twilio signed gets this far: from here on, an apology is a failure of the line.
-    let hook: Hook | undefined;
+    let webhook: CallerWebhook | undefined;
     try {
       const params: VoiceParams = {};
       for (const key in form) {
@@ -277,13 +278,13 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
       }
       const query = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
       const named = query.get('call');
-      hook = new Hook(params, query, named && CALL_SID.test(named) ? named : params.CallSid?.slice(0, 64), logger);
-      finish(200, 'text/xml; charset=utf-8', await handler(hook));
+      webhook = new CallerWebhook(params, query, named && CALL_SID.test(named) ? named : params.CallSid?.slice(0, 64), logger);
+      finish(200, 'text/xml; charset=utf-8', await handler(webhook));
     } catch (err) {
       if (err === invalid) {
         deps.metrics?.voiceApology(path, 'invalid_request');
       } else {
-        (hook?.log ?? logger).error({ err, path }, FAILED_ANSWER[path] ? 'voice webhook failed' : 'voice webhook failed; caller sent to the backup line');
+        (webhook?.log ?? logger).error({ err, path }, FAILED_ANSWER[path] ? 'voice webhook failed' : 'voice webhook failed; caller sent to the backup line');
         deps.metrics?.voiceApology(path, 'error');
       }
       finish(200, 'text/xml; charset=utf-8', FAILED_ANSWER[path] ?? apology);

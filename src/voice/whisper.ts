@@ -1,16 +1,12 @@
 import type { Agent } from '../domain/storage/agents.js';
+import { agentLanguage } from '../domain/agentLanguages.js';
 import { idEnding } from '../domain/customer.js';
+import { WHISPER_KEY_SECONDS, WHISPER_PAUSE_SECONDS } from '../domain/serviceNumbers.js';
 import type { EmergencyContext } from '../../voice-flows/emergency.js';
-import { LANGUAGES, type Language } from '../../voice-flows/prompts/index.js';
+import type { Language } from '../../voice-flows/prompts/index.js';
 import type { Say } from './flow.js';
 import { sayNode } from './render.js';
 import { el, twimlDocument } from './twiml.js';
-
-/** The language an agent hears the whisper in: the call's if they speak it, else their first. */
-export function whisperLanguage(callLanguage: Language, agent: Agent | undefined): Language {
-  if (!agent || agent.languages.includes(callLanguage)) return callLanguage;
-  return (agent.languages.find((l) => (LANGUAGES as readonly string[]).includes(l)) as Language) ?? 'en-US';
-}
 
 /**
  * The whisper on the agent's leg, before the legs are bridged: who is calling, and 1 to accept.
@@ -23,7 +19,7 @@ export function whisperTwiml(options: {
   acceptUrl: string;
 }): string {
   const { context, agent, acceptUrl } = options;
-  const language = whisperLanguage(context?.language ?? 'en-US', agent);
+  const language = agentLanguage(context?.language ?? 'en-US', agent?.languages);
   const customer = context?.customer;
   const say: Say = {
     key: 'whisper',
@@ -37,9 +33,9 @@ export function whisperTwiml(options: {
   return twimlDocument([
     el(
       'Gather',
-      { input: 'dtmf', numDigits: 1, action: acceptUrl, method: 'POST', timeout: 6 },
+      { input: 'dtmf', numDigits: 1, action: acceptUrl, method: 'POST', timeout: WHISPER_KEY_SECONDS },
       sayNode(say, language),
-      el('Pause', { length: 1 }),
+      el('Pause', { length: WHISPER_PAUSE_SECONDS }),
       sayNode(say, language),
     ),
     el('Hangup'),

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { luhnCheckDigit } from '../../src/domain/customerId.js';
-import { CALLER_LIMIT } from '../../src/domain/verifyCaller.js';
+import { CALLER_LIMIT } from '../../src/domain/serviceNumbers.js';
 import { addCustomer, dashboardCode, placeCall } from '../support/calls.js';
 import { startHarness, type Harness } from '../support/harness.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DIAL_POLICY, laterLegStatus, onAccept, onCustomerConfirmed, onLegStatus, type LegState } from '../../src/domain/callbackLegs.js';
+import { laterLegStatus, onAccept, onCustomerConfirmed, onLegStatus, type LegState } from '../../src/domain/callbackLegs.js';
+import { DIAL_POLICY } from '../../src/domain/serviceNumbers.js';
 
 const now = 1_000_000;
 const agentLeg = (legId: number, status: LegState['status'], round = 2): LegState => ({ legId, kind: 'agent', round, status, callSid: `CA${legId}`, error: null, confirmedAt: null });

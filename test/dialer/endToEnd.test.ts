@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AGENT_OFFER_HOLD_MS } from '../../src/hotline.js';
+import { AGENT_OFFER_HOLD_MS } from '../../src/domain/serviceNumbers.js';
 import { api } from '../support/harness.js';
 import { addCustomer, CALLER, dashboardCode, placeCall } from '../support/calls.js';
 import { spokenText } from '../support/twilioStandIn.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AGENT_OFFER_HOLD_MS } from '../../src/hotline.js';
+import { AGENT_OFFER_HOLD_MS } from '../../src/domain/serviceNumbers.js';
 import { CallWalker } from '../../src/simulator/walker.js';
 import { scripted, type ScriptToken } from '../../src/simulator/input.js';
 import { CALLER, dashboardCode, LINE, placeCall } from '../support/calls.js';

@@ -1,4 +1,4 @@
-import { AGENT_OFFER_HOLD_MS } from '../../src/hotline.js';
+import { AGENT_OFFER_HOLD_MS } from '../../src/domain/serviceNumbers.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentWithPassword, ConsoleClient } from '../console/support/consoleClient.js';
 import { TEST_ADMIN_TOKEN } from '../support/harness.js';

@@ -3,7 +3,8 @@ import type { Verification } from '../../src/domain/verifyCaller.js';
 import type { Customer } from '../../src/domain/customer.js';
 import { luhnCheckDigit } from '../../src/domain/customerId.js';
 import type { AgentOffer, World } from '../../src/voice/flow.js';
-import { emergencyFlow, MAX_PAIRS, type EmergencyContext } from '../../voice-flows/emergency.js';
+import { MAX_PAIRS } from '../../src/domain/serviceNumbers.js';
+import { emergencyFlow, type EmergencyContext } from '../../voice-flows/emergency.js';
 
 // Pure flow tests: a state, an input, the expected next state. No server, no database.
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);

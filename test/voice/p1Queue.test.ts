@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api, startHarness, type Harness } from '../support/harness.js';
 import { addAgent, addCustomer, dashboardCode } from '../support/calls.js';
 import { callParams, postSigned } from '../support/twilioRequests.js';
-import { AGENT_OFFER_HOLD_MS } from '../../src/hotline.js';
+import { AGENT_OFFER_HOLD_MS } from '../../src/domain/serviceNumbers.js';
 
 const sid = (c: string) => `CA${c.repeat(32)}`;
 

@@ -1,4 +1,5 @@
 import type { Agent } from '../../domain/storage/agents.js';
+import { E164_PATTERN } from '../../domain/customer.js';
 import { formatRosterRule, isOnRoster } from '../../domain/roster.js';
 import { LANGUAGES } from '../../../voice-flows/prompts/index.js';
 import { html, type Html } from '../html.js';
@@ -31,7 +32,7 @@ function agentFields(values: FormState['values'], state: FormState | undefined):
   const languages = ([] as string[]).concat(values.languages ?? []);
   const duty = String(values.duty ?? 'off');
   return html`${text('name', 'Name', html` maxlength="200" autocomplete="off"`)}
-  ${text('phone', 'Phone (E.164, e.g. +14155550100)', html` inputmode="tel" pattern="\\+[1-9][0-9]{6,14}"`)}
+  ${text('phone', 'Phone (E.164, e.g. +14155550100)', html` inputmode="tel" pattern="${E164_PATTERN}"`)}
   <fieldset id="f-languages"${invalid(state, 'languages')}><legend>Languages</legend>
   ${LANGUAGES.map((l) => html`<label class="choice"><input type="checkbox" name="languages" value="${l}"${languages.includes(l) ? ' checked' : ''}> ${l}</label>`)}
   ${errorFor(state, 'languages')}</fieldset>

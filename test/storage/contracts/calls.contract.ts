@@ -32,54 +32,25 @@ export function callRepositoryContract(subject: StoreSubject): void {
         priority: 'P1',
         outcome: 'transferred',
       });
-      expect(await t.store.calls.advance(next, 0, {})).toBe(true);
+      expect(await t.store.calls.advance(next, 0)).toBe(true);
       expect(await t.store.calls.get(sid(1))).toEqual(next);
-      expect(await t.store.calls.advance(stepped(call, { state: 'stale' }), 0, {})).toBe(false);
+      expect(await t.store.calls.advance(stepped(call, { state: 'stale' }), 0)).toBe(false);
       expect(await t.store.calls.get(sid(1))).toEqual(next);
-      expect(await t.store.calls.advance(stepped(call, { state: 'no such call', callSid: sid(404) }), 0, {})).toBe(false);
+      expect(await t.store.calls.advance(stepped(call, { state: 'no such call', callSid: sid(404) }), 0)).toBe(false);
     });
 
-    it("applies a step's writes with its snapshot", async () => {
-      const customer = await addCustomer(t.store);
-      const agent = await addAgent(t.store, 'Ann');
-      const call = callRecord(sid(1), { customerId: customer });
-      await t.store.calls.start(call);
-      const one = stepped(call, { state: 'describe' });
-      expect(await t.store.calls.advance(one, 0, { scheduleCallback: newCallback(customer, 1), offeredAgent: agent.agentId })).toBe(true);
-      expect(await t.store.callbacks.byCallSid(sid(1))).toMatchObject({ reference: 'CB-1', status: 'pending' });
-      expect((await t.store.agents.get(agent.agentId))?.lastOfferedAt).toBe(one.updatedAt);
-
-      const two = stepped(one, { state: 'recorded' });
-      await t.store.calls.advance(two, 1, { changeCallbackPhone: '+15550100777', attachRecording: { url: 'https://api.twilio.com/recordings/RE1', durationSeconds: 30 } });
-      expect(await t.store.callbacks.byCallSid(sid(1))).toMatchObject({ phone: '+15550100777', recordingUrl: 'https://api.twilio.com/recordings/RE1', recordingDuration: 30 });
-
-      const three = stepped(two, { state: 'queued' });
-      await t.store.calls.advance(three, 2, { enqueue: { customerId: customer, tier: 'premium', language: 'en-US' } });
-      expect(await t.store.queue.get(sid(1))).toMatchObject({ customerId: customer, tier: 'premium', status: 'waiting', enqueuedAt: three.updatedAt });
-
-      await t.store.calls.advance(stepped(three, { state: 'bridged' }), 3, { leaveQueue: 'connected' });
-      expect((await t.store.queue.get(sid(1)))?.status).toBe('connected');
-    });
-
-    it("books an unverified caller's callback through the step that asks for it", async () => {
-      const customer = await addCustomer(t.store);
-      const call = callRecord(sid(1));
-      await t.store.calls.start(call);
-      const unverified = { reason: 'number-limited' as const, failures: 2 };
-      await t.store.calls.advance(stepped(call, {}), 0, { scheduleCallback: newCallback(customer, 1, { unverified }) });
-      expect(await t.store.callbacks.byCallSid(sid(1))).toMatchObject({ unverified });
-    });
-
-    it('applies none of the writes of a step that lost', async () => {
+    it('applies none of the writes of a step that lost, made in its unit of work', async () => {
       const customer = await addCustomer(t.store);
       const agent = await addAgent(t.store, 'Ann');
       const call = callRecord(sid(1));
       await t.store.calls.start(call);
-      await t.store.calls.advance(stepped(call, {}), 0, {});
-      const lost = await t.store.calls.advance(stepped(call, { state: 'late' }), 0, {
-        scheduleCallback: newCallback(customer, 1),
-        offeredAgent: agent.agentId,
-        enqueue: { customerId: customer, tier: 'standard', language: 'en-US' },
+      await t.store.calls.advance(stepped(call, {}), 0);
+      const lost = await t.store.unitOfWork(async (tx) => {
+        if (!(await tx.calls.advance(stepped(call, { state: 'late' }), 0))) return false;
+        await tx.callbacks.schedule(newCallback(customer, 1));
+        await tx.agents.markOffered(agent.agentId, T0);
+        await tx.queue.enqueue({ callSid: call.callSid, customerId: customer, tier: 'standard', language: 'en-US' }, T0);
+        return true;
       });
       expect(lost).toBe(false);
       expect(await t.store.callbacks.byCallSid(sid(1))).toBeUndefined();
@@ -96,7 +67,11 @@ export function callRepositoryContract(subject: StoreSubject): void {
         calls.map((call, i) =>
           Promise.all(
             [t.store, other].map((store, which) =>
-              store.calls.advance(stepped(call, { state: `by-${which}` }), 0, { scheduleCallback: newCallback(customer, 10 * i + which, { callSid: call.callSid }) }),
+              store.unitOfWork(async (tx) => {
+                if (!(await tx.calls.advance(stepped(call, { state: `by-${which}` }), 0))) return false;
+                await tx.callbacks.schedule(newCallback(customer, 10 * i + which, { callSid: call.callSid }));
+                return true;
+              }),
             ),
           ),
         ),
@@ -119,15 +94,6 @@ export function callRepositoryContract(subject: StoreSubject): void {
       expect(await t.store.calls.get(sid(2))).toMatchObject({ endedAt: T0 + MINUTE, outcome: 'transferred' });
       await t.store.calls.end(sid(1), T0 + 2 * MINUTE, 'other');
       expect(await t.store.calls.get(sid(1))).toMatchObject({ endedAt: T0 + MINUTE, outcome: 'abandoned' });
-    });
-
-    it('takes a caller still in the P1 queue out of it when the call ends', async () => {
-      const call = callRecord(sid(1));
-      await t.store.calls.start(call);
-      await t.store.calls.advance(stepped(call, {}), 0, { enqueue: { customerId: '10000001', tier: 'standard', language: 'en-US' } });
-      await t.store.calls.end(sid(1), T0 + MINUTE, 'abandoned');
-      expect((await t.store.queue.get(sid(1)))?.status).toBe('left');
-      expect(await t.store.queue.waitingCount()).toBe(0);
     });
 
     it('lists the calls not yet ended, oldest first, up to the limit', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DIAL_POLICY } from '../../../src/domain/callbackLegs.js';
+import { DIAL_POLICY } from '../../../src/domain/serviceNumbers.js';
 import type { StoreSubject } from '../subject.js';
 import { addAgent, addCallback, addCustomer, HOUR, MINUTE, sid, T0, useStore } from './fixtures.js';
 
