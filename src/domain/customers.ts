@@ -2,7 +2,7 @@ import QRCode from 'qrcode';
 import { generateURI } from 'otplib';
 import type { SecretBox } from '../crypto/secretBox.js';
 import type { CustomerPatch, CustomerRepository } from './storage/customers.js';
-import type { VerificationRepository } from './storage/verification.js';
+import type { Store } from './storage/index.js';
 import { base32Encode } from './base32.js';
 import type { Clock } from './clock.js';
 import type { Customer, CustomerStatus, Plan, Tier } from './customer.js';
@@ -49,24 +49,23 @@ export interface Enrollment {
   qrSvg: string;
 }
 
-interface Deps {
-  customers: CustomerRepository;
-  verification: VerificationRepository;
+type Deps = Pick<Store, 'customers' | 'unitOfWork'> & {
   box: SecretBox;
   clock: Clock;
   issuer: string;
-}
+};
 
 /** Customer accounts, their dashboard code and authenticator enrollment: what the admin API and CLI call. */
-export function createCustomerService({ customers, verification, box, clock, issuer }: Deps) {
-  const mustGet = (customerId: string): Customer => {
-    const customer = isValidCustomerId(customerId) ? customers.get(customerId) : undefined;
+export function createCustomerService({ customers, unitOfWork, box, clock, issuer }: Deps) {
+  /** The customer, read from `repo` (the store, or a unit of work's); not found for an unknown or malformed ID. */
+  const mustGet = async (customerId: string, repo: CustomerRepository = customers): Promise<Customer> => {
+    const customer = isValidCustomerId(customerId) ? await repo.get(customerId) : undefined;
     if (!customer) throw notFound('customer');
     return customer;
   };
 
   return {
-    create(raw: NewCustomerInput): Customer {
+    async create(raw: NewCustomerInput): Promise<Customer> {
       const input = parseNewCustomer(raw);
       if (input.plan !== 'enterprise' && input.tier) {
         throw badField('tier', 'only enterprise customers have a tier');
@@ -77,48 +76,53 @@ export function createCustomerService({ customers, verification, box, clock, iss
       const now = clock.now();
       for (let attempt = 0; attempt < 5; attempt++) {
         const customerId = input.customerId ?? generateCustomerId();
-        const created = customers.create(
-          {
-            customerId,
-            name: input.name,
-            plan: input.plan,
-            tier: input.plan === 'enterprise' ? (input.tier ?? 'standard') : null,
-            phone: input.phone ?? null,
-            createdAt: now,
-          },
-          sealSecret(box, customerId, 'dashboard', newOtpSecret()),
+        const newCustomer = {
+          customerId,
+          name: input.name,
+          plan: input.plan,
+          tier: input.plan === 'enterprise' ? (input.tier ?? 'standard') : null,
+          phone: input.phone ?? null,
+          createdAt: now,
+        };
+        const dashboardSecret = sealSecret(box, customerId, 'dashboard', newOtpSecret());
+        // The customer as created, read in the same transaction.
+        const created = await unitOfWork(async (tx) =>
+          (await tx.customers.create(newCustomer, dashboardSecret)) ? tx.customers.get(customerId) : undefined,
         );
-        if (created) return customers.get(customerId)!;
+        if (created) return created;
         if (input.customerId !== undefined) throw conflict('a customer with this ID exists', 'customerId');
       }
       throw new AppError(503, 'unavailable', 'could not allocate a customer ID, try again');
     },
 
-    get: mustGet,
+    get: (customerId: string): Promise<Customer> => mustGet(customerId),
 
-    list(options: { limit: number; after?: string | undefined }): Customer[] {
+    list(options: { limit: number; after?: string | undefined }): Promise<Customer[]> {
       return customers.list({ limit: options.limit, ...(options.after ? { after: options.after } : {}) });
     },
 
-    update(customerId: string, raw: CustomerUpdate): Customer {
-      const current = mustGet(customerId);
-      const update = parseCustomerUpdate(raw);
-      const plan = update.plan ?? current.plan;
-      if (plan !== 'enterprise' && update.tier) throw badField('tier', 'only enterprise customers have a tier');
-      const patch: CustomerPatch = {
-        ...(update.name !== undefined && { name: update.name }),
-        ...(update.status !== undefined && { status: update.status }),
-        ...(update.phone !== undefined && { phone: update.phone }),
-        ...(update.plan !== undefined && { plan: update.plan }),
-        tier: plan === 'enterprise' ? (update.tier ?? current.tier ?? 'standard') : null,
-      };
-      return customers.update(customerId, patch, clock.now())!;
+    update(customerId: string, raw: CustomerUpdate): Promise<Customer> {
+      // The tier kept depends on the plan read: read and write in one transaction.
+      return unitOfWork(async (tx) => {
+        const current = await mustGet(customerId, tx.customers);
+        const update = parseCustomerUpdate(raw);
+        const plan = update.plan ?? current.plan;
+        if (plan !== 'enterprise' && update.tier) throw badField('tier', 'only enterprise customers have a tier');
+        const patch: CustomerPatch = {
+          ...(update.name !== undefined && { name: update.name }),
+          ...(update.status !== undefined && { status: update.status }),
+          ...(update.phone !== undefined && { phone: update.phone }),
+          ...(update.plan !== undefined && { plan: update.plan }),
+          tier: plan === 'enterprise' ? (update.tier ?? current.tier ?? 'standard') : null,
+        };
+        return (await tx.customers.update(customerId, patch, clock.now()))!;
+      });
     },
 
     /** The code the dashboard shows now, and how long it has left. */
-    dashboardCode(customerId: string): DashboardCode {
-      mustGet(customerId);
-      const [stored] = customers.secrets(customerId, ['dashboard']);
+    async dashboardCode(customerId: string): Promise<DashboardCode> {
+      await mustGet(customerId);
+      const [stored] = await customers.secrets(customerId, ['dashboard']);
       if (!stored) throw notFound('dashboard secret');
       const now = clock.now();
       const secret = openSecret(box, customerId, 'dashboard', stored.sealed);
@@ -132,13 +136,15 @@ export function createCustomerService({ customers, verification, box, clock, iss
 
     /** Starts enrollment: a pending secret that verifies nothing until confirmed with a code from it. */
     async enrollAuthenticator(customerId: string): Promise<Enrollment> {
-      mustGet(customerId);
       const secret = newOtpSecret();
-      customers.putPendingAuthenticator(
-        customerId,
-        sealSecret(box, customerId, 'authenticator-pending', secret),
-        clock.now(),
-      );
+      await unitOfWork(async (tx) => {
+        await mustGet(customerId, tx.customers);
+        await tx.customers.putPendingAuthenticator(
+          customerId,
+          sealSecret(box, customerId, 'authenticator-pending', secret),
+          clock.now(),
+        );
+      });
       const encoded = base32Encode(secret);
       const otpauthUri = generateURI({
         issuer,
@@ -153,15 +159,16 @@ export function createCustomerService({ customers, verification, box, clock, iss
     },
 
     /** Confirms the pending authenticator with a code from it; the code's step is spent. */
-    confirmAuthenticator(customerId: string, code: string): { confirmed: true } {
-      mustGet(customerId);
-      const [pending] = customers.secrets(customerId, ['authenticator-pending']);
+    async confirmAuthenticator(customerId: string, code: string): Promise<{ confirmed: true }> {
+      await mustGet(customerId);
+      const [pending] = await customers.secrets(customerId, ['authenticator-pending']);
       if (!pending) throw conflict('no authenticator enrollment is pending: start one first');
       if (!isCodeShaped(code)) throw badField('code', 'must be exactly 6 digits');
       const secret = openSecret(box, customerId, 'authenticator-pending', pending.sealed);
       const step = matchingStep(secret, code, clock.now());
       if (step === null) throw badField('code', 'does not match the authenticator being enrolled');
-      const confirmed = customers.confirmAuthenticator(
+      // Guarded by the pending secret's nonce: a new enrollment since the read makes this false.
+      const confirmed = await customers.confirmAuthenticator(
         customerId,
         pending.sealed.nonce,
         sealSecret(box, customerId, 'authenticator', secret),
@@ -172,20 +179,24 @@ export function createCustomerService({ customers, verification, box, clock, iss
       return { confirmed: true };
     },
 
-    removeAuthenticator(customerId: string): void {
-      mustGet(customerId);
-      if (!customers.removeAuthenticator(customerId)) throw notFound('authenticator');
+    removeAuthenticator(customerId: string): Promise<void> {
+      return unitOfWork(async (tx) => {
+        await mustGet(customerId, tx.customers);
+        if (!(await tx.customers.removeAuthenticator(customerId))) throw notFound('authenticator');
+      });
     },
 
     /** Lifts a lock on the ID (operator action); true if there was anything to clear. */
-    unlock(customerId: string): { unlocked: boolean } {
-      mustGet(customerId);
-      return { unlocked: verification.unlock(customerId) };
+    unlock(customerId: string): Promise<{ unlocked: boolean }> {
+      return unitOfWork(async (tx) => {
+        await mustGet(customerId, tx.customers);
+        return { unlocked: await tx.verification.unlock(customerId) };
+      });
     },
 
     /** Re-seals every secret under the current key in one transaction. */
-    rotateKeys(): { resealed: number; keyId: string } {
-      const resealed = customers.resealAll((s) =>
+    async rotateKeys(): Promise<{ resealed: number; keyId: string }> {
+      const resealed = await customers.resealAll((s) =>
         sealSecret(box, s.customerId, s.kind, openSecret(box, s.customerId, s.kind, s.sealed)),
       );
       return { resealed, keyId: box.currentKeyId };

@@ -5,8 +5,8 @@ import type { Clock } from '../domain/clock.js';
 import type { Verification } from '../domain/verifyCaller.js';
 import { SLA_STATES, slaState } from '../domain/sla.js';
 
-/** A value known now, or read when Prometheus scrapes. */
-export type GaugeSource = number | (() => number);
+/** A value known now, or read (from storage, say) when Prometheus scrapes. */
+export type GaugeSource = number | (() => number | Promise<number>);
 
 /** The service's Prometheus metrics and the calls that feed them. */
 export interface Metrics {
@@ -17,8 +17,11 @@ export interface Metrics {
   observeCommit(seconds: number, webhooks: number): void;
   /** One verification attempt's result, or `'error'` when it threw (a secret that does not open, a locked database). */
   observeVerification(result: Verification | 'error'): void;
-  /** A call ended (final status callback): counted once, by the outcome the flow gave it. */
-  callEnded(call: { callSid: string; outcome: string | null }): void;
+  /**
+   * A call ended (final status callback): counted once, by the outcome the flow gave it. Resolves once
+   * counted: a refused call's reason is read from the audit first.
+   */
+  callEnded(call: { callSid: string; outcome: string | null }): Promise<void>;
   /** The caller was answered with the apology and the backup line: a webhook failed or Twilio used the fallback URL. */
   voiceApology(route: string, cause: 'error' | 'fallback_url' | 'invalid_request'): void;
   /** A request to the admin API with a missing or wrong token. */
@@ -28,7 +31,7 @@ export interface Metrics {
   /** Callers waiting in a queue: the queue owner sets a number, or a function read at each scrape. */
   setQueueLength(length: GaugeSource, queue?: string): void;
   /** Whether the line-wide verification guard is active (1) or not (0), read at each scrape. */
-  setVerificationGuard(active: () => boolean): void;
+  setVerificationGuard(active: () => boolean | Promise<boolean>): void;
   /** Overrides the computed dialer lag (seconds) with the dialer's own measure. */
   setDialerLag(seconds: GaugeSource): void;
   /** Adds Node's process metrics (CPU, memory, event-loop lag, GC); once, by the HTTP server. */
@@ -38,7 +41,7 @@ export interface Metrics {
 /** How a try at a callback's customer ended. */
 export type CallbackTryResult = 'connected' | 'no_key' | 'no-answer' | 'busy' | 'failed' | 'canceled';
 
-const read = (source: GaugeSource) => (typeof source === 'function' ? source() : source);
+const read = async (source: GaugeSource) => (typeof source === 'function' ? source() : source);
 // Owed and not yet reached: a failed callback keeps its clock, the promise is still owed.
 const OPEN_CALLBACKS = ['pending', 'dialing', 'failed'] as const;
 
@@ -102,20 +105,29 @@ export function createMetrics(deps: {
     registers,
   });
 
-  // Registered after the gauges (below), so a scrape shows the errors of that same scrape.
+  // The gauges' reads of this scrape, still running. Registered after the gauges (below) and read once
+  // they are done, so a scrape shows the errors of that same scrape.
+  const reading = new Set<Promise<void>>();
   const scrapeErrors = new Counter({
     name: 'hotline_metrics_scrape_errors_total',
     help: 'Gauges that could not be read from the database at scrape time (they are left out; see /readyz).',
     labelNames: ['gauge'],
     registers: [],
+    async collect() {
+      await Promise.all(reading);
+    },
   });
   // During an incident the counters matter most: a gauge that cannot read the database is left out, not fatal.
-  const guarded = (gauge: { reset(): void }, name: string, collect: () => void) => {
-    try {
-      collect();
-    } catch {
+  const guarded = async (gauge: { reset(): void }, name: string, collect: () => Promise<void>) => {
+    const done = collect().catch(() => {
       gauge.reset();
       scrapeErrors.inc({ gauge: name });
+    });
+    reading.add(done);
+    try {
+      await done;
+    } finally {
+      reading.delete(done);
     }
   };
 
@@ -125,21 +137,23 @@ export function createMetrics(deps: {
     help: 'Callers waiting in a queue for a free agent.',
     labelNames: ['queue'],
     registers,
-    collect() {
-      guarded(this, 'hotline_queue_length', () => {
+    async collect() {
+      await guarded(this, 'hotline_queue_length', async () => {
+        // Every queue read first, then the gauge reset and set at once: two scrapes at a time cannot mix their series.
+        const lengths = await Promise.all([...queueSources].map(async ([queue, source]) => [queue, await read(source)] as const));
         this.reset();
-        for (const [queue, source] of queueSources) this.set({ queue }, read(source));
+        for (const [queue, length] of lengths) this.set({ queue }, length);
       });
     },
   });
 
-  let guardActive: (() => boolean) | undefined;
+  let guardActive: (() => boolean | Promise<boolean>) | undefined;
   new Gauge({
     name: 'hotline_verification_guard_active',
     help: 'Whether refused codes across the whole line are above the guessing threshold (HOTLINE_GUARD_REFUSED_CODES in HOTLINE_GUARD_WINDOW_MINUTES): 1 active, 0 not.',
     registers,
-    collect() {
-      guarded(this, 'hotline_verification_guard_active', () => this.set(guardActive?.() ? 1 : 0));
+    async collect() {
+      await guarded(this, 'hotline_verification_guard_active', async () => this.set((await guardActive?.()) ? 1 : 0));
     },
   });
 
@@ -148,10 +162,10 @@ export function createMetrics(deps: {
     name: 'hotline_dialer_lag_seconds',
     help: 'How far past its deadline the most overdue pending callback is (0 when none is overdue).',
     registers,
-    collect() {
-      guarded(this, 'hotline_dialer_lag_seconds', () => {
-        if (dialerLag !== undefined) return this.set(read(dialerLag));
-        const oldest = deps.callbacks.list({ statuses: ['pending'], limit: 1 })[0];
+    async collect() {
+      await guarded(this, 'hotline_dialer_lag_seconds', async () => {
+        if (dialerLag !== undefined) return this.set(await read(dialerLag));
+        const [oldest] = await deps.callbacks.list({ statuses: ['pending'], limit: 1 });
         const now = deps.clock.now();
         this.set(oldest && oldest.dueAt < now ? (now - oldest.dueAt) / 1000 : 0);
       });
@@ -163,12 +177,13 @@ export function createMetrics(deps: {
     help: 'Callbacks owed and not yet connected (pending, dialing or failed), by priority and SLA state (on_time, at_risk under 15 min left, breached).',
     labelNames: ['priority', 'sla_state'],
     registers,
-    collect() {
-      guarded(this, 'hotline_callbacks_open', () => {
+    async collect() {
+      await guarded(this, 'hotline_callbacks_open', async () => {
+        const open = await deps.callbacks.list({ statuses: [...OPEN_CALLBACKS], limit: 100_000 });
         const now = deps.clock.now();
         const counts = new Map<string, number>();
         for (const priority of ['P1', 'P2']) for (const state of SLA_STATES) counts.set(`${priority} ${state}`, 0);
-        for (const callback of deps.callbacks.list({ statuses: [...OPEN_CALLBACKS], limit: 100_000 })) {
+        for (const callback of open) {
           const key = `${callback.priority} ${slaState(callback, now)}`;
           counts.set(key, (counts.get(key) ?? 0) + 1);
         }
@@ -203,9 +218,9 @@ export function createMetrics(deps: {
       verifications.inc({ result: 'refused', reason: result.reason });
       if (result.lockedNow) lockouts.inc();
     },
-    callEnded({ callSid, outcome }) {
+    async callEnded({ callSid, outcome }) {
       // The reason a call was refused is the last refusal the audit holds for it.
-      const reason = outcome === 'refused' ? (deps.verification.audit({ callSid, limit: 1 })[0]?.reason ?? 'unknown') : '';
+      const reason = outcome === 'refused' ? ((await deps.verification.audit({ callSid, limit: 1 }))[0]?.reason ?? 'unknown') : '';
       callsEnded.inc({ outcome: outcome ?? 'abandoned', reason });
     },
     voiceApology: (route, cause) => apologies.inc({ route, cause }),

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { DUTY_MODES, type Agent } from '../../domain/storage/agents.js';
+import type { Repositories } from '../../domain/storage/index.js';
 import { E164 } from '../../domain/customer.js';
 import { conflict, notFound } from '../../domain/errors.js';
 import { displayName } from '../../domain/names.js';
@@ -87,49 +88,51 @@ export const removedAgent = (id: number | string) => conflict(`agent ${id} was r
 
 /** Agents who take transfers and callbacks, their duty and weekly roster (admin API). */
 export function agentsRouter(hotline: Hotline): Router {
-  const { agents } = hotline.repos;
+  const { store } = hotline;
+  const { agents } = store;
   const router = Router();
   const found = (agent: Agent | undefined) => {
     if (!agent) throw notFound('agent');
     return agent;
   };
-  /** An agent that may still be changed: a removed one is kept for history, not edited. */
-  const current = (id: number) => {
-    const agent = found(agents.get(id));
-    if (agent.removedAt !== null) throw removedAgent(id);
-    return agent;
-  };
-  router.post('/agents', (req, res) => {
-    res.status(201).json(agents.create(parse(createBody, req.body), hotline.clock.now()));
+  /**
+   * Changes an agent that may still be changed (a removed one is kept for history, not edited): the
+   * check and the change in one transaction, so a removal in between cannot slip past the check.
+   */
+  const changeCurrent = (id: number, change: (tx: Repositories) => Promise<Agent | undefined>) =>
+    store.unitOfWork(async (tx) => {
+      if (found(await tx.agents.get(id)).removedAt !== null) throw removedAgent(id);
+      return found(await change(tx));
+    });
+  router.post('/agents', async (req, res) => {
+    res.status(201).json(await agents.create(parse(createBody, req.body), hotline.clock.now()));
   });
-  router.get('/agents', (_req, res) => {
-    res.json({ items: agents.list() });
+  router.get('/agents', async (_req, res) => {
+    res.json({ items: await agents.list() });
   });
-  router.get('/agents/:id', (req, res) => {
-    res.json(found(agents.get(parse(agentPath, req.params).id)));
+  router.get('/agents/:id', async (req, res) => {
+    res.json(found(await agents.get(parse(agentPath, req.params).id)));
   });
-  router.patch('/agents/:id', (req, res) => {
+  router.patch('/agents/:id', async (req, res) => {
     const id = parse(agentPath, req.params).id;
-    current(id);
-    res.json(found(agents.update(id, parse(patchBody, req.body), hotline.clock.now())));
+    res.json(await changeCurrent(id, (tx) => tx.agents.update(id, parse(patchBody, req.body), hotline.clock.now())));
   });
   // The agent left: off duty for good, signed out with no password, their claimed callbacks given
   // back to the dialer. Kept (GET shows removedAt) for the calls and callbacks that name them.
-  router.delete('/agents/:id', (req, res) => {
+  router.delete('/agents/:id', async (req, res) => {
     const id = parse(agentPath, req.params).id;
-    const removed = agents.remove(id, hotline.clock.now());
+    const removed = await agents.remove(id, hotline.clock.now());
     if (!removed) throw notFound('agent');
     hotline.logger.info({ agentId: id, releasedClaims: removed.releasedClaims }, 'agent removed');
     res.json({ ...removed.agent, releasedClaims: removed.releasedClaims });
   });
-  router.get('/agents/:id/roster', (req, res) => {
-    res.json(rosterView(found(agents.get(parse(agentPath, req.params).id)), hotline.clock.now()));
+  router.get('/agents/:id/roster', async (req, res) => {
+    res.json(rosterView(found(await agents.get(parse(agentPath, req.params).id)), hotline.clock.now()));
   });
-  router.put('/agents/:id/roster', (req, res) => {
+  router.put('/agents/:id/roster', async (req, res) => {
     const id = parse(agentPath, req.params).id;
     const roster = parse(rosterBody, req.body);
-    current(id);
-    res.json(rosterView(found(agents.setRoster(id, roster, hotline.clock.now())), hotline.clock.now()));
+    res.json(rosterView(await changeCurrent(id, (tx) => tx.agents.setRoster(id, roster, hotline.clock.now())), hotline.clock.now()));
   });
   return router;
 }

@@ -47,9 +47,9 @@ export function callbackView(c: Callback, now: number) {
 /** Callback promises, earliest due first (admin API). */
 export function callbacksRouter(hotline: Hotline): Router {
   const router = Router();
-  router.get('/callbacks', (req, res) => {
+  router.get('/callbacks', async (req, res) => {
     const { status, limit } = parse(query, req.query);
-    const items = hotline.repos.callbacks.list({ limit, ...(status && { statuses: status }) });
+    const items = await hotline.store.callbacks.list({ limit, ...(status && { statuses: status }) });
     const now = hotline.clock.now();
     res.json({ items: items.map((c) => callbackView(c, now)) });
   });

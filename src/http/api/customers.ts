@@ -37,36 +37,36 @@ export function customersRouter(hotline: Hotline): Router {
   const { customers } = hotline;
   const router = Router();
 
-  router.post('/customers', (req, res) => {
-    res.status(201).json(customers.create(parse(createBody, req.body)));
+  router.post('/customers', async (req, res) => {
+    res.status(201).json(await customers.create(parse(createBody, req.body)));
   });
-  router.get('/customers', (req, res) => {
+  router.get('/customers', async (req, res) => {
     const query = parse(listQuery, req.query);
-    const items = customers.list(query);
+    const items = await customers.list(query);
     const last = items.at(-1);
     res.json({ items, next: items.length === query.limit && last ? last.customerId : null });
   });
-  router.get('/customers/:id', (req, res) => {
-    res.json(customers.get(req.params.id));
+  router.get('/customers/:id', async (req, res) => {
+    res.json(await customers.get(req.params.id));
   });
-  router.patch('/customers/:id', (req, res) => {
-    res.json(customers.update(req.params.id, parse(patchBody, req.body)));
+  router.patch('/customers/:id', async (req, res) => {
+    res.json(await customers.update(req.params.id, parse(patchBody, req.body)));
   });
-  router.get('/customers/:id/one-time-token', (req, res) => {
-    res.set('Cache-Control', 'no-store').json(customers.dashboardCode(req.params.id));
+  router.get('/customers/:id/one-time-token', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await customers.dashboardCode(req.params.id));
   });
   router.post('/customers/:id/authenticator', async (req, res) => {
     res.status(201).set('Cache-Control', 'no-store').json(await customers.enrollAuthenticator(req.params.id));
   });
-  router.post('/customers/:id/authenticator/confirm', (req, res) => {
-    res.json(customers.confirmAuthenticator(req.params.id, parse(confirmBody, req.body).code));
+  router.post('/customers/:id/authenticator/confirm', async (req, res) => {
+    res.json(await customers.confirmAuthenticator(req.params.id, parse(confirmBody, req.body).code));
   });
-  router.delete('/customers/:id/authenticator', (req, res) => {
-    customers.removeAuthenticator(req.params.id);
+  router.delete('/customers/:id/authenticator', async (req, res) => {
+    await customers.removeAuthenticator(req.params.id);
     res.status(204).end();
   });
-  router.post('/customers/:id/unlock', (req, res) => {
-    res.json(customers.unlock(req.params.id));
+  router.post('/customers/:id/unlock', async (req, res) => {
+    res.json(await customers.unlock(req.params.id));
   });
   return router;
 }

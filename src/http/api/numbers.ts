@@ -10,16 +10,16 @@ const body = z.strictObject({ language: z.enum(LANGUAGES as [string, ...string[]
 
 /** The line's phone numbers and the language each answers in (admin API). */
 export function numbersRouter(hotline: Hotline): Router {
-  const { numbers } = hotline.repos;
+  const { numbers } = hotline.store;
   const router = Router();
-  router.put('/numbers/:e164', (req, res) => {
+  router.put('/numbers/:e164', async (req, res) => {
     const number = parse(z.object({ e164 }), { e164: req.params.e164 }).e164;
     const { language } = parse(body, req.body);
-    numbers.setLanguage(number, language, hotline.clock.now());
+    await numbers.setLanguage(number, language, hotline.clock.now());
     res.json({ e164: number, language });
   });
-  router.get('/numbers', (_req, res) => {
-    res.json({ items: numbers.list() });
+  router.get('/numbers', async (_req, res) => {
+    res.json({ items: await numbers.list() });
   });
   return router;
 }
