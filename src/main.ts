@@ -9,7 +9,7 @@ const logger = createLogger(config.logLevel);
 const db = openDatabaseOrFail(config);
 const hotline = createHotline({ config, logger, db });
 // Secrets sealed with a key this configuration lacks: every one of those customers would be refused.
-const keyProblem = secretKeyProblem(hotline);
+const keyProblem = await secretKeyProblem(hotline);
 if (keyProblem) startupFailed(`configuration error: ${keyProblem}`);
 // The callback dialer runs beside the webhooks unless HOTLINE_DIALER_IN_SERVER=false (then: npm run worker).
 const dialer = config.dialer.inServer ? hotline.callbackDialing.createWorker() : undefined;
@@ -59,7 +59,7 @@ function shutdown(signal: string) {
     await checkpoints.stop();
     let code = 0;
     try {
-      hotline.close();
+      await hotline.close();
       logger.info('database closed; stopped');
     } catch (err) {
       code = 1;

@@ -46,8 +46,8 @@ const add: Command = {
       ...(a.string('duty') !== undefined && { duty: a.string('duty') }),
       isAdmin,
     });
-    const hotline = ctx.hotline();
-    const agent = hotline.repos.agents.create(input, hotline.clock.now());
+    const hotline = await ctx.hotline();
+    const agent = await hotline.store.agents.create(input, hotline.clock.now());
     emit(ctx, a.json, agent, () =>
       [`Created agent ${agent.agentId}.`, describe(agent, false), '', `Console password: hotline agents set-password ${agent.agentId}`].join('\n'),
     );
@@ -67,14 +67,14 @@ const setPassword: Command = {
     const a = readArgs(args, { command: 'agents set-password', positionals: ['ID'] });
     const id = a.positionals[0]!;
     if (!/^[0-9]{1,9}$/.test(id)) throw new UsageError('ID must be an agent number', 'hotline agents set-password --help');
-    const hotline = ctx.hotline();
-    const agent = hotline.repos.agents.get(Number(id));
+    const hotline = await ctx.hotline();
+    const agent = await hotline.store.agents.get(Number(id));
     if (!agent) throw notFound(`agent ${id}`);
     if (agent.removedAt !== null) throw removedAgent(id);
     const password = await readNewPassword(ctx);
     const problem = passwordProblem(password);
     if (problem) throw new AppError(400, 'invalid_request', `password: ${problem}`, 'password');
-    if (!hotline.repos.credentials.setPassword(agent.agentId, await hashPassword(password), hotline.clock.now())) throw notFound(`agent ${id}`);
+    if (!(await hotline.store.credentials.setPassword(agent.agentId, await hashPassword(password), hotline.clock.now()))) throw notFound(`agent ${id}`);
     emit(ctx, a.json, { agentId: agent.agentId, passwordSet: true }, () =>
       `Password set for agent ${agent.agentId} (${agent.name}). Sign in at ${hotline.config.publicBaseUrl}/console`,
     );
@@ -86,9 +86,9 @@ const list: Command = {
   usage: 'usage: hotline agents list [--json]',
   async run(args, ctx) {
     const a = readArgs(args, { command: 'agents list', positionals: [] });
-    const hotline = ctx.hotline();
-    const withPassword = hotline.repos.credentials.withPassword();
-    const items = hotline.repos.agents.list().map((agent) => ({ ...agent, hasPassword: withPassword.has(agent.agentId) }));
+    const hotline = await ctx.hotline();
+    const withPassword = await hotline.store.credentials.withPassword();
+    const items = (await hotline.store.agents.list()).map((agent) => ({ ...agent, hasPassword: withPassword.has(agent.agentId) }));
     emit(ctx, a.json, { items }, () => (items.length === 0 ? 'No agents yet: hotline agents add --name NAME --phone +E164' : items.map((i) => describe(i, i.hasPassword)).join('\n')));
   },
 };
@@ -106,8 +106,8 @@ const remove: Command = {
     const a = readArgs(args, { command: 'agents remove', positionals: ['ID'] });
     const id = a.positionals[0]!;
     if (!/^[0-9]{1,9}$/.test(id)) throw new UsageError('ID must be an agent number', 'hotline agents remove --help');
-    const hotline = ctx.hotline();
-    const removed = hotline.repos.agents.remove(Number(id), hotline.clock.now());
+    const hotline = await ctx.hotline();
+    const removed = await hotline.store.agents.remove(Number(id), hotline.clock.now());
     if (!removed) throw notFound(`agent ${id}`);
     const { agent, releasedClaims } = removed;
     emit(ctx, a.json, { ...agent, releasedClaims }, () =>

@@ -13,7 +13,7 @@ const enroll: Command = {
   async run(args, ctx) {
     const a = readArgs(args, { command: 'authenticator enroll', positionals: ['ID'] });
     const customerId = a.positionals[0]!;
-    const { otpauthUri, secret } = await ctx.hotline().customers.enrollAuthenticator(customerId);
+    const { otpauthUri, secret } = await (await ctx.hotline()).customers.enrollAuthenticator(customerId);
     // The SVG is for browsers; a terminal gets the same URI drawn in block characters.
     const qr = a.json ? '' : await QRCode.toString(otpauthUri, { type: 'terminal', small: true, errorCorrectionLevel: 'M' });
     emit(ctx, a.json, { customerId, otpauthUri, secret, status: 'pending' }, () =>
@@ -35,7 +35,7 @@ const confirm: Command = {
   async run(args, ctx) {
     const a = readArgs(args, { command: 'authenticator confirm', positionals: ['ID', 'CODE'] });
     const [customerId, code] = a.positionals as [string, string];
-    ctx.hotline().customers.confirmAuthenticator(customerId, code);
+    await (await ctx.hotline()).customers.confirmAuthenticator(customerId, code);
     emit(ctx, a.json, { customerId, confirmed: true }, () =>
       `Authenticator confirmed for ${customerId}: its codes now verify calls (the code just used is spent).`,
     );
@@ -48,7 +48,7 @@ const remove: Command = {
   async run(args, ctx) {
     const a = readArgs(args, { command: 'authenticator remove', positionals: ['ID'] });
     const customerId = a.positionals[0]!;
-    ctx.hotline().customers.removeAuthenticator(customerId);
+    await (await ctx.hotline()).customers.removeAuthenticator(customerId);
     emit(ctx, a.json, { customerId, removed: true }, () => `Authenticator removed for ${customerId}.`);
   },
 };

@@ -16,8 +16,8 @@ export class UsageError extends Error {
 export interface CliContext {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream;
-  /** The service over the configured database, opened on first use. */
-  hotline(): Hotline;
+  /** The service over the configured database, opened (and its keys checked) on first use. */
+  hotline(): Promise<Hotline>;
   /** Reads the configuration afresh (key rotation re-reads it after changing the local secrets file). */
   loadConfig(): Config;
   /** Opens a service for a given configuration; it is closed when the command ends. */

@@ -15,7 +15,7 @@ export function createCliContext(io: {
   stdout: CliContext['stdout'];
   stderr: CliContext['stderr'];
   interrupted: () => AbortSignal;
-}): CliContext & { close(): void } {
+}): CliContext & { close(): Promise<void> } {
   const opened: Hotline[] = [];
   let shared: Hotline | undefined;
   const context = {
@@ -29,18 +29,18 @@ export function createCliContext(io: {
       opened.push(hotline);
       return hotline;
     },
-    hotline(): Hotline {
+    async hotline(): Promise<Hotline> {
       if (!shared) {
         const opened = context.open(context.loadConfig());
         // A command run with the wrong key (or none, in local mode) would seal new secrets with it.
-        const problem = secretKeyProblem(opened);
+        const problem = await secretKeyProblem(opened);
         if (problem) throw new ConfigError(problem);
         shared = opened;
       }
       return shared;
     },
-    close(): void {
-      for (const hotline of opened.splice(0)) hotline.close();
+    async close(): Promise<void> {
+      for (const hotline of opened.splice(0)) await hotline.close();
     },
   };
   return context;

@@ -22,7 +22,7 @@ export async function liveCountdown({
   now,
   signal,
 }: {
-  read: () => DashboardCode;
+  read: () => DashboardCode | Promise<DashboardCode>;
   write: (text: string) => void;
   now: () => number;
   signal: AbortSignal;
@@ -33,7 +33,7 @@ export async function liveCountdown({
   write(HIDE_CURSOR);
   try {
     while (!signal.aborted) {
-      write(`${CLEAR_LINE}${countdownLine(read())}`);
+      write(`${CLEAR_LINE}${countdownLine(await read())}`);
       // Sleep to the next whole second so the seconds shown match the code's real expiry.
       await sleep(1000 - (now() % 1000), signal);
     }

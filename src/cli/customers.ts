@@ -25,7 +25,7 @@ const add: Command = {
     if (plan === undefined) throw new UsageError('missing --plan', 'hotline customers add --help');
     // The same rules as the admin API, checked before the database is opened.
     const input = parseNewCustomer({ name, plan, tier: a.string('tier'), phone: a.string('phone'), customerId: a.string('id') });
-    const customer = ctx.hotline().customers.create(input);
+    const customer = await (await ctx.hotline()).customers.create(input);
     emit(ctx, a.json, customer, () =>
       [`Created customer ${customer.customerId}.`, describe(customer), '', `Its 30-second code: hotline token ${customer.customerId}`].join('\n'),
     );
@@ -37,7 +37,7 @@ const show: Command = {
   usage: 'usage: hotline customers show ID [--json]',
   async run(args, ctx) {
     const a = readArgs(args, { command: 'customers show', positionals: ['ID'] });
-    const customer = ctx.hotline().customers.get(a.positionals[0]!);
+    const customer = await (await ctx.hotline()).customers.get(a.positionals[0]!);
     emit(ctx, a.json, customer, () => describe(customer));
   },
 };
@@ -56,7 +56,7 @@ const list: Command = {
     if (!/^[0-9]+$/.test(limitText) || limit < 1 || limit > MAX_PAGE) {
       throw new UsageError(`--limit must be a whole number from 1 to ${MAX_PAGE}`, 'hotline customers list --help');
     }
-    const items = ctx.hotline().customers.list({ limit, after: a.string('after') });
+    const items = await (await ctx.hotline()).customers.list({ limit, after: a.string('after') });
     // A full page may have a successor; the API pages the same way.
     const next = items.length === limit ? items.at(-1)!.customerId : null;
     emit(ctx, a.json, { items, next }, () => table(items, next));
@@ -88,7 +88,7 @@ const update: Command = {
     if (Object.values(change).every((v) => v === undefined)) {
       throw new UsageError('name at least one of --name, --plan, --tier, --status, --phone', 'hotline customers update --help');
     }
-    const customer = ctx.hotline().customers.update(a.positionals[0]!, parseCustomerUpdate(change));
+    const customer = await (await ctx.hotline()).customers.update(a.positionals[0]!, parseCustomerUpdate(change));
     emit(ctx, a.json, customer, () => [`Updated customer ${customer.customerId}.`, describe(customer)].join('\n'));
   },
 };

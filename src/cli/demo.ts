@@ -18,18 +18,23 @@ export const demoCommand: Command = {
   ].join('\n'),
   async run(args, ctx) {
     const { json } = readArgs(args, { positionals: [], command: 'demo' });
-    const hotline = ctx.hotline();
-    const existing = hotline.repos.customers.get(DEMO_ID);
+    const hotline = await ctx.hotline();
+    const { store } = hotline;
+    const existing = await store.customers.get(DEMO_ID);
     const customer =
-      existing ?? hotline.customers.create({ name: 'Demo Corp', plan: 'enterprise', tier: 'premium', customerId: DEMO_ID });
+      existing ?? (await hotline.customers.create({ name: 'Demo Corp', plan: 'enterprise', tier: 'premium', customerId: DEMO_ID }));
     const now = hotline.clock.now();
-    const agent =
-      hotline.repos.agents.list().find((a) => a.phone === DEMO_AGENT_PHONE) ??
-      hotline.repos.agents.create({ name: 'Demo Agent', phone: DEMO_AGENT_PHONE, languages: ['en-US', 'ja-JP'], onDuty: true, isAdmin: true }, now);
-    if (!agent.onDuty) hotline.repos.agents.update(agent.agentId, { onDuty: true }, now);
+    // Found or created, and put on duty, in one transaction: two runs at once make one demo agent.
+    const agent = await store.unitOfWork(async (tx) => {
+      const found =
+        (await tx.agents.list()).find((a) => a.phone === DEMO_AGENT_PHONE) ??
+        (await tx.agents.create({ name: 'Demo Agent', phone: DEMO_AGENT_PHONE, languages: ['en-US', 'ja-JP'], onDuty: true, isAdmin: true }, now));
+      if (!found.onDuty) await tx.agents.update(found.agentId, { onDuty: true }, now);
+      return found;
+    });
     // A fresh console password on every run: the demo never needs a password remembered from last time.
     const consolePassword = randomBytes(12).toString('base64url');
-    hotline.repos.credentials.setPassword(agent.agentId, await hashPassword(consolePassword), now);
+    await store.credentials.setPassword(agent.agentId, await hashPassword(consolePassword), now);
     const script = `${customer.customerId}#,CODE,1`;
     emit(
       ctx,

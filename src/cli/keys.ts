@@ -23,7 +23,7 @@ const rotate: Command = {
   async run(args, ctx) {
     const a = readArgs(args, { command: 'keys rotate', positionals: [] });
     const config = ctx.loadConfig();
-    const result = config.secretKeySource === 'local-file' ? rotateLocal(ctx, config.localSecretsFile!) : reseal(ctx, config);
+    const result = config.secretKeySource === 'local-file' ? await rotateLocal(ctx, config.localSecretsFile!) : await reseal(ctx, config);
     emit(ctx, a.json, result, () =>
       [
         `Re-sealed ${result.resealed} secret(s) under key ${result.keyId}.`,
@@ -38,9 +38,9 @@ const rotate: Command = {
 /** `hotline keys ...`: the key that encrypts OTP secrets at rest. */
 export const keysCommand = commandGroup('keys', 'rotate the key that encrypts secrets at rest', { rotate });
 
-function reseal(ctx: CliContext, config: Config): RotationResult {
+async function reseal(ctx: CliContext, config: Config): Promise<RotationResult> {
   try {
-    const { resealed, keyId } = ctx.open(config).customers.rotateKeys();
+    const { resealed, keyId } = await ctx.open(config).customers.rotateKeys();
     return { resealed, keyId, keySource: config.secretKeySource };
   } catch (err) {
     // The transaction rolled back; say which setting is missing rather than "failed authentication".
@@ -59,11 +59,11 @@ function reseal(ctx: CliContext, config: Config): RotationResult {
  * secret, so an interruption at any point loses nothing: add a new current key (old kept as
  * previous), re-seal, and only then drop the previous keys.
  */
-function rotateLocal(ctx: CliContext, file: string): RotationResult {
+async function rotateLocal(ctx: CliContext, file: string): Promise<RotationResult> {
   const before = readLocalSecrets(file);
   const oldKeys = [before.secretKey!, ...(before.previousSecretKeys ?? [])];
   writeLocalSecrets(file, { ...before, secretKey: randomBytes(32).toString('base64'), previousSecretKeys: oldKeys });
-  const result = reseal(ctx, ctx.loadConfig());
+  const result = await reseal(ctx, ctx.loadConfig());
   const { previousSecretKeys: _dropped, ...after } = readLocalSecrets(file);
   writeLocalSecrets(file, after);
   return { ...result, secretsFile: file };

@@ -60,7 +60,7 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stderr.write(`hotline: ${describeError(err)}\n`);
     return 1;
   } finally {
-    ctx.close();
+    await ctx.close();
   }
 }
 

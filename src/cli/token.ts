@@ -12,9 +12,9 @@ export const tokenCommand: Command = {
   ].join('\n'),
   async run(args, ctx) {
     const a = readArgs(args, { command: 'token', positionals: ['ID'] });
-    const hotline = ctx.hotline();
+    const hotline = await ctx.hotline();
     const read = () => hotline.customers.dashboardCode(a.positionals[0]!);
-    const first = read();
+    const first = await read();
     if (a.json || !ctx.stdout.isTTY) {
       emit(ctx, a.json, first, () => `${first.customerId} ${groupedCode(first.code)} (valid ${first.expiresInSeconds} more seconds)`);
       return;

@@ -12,7 +12,7 @@ export const unlockCommand: Command = {
   async run(args, ctx) {
     const a = readArgs(args, { command: 'unlock', positionals: ['ID'] });
     const customerId = a.positionals[0]!;
-    const { unlocked } = ctx.hotline().customers.unlock(customerId);
+    const { unlocked } = await (await ctx.hotline()).customers.unlock(customerId);
     emit(ctx, a.json, { customerId, unlocked }, () =>
       unlocked ? `Unlocked ${customerId}: failures cleared.` : `${customerId} had no failures or lock.`,
     );
