@@ -19,7 +19,7 @@ describe('admin API: codes, authenticators and unlock', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
       const body = await res.json();
-      const expected = codeForStep(plainSecret(h.hotline, customerId, 'dashboard'), timeStepAt(h.clock.now()));
+      const expected = codeForStep(await plainSecret(h.hotline, customerId, 'dashboard'), timeStepAt(h.clock.now()));
       expect(body).toEqual({ customerId, code: expected, period: 30, expiresInSeconds: 18 });
     });
 
@@ -29,8 +29,8 @@ describe('admin API: codes, authenticators and unlock', () => {
       const next = (await api(h, 'GET', `/api/customers/${customerId}/one-time-token`)).body;
       expect(next.expiresInSeconds).toBe(30);
       expect(next.code).not.toBe(first.code);
-      expect(h.hotline.verifyCaller(customerId, next.code, {})).toMatchObject({ verified: true });
-      expect(h.hotline.verifyCaller(customerId, next.code, {})).toMatchObject({ verified: false, reason: 'reused_code' });
+      expect(await h.hotline.verifyCaller(customerId, next.code, {})).toMatchObject({ verified: true });
+      expect(await h.hotline.verifyCaller(customerId, next.code, {})).toMatchObject({ verified: false, reason: 'reused_code' });
     });
 
     it('answers 404 for an unknown customer', async () => {
@@ -58,12 +58,12 @@ describe('admin API: codes, authenticators and unlock', () => {
 
     it('a pending authenticator verifies no call', async () => {
       const secret = base32Decode((await enroll()).body.secret);
-      expect(h.hotline.verifyCaller(customerId, codeAt(h.hotline, secret), {})).toMatchObject({ verified: false, reason: 'wrong_code' });
+      expect(await h.hotline.verifyCaller(customerId, codeAt(h.hotline, secret), {})).toMatchObject({ verified: false, reason: 'wrong_code' });
     });
 
     it('confirm refuses a wrong or malformed code with 400 naming the code, then accepts the right one', async () => {
       const secret = base32Decode((await enroll()).body.secret);
-      const wrong = wrongCode(h.hotline, customerId);
+      const wrong = await wrongCode(h.hotline, customerId);
       expect(await confirm(wrong)).toMatchObject({ status: 400, body: { field: 'code' } });
       expect(await confirm('12345')).toMatchObject({ status: 400, body: { field: 'code' } });
       expect(await confirm(123456)).toMatchObject({ status: 400, body: { field: 'code' } });
@@ -74,11 +74,11 @@ describe('admin API: codes, authenticators and unlock', () => {
       const secret = base32Decode((await enroll()).body.secret);
       const confirming = codeAt(h.hotline, secret);
       await confirm(confirming);
-      expect(h.hotline.verifyCaller(customerId, confirming, {})).toMatchObject({ verified: false, reason: 'reused_code' });
+      expect(await h.hotline.verifyCaller(customerId, confirming, {})).toMatchObject({ verified: false, reason: 'reused_code' });
       h.clock.advance(30_000);
       const next = codeAt(h.hotline, secret);
-      expect(h.hotline.verifyCaller(customerId, next, {})).toMatchObject({ verified: true, factor: 'authenticator' });
-      expect(h.hotline.verifyCaller(customerId, next, {})).toMatchObject({ verified: false, reason: 'reused_code' });
+      expect(await h.hotline.verifyCaller(customerId, next, {})).toMatchObject({ verified: true, factor: 'authenticator' });
+      expect(await h.hotline.verifyCaller(customerId, next, {})).toMatchObject({ verified: false, reason: 'reused_code' });
     });
 
     it('enrolling again replaces the pending secret: only the newest one confirms', async () => {
@@ -96,7 +96,7 @@ describe('admin API: codes, authenticators and unlock', () => {
       const secret = base32Decode((await enroll()).body.secret);
       await confirm(codeAt(h.hotline, secret));
       expect(await api(h, 'DELETE', `/api/customers/${customerId}/authenticator`)).toEqual({ status: 204, body: undefined });
-      expect(h.hotline.verifyCaller(customerId, codeAt(h.hotline, secret, 1), {})).toMatchObject({ verified: false, reason: 'wrong_code' });
+      expect(await h.hotline.verifyCaller(customerId, codeAt(h.hotline, secret, 1), {})).toMatchObject({ verified: false, reason: 'wrong_code' });
       expect(await api(h, 'DELETE', `/api/customers/${customerId}/authenticator`)).toMatchObject({ status: 404, body: { message: 'authenticator not found' } });
     });
 
@@ -117,14 +117,14 @@ describe('admin API: codes, authenticators and unlock', () => {
 
   describe('POST /api/customers/:id/unlock', () => {
     it('clears a lock so the right code verifies again (the next one: a code typed while locked is spent)', async () => {
-      for (let i = 0; i < 5; i++) h.hotline.verifyCaller(customerId, wrongCode(h.hotline, customerId), {});
+      for (let i = 0; i < 5; i++) await h.hotline.verifyCaller(customerId, await wrongCode(h.hotline, customerId), {});
       const code = (await api(h, 'GET', `/api/customers/${customerId}/one-time-token`)).body.code;
-      expect(h.hotline.verifyCaller(customerId, code, {})).toMatchObject({ reason: 'locked' });
+      expect(await h.hotline.verifyCaller(customerId, code, {})).toMatchObject({ reason: 'locked' });
       expect(await api(h, 'POST', `/api/customers/${customerId}/unlock`)).toEqual({ status: 200, body: { unlocked: true } });
-      expect(h.hotline.verifyCaller(customerId, code, {})).toMatchObject({ verified: false, reason: 'reused_code' });
+      expect(await h.hotline.verifyCaller(customerId, code, {})).toMatchObject({ verified: false, reason: 'reused_code' });
       h.clock.advance(30_000);
       const next = (await api(h, 'GET', `/api/customers/${customerId}/one-time-token`)).body.code;
-      expect(h.hotline.verifyCaller(customerId, next, {})).toMatchObject({ verified: true });
+      expect(await h.hotline.verifyCaller(customerId, next, {})).toMatchObject({ verified: true });
     });
 
     it('answers unlocked:false when there was nothing to clear, and 404 for an unknown customer', async () => {

@@ -157,7 +157,7 @@ describe('admin API: refused requests', () => {
       expect(await api(h, method, path, body, token)).toEqual({ status: 401, body: { error: 'unauthorized', message: 'a valid admin bearer token is required' } });
     }
     await unchanged();
-    expect(h.hotline.repos.customers.secrets(acme, ['authenticator-pending'])).toEqual([]);
+    expect(await h.hotline.store.customers.secrets(acme, ['authenticator-pending'])).toEqual([]);
   });
 
   it('accepts only the exact token in a Bearer header', async () => {

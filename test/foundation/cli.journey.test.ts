@@ -18,8 +18,8 @@ describe('an operator on a fresh checkout', () => {
   beforeAll(() => {
     dir = tempDir();
   });
-  afterAll(() => {
-    service?.close();
+  afterAll(async () => {
+    await service?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -41,8 +41,8 @@ describe('an operator on a fresh checkout', () => {
     expect(token).toEqual({ customerId, code: expect.stringMatching(/^\d{6}$/), period: 30, expiresInSeconds: expect.any(Number) });
     expect(token.expiresInSeconds).toBeGreaterThanOrEqual(1);
     expect(token.expiresInSeconds).toBeLessThanOrEqual(30);
-    expect(verify(customerId, token.code)).toMatchObject({ verified: true, factor: 'dashboard' });
-    expect(verify(customerId, token.code)).toMatchObject({ verified: false, reason: 'reused_code' });
+    expect(await verify(customerId, token.code)).toMatchObject({ verified: true, factor: 'dashboard' });
+    expect(await verify(customerId, token.code)).toMatchObject({ verified: false, reason: 'reused_code' });
   });
 
   it('token without a terminal prints the code once and exits', async () => {
@@ -62,7 +62,7 @@ describe('an operator on a fresh checkout', () => {
     appSecret = base32Decode(uri.searchParams.get('secret')!);
     expect(appSecret.length).toBeGreaterThanOrEqual(20);
     const appCode = codeForStep(appSecret, timeStepAt(Date.now()));
-    expect(verify(customerId, appCode)).toMatchObject({ verified: false });
+    expect(await verify(customerId, appCode)).toMatchObject({ verified: false });
   });
 
   it('without --json, enroll draws the QR code in the terminal beside the URI', async () => {
@@ -83,16 +83,16 @@ describe('an operator on a fresh checkout', () => {
     expect(confirmed.code).toBe(0);
     expect(confirmed.json()).toEqual({ customerId, confirmed: true });
     const next = codeForStep(appSecret, step + 1);
-    expect(verify(customerId, next)).toMatchObject({ verified: true, factor: 'authenticator' });
-    expect(verify(customerId, next)).toMatchObject({ verified: false, reason: 'reused_code' });
+    expect(await verify(customerId, next)).toMatchObject({ verified: true, factor: 'authenticator' });
+    expect(await verify(customerId, next)).toMatchObject({ verified: false, reason: 'reused_code' });
   });
 
   it('unlock --json clears a lock', async () => {
-    for (let i = 0; i < 5; i++) verify(customerId, 'x23456');
-    expect(service.repos.verification.failureState(customerId).lockedUntil).not.toBeNull();
+    for (let i = 0; i < 5; i++) await verify(customerId, 'x23456');
+    expect((await service.store.verification.failureState(customerId)).lockedUntil).not.toBeNull();
     const res = await run('unlock', customerId, '--json');
     expect(res.json()).toEqual({ customerId, unlocked: true });
-    expect(service.repos.verification.failureState(customerId).consecutiveFailures).toBe(0);
+    expect((await service.store.verification.failureState(customerId)).consecutiveFailures).toBe(0);
   });
 
   it('authenticator remove --json removes it; removing again fails with one line', async () => {

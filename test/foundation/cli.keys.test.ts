@@ -21,11 +21,11 @@ describe('hotline keys rotate', () => {
   async function seed(env: Record<string, string>) {
     const service = serviceFor(env);
     try {
-      const { customerId } = service.customers.create({ name: 'Acme Corp', plan: 'enterprise' });
+      const { customerId } = await service.customers.create({ name: 'Acme Corp', plan: 'enterprise' });
       const app = await confirmedAuthenticator(service, customerId);
-      return { customerId, dashboard: plainSecret(service, customerId, 'dashboard'), app };
+      return { customerId, dashboard: await plainSecret(service, customerId, 'dashboard'), app };
     } finally {
-      service.close();
+      await service.close();
     }
   }
 
@@ -46,16 +46,16 @@ describe('hotline keys rotate', () => {
     // The server restarted on the file holds only the new key, and every code still verifies.
     const service = serviceFor(env);
     try {
-      expect(service.verifyCaller(seeded.customerId, nowCode(seeded.dashboard), {})).toMatchObject({ verified: true });
-      expect(service.verifyCaller(seeded.customerId, nowCode(seeded.app, 1), {})).toMatchObject({ verified: true, factor: 'authenticator' });
+      expect(await service.verifyCaller(seeded.customerId, nowCode(seeded.dashboard), {})).toMatchObject({ verified: true });
+      expect(await service.verifyCaller(seeded.customerId, nowCode(seeded.app, 1), {})).toMatchObject({ verified: true, factor: 'authenticator' });
     } finally {
-      service.close();
+      await service.close();
     }
     const stale = serviceFor({ ...env, HOTLINE_SECRET_KEY: before.secretKey });
     try {
-      expect(() => stale.customers.dashboardCode(seeded.customerId)).toThrow(SealError);
+      await expect(stale.customers.dashboardCode(seeded.customerId)).rejects.toThrow(SealError);
     } finally {
-      stale.close();
+      await stale.close();
     }
   });
 
@@ -71,10 +71,10 @@ describe('hotline keys rotate', () => {
 
     const service = serviceFor({ ...oldEnv, HOTLINE_SECRET_KEY: newKey });
     try {
-      expect(service.verifyCaller(seeded.customerId, nowCode(seeded.dashboard), {})).toMatchObject({ verified: true });
-      expect(service.verifyCaller(seeded.customerId, nowCode(seeded.app, 1), {})).toMatchObject({ verified: true, factor: 'authenticator' });
+      expect(await service.verifyCaller(seeded.customerId, nowCode(seeded.dashboard), {})).toMatchObject({ verified: true });
+      expect(await service.verifyCaller(seeded.customerId, nowCode(seeded.app, 1), {})).toMatchObject({ verified: true, factor: 'authenticator' });
     } finally {
-      service.close();
+      await service.close();
     }
   });
 
@@ -88,9 +88,9 @@ describe('hotline keys rotate', () => {
     expect(res.stderr).toMatch(/^hotline: a stored secret does not open .*nothing was changed.*HOTLINE_SECRET_KEY_PREVIOUS/);
     const service = serviceFor(oldEnv);
     try {
-      expect(service.verifyCaller(seeded.customerId, nowCode(seeded.dashboard), {})).toMatchObject({ verified: true });
+      expect(await service.verifyCaller(seeded.customerId, nowCode(seeded.dashboard), {})).toMatchObject({ verified: true });
     } finally {
-      service.close();
+      await service.close();
     }
   });
 });

@@ -16,11 +16,11 @@ describe('secrets at rest', () => {
   it('the database file and its write-ahead log hold no secret in any readable form', async () => {
     const secrets: Buffer[] = [];
     for (let i = 0; i < 3; i++) {
-      const { customerId } = enterpriseCustomer(h.hotline);
-      secrets.push(plainSecret(h.hotline, customerId, 'dashboard'));
+      const { customerId } = await enterpriseCustomer(h.hotline);
+      secrets.push(await plainSecret(h.hotline, customerId, 'dashboard'));
       secrets.push(await confirmedAuthenticator(h.hotline, customerId));
       const pending = await h.hotline.customers.enrollAuthenticator(customerId);
-      secrets.push(plainSecret(h.hotline, customerId, 'authenticator-pending'));
+      secrets.push(await plainSecret(h.hotline, customerId, 'authenticator-pending'));
       expect(base32Encode(secrets.at(-1)!)).toBe(pending.secret);
     }
     const files = [h.config.dbPath, `${h.config.dbPath}-wal`].filter(existsSync);
@@ -37,9 +37,9 @@ describe('secrets at rest', () => {
   });
 
   it("a ciphertext copied into another customer's row does not open: verifying throws, the API answers 500", async () => {
-    const alice = enterpriseCustomer(h.hotline, { name: 'Alice' });
-    const mallory = enterpriseCustomer(h.hotline, { name: 'Mallory' });
-    const aliceCode = h.hotline.customers.dashboardCode(alice.customerId).code;
+    const alice = await enterpriseCustomer(h.hotline, { name: 'Alice' });
+    const mallory = await enterpriseCustomer(h.hotline, { name: 'Mallory' });
+    const aliceCode = (await h.hotline.customers.dashboardCode(alice.customerId)).code;
     // Someone with write access to the file copies Alice's sealed secret over Mallory's.
     const db = openDatabase(h.config.dbPath);
     db.prepare(
@@ -52,22 +52,22 @@ describe('secrets at rest', () => {
     // The customer ID is bound into the ciphertext, so Alice's code does not become Mallory's.
     // Verification throws (the voice flow then apologises and offers the backup line) after auditing
     // the attempt, uncounted: the caller is not at fault.
-    expect(() => h.hotline.verifyCaller(mallory.customerId, aliceCode, { callSid: 'CA1' })).toThrow(SealError);
-    expect(h.hotline.repos.verification.audit({ customerId: mallory.customerId, limit: 5 })).toMatchObject([
+    await expect(h.hotline.verifyCaller(mallory.customerId, aliceCode, { callSid: 'CA1' })).rejects.toThrow(SealError);
+    expect(await h.hotline.store.verification.audit({ customerId: mallory.customerId, limit: 5 })).toMatchObject([
       { callSid: 'CA1', result: 'refused', reason: 'unreadable_secret' },
     ]);
-    expect(h.hotline.repos.verification.failureState(mallory.customerId).consecutiveFailures).toBe(0);
+    expect((await h.hotline.store.verification.failureState(mallory.customerId)).consecutiveFailures).toBe(0);
     expect(h.logs.records()).toContainEqual(expect.objectContaining({ level: 50, msg: expect.stringContaining('did not open') }));
     const shown = await api(h, 'GET', `/api/customers/${mallory.customerId}/one-time-token`);
     expect(shown).toEqual({ status: 500, body: { error: 'internal', message: 'internal error' } });
     // Alice is untouched.
-    expect(h.hotline.verifyCaller(alice.customerId, aliceCode, {})).toMatchObject({ verified: true });
+    expect(await h.hotline.verifyCaller(alice.customerId, aliceCode, {})).toMatchObject({ verified: true });
   });
 
   it('a pending authenticator copied into the confirmed slot does not open either', async () => {
-    const { customerId } = enterpriseCustomer(h.hotline);
+    const { customerId } = await enterpriseCustomer(h.hotline);
     await h.hotline.customers.enrollAuthenticator(customerId);
-    const pending = plainSecret(h.hotline, customerId, 'authenticator-pending');
+    const pending = await plainSecret(h.hotline, customerId, 'authenticator-pending');
     const db = openDatabase(h.config.dbPath);
     db.prepare(
       `INSERT INTO otp_secrets (customer_id, kind, ciphertext, nonce, key_id, created_at)
@@ -75,22 +75,22 @@ describe('secrets at rest', () => {
        WHERE customer_id = ? AND kind = 'authenticator-pending'`,
     ).run(customerId);
     db.close();
-    expect(() => h.hotline.verifyCaller(customerId, codeAt(h.hotline, pending), {})).toThrow(SealError);
+    await expect(h.hotline.verifyCaller(customerId, codeAt(h.hotline, pending), {})).rejects.toThrow(SealError);
   });
 
-  it('a tampered ciphertext does not open', () => {
-    const { customerId } = enterpriseCustomer(h.hotline);
+  it('a tampered ciphertext does not open', async () => {
+    const { customerId } = await enterpriseCustomer(h.hotline);
     const db = openDatabase(h.config.dbPath);
     const row = db.prepare(`SELECT ciphertext FROM otp_secrets WHERE customer_id = ? AND kind = 'dashboard'`).get(customerId) as { ciphertext: Buffer };
     row.ciphertext[0]! ^= 0x01;
     db.prepare(`UPDATE otp_secrets SET ciphertext = ? WHERE customer_id = ? AND kind = 'dashboard'`).run(row.ciphertext, customerId);
     db.close();
-    expect(() => h.hotline.customers.dashboardCode(customerId)).toThrow(SealError);
+    await expect(h.hotline.customers.dashboardCode(customerId)).rejects.toThrow(SealError);
   });
 
   it('every secret has its own nonce', async () => {
     for (let i = 0; i < 5; i++) {
-      const { customerId } = enterpriseCustomer(h.hotline);
+      const { customerId } = await enterpriseCustomer(h.hotline);
       await confirmedAuthenticator(h.hotline, customerId);
     }
     const db = openDatabase(h.config.dbPath);

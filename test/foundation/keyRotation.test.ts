@@ -33,53 +33,53 @@ describe('rotating the key that seals secrets', () => {
     h = await startHarness();
     customers = [];
     for (let i = 0; i < 3; i++) {
-      const { customerId } = enterpriseCustomer(h.hotline);
+      const { customerId } = await enterpriseCustomer(h.hotline);
       const app = await confirmedAuthenticator(h.hotline, customerId);
-      customers.push({ customerId, dashboard: plainSecret(h.hotline, customerId, 'dashboard'), app });
+      customers.push({ customerId, dashboard: await plainSecret(h.hotline, customerId, 'dashboard'), app });
     }
     await h.hotline.customers.enrollAuthenticator(customers[0]!.customerId); // a pending one is re-sealed too
   });
   afterEach(async () => {
-    for (const hotline of opened.splice(0)) hotline.close();
+    for (const hotline of opened.splice(0)) await hotline.close();
     await h.close();
   });
 
-  it('with the new key current and the old one previous, rotation re-seals everything and every code still verifies', () => {
+  it('with the new key current and the old one previous, rotation re-seals everything and every code still verifies', async () => {
     const during = restartWith({ HOTLINE_SECRET_KEY: newKey, HOTLINE_SECRET_KEY_PREVIOUS: oldKey() });
     // Between restart and rotation both keys are in use: old secrets open, new ones are sealed with the new key.
-    const late = enterpriseCustomer(during);
+    const late = await enterpriseCustomer(during);
     expect(keyIds().sort()).toEqual([keyIdOf(h.config.secretKeys.current), keyIdOf(Buffer.from(newKey, 'base64'))].sort());
 
-    expect(during.customers.rotateKeys()).toEqual({ resealed: 3 * 2 + 1 + 1, keyId: keyIdOf(Buffer.from(newKey, 'base64')) });
+    expect(await during.customers.rotateKeys()).toEqual({ resealed: 3 * 2 + 1 + 1, keyId: keyIdOf(Buffer.from(newKey, 'base64')) });
     expect(keyIds()).toEqual([keyIdOf(Buffer.from(newKey, 'base64'))]);
 
     const after = restartWith({ HOTLINE_SECRET_KEY: newKey });
     for (const c of customers) {
-      expect(after.verifyCaller(c.customerId, codeAt(after, c.dashboard), {})).toMatchObject({ verified: true, factor: 'dashboard' });
+      expect(await after.verifyCaller(c.customerId, codeAt(after, c.dashboard), {})).toMatchObject({ verified: true, factor: 'dashboard' });
       // Confirmation spent the app's current step; its next code verifies.
-      expect(after.verifyCaller(c.customerId, codeAt(after, c.app, 1), {})).toMatchObject({ verified: true, factor: 'authenticator' });
-      expect(after.verifyCaller(c.customerId, codeAt(after, c.app, 1), {})).toMatchObject({ verified: false, reason: 'reused_code' });
+      expect(await after.verifyCaller(c.customerId, codeAt(after, c.app, 1), {})).toMatchObject({ verified: true, factor: 'authenticator' });
+      expect(await after.verifyCaller(c.customerId, codeAt(after, c.app, 1), {})).toMatchObject({ verified: false, reason: 'reused_code' });
     }
-    expect(after.customers.dashboardCode(late.customerId).code).toMatch(/^\d{6}$/);
+    expect((await after.customers.dashboardCode(late.customerId)).code).toMatch(/^\d{6}$/);
   });
 
-  it('after rotation the old key alone opens nothing', () => {
-    restartWith({ HOTLINE_SECRET_KEY: newKey, HOTLINE_SECRET_KEY_PREVIOUS: oldKey() }).customers.rotateKeys();
+  it('after rotation the old key alone opens nothing', async () => {
+    await restartWith({ HOTLINE_SECRET_KEY: newKey, HOTLINE_SECRET_KEY_PREVIOUS: oldKey() }).customers.rotateKeys();
     const stale = restartWith({ HOTLINE_SECRET_KEY: oldKey() });
-    expect(() => stale.customers.dashboardCode(customers[0]!.customerId)).toThrow(SealError);
+    await expect(stale.customers.dashboardCode(customers[0]!.customerId)).rejects.toThrow(SealError);
   });
 
-  it('when one secret does not open, rotation fails and rewrites nothing', () => {
-    restartWith({ HOTLINE_SECRET_KEY: newKey, HOTLINE_SECRET_KEY_PREVIOUS: oldKey() }).customers.rotateKeys();
-    const straggler = enterpriseCustomer(h.hotline); // a process still on the old key seals one more secret
+  it('when one secret does not open, rotation fails and rewrites nothing', async () => {
+    await restartWith({ HOTLINE_SECRET_KEY: newKey, HOTLINE_SECRET_KEY_PREVIOUS: oldKey() }).customers.rotateKeys();
+    const straggler = await enterpriseCustomer(h.hotline); // a process still on the old key seals one more secret
     // The next rotation forgets the old key: every row re-seals except the last one.
     const nextKey = randomBytes(32).toString('base64');
     const forgetful = restartWith({ HOTLINE_SECRET_KEY: nextKey, HOTLINE_SECRET_KEY_PREVIOUS: newKey });
     const before = sealedRows();
-    expect(() => forgetful.customers.rotateKeys()).toThrow(/no key with id/);
+    await expect(forgetful.customers.rotateKeys()).rejects.toThrow(/no key with id/);
     expect(sealedRows()).toEqual(before);
     const c = customers[1]!;
-    expect(forgetful.verifyCaller(c.customerId, codeAt(forgetful, c.dashboard), {})).toMatchObject({ verified: true });
-    expect(h.hotline.customers.dashboardCode(straggler.customerId).code).toMatch(/^\d{6}$/);
+    expect(await forgetful.verifyCaller(c.customerId, codeAt(forgetful, c.dashboard), {})).toMatchObject({ verified: true });
+    expect((await h.hotline.customers.dashboardCode(straggler.customerId)).code).toMatch(/^\d{6}$/);
   });
 });

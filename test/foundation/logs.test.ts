@@ -25,11 +25,11 @@ describe('what reaches the log', () => {
       const { customerId } = (await api(h, 'POST', '/api/customers', { name: `Acme ${i}`, plan: 'enterprise', phone: CONTACT })).body;
       ids.push(customerId);
       codes.add((await api(h, 'GET', `/api/customers/${customerId}/one-time-token`)).body.code);
-      secrets.push(plainSecret(h.hotline, customerId, 'dashboard'));
+      secrets.push(await plainSecret(h.hotline, customerId, 'dashboard'));
       const enrollment = (await api(h, 'POST', `/api/customers/${customerId}/authenticator`)).body;
       const app = base32Decode(enrollment.secret);
       secrets.push(app);
-      await api(h, 'POST', `/api/customers/${customerId}/authenticator/confirm`, { code: wrongCode(h.hotline, customerId) });
+      await api(h, 'POST', `/api/customers/${customerId}/authenticator/confirm`, { code: await wrongCode(h.hotline, customerId) });
       await api(h, 'POST', `/api/customers/${customerId}/authenticator/confirm`, { code: codeAt(h.hotline, app) });
     }
     const [ok, locked, other] = ids as [string, string, string];
@@ -39,21 +39,21 @@ describe('what reaches the log', () => {
       const caller = calls++ === 0 ? CALLER : callers[calls]!;
       return h.hotline.verifyCaller(id, code, { caller, callSid: `CA${'0'.repeat(32)}` });
     };
-    verify(ok, [...codes][0]!);
-    verify(ok, codeAt(h.hotline, secrets[0]!));
-    verify(ok, codeAt(h.hotline, secrets[0]!)); // reuse
-    verify(ok, codeAt(h.hotline, secrets[1]!, 1));
-    for (let i = 0; i < 6; i++) verify(locked, wrongCode(h.hotline, locked));
-    verify(locked, codeAt(h.hotline, secrets[2]!));
-    verify('1234567897', '654321');
-    verify(other, '12345x');
+    await verify(ok, [...codes][0]!);
+    await verify(ok, codeAt(h.hotline, secrets[0]!));
+    await verify(ok, codeAt(h.hotline, secrets[0]!)); // reuse
+    await verify(ok, codeAt(h.hotline, secrets[1]!, 1));
+    for (let i = 0; i < 6; i++) await verify(locked, await wrongCode(h.hotline, locked));
+    await verify(locked, codeAt(h.hotline, secrets[2]!));
+    await verify('1234567897', '654321');
+    await verify(other, '12345x');
     await api(h, 'GET', '/api/customers', undefined, `${TEST_ADMIN_TOKEN}-guess`);
     // A secret that does not open logs an error with its cause.
     const db = openDatabase(h.config.dbPath);
     db.prepare(`UPDATE otp_secrets SET nonce = zeroblob(12) WHERE customer_id = ? AND kind = 'dashboard'`).run(other);
     db.close();
     await api(h, 'GET', `/api/customers/${other}/one-time-token`);
-    expect(() => verify(other, codeAt(h.hotline, secrets[4]!))).toThrow();
+    await expect(verify(other, codeAt(h.hotline, secrets[4]!))).rejects.toThrow();
     for (const secret of secrets) for (let offset = -3; offset <= 3; offset++) codes.add(codeAt(h.hotline, secret, offset));
 
     const text = h.logs.text;

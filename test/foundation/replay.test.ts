@@ -20,73 +20,73 @@ describe('a code works once', () => {
   });
   afterEach(async () => h.close());
 
-  it('refuses an accepted dashboard code the second time and audits it as a reuse', () => {
-    const { customerId } = enterpriseCustomer(h.hotline);
-    const { code } = h.hotline.customers.dashboardCode(customerId);
-    expect(h.hotline.verifyCaller(customerId, code, { callSid: 'CA1' })).toMatchObject({ verified: true });
-    expect(h.hotline.verifyCaller(customerId, code, { callSid: 'CA2' })).toMatchObject({ verified: false, reason: 'reused_code' });
+  it('refuses an accepted dashboard code the second time and audits it as a reuse', async () => {
+    const { customerId } = await enterpriseCustomer(h.hotline);
+    const { code } = await h.hotline.customers.dashboardCode(customerId);
+    expect(await h.hotline.verifyCaller(customerId, code, { callSid: 'CA1' })).toMatchObject({ verified: true });
+    expect(await h.hotline.verifyCaller(customerId, code, { callSid: 'CA2' })).toMatchObject({ verified: false, reason: 'reused_code' });
 
-    const audit = h.hotline.repos.verification.audit({ customerId, limit: 10 });
+    const audit = await h.hotline.store.verification.audit({ customerId, limit: 10 });
     expect(audit.map((a) => [a.callSid, a.result, a.reason])).toEqual([
       ['CA2', 'refused', 'reused_code'],
       ['CA1', 'verified', 'ok'],
     ]);
   });
 
-  it('still refuses the code a minute later, while it is inside the window', () => {
-    const { customerId } = enterpriseCustomer(h.hotline);
-    const { code } = h.hotline.customers.dashboardCode(customerId);
-    h.hotline.verifyCaller(customerId, code, {});
+  it('still refuses the code a minute later, while it is inside the window', async () => {
+    const { customerId } = await enterpriseCustomer(h.hotline);
+    const { code } = await h.hotline.customers.dashboardCode(customerId);
+    await h.hotline.verifyCaller(customerId, code, {});
     h.clock.advance(60_000);
-    expect(h.hotline.verifyCaller(customerId, code, {})).toMatchObject({ verified: false, reason: 'reused_code' });
+    expect(await h.hotline.verifyCaller(customerId, code, {})).toMatchObject({ verified: false, reason: 'reused_code' });
   });
 
-  it('refuses an older code once a newer one was accepted', () => {
-    const { customerId } = enterpriseCustomer(h.hotline);
-    const secret = plainSecret(h.hotline, customerId, 'dashboard');
-    expect(h.hotline.verifyCaller(customerId, codeAt(h.hotline, secret, 0), {})).toMatchObject({ verified: true });
-    expect(h.hotline.verifyCaller(customerId, codeAt(h.hotline, secret, -1), {})).toMatchObject({ verified: false, reason: 'reused_code' });
-    expect(h.hotline.verifyCaller(customerId, codeAt(h.hotline, secret, 1), {})).toMatchObject({ verified: true });
+  it('refuses an older code once a newer one was accepted', async () => {
+    const { customerId } = await enterpriseCustomer(h.hotline);
+    const secret = await plainSecret(h.hotline, customerId, 'dashboard');
+    expect(await h.hotline.verifyCaller(customerId, codeAt(h.hotline, secret, 0), {})).toMatchObject({ verified: true });
+    expect(await h.hotline.verifyCaller(customerId, codeAt(h.hotline, secret, -1), {})).toMatchObject({ verified: false, reason: 'reused_code' });
+    expect(await h.hotline.verifyCaller(customerId, codeAt(h.hotline, secret, 1), {})).toMatchObject({ verified: true });
   });
 
   it('spends the dashboard and the authenticator codes separately', async () => {
-    const { customerId } = enterpriseCustomer(h.hotline);
+    const { customerId } = await enterpriseCustomer(h.hotline);
     const app = await confirmedAuthenticator(h.hotline, customerId);
-    const dashboard = plainSecret(h.hotline, customerId, 'dashboard');
+    const dashboard = await plainSecret(h.hotline, customerId, 'dashboard');
     // Confirming spent the app's current step: its next code is the one that verifies a call.
-    expect(h.hotline.verifyCaller(customerId, codeAt(h.hotline, app, 0), {})).toMatchObject({ verified: false, reason: 'reused_code' });
-    expect(h.hotline.verifyCaller(customerId, codeAt(h.hotline, dashboard, 0), {})).toMatchObject({ verified: true, factor: 'dashboard' });
-    expect(h.hotline.verifyCaller(customerId, codeAt(h.hotline, app, 1), {})).toMatchObject({ verified: true, factor: 'authenticator' });
-    expect(h.hotline.verifyCaller(customerId, codeAt(h.hotline, app, 1), {})).toMatchObject({ verified: false, reason: 'reused_code' });
+    expect(await h.hotline.verifyCaller(customerId, codeAt(h.hotline, app, 0), {})).toMatchObject({ verified: false, reason: 'reused_code' });
+    expect(await h.hotline.verifyCaller(customerId, codeAt(h.hotline, dashboard, 0), {})).toMatchObject({ verified: true, factor: 'dashboard' });
+    expect(await h.hotline.verifyCaller(customerId, codeAt(h.hotline, app, 1), {})).toMatchObject({ verified: true, factor: 'authenticator' });
+    expect(await h.hotline.verifyCaller(customerId, codeAt(h.hotline, app, 1), {})).toMatchObject({ verified: false, reason: 'reused_code' });
   });
 
-  it('a second process on the same database file refuses a code the first accepted', () => {
+  it('a second process on the same database file refuses a code the first accepted', async () => {
     const other = createHotline({ config: h.config, logger: createLogger('silent'), clock: h.clock, db: openDatabase(h.config.dbPath) });
     try {
-      const { customerId } = enterpriseCustomer(h.hotline);
-      const { code } = h.hotline.customers.dashboardCode(customerId);
-      expect(h.hotline.verifyCaller(customerId, code, {})).toMatchObject({ verified: true });
-      expect(other.verifyCaller(customerId, code, {})).toMatchObject({ verified: false, reason: 'reused_code' });
+      const { customerId } = await enterpriseCustomer(h.hotline);
+      const { code } = await h.hotline.customers.dashboardCode(customerId);
+      expect(await h.hotline.verifyCaller(customerId, code, {})).toMatchObject({ verified: true });
+      expect(await other.verifyCaller(customerId, code, {})).toMatchObject({ verified: false, reason: 'reused_code' });
     } finally {
-      other.close();
+      await other.close();
     }
   });
 
-  it('when two connections both saw the step unspent, only one can spend it', () => {
+  it('when two connections both saw the step unspent, only one can spend it', async () => {
     const other = createHotline({ config: h.config, logger: createLogger('silent'), clock: h.clock, db: openDatabase(h.config.dbPath) });
     try {
-      const { customerId } = enterpriseCustomer(h.hotline);
+      const { customerId } = await enterpriseCustomer(h.hotline);
       const step = timeStepAt(h.clock.now());
       const audit = { at: h.clock.now(), customerId, caller: null, callSid: null, result: 'verified' as const, reason: 'ok', factor: 'dashboard' as const };
       // Both read the secret before either writes: the race the guarded UPDATE exists for.
-      expect(h.hotline.repos.customers.secrets(customerId, ['dashboard'])[0]!.lastStep).toBeNull();
-      expect(other.repos.customers.secrets(customerId, ['dashboard'])[0]!.lastStep).toBeNull();
-      const first = h.hotline.repos.verification.consumeStep(customerId, 'dashboard', step, audit);
-      const second = other.repos.verification.consumeStep(customerId, 'dashboard', step, audit);
+      expect((await h.hotline.store.customers.secrets(customerId, ['dashboard']))[0]!.lastStep).toBeNull();
+      expect((await other.store.customers.secrets(customerId, ['dashboard']))[0]!.lastStep).toBeNull();
+      const first = await h.hotline.store.verification.consumeStep(customerId, 'dashboard', step, audit);
+      const second = await other.store.verification.consumeStep(customerId, 'dashboard', step, audit);
       expect([first, second]).toEqual([true, false]);
-      expect(h.hotline.repos.verification.audit({ customerId, limit: 10 })).toHaveLength(1);
+      expect(await h.hotline.store.verification.audit({ customerId, limit: 10 })).toHaveLength(1);
     } finally {
-      other.close();
+      await other.close();
     }
   });
 
@@ -117,10 +117,12 @@ describe('a code works once', () => {
   }
 
   it('two processes racing through the same codes verify each customer exactly once', async () => {
-    const pairs = Array.from({ length: 40 }, () => {
-      const { customerId } = enterpriseCustomer(h.hotline);
-      return { customerId, code: h.hotline.customers.dashboardCode(customerId).code };
-    });
+    const pairs = await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        const { customerId } = await enterpriseCustomer(h.hotline);
+        return { customerId, code: (await h.hotline.customers.dashboardCode(customerId)).code };
+      }),
+    );
     const racers = await twoRacers(pairs);
     const results = await racers.race(Date.now() + 250);
 
@@ -128,14 +130,14 @@ describe('a code works once', () => {
       const verdicts = results.map((r) => r.find((v) => v.customerId === customerId)!);
       expect(verdicts.filter((v) => v.verified), customerId).toHaveLength(1);
       expect(verdicts.find((v) => !v.verified)!.reason).toBe('reused_code');
-      const audit = h.hotline.repos.verification.audit({ customerId, limit: 10 });
+      const audit = await h.hotline.store.verification.audit({ customerId, limit: 10 });
       expect(audit.filter((a) => a.result === 'verified')).toHaveLength(1);
     }
   });
 
   it('two processes that both passed the reuse check still spend the code only once', async () => {
-    const { customerId } = enterpriseCustomer(h.hotline);
-    const { code } = h.hotline.customers.dashboardCode(customerId);
+    const { customerId } = await enterpriseCustomer(h.hotline);
+    const { code } = await h.hotline.customers.dashboardCode(customerId);
     const racers = await twoRacers([{ customerId, code }]);
     // A third writer holds the write lock: both racers read the step as unspent (WAL readers are not
     // blocked), then queue for their IMMEDIATE transactions, and the guarded UPDATE alone decides.
@@ -153,7 +155,7 @@ describe('a code works once', () => {
     for (const v of verdicts) expect(v.ms).toBeGreaterThan(holdMs / 2);
     expect(verdicts.filter((v) => v.verified)).toHaveLength(1);
     expect(verdicts.find((v) => !v.verified)).toMatchObject({ reason: 'reused_code' });
-    expect(h.hotline.repos.verification.audit({ customerId, limit: 10 }).map((a) => a.result).sort()).toEqual(['refused', 'verified']);
+    expect((await h.hotline.store.verification.audit({ customerId, limit: 10 })).map((a) => a.result).sort()).toEqual(['refused', 'verified']);
   });
 });
 

@@ -11,37 +11,37 @@ describe('the accepted window of time steps', () => {
   });
   afterEach(async () => h.close());
 
-  const verifyCodeOfStep = (offset: number) => {
-    const customer = enterpriseCustomer(h.hotline);
-    const code = codeAt(h.hotline, plainSecret(h.hotline, customer.customerId, 'dashboard'), offset);
+  const verifyCodeOfStep = async (offset: number) => {
+    const customer = await enterpriseCustomer(h.hotline);
+    const code = codeAt(h.hotline, await plainSecret(h.hotline, customer.customerId, 'dashboard'), offset);
     return h.hotline.verifyCaller(customer.customerId, code, { caller: '+14155550100' });
   };
 
-  it.each([-2, -1, 0, 1])('accepts the code of step t%+d', (offset) => {
-    expect(verifyCodeOfStep(offset)).toMatchObject({ verified: true, factor: 'dashboard' });
+  it.each([-2, -1, 0, 1])('accepts the code of step t%+d', async (offset) => {
+    expect(await verifyCodeOfStep(offset)).toMatchObject({ verified: true, factor: 'dashboard' });
   });
 
-  it.each([-3, 2, -10, 5])('refuses the code of step t%+d as a wrong code', (offset) => {
-    expect(verifyCodeOfStep(offset)).toMatchObject({ verified: false, reason: 'wrong_code' });
+  it.each([-3, 2, -10, 5])('refuses the code of step t%+d as a wrong code', async (offset) => {
+    expect(await verifyCodeOfStep(offset)).toMatchObject({ verified: false, reason: 'wrong_code' });
   });
 
-  it('a code read as it appears keeps working for 90 seconds, then is refused', () => {
+  it('a code read as it appears keeps working for 90 seconds, then is refused', async () => {
     const start = Date.UTC(2026, 10, 23, 12, 0, 0, 500);
-    const readAt = (customerId: string) => {
+    const readAt = async (customerId: string) => {
       h.clock.set(start);
-      const read = h.hotline.customers.dashboardCode(customerId);
+      const read = await h.hotline.customers.dashboardCode(customerId);
       expect(read.expiresInSeconds).toBe(30);
       return read.code;
     };
 
-    const onTime = enterpriseCustomer(h.hotline);
-    const code = readAt(onTime.customerId);
+    const onTime = await enterpriseCustomer(h.hotline);
+    const code = await readAt(onTime.customerId);
     h.clock.advance(89_000); // 12:01:29.5: still step t+2 of the read
-    expect(h.hotline.verifyCaller(onTime.customerId, code, {})).toMatchObject({ verified: true });
+    expect(await h.hotline.verifyCaller(onTime.customerId, code, {})).toMatchObject({ verified: true });
 
-    const late = enterpriseCustomer(h.hotline);
-    const lateCode = readAt(late.customerId);
+    const late = await enterpriseCustomer(h.hotline);
+    const lateCode = await readAt(late.customerId);
     h.clock.advance(90_000); // 12:01:30.5: step t+3
-    expect(h.hotline.verifyCaller(late.customerId, lateCode, {})).toMatchObject({ verified: false, reason: 'wrong_code' });
+    expect(await h.hotline.verifyCaller(late.customerId, lateCode, {})).toMatchObject({ verified: false, reason: 'wrong_code' });
   });
 });

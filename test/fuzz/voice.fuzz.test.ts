@@ -116,7 +116,7 @@ describe('fuzzing every /voice webhook', () => {
       : typeof s.call === 'number' ? calls[s.call]!
       : s.call.raw;
     const query = new URLSearchParams();
-    if (s.route === '/voice/step') query.set('step', s.query.step ?? String(h.hotline.repos.calls.get(callSid ?? '')?.step ?? 0));
+    if (s.route === '/voice/step') query.set('step', s.query.step ?? String((await h.hotline.store.calls.get(callSid ?? ''))?.step ?? 0));
     if (s.route.startsWith('/voice/whisper') || s.route.startsWith('/voice/queue')) query.set('call', typeof s.call === 'number' ? calls[s.call]! : (callSid ?? ''));
     if (s.route.startsWith('/voice/whisper') && s.query.agent !== undefined) query.set('agent', s.query.agent);
     if (s.route.startsWith('/voice/callback')) {
@@ -135,7 +135,7 @@ describe('fuzzing every /voice webhook', () => {
     ];
     if (callSid !== undefined) pairs.push(['CallSid', callSid]);
     if (s.digits === 'id') pairs.push(['Digits', who]);
-    else if (s.digits === 'code') pairs.push(['Digits', h.hotline.customers.dashboardCode(who).code]);
+    else if (s.digits === 'code') pairs.push(['Digits', (await h.hotline.customers.dashboardCode(who)).code]);
     else if (s.digits !== 'missing') pairs.push(['Digits', s.digits.raw]);
     pairs.push(...s.extra);
     if (s.huge) pairs.push(['Padding', 'x'.repeat(70 * 1024)]);
@@ -210,13 +210,13 @@ describe('fuzzing every /voice webhook', () => {
         const calls = [0, 1].map((i) => `CA${String(run).padStart(24, '0')}${String(i).padStart(8, '0')}`);
         for (const generated of moves) {
           const callSid = calls[generated.call]!;
-          const current = h.hotline.repos.calls.get(callSid);
+          const current = await h.hotline.store.calls.get(callSid);
           const choices = SENSIBLE[current?.state ?? 'askId'] ?? ['status'];
           const input: Input = typeof generated.input === 'object' ? choices[generated.input.sensible % choices.length]! : generated.input;
           const m = { ...generated, input };
           const extra: Array<[string, string]> = [];
           if (m.input === 'id') extra.push(['Digits', callerId]);
-          else if (m.input === 'code') extra.push(['Digits', h.hotline.customers.dashboardCode(callerId).code]);
+          else if (m.input === 'code') extra.push(['Digits', (await h.hotline.customers.dashboardCode(callerId)).code]);
           else if (m.input === 'dial-failed') extra.push(['DialCallStatus', 'no-answer'], ['DialBridged', 'false']);
           else if (m.input === 'dial-bridged') extra.push(['DialCallStatus', 'completed'], ['DialBridged', 'true']);
           else if (m.input === 'recorded') extra.push(['RecordingUrl', 'https://api.twilio.com/rec/RE1'], ['RecordingDuration', '7'], ['Digits', '#']);
@@ -244,8 +244,8 @@ describe('fuzzing every /voice webhook', () => {
     );
   }, FUZZ_TIMEOUT_MS);
 
-  it('went deep into the flow: callers were verified, not stuck at the first prompt', () => {
-    const audit = h.hotline.repos.verification.audit({ limit: 100_000 });
+  it('went deep into the flow: callers were verified, not stuck at the first prompt', async () => {
+    const audit = await h.hotline.store.verification.audit({ limit: 100_000 });
     expect(audit.filter((a) => a.result === 'verified').length).toBeGreaterThan(0);
   });
 

@@ -43,6 +43,6 @@ describe('background WAL checkpoints', () => {
     expect(longest).toBeLessThan(5_000_000);
     await checkpoints.stop();
     // Every call is still there: rewinding the log lost nothing.
-    expect(h.hotline.repos.calls.live(CALLS + 100)).toHaveLength(CALLS);
+    expect(await h.hotline.store.calls.live(CALLS + 100)).toHaveLength(CALLS);
   }, 30_000);
 });

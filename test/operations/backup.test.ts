@@ -16,13 +16,13 @@ describe('hotline db backup FILE', () => {
     live = serviceFor(env); // holds the database open with commits still in the WAL, as a running server does
     opened.push(live);
   });
-  afterEach(() => {
-    for (const service of opened.splice(0)) service.close();
+  afterEach(async () => {
+    for (const service of opened.splice(0)) await service.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('copies the live database into one self-contained file that, restored, verifies the same customers', async () => {
-    const { customerId } = live.customers.create({ name: 'Acme', plan: 'enterprise', tier: 'premium' });
+    const { customerId } = await live.customers.create({ name: 'Acme', plan: 'enterprise', tier: 'premium' });
     const file = join(dir, 'backups', 'hotline-1.sqlite');
 
     const run = await hotline(['db', 'backup', file, '--json'], { cwd: dir, env });
@@ -37,9 +37,9 @@ describe('hotline db backup FILE', () => {
     copyFileSync(file, join(restoredDir, 'hotline.sqlite'));
     const restored = serviceFor({ ...env, HOTLINE_DB: join(restoredDir, 'hotline.sqlite') });
     opened.push(restored);
-    expect(restored.customers.get(customerId)).toMatchObject({ name: 'Acme', plan: 'enterprise' });
-    const code = live.customers.dashboardCode(customerId).code;
-    expect(restored.verifyCaller(customerId, code, { caller: '+14155550100' })).toMatchObject({ verified: true });
+    expect(await restored.customers.get(customerId)).toMatchObject({ name: 'Acme', plan: 'enterprise' });
+    const code = (await live.customers.dashboardCode(customerId)).code;
+    expect(await restored.verifyCaller(customerId, code, { caller: '+14155550100' })).toMatchObject({ verified: true });
   });
 
   it('refuses to overwrite a file, and says so in one line', async () => {

@@ -34,7 +34,7 @@ describe('every log line of a call carries its CallSid', () => {
     const { postSigned, callParams } = await import('../support/twilioRequests.js');
     await postSigned(h, '/voice/incoming', callParams(callSid));
     const lines = await linesDuring(async () => {
-      h.hotline.close();
+      await h.hotline.close();
       const answer = await postSigned(h, '/voice/step?step=0', callParams(callSid, { Digits: '1234' }));
       expect(answer.body).toContain('+15555550123');
     });

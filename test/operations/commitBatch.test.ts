@@ -113,10 +113,15 @@ describe('group commit of webhooks', () => {
     }
   });
 
-  it('flush commits at once for writers that must not wait for the turn to end', () => {
+  it("commitNow commits at once, without waiting for the turn to end (the store's close)", async () => {
+    // Scheduled before the batch's own end-of-turn commit: it runs first unless commitNow committed.
+    let turnEnded = false;
+    setImmediate(() => (turnEnded = true));
     const batch = createCommitBatch(db);
-    void batch.run(() => db.prepare('INSERT INTO t VALUES (5)').run());
-    batch.flush();
+    const done = batch.run(() => db.prepare('INSERT INTO t VALUES (5)').run());
+    batch.commitNow();
+    await done;
+    expect(turnEnded).toBe(false);
     expect(seenElsewhere()).toEqual([5]);
   });
 });

@@ -86,7 +86,7 @@ describe('GET /metrics', () => {
 
   it('counts lockouts', async () => {
     const customerId = await addCustomer(h);
-    for (let i = 0; i < 5; i++) h.hotline.verifyCaller(customerId, '000000', { caller: `+1415555010${i}` });
+    for (let i = 0; i < 5; i++) await h.hotline.verifyCaller(customerId, '000000', { caller: `+1415555010${i}` });
     expect(sample((await scrape()).text, 'hotline_verification_lockouts_total')).toBe(1);
   });
 
@@ -95,7 +95,7 @@ describe('GET /metrics', () => {
     const now = h.clock.now();
     let n = 0;
     const book = (priority: 'P1' | 'P2', dueIn: number) =>
-      h.hotline.repos.callbacks.schedule({
+      h.hotline.store.callbacks.schedule({
         reference: String(1000000 + ++n),
         customerId,
         callSid: `CA${String(n).padStart(32, '0')}`,
@@ -107,11 +107,11 @@ describe('GET /metrics', () => {
         createdAt: now - 60 * MINUTE,
         dueAt: now + dueIn,
       });
-    book('P1', 50 * MINUTE);
-    book('P1', 10 * MINUTE);
-    book('P1', -5 * MINUTE);
-    book('P2', -2 * MINUTE);
-    book('P2', 3 * 60 * MINUTE);
+    await book('P1', 50 * MINUTE);
+    await book('P1', 10 * MINUTE);
+    await book('P1', -5 * MINUTE);
+    await book('P2', -2 * MINUTE);
+    await book('P2', 3 * 60 * MINUTE);
 
     const { text } = await scrape();
     expect(sample(text, 'hotline_callbacks_open{priority="P1",sla_state="on_time"}')).toBe(1);

@@ -15,8 +15,8 @@ export function enterpriseCustomer(hotline: Hotline, input: Partial<NewCustomerI
  * The plaintext secret of a customer, opened the way the service opens it. Tests need it to compute
  * the code of any time step, as the customer's dashboard or authenticator app would.
  */
-export function plainSecret(hotline: Hotline, customerId: string, kind: SecretKind): Buffer {
-  const [stored] = hotline.repos.customers.secrets(customerId, [kind]);
+export async function plainSecret(hotline: Hotline, customerId: string, kind: SecretKind): Promise<Buffer> {
+  const [stored] = await hotline.store.customers.secrets(customerId, [kind]);
   if (!stored) throw new Error(`${customerId} has no ${kind} secret`);
   return openSecret(new SecretBox(hotline.config.secretKeys), customerId, kind, stored.sealed);
 }
@@ -30,7 +30,7 @@ export function codeAt(hotline: Hotline, secret: Uint8Array, offset = 0): string
 export async function confirmedAuthenticator(hotline: Hotline, customerId: string): Promise<Buffer> {
   const { secret } = await hotline.customers.enrollAuthenticator(customerId);
   const raw = base32Decode(secret);
-  hotline.customers.confirmAuthenticator(customerId, codeAt(hotline, raw));
+  await hotline.customers.confirmAuthenticator(customerId, codeAt(hotline, raw));
   return raw;
 }
 
@@ -38,10 +38,9 @@ export async function confirmedAuthenticator(hotline: Hotline, customerId: strin
 export const UNKNOWN_ID = '1234567897';
 
 /** A six-digit code that matches none of the customer's secrets anywhere in the accepted window right now. */
-export function wrongCode(hotline: Hotline, customerId: string): string {
-  const secrets = hotline.repos.customers.secrets(customerId, ['dashboard', 'authenticator', 'authenticator-pending']).map((s) =>
-    plainSecret(hotline, customerId, s.kind),
-  );
+export async function wrongCode(hotline: Hotline, customerId: string): Promise<string> {
+  const stored = await hotline.store.customers.secrets(customerId, ['dashboard', 'authenticator', 'authenticator-pending']);
+  const secrets = await Promise.all(stored.map((s) => plainSecret(hotline, customerId, s.kind)));
   const taken = new Set(secrets.flatMap((s) => [-2, -1, 0, 1].map((offset) => codeAt(hotline, s, offset))));
   for (let n = 0; ; n++) {
     const code = String(n).padStart(6, '0');

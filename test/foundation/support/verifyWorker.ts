@@ -15,17 +15,18 @@ const hotline = createHotline({ config, logger: createLogger('silent'), clock: n
 
 process.stdout.write('ready\n');
 const input = createInterface({ input: process.stdin });
-input.once('line', (startAt) => {
+input.once('line', async (startAt) => {
   while (Date.now() < Number(startAt)) {
     // Spinning, not sleeping: a timer would add milliseconds of jitter between the two racers.
   }
-  const verdicts = pairs.map(({ customerId, code }) => {
+  const verdicts = [];
+  for (const { customerId, code } of pairs) {
     const started = performance.now();
-    const v = hotline.verifyCaller(customerId, code, { callSid: `CA${customerId.padStart(32, '0')}` });
+    const v = await hotline.verifyCaller(customerId, code, { callSid: `CA${customerId.padStart(32, '0')}` });
     const ms = performance.now() - started;
-    return { customerId, verified: v.verified, reason: v.verified ? null : v.reason, ms };
-  });
+    verdicts.push({ customerId, verified: v.verified, reason: v.verified ? null : v.reason, ms });
+  }
   process.stdout.write(`${JSON.stringify(verdicts)}\n`);
-  hotline.close();
+  await hotline.close();
   input.close();
 });
