@@ -339,7 +339,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
 
 if (process.argv[1]?.endsWith('loadgen.ts') && process.argv[2]) {
   const spec = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadSpec;
-  runLoad(spec).then((result) => {
+  void runLoad(spec).then((result) => {
     writeFileSync(spec.out, JSON.stringify(result));
     process.exit(0);
   });

@@ -253,7 +253,7 @@ async function runScenario(s: Scenario, ref?: Checkout): Promise<{ result: Scena
   // REF's in a process of its own, on the other core, while this one seeds here.
   const refSeeding = ref && seedRef(ref, refDir, refEnv, needed);
   refSeeding?.catch(() => undefined);
-  const customers = seed(config, { customers: needed, agents: AGENTS });
+  const customers = await seed(config, { customers: needed, agents: AGENTS });
   const refCustomers = await refSeeding;
 
   const hotline = startPinned(

@@ -4,7 +4,6 @@
  */
 import type { Config } from '../src/config.js';
 import { SecretBox } from '../src/crypto/secretBox.js';
-import { openDatabase } from '../src/db/database.js';
 import { openSecret } from '../src/domain/otpSecrets.js';
 import { createHotline } from '../src/hotline.js';
 import { createLogger } from '../src/logger.js';
@@ -15,35 +14,38 @@ export interface SeededCustomer {
   secret: Buffer;
 }
 
-export function seed(config: Config, options: { customers: number; agents: number }): SeededCustomer[] {
-  const db = openDatabase(config.dbPath);
-  const hotline = createHotline({ config, logger: createLogger('warn'), db });
+export async function seed(config: Config, options: { customers: number; agents: number }): Promise<SeededCustomer[]> {
+  const hotline = createHotline({ config, logger: createLogger('warn') });
   const box = new SecretBox(config.secretKeys);
-  const seeded: SeededCustomer[] = [];
   try {
-    // One outer transaction: each create becomes a savepoint, so seeding pays one fsync, not one per customer.
-    const run = db.transaction(() => {
-      const now = Date.now();
-      for (let i = 0; i < options.agents; i++) {
-        hotline.repos.agents.create(
+    // Started together, the creates share the store's group commits: seeding pays one fsync per batch
+    // of units of work, not one per customer.
+    const now = Date.now();
+    await Promise.all(
+      Array.from({ length: options.agents }, (_, i) =>
+        hotline.store.agents.create(
           { name: `Bench agent ${i + 1}`, phone: `+1415555${String(1000 + i).padStart(4, '0')}`, languages: ['en-US', 'ja-JP'], duty: 'on' },
           now,
-        );
-      }
-      for (let i = 0; i < options.customers; i++) {
-        const customer = hotline.customers.create({
+        ),
+      ),
+    );
+    const customers = await Promise.all(
+      Array.from({ length: options.customers }, (_, i) =>
+        hotline.customers.create({
           name: `Bench customer ${i + 1}`,
           plan: 'enterprise',
           tier: i % 4 === 0 ? 'premium' : 'standard',
-        });
-        const [stored] = hotline.repos.customers.secrets(customer.customerId, ['dashboard']);
-        if (!stored) throw new Error(`customer ${customer.customerId} has no dashboard secret`);
-        seeded.push({ customerId: customer.customerId, secret: openSecret(box, customer.customerId, 'dashboard', stored.sealed) });
-      }
-    });
-    run();
+        }),
+      ),
+    );
+    const seeded: SeededCustomer[] = [];
+    for (const customer of customers) {
+      const [stored] = await hotline.store.customers.secrets(customer.customerId, ['dashboard']);
+      if (!stored) throw new Error(`customer ${customer.customerId} has no dashboard secret`);
+      seeded.push({ customerId: customer.customerId, secret: openSecret(box, customer.customerId, 'dashboard', stored.sealed) });
+    }
+    return seeded;
   } finally {
-    hotline.close();
+    await hotline.close();
   }
-  return seeded;
 }

@@ -31,7 +31,9 @@ export interface SeededCustomerHex {
 const spec = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as SeedSpec;
 const load = (path: string) => import(pathToFileURL(join(spec.root, path)).href);
 const { loadConfig } = (await load('src/config.ts')) as { loadConfig(env: NodeJS.ProcessEnv): Config };
-const { seed } = (await load('bench/seed.ts')) as { seed(config: Config, options: { customers: number; agents: number }): SeededCustomer[] };
-const seeded = seed(loadConfig(spec.env), { customers: spec.customers, agents: spec.agents });
+// A commit from before the async storage port seeds synchronously; one from after it, with a promise.
+type Seed = (config: Config, options: { customers: number; agents: number }) => SeededCustomer[] | Promise<SeededCustomer[]>;
+const { seed } = (await load('bench/seed.ts')) as { seed: Seed };
+const seeded = await seed(loadConfig(spec.env), { customers: spec.customers, agents: spec.agents });
 const out: SeededCustomerHex[] = seeded.map((c) => ({ customerId: c.customerId, secret: Buffer.from(c.secret).toString('hex') }));
 writeFileSync(spec.out, JSON.stringify(out));

@@ -61,30 +61,30 @@ async function call(customerId: string | null, keys: string[], from: string, han
   const sid = `CA${randomBytes(16).toString('hex')}`;
   const base = { CallSid: sid, From: from, To: '+18005550100' };
   await webhook('/voice/incoming', base);
-  const digits = customerId ? [customerId, hotline.customers.dashboardCode(customerId).code, ...keys] : keys;
+  const digits = customerId ? [customerId, (await hotline.customers.dashboardCode(customerId)).code, ...keys] : keys;
   for (const [step, d] of digits.entries()) await webhook(`/voice/step?step=${step}`, { ...base, Digits: d });
   if (hangUp) await webhook('/voice/status', { ...base, CallStatus: 'completed' });
   clock.advance(31_000); // a fresh 30-second code for the next call
   return sid;
 }
 
-const customer = (name: string, tier: 'premium' | 'standard') =>
-  hotline.customers.create({ name, plan: 'enterprise', tier }).customerId;
-const kumo = customer('Kumo Retail KK', 'premium');
-const northwind = customer('Northwind Travel', 'standard');
-const sakura = customer('Sakura Securities', 'premium');
-const harbor = customer('Blue Harbor Games', 'standard');
-const acme = customer('Acme Logistics', 'premium');
-const tsubame = customer('Tsubame Media', 'standard');
+const customer = async (name: string, tier: 'premium' | 'standard') =>
+  (await hotline.customers.create({ name, plan: 'enterprise', tier })).customerId;
+const kumo = await customer('Kumo Retail KK', 'premium');
+const northwind = await customer('Northwind Travel', 'standard');
+const sakura = await customer('Sakura Securities', 'premium');
+const harbor = await customer('Blue Harbor Games', 'standard');
+const acme = await customer('Acme Logistics', 'premium');
+const tsubame = await customer('Tsubame Media', 'standard');
 
 const now = clock.now();
-const agents = hotline.repos.agents;
-const aiko = agents.create({ name: 'Aiko Tanaka', phone: '+81345550101', languages: ['ja-JP', 'en-US'], duty: 'roster', isAdmin: true }, now);
-agents.setRoster(aiko.agentId, { timeZone: 'Asia/Tokyo', rules: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '18:00' }] }, now);
-const ben = agents.create({ name: 'Ben Okafor', phone: '+14155550102', languages: ['en-US'], duty: 'on' }, now);
-agents.create({ name: 'Carla Ruiz', phone: '+34915550103', languages: ['en-US'], duty: 'off' }, now);
+const agents = hotline.store.agents;
+const aiko = await agents.create({ name: 'Aiko Tanaka', phone: '+81345550101', languages: ['ja-JP', 'en-US'], duty: 'roster', isAdmin: true }, now);
+await agents.setRoster(aiko.agentId, { timeZone: 'Asia/Tokyo', rules: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '18:00' }] }, now);
+const ben = await agents.create({ name: 'Ben Okafor', phone: '+14155550102', languages: ['en-US'], duty: 'on' }, now);
+await agents.create({ name: 'Carla Ruiz', phone: '+34915550103', languages: ['en-US'], duty: 'off' }, now);
 const password = randomBytes(12).toString('base64url');
-hotline.repos.credentials.setPassword(aiko.agentId, await hashPassword(password), now);
+await hotline.store.credentials.setPassword(aiko.agentId, await hashPassword(password), now);
 
 // Callbacks made by P2 calls at different times, so their deadlines fall in every SLA state.
 clock.set(now - 130 * MINUTE);
@@ -99,12 +99,12 @@ clock.set(now - 6 * MINUTE);
 await call(harbor, ['2'], '+14155550115', true);
 clock.set(now);
 
-const desk = hotline.repos.desk;
-const idOf = (sid: string) => hotline.repos.callbacks.byCallSid(sid)!.callbackId;
-desk.claim(idOf(claimed), aiko.agentId, now - 4 * MINUTE);
-desk.addNote(idOf(claimed), aiko.agentId, 'Checkout errors from Osaka only; customer prefers Japanese.', now - 3 * MINUTE);
-desk.claim(idOf(breached), ben.agentId, now - 2 * MINUTE);
-desk.complete(idOf(done), ben.agentId, now - 20 * MINUTE);
+const desk = hotline.store.desk;
+const idOf = async (sid: string) => (await hotline.store.callbacks.byCallSid(sid))!.callbackId;
+await desk.claim(await idOf(claimed), aiko.agentId, now - 4 * MINUTE);
+await desk.addNote(await idOf(claimed), aiko.agentId, 'Checkout errors from Osaka only; customer prefers Japanese.', now - 3 * MINUTE);
+await desk.claim(await idOf(breached), ben.agentId, now - 2 * MINUTE);
+await desk.complete(await idOf(done), ben.agentId, now - 20 * MINUTE);
 
 // Calls in progress: Ben took a P1 transfer (pressed 1 at the whisper), three P1 callers wait in the
 // queue while every agent has just been offered a call, two callers are still in the flow.
@@ -114,7 +114,7 @@ await webhook(`/voice/whisper/accept?call=${transferred}&agent=${ben.agentId}&la
   CallSid: `CA${randomBytes(16).toString('hex')}`,
   Digits: '1',
 });
-for (const a of agents.onDuty()) agents.markOffered(a.agentId, now);
+for (const a of await agents.onDuty()) await agents.markOffered(a.agentId, now);
 clock.set(now - 8 * MINUTE);
 await call(kumo, ['1'], '+81355550121');
 clock.set(now - 4 * MINUTE);
@@ -144,6 +144,6 @@ try {
   await browser.close();
   server.closeAllConnections();
   server.close();
-  hotline.close();
+  await hotline.close();
   rmSync(dir, { recursive: true, force: true });
 }
