@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The project's test command: type check, then every vitest suite; ends with "N passed, N failed".
+// The project's test command: type check, the promise lint, then every vitest suite; ends with "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,12 @@ let passed = 0;
 console.log('> tsc --noEmit');
 const typecheck = spawnSync(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit' });
 if (typecheck.status === 0) passed += 1;
+else failed += 1;
+
+// Every promise of the storage port awaited: an unawaited write may not have happened (eslint.config.js).
+console.log('> eslint (promises)');
+const lint = spawnSync(bin('eslint'), ['src', 'voice-flows', 'test', 'bench', 'scripts'], { stdio: 'inherit' });
+if (lint.status === 0) passed += 1;
 else failed += 1;
 
 const out = join(mkdtempSync(join(tmpdir(), 'hotline-test-')), 'vitest.json');

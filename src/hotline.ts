@@ -12,7 +12,7 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { createCustomerService } from './domain/customers.js';
 import { AGENT_OFFER_HOLD_MS } from './domain/serviceNumbers.js';
 import { createCallbackDialing } from './dialer/index.js';
-import { createVerifyCaller, type VerifyContext } from './domain/verifyCaller.js';
+import { createVerifyCaller, keepingUnreadableAudit, type VerifyContext } from './domain/verifyCaller.js';
 import { createVerificationGuard } from './domain/verificationGuard.js';
 import { countVerifications } from './metrics/countVerifications.js';
 import { createMetrics } from './metrics/metrics.js';
@@ -133,7 +133,7 @@ export function createHotline({
     customers,
     /** Checks a (customer ID, code) pair as a call's step does, as a unit of work of its own. */
     verifyCaller: (customerId: string, code: string, context: VerifyContext) =>
-      store.unitOfWork((tx) => verifyCaller(tx, customerId, code, context)),
+      keepingUnreadableAudit(store.verification, () => store.unitOfWork((tx) => verifyCaller(tx, customerId, code, context))),
     statusPage,
     engine,
     p1Queue,

@@ -148,7 +148,7 @@ export function createCommitBatch(db: SqliteDb, options: CommitBatchOptions = {}
     run<T>(work: () => Promise<T> | T): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         const go = () => start(work, resolve, reject);
-        if (nextTurns.length > 0 || inBatch >= maxPerBatch) {
+        if (nextTurns.length > 0 || inBatch + thisTurn.length >= maxPerBatch) {
           nextTurns.push(() => (unitRunning ? thisTurn.push(go) : go()));
           if (!open) scheduleDrain();
         } else if (unitRunning) thisTurn.push(go);

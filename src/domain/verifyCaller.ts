@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { SecretBox } from '../crypto/secretBox.js';
 import type { StoredSecret } from './storage/customers.js';
 import type { Repositories } from './storage/index.js';
-import type { AuditEntry } from './storage/verification.js';
+import type { AuditEntry, VerificationRepository } from './storage/verification.js';
 import type { Clock } from './clock.js';
 import { callableNumber, idEnding, maskPhone, type Customer, type Factor, type Tier } from './customer.js';
 import { isValidCustomerId } from './customerId.js';
@@ -69,6 +69,25 @@ export const GUESS_REASONS: readonly RefusalReason[] = ['unknown_customer', 'sus
 
 /** Refusals of a code typed for an ID that tell an agent someone may have been guessing it. */
 export const FAILED_CODE_REASONS: readonly RefusalReason[] = ['wrong_code', 'suspended', 'locked', 'caller_limited'];
+
+const unreadableAudits = new WeakMap<object, AuditEntry>();
+
+/**
+ * Runs `work` (a unit of work that checks a code) and, when it failed on a secret that would not open,
+ * audits the attempt once the unit is undone: the operator sees it in the audit, uncounted.
+ */
+export async function keepingUnreadableAudit<T>(
+  verification: Pick<VerificationRepository, 'recordRefusal'>,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    const audit = err !== null && typeof err === 'object' ? unreadableAudits.get(err) : undefined;
+    if (audit) await verification.recordRefusal(audit);
+    throw err;
+  }
+}
 
 /**
  * The bucket the audit and the per-number limit file a calling number under: the number, or "anonymous"
@@ -140,7 +159,8 @@ export function createVerifyCaller({ box, clock, logger, guard }: Deps): VerifyC
     } catch (err) {
       // A secret that does not open (a key missing from the configuration, a tampered row) is the
       // operator's problem, not the caller's: audit the attempt uncounted, then let the call fall back to a human.
-      await verification.recordRefusal(entry('refused', 'unreadable_secret'));
+      // The throw undoes the unit of work the check runs in, so the audit is written after it (keepingUnreadableAudit).
+      if (err !== null && typeof err === 'object') unreadableAudits.set(err, entry('refused', 'unreadable_secret'));
       log.error({ err }, 'a stored secret did not open: check HOTLINE_SECRET_KEY and HOTLINE_SECRET_KEY_PREVIOUS');
       throw err;
     }

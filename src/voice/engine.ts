@@ -5,7 +5,7 @@ import type { Repositories, Store } from '../domain/storage/index.js';
 import type { AgentRepository } from '../domain/storage/agents.js';
 import type { Clock } from '../domain/clock.js';
 import { callableNumber } from '../domain/customer.js';
-import type { VerifyCaller } from '../domain/verifyCaller.js';
+import { keepingUnreadableAudit, type VerifyCaller } from '../domain/verifyCaller.js';
 import { toLanguage } from '../../voice-flows/prompts/index.js';
 import { speakersFirst } from '../domain/agentLanguages.js';
 import type { AgentOffer, BaseContext, CallWrites, FlowDefinition, FlowEvent, Needs, QueueOffer, Transition, World } from './flow.js';
@@ -271,7 +271,7 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
 
     /** Answers a Gather, Dial or Record action of step `step`. */
     async step(params, step) {
-      const { answer, moved } = await store.unitOfWork((tx) => advance(tx, params, step));
+      const { answer, moved } = await keepingUnreadableAudit(store.verification, () => store.unitOfWork((tx) => advance(tx, params, step)));
       if (moved) {
         const { next, outcome } = moved;
         deps.logger.info({ callSid: next.callSid, from: moved.from, to: next.state, step: next.step, ...(outcome && { outcome }) }, 'call advanced');

@@ -215,7 +215,7 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
           return stored;
         });
         // Counted once, when the first final status arrives, with the outcome the flow gave it.
-        if (before && before.endedAt === null) deps.metrics?.callEnded({ callSid: CallSid, outcome: before.outcome });
+        if (before && before.endedAt === null) await deps.metrics?.callEnded({ callSid: CallSid, outcome: before.outcome });
         log.info({ status: CallStatus }, 'call ended');
       }
       return twimlDocument([]);

@@ -21,7 +21,7 @@ describe('when the database fails mid-call, the caller still reaches a human on 
   let n = 0;
   beforeEach(async () => {
     s = await startFaultServer();
-    customerId = s.hotline.customers.create({ name: 'Acme', plan: 'enterprise', tier: 'premium' }).customerId;
+    customerId = (await s.hotline.customers.create({ name: 'Acme', plan: 'enterprise', tier: 'premium' })).customerId;
   });
   afterEach(async () => {
     await s.close();
@@ -42,7 +42,7 @@ describe('when the database fails mid-call, the caller still reaches a human on 
     other.exec('BEGIN IMMEDIATE'); // another writer (a CLI, a stuck worker) holds the write lock
     try {
       const started = Date.now();
-      const answer = await postWebhook(s, codeStep, callParams(callSid, { Digits: s.hotline.customers.dashboardCode(customerId).code }));
+      const answer = await postWebhook(s, codeStep, callParams(callSid, { Digits: (await s.hotline.customers.dashboardCode(customerId)).code }));
       expect(Date.now() - started).toBeLessThan(2000); // HOTLINE_DB_BUSY_TIMEOUT_MS=100, far inside Twilio's 15 s
       expect(answer.status).toBe(200);
       expect(dialed(answer.body)).toEqual([BACKUP]);
@@ -63,7 +63,7 @@ describe('when the database fails mid-call, the caller still reaches a human on 
     const failures = s.logs.records().filter((r) => r.msg === 'voice webhook failed; caller sent to the backup line');
     expect(failures.length).toBe(2);
     expect(failures[0]).toMatchObject({ callSid, level: 50 });
-    expect(s.logs.text).not.toContain(s.hotline.customers.dashboardCode(customerId).code);
+    expect(s.logs.text).not.toContain((await s.hotline.customers.dashboardCode(customerId)).code);
     const metrics = await s.hotline.metrics.registry.getSingleMetricAsString('hotline_voice_apologies_total');
     expect(metrics).toContain('hotline_voice_apologies_total{route="/voice/step",cause="error"} 1');
     expect(metrics).toContain('hotline_voice_apologies_total{route="/voice/incoming",cause="error"} 1');

@@ -61,15 +61,19 @@ describe('group commit of webhooks', () => {
     setImmediate(tick);
     const commits: number[] = [];
     const turns: number[] = [];
+    // Rows in the table at each commit: what the waiting webhooks had touched by then.
+    const rows: number[] = [];
     const batch = createCommitBatch(db, {
       maxPerBatch: 3,
-      onCommit: (_seconds, webhooks) => (commits.push(webhooks), turns.push(turn)),
+      onCommit: (_seconds, webhooks) => (
+        commits.push(webhooks), turns.push(turn), rows.push((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n)
+      ),
     });
     const insert = db.prepare('INSERT INTO t VALUES (?)');
     const answers = [1, 2, 3, 4, 5, 6, 7].map((x) => batch.run(() => (insert.run(x), x)));
-    // The first three ran at once; the four waiting have not touched the database.
-    expect((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n).toBe(3);
     expect(await Promise.all(answers)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    // The first three ran in the first turn; the four waiting had not touched the database when it committed.
+    expect(rows).toEqual([3, 6, 7]);
     ticking = false;
     expect(commits).toEqual([3, 3, 1]);
     // Each batch in a turn of its own: the event loop polls (and accepts a connection) between them.
