@@ -4,6 +4,8 @@ export type Plan = (typeof PLANS)[number];
 /** Enterprise comes in two tiers; Premium is answered first. */
 export const TIERS = ['standard', 'premium'] as const;
 export type Tier = (typeof TIERS)[number];
+/** How urgent an issue is, as the caller chooses it (domain.md): P1 the most. */
+export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
 export const CUSTOMER_STATUSES = ['active', 'suspended'] as const;
 export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
 

@@ -1,7 +1,7 @@
-import type { Plan, Tier } from './customer.js';
+import type { Plan, Priority, Tier } from './customer.js';
 import { FIRST_RESPONSE_TARGETS } from './serviceNumbers.js';
 
-export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
+export type { Priority } from './customer.js';
 
 /** The first-response target for a tier and priority (the table is in src/domain/serviceNumbers.ts). */
 export function slaFor(tier: Tier, priority: Priority): number {

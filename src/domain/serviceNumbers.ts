@@ -7,8 +7,7 @@
  *
  * Values an operator sets (the dialer's lease and poll, the verification guard) are in src/config.ts.
  */
-import type { Tier } from './customer.js';
-import type { Priority } from './serviceLevels.js';
+import type { Priority, Tier } from './customer.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

@@ -184,8 +184,12 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
       log.info({ agentId, accepted: digits === '1' }, 'agent answered whisper');
       if (digits === '1' && CALL_SID.test(callSid) && Number.isSafeInteger(agentId)) {
         const legSid = params.CallSid;
-        await availability('on a call', callSid, () =>
-          store.agents.markOnCall(agentId, callSid, CALL_SID.test(legSid ?? '') ? { legSid: legSid! } : {}),
+        // A store that cannot take the write at all fails the request (the leg hangs up); a failure of
+        // the bookkeeping itself is only logged.
+        await store.unitOfWork((tx) =>
+          availability('on a call', callSid, () =>
+            tx.agents.markOnCall(agentId, callSid, CALL_SID.test(legSid ?? '') ? { legSid: legSid! } : {}),
+          ),
         );
       }
       return acceptTwiml(digits, language);

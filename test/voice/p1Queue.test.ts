@@ -181,7 +181,7 @@ describe('places in the P1 queue, counted in the database', () => {
     expect(await Promise.all(order.map((s) => queue.position(s)))).toEqual(order.map((_, i) => i + 1));
     expect(await queue.position(callSid(5))).toBeNull();
     expect(await queue.position(callSid(6))).toBeNull();
-    expect(queue.position('CA'.padEnd(34, 'f'))).toBeNull();
-    expect(queue.waitingCount()).toBe(38);
+    expect(await queue.position('CA'.padEnd(34, 'f'))).toBeNull();
+    expect(await queue.waitingCount()).toBe(38);
   });
 });
