@@ -4,14 +4,13 @@ import type { CallRecord } from '../domain/storage/calls.js';
 import type { Repositories, Store } from '../domain/storage/index.js';
 import type { AgentRepository } from '../domain/storage/agents.js';
 import type { Clock } from '../domain/clock.js';
-import { callableNumber } from '../domain/customer.js';
+import { CALL_SID, callableNumber } from '../domain/customer.js';
 import { keepingUnreadableAudit, type VerifyCaller } from '../domain/verifyCaller.js';
 import { toLanguage } from '../../voice-flows/prompts/index.js';
 import { speakersFirst } from '../domain/agentLanguages.js';
 import type { AgentOffer, BaseContext, CallWrites, FlowDefinition, FlowEvent, Needs, QueueOffer, Transition, World } from './flow.js';
 import { renderState, type VoiceUrls } from './render.js';
 import { twimlDocument } from './twiml.js';
-import { CALL_SID } from '../domain/customer.js';
 
 /** The form parameters of a Twilio voice webhook, already signature-checked. */
 export type VoiceParams = Record<string, string | undefined>;
