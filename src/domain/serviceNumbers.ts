@@ -144,6 +144,13 @@ export const LIVE_LEG_HORIZON_MS = 4 * HOUR;
 export const MAX_PAIRS = 3;
 
 /**
+ * How long the code prompt waits for the first key after the caller heard that their code was already
+ * spent (by an earlier call): the next code appears within one 30 s step, so the caller is not
+ * cut off while they wait for it. The code prompt otherwise waits 10 s.
+ */
+export const CODE_STEP_WAIT_SECONDS = 30;
+
+/**
  * Failures per customer ID, across calls: 5 in a row lock for 15 min, each further lock doubles up
  * to 24 h; 100 lock until an operator unlocks. Five forgive a customer's own mistakes; the doubling
  * slows a guesser to a few tries a day; at 100 the ID waits for a person to look.
