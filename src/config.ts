@@ -114,6 +114,18 @@ const envSchema = z.object({
       const why = isCallingCode(bad) ? `${bad} reaches only premium-rate or satellite numbers, which are always refused` : `${bad ? bad : 'an empty entry'} is not one`;
       ctx.addIssue({ code: 'custom', message: `must be comma-separated country calling codes such as 1,81,44: ${why}` });
     }),
+  HOTLINE_ESCALATION_NUMBERS: optionalString
+    .transform((v) => (v === undefined ? [] : v.split(',').map((n) => n.trim())))
+    .superRefine((numbers, ctx) => {
+      const bad = numbers.findIndex((n) => !E164.test(n));
+      if (bad >= 0) {
+        ctx.addIssue({ code: 'custom', message: `must be comma-separated E.164 phone numbers such as +14155550100,+819012345678: entry ${bad + 1} ${numbers[bad] ? 'is not one' : 'is empty'}` });
+      }
+    }),
+  HOTLINE_ESCALATION_CALLS: optionalString
+    .transform((v) => v ?? 'false')
+    .pipe(z.enum(['true', 'false'], { message: 'must be true or false' }))
+    .transform((v) => v === 'true'),
   HOTLINE_TWILIO_CONNECTION_OVERRIDES: optionalString
     .transform((v) => v?.replace(/^#/, ''))
     .superRefine((v, ctx) => {
@@ -128,6 +140,8 @@ const SECRET_VARIABLES = new Set([
   'HOTLINE_SECRET_KEY',
   'HOTLINE_SECRET_KEY_PREVIOUS',
   'HOTLINE_ADMIN_TOKEN',
+  // People's phone numbers: not to be printed whole in a log.
+  'HOTLINE_ESCALATION_NUMBERS',
 ]);
 
 function isKey(value: string): boolean {
@@ -152,6 +166,11 @@ export interface Config {
   adminToken: string;
   backupNumber: string | undefined;
   callerId: string | undefined;
+  /**
+   * Who is told when a P1 caller finds nobody (no engineer on duty, or none accepted): each number is
+   * texted the callback's reference and deadline, and also called when `calls` is set.
+   */
+  escalation: { numbers: string[]; calls: boolean };
   /** The callback dialer: claim lease, poll interval, and whether the server process runs it too. */
   dialer: { leaseMs: number; pollMs: number; inServer: boolean };
   statusUrl: string | undefined;
@@ -250,6 +269,7 @@ export function loadConfig(env: Env = process.env, options: { generateLocal?: bo
     adminToken,
     backupNumber: v.HOTLINE_BACKUP_NUMBER,
     callerId: v.HOTLINE_CALLER_ID,
+    escalation: { numbers: [...new Set(v.HOTLINE_ESCALATION_NUMBERS)], calls: v.HOTLINE_ESCALATION_CALLS },
     dialer: {
       leaseMs: v.HOTLINE_DIALER_LEASE_SECONDS * 1000,
       pollMs: v.HOTLINE_DIALER_POLL_MS,

@@ -116,7 +116,10 @@ export function createHotline({
     backupNumber: config.backupNumber,
     inputDigest: box.digester('retry-key'),
     // Texts go out only once the step that promised the callback is on disk.
-    afterCommit: (call, changes) => callbackDialing.confirmations.afterCommit(call, changes.scheduleCallback),
+    afterCommit: (call, changes) => {
+      callbackDialing.confirmations.afterCommit(call, changes.scheduleCallback);
+      callbackDialing.escalations.afterCommit(call, changes.scheduleCallback);
+    },
     urls: {
       step: (step) => webhookUrl(`/voice/step?step=${step}`),
       whisper: (callSid, agentId) => webhookUrl(`/voice/whisper?call=${callSid}&agent=${agentId}`),
@@ -155,6 +158,8 @@ export function createHotline({
     },
     async close(): Promise<void> {
       statusPage.stop();
+      // Escalations under way record how they went before the store goes.
+      await callbackDialing.escalations.idle();
       await store.close();
     },
   };

@@ -33,7 +33,12 @@ export function callbackRoutes(deps: ConsoleDeps): Router {
     const id = callbackIdOf(req);
     const callback = await desk.get(id);
     if (!callback) throw notFound('callback');
-    const [notes, tries, customer] = await Promise.all([desk.notes(id), desk.customerTries(id), store.customers.get(callback.customerId)]);
+    const [notes, tries, customer, escalations] = await Promise.all([
+      desk.notes(id),
+      desk.customerTries(id),
+      store.customers.get(callback.customerId),
+      store.escalations.ofCallback(id),
+    ]);
     const now = clock.now();
     const body = callbackPage(
       { ...callback, sla: slaState(callback, now) },
@@ -43,6 +48,7 @@ export function callbackRoutes(deps: ConsoleDeps): Router {
       agent.agentId,
       session.csrfToken,
       now,
+      escalations,
     );
     res.type('html').send(page({ title: `Callback ${callback.reference}`, body, me: { agent, csrf: session.csrfToken }, section: 'dashboard', flash: flashFrom(req) }).value);
   });

@@ -8,6 +8,7 @@ import { createSqliteCallRepository } from './callRepository.js';
 import { createCommitBatch, type CommitBatch } from './commitBatch.js';
 import { createSqliteCredentialRepository } from './credentialRepository.js';
 import { createSqliteCustomerRepository } from './customerRepository.js';
+import { createSqliteEscalationRepository } from './escalationRepository.js';
 import { checkDatabase, closeDatabase, type SqliteDb } from './database.js';
 import { createSqliteNumberRepository } from './numberRepository.js';
 import { createSqliteQueueRepository } from './queueRepository.js';
@@ -43,6 +44,7 @@ const WRITES: { [K in keyof Repositories]: ReadonlyArray<keyof Repositories[K]> 
     'markBreaches',
     'extendLease',
   ],
+  escalations: ['claim', 'settle'],
 };
 
 type AnyMethod = (...args: unknown[]) => unknown;
@@ -97,6 +99,7 @@ export function createSqliteStore(
     sessions: createSqliteSessionRepository(db),
     desk: createSqliteCallbackDeskRepository(db),
     dialer: createSqliteCallbackDialerRepository(db, { agents }),
+    escalations: createSqliteEscalationRepository(db),
   };
   const batch = createCommitBatch(db, options.onCommit ? { onCommit: options.onCommit } : {});
   const names = Object.keys(sync) as Array<keyof Repositories>;

@@ -1,6 +1,6 @@
 /**
  * The callback dialer's parts built over one store: the repository, the twilio client, the webhooks
- * of callback calls, SMS confirmations, and a factory for the worker. The server and
+ * of callback calls, SMS confirmations, escalations, and a factory for the worker. The server and
  * `npm run worker` (src/dialer/main.ts) both build it through createHotline.
  */
 import type { Logger } from 'pino';
@@ -12,6 +12,7 @@ import { createTwilioClient, type TwilioClient } from '../twilio/client.js';
 import { freeAgentsOf, type FreeAgents } from './agents.js';
 import { createCallbackCalls } from './callbackCalls.js';
 import { createCallbackDialer, type CallbackDialer } from './dialer.js';
+import { createEscalations } from './escalation.js';
 import { createCallbackConfirmations } from './sms.js';
 import { callbackUrls } from './urls.js';
 
@@ -42,11 +43,21 @@ export function createCallbackDialing(deps: CallbackDialingDeps) {
     ...(deps.onCustomerTry && { onCustomerTry: deps.onCustomerTry }),
   });
   const confirmations = createCallbackConfirmations({ twilio, logger, callerIds });
+  const escalations = createEscalations({
+    store,
+    twilio,
+    logger,
+    clock,
+    callerIds,
+    numbers: config.escalation.numbers,
+    calls: config.escalation.calls,
+  });
   return {
     repository,
     twilio,
     calls,
     confirmations,
+    escalations,
     /** A dialer worker over this store; `start()` it (the server and `npm run worker` do). */
     createWorker(options: { owner?: string; freeAgents?: FreeAgents } = {}): CallbackDialer {
       return createCallbackDialer({

@@ -33,6 +33,8 @@ export interface StandInCall {
   from: string;
   /** The TwiML URL run when the call is answered (calls.create url, or <Number url>). */
   url: string | null;
+  /** The TwiML given inline to calls.create (instead of a url). */
+  twiml: string | null;
   statusCallback: string | null;
   statusCallbackEvents: string[];
   timeout: number | null;
@@ -223,6 +225,7 @@ export class TwilioStandIn {
       to: order.number,
       from: order.callerId ?? parent.from,
       url: order.numberUrl ?? null,
+      twiml: null,
       statusCallback: order.statusCallback ?? null,
       statusCallbackEvents: order.statusCallbackEvents,
       timeout: order.timeout ?? null,
@@ -283,6 +286,7 @@ export class TwilioStandIn {
         to: params.To ?? '',
         from: params.From ?? '',
         url: params.Url ?? null,
+        twiml: params.Twiml ?? null,
         statusCallback: params.StatusCallback ?? null,
         statusCallbackEvents: form.getAll('StatusCallbackEvent'),
         timeout: params.Timeout ? Number(params.Timeout) : null,

@@ -15,6 +15,7 @@ import type { CallbackRepository } from './callbacks.js';
 import type { CallRepository } from './calls.js';
 import type { CredentialRepository } from './credentials.js';
 import type { CustomerRepository } from './customers.js';
+import type { EscalationRepository } from './escalations.js';
 import type { NumberRepository } from './numbers.js';
 import type { QueueRepository } from './queue.js';
 import type { SessionRepository } from './sessions.js';
@@ -33,6 +34,7 @@ export interface Repositories {
   sessions: SessionRepository;
   desk: CallbackDeskRepository;
   dialer: CallbackDialerRepository;
+  escalations: EscalationRepository;
 }
 
 export interface Store extends Repositories {

@@ -7,6 +7,7 @@ import { callbackRepositoryContract } from './callbacks.contract.js';
 import { callRepositoryContract } from './calls.contract.js';
 import { credentialRepositoryContract } from './credentials.contract.js';
 import { customerRepositoryContract } from './customers.contract.js';
+import { escalationRepositoryContract } from './escalations.contract.js';
 import { numberRepositoryContract } from './numbers.contract.js';
 import { queueRepositoryContract } from './queue.contract.js';
 import { sessionRepositoryContract } from './sessions.contract.js';
@@ -29,5 +30,6 @@ export function storeContracts(engine: string, subject: StoreSubject): void {
     sessionRepositoryContract(subject);
     callbackDeskRepositoryContract(subject);
     callbackDialerRepositoryContract(subject);
+    escalationRepositoryContract(subject);
   });
 }
