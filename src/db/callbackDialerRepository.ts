@@ -121,6 +121,32 @@ export function createSqliteCallbackDialerRepository(
      WHERE callback_id = @callbackId AND round = @round AND status = 'dialing' AND lease_owner = @owner`,
   );
   const confirmLeg = db.prepare('UPDATE callback_legs SET confirmed_at = coalesce(confirmed_at, @now), updated_at = @now WHERE leg_id = @legId');
+  const confirmLegReturning = db.prepare(
+    'UPDATE callback_legs SET confirmed_at = coalesce(confirmed_at, @now), updated_at = @now WHERE leg_id = @legId RETURNING *',
+  );
+  const updateLeg = db.prepare(
+    `UPDATE callback_legs SET status = @status, call_sid = coalesce(call_sid, @callSid),
+       sequence_number = CASE WHEN @seq IS NULL THEN sequence_number ELSE max(coalesce(sequence_number, -1), @seq) END,
+       error = coalesce(@error, error), updated_at = @now
+     WHERE leg_id = @legId RETURNING *`,
+  );
+  const guarded = 'WHERE callback_id = @callbackId AND round = @round AND status = @from';
+  const moveToConnected = db.prepare(
+    `UPDATE callbacks SET status = @status, connected_at = coalesce(connected_at, @now), lease_owner = NULL,
+       lease_expires_at = NULL, last_error = NULL, updated_at = @now
+     ${guarded} RETURNING *`,
+  );
+  const moveToPending = db.prepare(
+    `UPDATE callbacks SET status = @status, attempts = @attempts, next_attempt_at = @nextAttemptAt, last_error = @lastError,
+       lease_owner = NULL, lease_expires_at = NULL, accepted_leg_id = NULL, accepted_agent_id = NULL, updated_at = @now
+     ${guarded} RETURNING *`,
+  );
+  const acceptRound = db.prepare(
+    `UPDATE callbacks SET accepted_leg_id = @legId, accepted_agent_id = @agentId,
+       lease_expires_at = max(coalesce(lease_expires_at, 0), @until), updated_at = @now
+     WHERE callback_id = @callbackId AND round = @round AND status = 'dialing'
+       AND (accepted_leg_id IS NULL OR accepted_leg_id = @legId) RETURNING *`,
+  );
   const accepted = db.prepare(
     `UPDATE callbacks SET accepted_leg_id = @legId, accepted_agent_id = @agentId,
        lease_expires_at = max(coalesce(lease_expires_at, 0), @until), updated_at = @now
@@ -269,6 +295,39 @@ export function createSqliteCallbackDialerRepository(
       if (!row || !callback) return undefined;
       return { callback: toCallback(callback), leg: toLeg(row), verdict: onAccept(dialState(callback), toLeg(row)) };
     },
+    callbackForUpdate(callbackId) {
+      const row = getCallback(callbackId);
+      return row && { callback: toCallback(row), round: row.round, acceptedLegId: row.accepted_leg_id, leaseOwner: row.lease_owner };
+    },
+    roundLegs,
+    recordLegEvent: (legId, callSid, status, sequenceNumber, now) => event.run(callSid, status, sequenceNumber, legId, now).changes > 0,
+    updateLeg(legId, update, now) {
+      const row = updateLeg.get({ legId, status: update.status, callSid: update.callSid, seq: update.sequenceNumber, error: update.error, now }) as LegRow | undefined;
+      return row && toLeg(row);
+    },
+    moveCallback(callbackId, from, change, now) {
+      const where = { callbackId, round: from.round, from: from.status, now };
+      const row =
+        change.to === 'connected' || change.to === 'completed'
+          ? moveToConnected.get({ ...where, status: change.to })
+          : moveToPending.get({
+              ...where,
+              status: change.to,
+              attempts: change.attempts,
+              nextAttemptAt: change.to === 'pending' ? change.nextAttemptAt : null,
+              lastError: change.lastError,
+            });
+      return row ? toCallback(row as CallbackRow) : undefined;
+    },
+    confirmLeg(legId, now) {
+      const row = confirmLegReturning.get({ legId, now }) as LegRow | undefined;
+      return row && toLeg(row);
+    },
+    recordAccept(callbackId, round, legId, agentId, leaseUntil, now) {
+      const row = acceptRound.get({ callbackId, round, legId, agentId, until: leaseUntil, now }) as CallbackRow | undefined;
+      return row && toCallback(row);
+    },
+    addLeg: (callbackId, round, kind, agentId, now) => toLeg(insertLeg.get(callbackId, round, kind, agentId, now, now) as LegRow),
     leg(legId) {
       const row = getLeg(legId);
       return row && toLeg(row);

@@ -42,6 +42,12 @@ const WRITES: { [K in keyof Repositories]: ReadonlyArray<keyof Repositories[K]> 
     'releaseForRetry',
     'markBreaches',
     'extendLease',
+    'recordLegEvent',
+    'updateLeg',
+    'moveCallback',
+    'confirmLeg',
+    'recordAccept',
+    'addLeg',
   ],
 };
 
