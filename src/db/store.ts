@@ -34,11 +34,7 @@ const WRITES: { [K in keyof Repositories]: ReadonlyArray<keyof Repositories[K]> 
   desk: ['addNote', 'claim', 'release', 'complete'],
   dialer: [
     'claimNext',
-    'requestAgentLegs',
     'recordCallPlaced',
-    'applyLegNews',
-    'confirmCustomer',
-    'accept',
     'releaseForRetry',
     'markBreaches',
     'extendLease',
@@ -102,7 +98,7 @@ export function createSqliteStore(
     credentials: createSqliteCredentialRepository(db),
     sessions: createSqliteSessionRepository(db),
     desk: createSqliteCallbackDeskRepository(db),
-    dialer: createSqliteCallbackDialerRepository(db, { agents }),
+    dialer: createSqliteCallbackDialerRepository(db),
   };
   const batch = createCommitBatch(db, options.onCommit ? { onCommit: options.onCommit } : {});
   const names = Object.keys(sync) as Array<keyof Repositories>;

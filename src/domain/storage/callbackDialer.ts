@@ -1,4 +1,4 @@
-import type { CallbackChange, DialPolicy, LegKind, LegState, LegStatus } from '../callbackLegs.js';
+import type { CallbackChange, LegKind, LegState, LegStatus } from '../callbackLegs.js';
 import type { Callback } from './callbacks.js';
 
 /** One outbound leg of a callback: the call to an agent, or the agent's Dial to the customer. */
@@ -38,31 +38,11 @@ export interface ClaimedCallback {
   takenOver: boolean;
 }
 
-/** One piece of news about a leg: a status callback, a Dial action, a fetched call, or a failed calls.create. */
-export interface LegNews {
-  legId: number;
-  /** The leg's CallSid; null only for a calls.create that failed (no call exists). */
-  callSid: string | null;
-  status: LegStatus;
-  sequenceNumber?: number | null;
-  error?: string | null;
-}
-
-export interface LegNewsResult {
-  /** Already applied once (same CallSid and status): nothing changed. */
-  duplicate: boolean;
-  /** No such leg, or the CallSid does not belong to it: nothing changed. */
-  unknown: boolean;
-  leg?: CallbackLeg;
-  callback?: Callback;
-  change?: CallbackChange;
-}
-
-export type AcceptResult =
-  | { result: 'won'; callback: Callback; leg: CallbackLeg; customerLegId: number }
-  | { result: 'lost'; callback: Callback | undefined };
-
-/** The dialer's side of callbacks: leases, rounds, legs and the status callbacks already applied. */
+/**
+ * The dialer's side of callbacks: leases, rounds, legs and the status callbacks already applied. It
+ * stores and guards only; what a leg's news or an agent's accept does is decided in
+ * src/domain/callbackRounds.ts, in units of work over these methods.
+ */
 export interface CallbackDialerRepository {
   /**
    * Claims the next callback to dial for `owner` until now + leaseMs: pending ones whose next try is
@@ -72,27 +52,8 @@ export interface CallbackDialerRepository {
    * (for at most 15 minutes after that call's last step) waits for the caller to hang up.
    */
   claimNext(owner: string, now: number, leaseMs: number): Promise<ClaimedCallback | undefined>;
-  /**
-   * Reserves those of `agentIds` still free to ring (free by the agent repository's reserve, and no
-   * live leg of any callback) and records their legs, about to be placed: an agent is never rung for
-   * two callbacks at once, whichever worker asks. Empty when none is free; undefined if `owner` no
-   * longer holds the round.
-   */
-  requestAgentLegs(callbackId: number, round: number, owner: string, agentIds: number[], now: number): Promise<CallbackLeg[] | undefined>;
   /** calls.create answered: the leg's CallSid is known; the lease runs to `leaseUntil`. */
   recordCallPlaced(legId: number, callSid: string, now: number, leaseUntil: number): Promise<void>;
-  /** Applies news about a leg once; moves the callback as the news decides. */
-  applyLegNews(news: LegNews, now: number, policy: DialPolicy): Promise<LegNewsResult>;
-  /**
-   * The customer pressed a key on their live leg: records it (once) and connects the callback if it is
-   * still open and the accepting agent's leg has not ended (see onCustomerConfirmed). Undefined for an
-   * unknown leg or one that is not a customer's.
-   */
-  confirmCustomer(legId: number, now: number): Promise<{ callback: Callback; leg: CallbackLeg; change?: CallbackChange } | undefined>;
-  /** Whether the leg's agent may still take its callback ('won' = open, 'already' = theirs), changing nothing. */
-  standing(legId: number): Promise<{ callback: Callback; leg: CallbackLeg; verdict: 'won' | 'already' | 'lost' } | undefined>;
-  /** An agent pressed 1: the first accept of the current round wins and a customer leg is recorded. */
-  accept(legId: number, now: number, leaseUntil: number): Promise<AcceptResult>;
   /**
    * Gives the callback back to the queue (no try counted), with `error` as its last error (null keeps
    * the one it had); false if `owner` no longer holds the round.
@@ -109,6 +70,7 @@ export interface CallbackDialerRepository {
    * callback or its legs. An implementation shared by several instances locks the callback's row until
    * the unit ends (PostgreSQL: SELECT ... FOR UPDATE), so such units of one callback run one after the
    * other; a unit reads the callback's legs after this call. SQLite's units run one at a time already.
+   * Outside a unit of work, a plain read.
    */
   callbackForUpdate(callbackId: number): Promise<DialingCallback | undefined>;
   /** The legs of one round of a callback, oldest first. */
