@@ -23,7 +23,7 @@ type SyncRepositories = { [K in keyof Repositories]: Sync<Repositories[K]> };
  */
 const WRITES: { [K in keyof Repositories]: ReadonlyArray<keyof Repositories[K]> } = {
   customers: ['create', 'update', 'putPendingAuthenticator', 'confirmAuthenticator', 'removeAuthenticator', 'resealAll'],
-  verification: ['consumeStep', 'spendRefusedStep', 'recordFailure', 'recordRefusal', 'unlock'],
+  verification: ['consumeStep', 'spendRefusedStep', 'saveFailureState', 'recordRefusal', 'unlock'],
   agents: ['create', 'update', 'remove', 'markOffered', 'reserve', 'setRoster', 'markOnCall', 'markAvailable', 'markCallEnded', 'release'],
   callbacks: ['schedule', 'scheduleUnverified', 'changePhone', 'attachRecording'],
   calls: ['start', 'advance', 'end'],
