@@ -22,7 +22,7 @@ type SyncRepositories = { [K in keyof Repositories]: Sync<Repositories[K]> };
  * (so it resolves once committed); every other method reads and answers at once.
  */
 const WRITES: { [K in keyof Repositories]: ReadonlyArray<keyof Repositories[K]> } = {
-  customers: ['create', 'update', 'putPendingAuthenticator', 'confirmAuthenticator', 'removeAuthenticator', 'resealAll'],
+  customers: ['create', 'update', 'putPendingAuthenticator', 'confirmAuthenticator', 'removeAuthenticator', 'replaceSealed'],
   verification: ['consumeStep', 'spendRefusedStep', 'saveFailureState', 'recordRefusal', 'unlock'],
   agents: ['create', 'update', 'remove', 'markOffered', 'reserve', 'setRoster', 'markOnCall', 'markAvailable', 'markCallEnded', 'release'],
   callbacks: ['schedule', 'scheduleUnverified', 'changePhone', 'attachRecording'],
