@@ -23,8 +23,8 @@ type SyncRepositories = { [K in keyof Repositories]: Sync<Repositories[K]> };
  * (so it resolves once committed); every other method reads and answers at once.
  */
 const WRITES: { [K in keyof Repositories]: ReadonlyArray<keyof Repositories[K]> } = {
-  customers: ['create', 'update', 'putPendingAuthenticator', 'confirmAuthenticator', 'removeAuthenticator', 'resealAll'],
-  verification: ['consumeStep', 'spendRefusedStep', 'recordFailure', 'recordRefusal', 'unlock'],
+  customers: ['create', 'update', 'putPendingAuthenticator', 'confirmAuthenticator', 'removeAuthenticator', 'replaceSealed'],
+  verification: ['consumeStep', 'spendRefusedStep', 'saveFailureState', 'recordRefusal', 'unlock'],
   agents: ['create', 'update', 'remove', 'markOffered', 'reserve', 'setRoster', 'markOnCall', 'markAvailable', 'markCallEnded', 'release'],
   callbacks: ['schedule', 'scheduleUnverified', 'changePhone', 'attachRecording'],
   calls: ['start', 'advance', 'end'],
@@ -35,14 +35,16 @@ const WRITES: { [K in keyof Repositories]: ReadonlyArray<keyof Repositories[K]> 
   desk: ['addNote', 'claim', 'release', 'complete'],
   dialer: [
     'claimNext',
-    'requestAgentLegs',
     'recordCallPlaced',
-    'applyLegNews',
-    'confirmCustomer',
-    'accept',
     'releaseForRetry',
     'markBreaches',
     'extendLease',
+    'recordLegEvent',
+    'updateLeg',
+    'moveCallback',
+    'confirmLeg',
+    'recordAccept',
+    'addLeg',
   ],
   escalations: ['claim', 'settle'],
 };
@@ -98,7 +100,7 @@ export function createSqliteStore(
     credentials: createSqliteCredentialRepository(db),
     sessions: createSqliteSessionRepository(db),
     desk: createSqliteCallbackDeskRepository(db),
-    dialer: createSqliteCallbackDialerRepository(db, { agents }),
+    dialer: createSqliteCallbackDialerRepository(db),
     escalations: createSqliteEscalationRepository(db),
   };
   const batch = createCommitBatch(db, options.onCommit ? { onCommit: options.onCommit } : {});

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { callbackRounds } from '../domain/callbackRounds.js';
 import type { Store } from '../domain/storage/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { CallbackTryResult } from '../metrics/metrics.js';
@@ -32,9 +33,10 @@ export function createCallbackDialing(deps: CallbackDialingDeps) {
   const { config, logger, clock, store } = deps;
   const twilio = 'twilio' in deps ? deps.twilio : createTwilioClient(config);
   const repository = store.dialer;
+  const rounds = callbackRounds(store);
   const urls = callbackUrls(config.publicBaseUrl, config.connectionOverrides);
   const callerIds = { callerId: config.callerId, calls: store.calls, numbers: store.numbers };
-  const shared = { dialer: repository, callerIds, twilio, clock, logger, urls, leaseMs: config.dialer.leaseMs };
+  const shared = { dialer: repository, rounds, callerIds, twilio, clock, logger, urls, leaseMs: config.dialer.leaseMs };
   const calls = createCallbackCalls({
     ...shared,
     callbacks: store.callbacks,
@@ -54,6 +56,8 @@ export function createCallbackDialing(deps: CallbackDialingDeps) {
   });
   return {
     repository,
+    /** The rules of a callback's rounds, each a unit of work over the store. */
+    rounds,
     twilio,
     calls,
     confirmations,

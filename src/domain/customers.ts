@@ -196,9 +196,14 @@ export function createCustomerService({ customers, unitOfWork, box, clock, issue
 
     /** Re-seals every secret under the current key in one transaction. */
     async rotateKeys(): Promise<{ resealed: number; keyId: string }> {
-      const resealed = await customers.resealAll((s) =>
-        sealSecret(box, s.customerId, s.kind, openSecret(box, s.customerId, s.kind, s.sealed)),
-      );
+      const resealed = await unitOfWork(async (tx) => {
+        const secrets = await tx.customers.allSecretsForUpdate();
+        for (const s of secrets) {
+          const next = sealSecret(box, s.customerId, s.kind, openSecret(box, s.customerId, s.kind, s.sealed));
+          await tx.customers.replaceSealed(s.customerId, s.kind, next);
+        }
+        return secrets.length;
+      });
       return { resealed, keyId: box.currentKeyId };
     },
   };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { callbackRounds } from '../../../src/domain/callbackRounds.js';
 import { DIAL_POLICY } from '../../../src/domain/serviceNumbers.js';
 import type { StoreSubject } from '../subject.js';
 import { addAgent, addCallback, addCustomer, HOUR, MINUTE, sid, T0, useStore } from './fixtures.js';
@@ -105,19 +106,20 @@ export function callbackDeskRepositoryContract(subject: StoreSubject): void {
     it("lists the calls to the customer's phone, oldest first, with the key press that confirmed a person", async () => {
       const { callbackId, ann } = await setUp();
       const d = t.store.dialer;
+      const rounds = callbackRounds(t.store);
       const lease = 5 * MINUTE;
       expect(await t.store.desk.customerTries(callbackId)).toEqual([]);
       for (const [round, answered] of [[1, false], [2, true]] as const) {
         const now = T0 + round * HOUR;
         const claim = await d.claimNext('worker', now, lease);
-        const [leg] = (await d.requestAgentLegs(callbackId, claim!.round, 'worker', [ann], now))!;
+        const [leg] = (await rounds.requestAgentLegs(callbackId, claim!.round, 'worker', [ann], now))!;
         await d.recordCallPlaced(leg!.legId, sid(100 + round), now, now + lease);
-        const accepted = await d.accept(leg!.legId, now + 1, now + lease);
+        const accepted = await rounds.accept(leg!.legId, now + 1, now + lease);
         if (accepted.result !== 'won') throw new Error('the only agent did not win');
         await d.recordCallPlaced(accepted.customerLegId, sid(200 + round), now + 2, now + lease);
-        if (answered) await d.confirmCustomer(accepted.customerLegId, now + 3);
-        await d.applyLegNews({ legId: accepted.customerLegId, callSid: sid(200 + round), status: answered ? 'completed' : 'no-answer' }, now + 4, DIAL_POLICY);
-        await d.applyLegNews({ legId: leg!.legId, callSid: sid(100 + round), status: 'completed' }, now + 5, DIAL_POLICY);
+        if (answered) await rounds.confirmCustomer(accepted.customerLegId, now + 3);
+        await rounds.applyLegNews({ legId: accepted.customerLegId, callSid: sid(200 + round), status: answered ? 'completed' : 'no-answer' }, now + 4, DIAL_POLICY);
+        await rounds.applyLegNews({ legId: leg!.legId, callSid: sid(100 + round), status: 'completed' }, now + 5, DIAL_POLICY);
       }
       expect(await t.store.desk.customerTries(callbackId)).toEqual([
         { at: T0 + HOUR + 1, status: 'no-answer', confirmedAt: null },
