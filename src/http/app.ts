@@ -9,6 +9,7 @@ import { apiKeysRouter } from './api/apiKeys.js';
 import { callbacksRouter } from './api/callbacks.js';
 import { customersRouter } from './api/customers.js';
 import { numbersRouter } from './api/numbers.js';
+import { panelApiRouter } from './panel/api.js';
 import { securityHeaders } from './security.js';
 import { metricsHandler } from '../metrics/metricsRoute.js';
 import { webhookTimer } from '../metrics/webhookTimer.js';
@@ -96,6 +97,8 @@ export function createApp(hotline: Hotline): express.Express {
   api.use(callbacksRouter(hotline));
   api.use(apiKeysRouter(hotline));
   app.use('/api', api);
+  // The customer's panel, with a panel session instead of a key: that one customer's code and authenticator.
+  app.use('/panel/api', panelApiRouter(hotline));
 
   // The dialer's outbound calls, before the inbound voice routes so they are answered here.
   app.use(
