@@ -7,6 +7,9 @@ import { scopeNeeded, scopeRefusal } from './scopes.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
+/** The path as logs show it: a customer ID in it keeps only its last four digits, as everywhere in the logs. */
+const loggedPath = (path: string) => path.replace(/[0-9]{8,}/g, (id) => `…${id.slice(-4)}`);
+
 const unauthorized = () => new AppError(401, 'unauthorized', 'a valid admin bearer token is required');
 
 /**
@@ -34,7 +37,7 @@ export function requireAdminToken(adminToken: string, keys?: { apiKeys: ApiKeySe
     if ('key' in check) {
       const { key } = check;
       keys.logger.info(
-        { apiKeyId: key.id, apiKeyName: key.name, scope: key.scope, method: req.method, path, outcome: check.ok ? 'allowed' : check.why },
+        { apiKeyId: key.id, apiKeyName: key.name, scope: key.scope, method: req.method, path: loggedPath(path), outcome: check.ok ? 'allowed' : check.why },
         'api key used',
       );
     }
