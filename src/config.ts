@@ -96,6 +96,12 @@ const envSchema = z.object({
     .pipe(z.string().regex(/^[0-9]{1,2}$/, 'must be a number of minutes from 1 to 60'))
     .transform(Number)
     .pipe(z.number().min(1, 'must be a number of minutes from 1 to 60').max(60, 'must be a number of minutes from 1 to 60')),
+  HOTLINE_PANEL_ORIGINS: optionalString
+    .transform((v) => (v === undefined ? [] : v.split(/[\s,]+/).filter((o) => o !== '')))
+    .superRefine((origins, ctx) => {
+      const bad = origins.find((o) => !isOrigin(o));
+      if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `must be comma-separated origins such as https://dashboard.example.com: ${bad} is not one` });
+    }),
   HOTLINE_DIALER_IN_SERVER: optionalString
     .transform((v) => v ?? 'true')
     .pipe(z.enum(['true', 'false'], { message: 'must be true or false' }))
@@ -134,6 +140,16 @@ const SECRET_VARIABLES = new Set([
   'HOTLINE_SECRET_KEY_PREVIOUS',
   'HOTLINE_ADMIN_TOKEN',
 ]);
+
+/** An origin as a browser sends it: scheme, host and an optional port, nothing after. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
 
 function isKey(value: string): boolean {
   return /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32;
@@ -174,6 +190,8 @@ export interface Config {
   metricsPublic: boolean;
   /** How long a panel session lasts from the moment it is made (HOTLINE_PANEL_SESSION_MINUTES). */
   panelSessionMs: number;
+  /** Origins whose pages may frame the customer's panel (HOTLINE_PANEL_ORIGINS); the hotline's own always may. */
+  panelOrigins: string[];
   /** Twilio connection overrides added to every webhook URL the server writes into TwiML (README, "Runbook"). */
   connectionOverrides: string | undefined;
   /** Calling codes a typed callback number may be in; undefined: the countries of the line's numbers and the customers' phones. */
@@ -271,6 +289,7 @@ export function loadConfig(env: Env = process.env, options: { generateLocal?: bo
     dbBusyTimeoutMs: v.HOTLINE_DB_BUSY_TIMEOUT_MS,
     metricsPublic: v.HOTLINE_METRICS_PUBLIC,
     panelSessionMs: v.HOTLINE_PANEL_SESSION_MINUTES * 60_000,
+    panelOrigins: v.HOTLINE_PANEL_ORIGINS,
     connectionOverrides: v.HOTLINE_TWILIO_CONNECTION_OVERRIDES,
     callbackCountries: v.HOTLINE_CALLBACK_COUNTRIES,
   };

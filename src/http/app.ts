@@ -10,6 +10,8 @@ import { callbacksRouter } from './api/callbacks.js';
 import { customersRouter } from './api/customers.js';
 import { numbersRouter } from './api/numbers.js';
 import { panelApiRouter } from './panel/api.js';
+import { panelPageRouter } from './panel/page.js';
+import { demoRouter } from './demo.js';
 import { securityHeaders } from './security.js';
 import { metricsHandler } from '../metrics/metricsRoute.js';
 import { webhookTimer } from '../metrics/webhookTimer.js';
@@ -99,6 +101,9 @@ export function createApp(hotline: Hotline): express.Express {
   app.use('/api', api);
   // The customer's panel, with a panel session instead of a key: that one customer's code and authenticator.
   app.use('/panel/api', panelApiRouter(hotline));
+  app.use('/panel', panelPageRouter({ origins: config.panelOrigins }));
+  // The demo dashboard framing the panel for the demo customer: local mode only.
+  if (config.localMode) app.use('/demo', demoRouter(hotline));
 
   // The dialer's outbound calls, before the inbound voice routes so they are answered here.
   app.use(

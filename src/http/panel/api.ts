@@ -15,7 +15,7 @@ const sessionOf = (res: Response): PanelSession => res.locals.panelSession as Pa
  * all for the session's one customer and nothing else. Every answer is `no-store`.
  */
 export function panelApiRouter(hotline: Hotline): Router {
-  const { customers, panelSessions } = hotline;
+  const { customers, panelSessions, store } = hotline;
   const router = Router();
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
@@ -36,6 +36,8 @@ export function panelApiRouter(hotline: Hotline): Router {
       name: customer.name,
       expiresAt: new Date(expiresAt).toISOString(),
       authenticator: await customers.authenticatorState(customerId),
+      // The emergency numbers to call, with the language each answers in.
+      numbers: (await store.numbers.list()).map(({ e164, language }) => ({ e164, language })),
     });
   });
   router.get('/token', async (_req, res) => {
