@@ -37,7 +37,10 @@ describe('the customer panel, framed by the vendor dashboard, in headless Chromi
   afterEach(async () => {
     await chromium?.close();
     await h?.close();
-    await new Promise((resolve) => host?.server.close(resolve));
+    if (host) await new Promise((resolve) => host!.server.close(resolve));
+    chromium = undefined;
+    h = undefined;
+    host = undefined;
   });
 
   async function setUp() {
@@ -174,5 +177,24 @@ describe('the customer panel, framed by the vendor dashboard, in headless Chromi
     await page.goto(`${dashboardOrigin}${host.page(`${h.url}/panel#session=${token}`)}`);
     const expired = await panelIn(page);
     await expired.getByRole('alert').getByText('This page has expired for your security.', { exact: false }).waitFor();
+  });
+
+  it('the demo dashboard of local mode frames the panel for the demo customer, whose code verifies a call; elsewhere it does not exist', async () => {
+    const plain = await startHarness();
+    expect((await fetch(`${plain.url}/demo/dashboard`)).status).toBe(404);
+    await plain.close();
+
+    h = await startHarness({ localMode: true });
+    chromium = await launchChromium();
+    const page = await chromium.browser.newPage();
+    await page.goto(`${h.url}/demo/dashboard`);
+    const panel = await panelIn(page);
+    await panel.getByRole('button', { name: 'Get one-time token' }).click();
+    await expect.poll(async () => (await panel.locator('#code').textContent())!.replace(/ /g, '')).toMatch(/^\d{6}$/);
+    const customerId = (await panel.locator('#customer-id').textContent())!.replace(/ /g, '');
+    expect(customerId).toBe('4242424242');
+    const code = (await panel.locator('#code').textContent())!.replace(/ /g, '');
+    const call = await placeCall(h, [`${customerId}#`, code, '3']);
+    expect(call.said()).toContain('You are verified.');
   });
 });
