@@ -91,6 +91,17 @@ const envSchema = z.object({
     .pipe(z.string().regex(/^[0-9]{1,4}$/, 'must be a number of minutes from 1 to 1440'))
     .transform(Number)
     .pipe(z.number().min(1, 'must be a number of minutes from 1 to 1440').max(1440, 'must be a number of minutes from 1 to 1440')),
+  HOTLINE_PANEL_SESSION_MINUTES: optionalString
+    .transform((v) => v ?? '10')
+    .pipe(z.string().regex(/^[0-9]{1,2}$/, 'must be a number of minutes from 1 to 60'))
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be a number of minutes from 1 to 60').max(60, 'must be a number of minutes from 1 to 60')),
+  HOTLINE_PANEL_ORIGINS: optionalString
+    .transform((v) => (v === undefined ? [] : v.split(/[\s,]+/).filter((o) => o !== '')))
+    .superRefine((origins, ctx) => {
+      const bad = origins.find((o) => !isOrigin(o));
+      if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `must be comma-separated origins such as https://dashboard.example.com: ${bad} is not one` });
+    }),
   HOTLINE_DIALER_IN_SERVER: optionalString
     .transform((v) => v ?? 'true')
     .pipe(z.enum(['true', 'false'], { message: 'must be true or false' }))
@@ -144,6 +155,16 @@ const SECRET_VARIABLES = new Set([
   'HOTLINE_ESCALATION_NUMBERS',
 ]);
 
+/** An origin as a browser sends it: scheme, host and an optional port, nothing after. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 function isKey(value: string): boolean {
   return /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32;
 }
@@ -186,6 +207,10 @@ export interface Config {
   dbBusyTimeoutMs: number;
   /** True: GET /metrics answers without the admin token (for a scraper on a private network). */
   metricsPublic: boolean;
+  /** How long a panel session lasts from the moment it is made (HOTLINE_PANEL_SESSION_MINUTES). */
+  panelSessionMs: number;
+  /** Origins whose pages may frame the customer's panel (HOTLINE_PANEL_ORIGINS); the hotline's own always may. */
+  panelOrigins: string[];
   /** Twilio connection overrides added to every webhook URL the server writes into TwiML (README, "Runbook"). */
   connectionOverrides: string | undefined;
   /** Calling codes a typed callback number may be in; undefined: the countries of the line's numbers and the customers' phones. */
@@ -283,6 +308,8 @@ export function loadConfig(env: Env = process.env, options: { generateLocal?: bo
     secretKeySource: v.HOTLINE_SECRET_KEY ? 'environment' : 'local-file',
     dbBusyTimeoutMs: v.HOTLINE_DB_BUSY_TIMEOUT_MS,
     metricsPublic: v.HOTLINE_METRICS_PUBLIC,
+    panelSessionMs: v.HOTLINE_PANEL_SESSION_MINUTES * 60_000,
+    panelOrigins: v.HOTLINE_PANEL_ORIGINS,
     connectionOverrides: v.HOTLINE_TWILIO_CONNECTION_OVERRIDES,
     callbackCountries: v.HOTLINE_CALLBACK_COUNTRIES,
   };

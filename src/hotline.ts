@@ -9,7 +9,9 @@ import type { Agent, AgentRepository } from './domain/storage/agents.js';
 import type { Repositories } from './domain/storage/index.js';
 import { countriesOf } from './domain/callbackNumbers.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import { createApiKeyService } from './domain/apiKeys.js';
 import { createCustomerService } from './domain/customers.js';
+import { createPanelSessions } from './domain/panelSessions.js';
 import { AGENT_OFFER_HOLD_MS } from './domain/serviceNumbers.js';
 import { createCallbackDialing } from './dialer/index.js';
 import { createVerifyCaller, keepingUnreadableAudit, type VerifyContext } from './domain/verifyCaller.js';
@@ -67,6 +69,8 @@ export function createHotline({
   const observeCommit = (seconds: number, units: number) => metrics.observeCommit(seconds, units);
   const store = createSqliteStore(db, { clock, offerHoldMs: AGENT_OFFER_HOLD_MS, onCommit: observeCommit });
   const customers = createCustomerService({ ...store, box, clock, issuer: 'Hotline' });
+  const apiKeys = createApiKeyService({ apiKeys: store.apiKeys, clock });
+  const panelSessions = createPanelSessions({ box, clock, lifetimeMs: config.panelSessionMs, customers: store.customers, apiKeys: store.apiKeys });
   const metrics = createMetrics({ ...store, clock });
   // Read at each scrape, so the gauge is right after a restart and the queue code need not report it.
   metrics.setQueueLength(() => store.queue.waitingCount(), 'p1');
@@ -134,6 +138,10 @@ export function createHotline({
     /** The storage port (src/domain/storage); SQLite here. */
     store,
     customers,
+    /** API keys with scopes: made, listed, revoked, and checked for each admin request. */
+    apiKeys,
+    /** Short-lived sessions of one customer's panel, made with a dashboard key. */
+    panelSessions,
     /** Checks a (customer ID, code) pair as a call's step does, as a unit of work of its own. */
     verifyCaller: (customerId: string, code: string, context: VerifyContext) =>
       keepingUnreadableAudit(store.verification, () => store.unitOfWork((tx) => verifyCaller(tx, customerId, code, context))),

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../console/passwords.js';
-import { luhnCheckDigit } from '../domain/customerId.js';
+import { DEMO_CUSTOMER, DEMO_CUSTOMER_ID as DEMO_ID } from '../domain/demo.js';
 import { emit, readArgs, type Command } from './command.js';
 
-const DEMO_ID = `424242424${luhnCheckDigit('424242424')}`;
 const DEMO_AGENT_PHONE = '+15555550123';
 
 /** `hotline demo`: a demo Enterprise customer and an agent on duty, and how to place a verified call. */
@@ -22,7 +21,7 @@ export const demoCommand: Command = {
     const { store } = hotline;
     const existing = await store.customers.get(DEMO_ID);
     const customer =
-      existing ?? (await hotline.customers.create({ name: 'Demo Corp', plan: 'enterprise', tier: 'premium', customerId: DEMO_ID }));
+      existing ?? (await hotline.customers.create({ ...DEMO_CUSTOMER }));
     const now = hotline.clock.now();
     // Found or created, and put on duty, in one transaction: two runs at once make one demo agent.
     const agent = await store.unitOfWork(async (tx) => {

@@ -1,6 +1,7 @@
 import { ConfigError } from '../config.js';
 import { AppError } from '../domain/errors.js';
 import { agentsCommand } from './agents.js';
+import { apiKeysCommand } from './apiKeys.js';
 import { authenticatorCommand } from './authenticator.js';
 import { dispatch, UsageError, type Command } from './command.js';
 import { createCliContext } from './context.js';
@@ -15,6 +16,7 @@ import { unlockCommand } from './unlock.js';
 const COMMANDS: Record<string, Command> = {
   customers: customersCommand,
   agents: agentsCommand,
+  'api-keys': apiKeysCommand,
   token: tokenCommand,
   authenticator: authenticatorCommand,
   unlock: unlockCommand,
@@ -44,6 +46,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   phone: '--phone',
   duty: '--duty',
   languages: '--languages',
+  scope: '--scope',
 };
 
 /** Runs the CLI and returns the exit code: 0 done, 1 the command failed, 2 the command line is wrong. */

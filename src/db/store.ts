@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import type { Repositories, Store } from '../domain/storage/index.js';
 import { createSqliteAgentRepository } from './agentRepository.js';
+import { createSqliteApiKeyRepository } from './apiKeyRepository.js';
 import { createSqliteCallbackDeskRepository } from './callbackDeskRepository.js';
 import { createSqliteCallbackDialerRepository } from './callbackDialerRepository.js';
 import { createSqliteCallbackRepository } from './callbackRepository.js';
@@ -47,6 +48,7 @@ const WRITES: { [K in keyof Repositories]: ReadonlyArray<keyof Repositories[K]> 
     'addLeg',
   ],
   escalations: ['claim', 'settle'],
+  apiKeys: ['create', 'revoke', 'recordUse'],
 };
 
 type AnyMethod = (...args: unknown[]) => unknown;
@@ -102,6 +104,7 @@ export function createSqliteStore(
     desk: createSqliteCallbackDeskRepository(db),
     dialer: createSqliteCallbackDialerRepository(db),
     escalations: createSqliteEscalationRepository(db),
+    apiKeys: createSqliteApiKeyRepository(db),
   };
   const batch = createCommitBatch(db, options.onCommit ? { onCommit: options.onCommit } : {});
   const names = Object.keys(sync) as Array<keyof Repositories>;

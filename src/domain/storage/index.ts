@@ -9,6 +9,7 @@
  * resolves and is undone when it rejects. A unit of work awaits storage only: never a network call.
  */
 import type { AgentRepository } from './agents.js';
+import type { ApiKeyRepository } from './apiKeys.js';
 import type { CallbackDeskRepository } from './callbackDesk.js';
 import type { CallbackDialerRepository } from './callbackDialer.js';
 import type { CallbackRepository } from './callbacks.js';
@@ -35,6 +36,7 @@ export interface Repositories {
   desk: CallbackDeskRepository;
   dialer: CallbackDialerRepository;
   escalations: EscalationRepository;
+  apiKeys: ApiKeyRepository;
 }
 
 export interface Store extends Repositories {

@@ -1,6 +1,7 @@
 import { afterAll, describe } from 'vitest';
 import type { StoreSubject } from '../subject.js';
 import { agentRepositoryContract } from './agents.contract.js';
+import { apiKeyRepositoryContract } from './apiKeys.contract.js';
 import { callbackDeskRepositoryContract } from './desk.contract.js';
 import { callbackDialerRepositoryContract } from './dialer.contract.js';
 import { callbackRepositoryContract } from './callbacks.contract.js';
@@ -31,5 +32,6 @@ export function storeContracts(engine: string, subject: StoreSubject): void {
     callbackDeskRepositoryContract(subject);
     callbackDialerRepositoryContract(subject);
     escalationRepositoryContract(subject);
+    apiKeyRepositoryContract(subject);
   });
 }
