@@ -22,6 +22,7 @@ const PAGE = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>Emergency hotline</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/panel/static/panel.css">
 <script src="/panel/static/panel.js" defer></script>
 </head>
