@@ -53,6 +53,33 @@ export function callbackRoutes(deps: ConsoleDeps): Router {
     res.type('html').send(page({ title: `Callback ${callback.reference}`, body, me: { agent, csrf: session.csrfToken }, section: 'dashboard', flash: flashFrom(req) }).value);
   });
 
+  /**
+   * The callback's recorded description, played in the page: fetched from Twilio with the account's
+   * credentials, which never reach the browser. Only a recording of this account is fetched, and only
+   * from the configured Twilio API (HOTLINE_TWILIO_API_URL), whatever URL was stored.
+   */
+  router.get('/callbacks/:id/recording', async (req, res) => {
+    signedIn(res);
+    const callback = await desk.get(callbackIdOf(req));
+    const path = callback?.recordingUrl ? recordingPath(callback.recordingUrl, deps.twilio.accountSid) : undefined;
+    if (!path) throw notFound('recording');
+    let answer: globalThis.Response;
+    try {
+      answer = await fetch(`${deps.twilio.apiUrl}${path}.mp3`, {
+        headers: { authorization: `Basic ${Buffer.from(`${deps.twilio.accountSid}:${deps.twilio.authToken}`).toString('base64')}` },
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (err) {
+      logger.warn({ err, callbackId: callback!.callbackId }, 'console: recording could not be fetched from Twilio');
+      throw new AppError(502, 'recording_unavailable', 'The recording could not be fetched from Twilio. Try again in a moment.');
+    }
+    if (!answer.ok) {
+      logger.warn({ status: answer.status, callbackId: callback!.callbackId }, 'console: Twilio refused the recording');
+      throw new AppError(answer.status === 404 ? 404 : 502, 'recording_unavailable', answer.status === 404 ? 'Twilio no longer has this recording.' : 'Twilio did not give the recording. Try again in a moment.');
+    }
+    res.set('Cache-Control', 'private, no-store').type('audio/mpeg').send(Buffer.from(await answer.arrayBuffer()));
+  });
+
   /** Runs an agent's action on a callback and goes back with its confirmation or refusal. */
   const act = (action: 'claim' | 'release' | 'complete', done: string) => async (req: Request, res: Response) => {
     const { agent } = signedIn(res);
@@ -98,4 +125,16 @@ export function callbackRoutes(deps: ConsoleDeps): Router {
     res.type('html').send(page({ title: `Call …${sid.slice(-6)}`, body, me: { agent, csrf: session.csrfToken }, section: 'dashboard' }).value);
   });
   return router;
+}
+
+/** A Twilio recording's API path (/2010-04-01/Accounts/AC.../Recordings/RE...) if the URL is one of this account's. */
+export function recordingPath(url: string, accountSid: string): string | undefined {
+  let pathname: string;
+  try {
+    pathname = new URL(url).pathname.replace(/\.(mp3|wav|json)$/, '');
+  } catch {
+    return undefined;
+  }
+  const match = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Recordings\/RE[0-9a-fA-F]{32}$/.exec(pathname);
+  return match && match[1] === accountSid ? pathname : undefined;
 }

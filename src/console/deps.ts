@@ -21,4 +21,6 @@ export interface ConsoleDeps {
   clock: Clock;
   logger: Logger;
   auth: ConsoleAuth;
+  /** The Twilio account the recordings belong to, for playing a recorded description through the hotline. */
+  twilio: { accountSid: string; authToken: string; apiUrl: string };
 }

@@ -94,6 +94,8 @@ export class TwilioStandIn {
   readonly requests: RecordedRequest[] = [];
   readonly calls: StandInCall[] = [];
   readonly messages: StandInMessage[] = [];
+  /** Recordings' media by RecordingSid, served at .../Recordings/RE....mp3 to the account. */
+  readonly recordings = new Map<string, Buffer>();
   url = '';
   private readonly failures: Record<'calls' | 'messages', TwilioApiError[]> = { calls: [], messages: [] };
   private holds: Array<{ create: boolean; resolve: (held: HeldCall) => void }> = [];
@@ -256,6 +258,18 @@ export class TwilioStandIn {
     const error = (e: TwilioApiError) =>
       reply(e.status, { code: e.code, message: e.message, more_info: `https://www.twilio.com/docs/errors/${e.code}`, status: e.status });
 
+    // A recording's media, as Twilio serves it to the account: the bytes of the recordings the test put here.
+    const recording = /^\/2010-04-01\/Accounts\/([^/]+)\/Recordings\/(RE[0-9a-f]{32})\.mp3$/.exec(url.pathname);
+    if (recording && req.method === 'GET') {
+      const authorized = req.headers.authorization === `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}` && recording[1] === this.accountSid;
+      const media = this.recordings.get(recording[2]!);
+      recorded.authorized = authorized;
+      if (!authorized) return error({ status: 401, code: 20003, message: 'Authenticate' });
+      if (!media) return error({ status: 404, code: 20404, message: 'The requested resource was not found' });
+      recorded.answered = 200;
+      res.writeHead(200, { 'content-type': 'audio/mpeg' }).end(media);
+      return;
+    }
     const match = /^\/2010-04-01\/Accounts\/([^/]+)\/(Calls|Messages)(?:\/([^/.]+))?\.json$/.exec(url.pathname);
     recorded.kind = !match ? 'unknown' : match[2] === 'Messages' ? 'messages.create' : !match[3] ? 'calls.create' : req.method === 'GET' ? 'calls.fetch' : 'calls.update';
     const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;

@@ -74,7 +74,11 @@ export function callbackPage(
   <dt>Why</dt><dd>${c.unverified ? html`<strong class="warning">${unverifiedText(c.unverified)}</strong>` : (REASON[c.reason] ?? c.reason)}</dd>
   <dt>Number to call</dt><dd><a href="tel:${c.phone}">${c.phone}</a> (${c.language})</dd>
   <dt>Promised</dt><dd>${utc(c.createdAt)}, within ${duration(c.dueAt - c.createdAt)}</dd>
-  <dt>Recorded description</dt><dd>${c.recordingUrl ? html`<a href="${c.recordingUrl}" rel="noreferrer">recording</a> (${c.recordingDuration ?? 0} s)` : 'none'}</dd>
+  <dt>Recorded description</dt><dd>${
+    c.recordingUrl
+      ? html`<audio controls preload="none" src="/console/callbacks/${c.callbackId}/recording" aria-label="Recorded description, ${c.recordingDuration ?? 0} seconds"></audio> (${c.recordingDuration ?? 0} s)`
+      : 'none'
+  }</dd>
   <dt>Claimed by</dt><dd>${c.claimedBy ? html`${c.claimedBy.agentId === me ? 'you' : c.claimedBy.name}, ${utc(c.claimedAt ?? c.updatedAt)}` : 'nobody'}</dd>
   ${c.completedBy ? html`<dt>Completed by</dt><dd>${c.completedBy.name}</dd>` : ''}
   ${c.callSid ? html`<dt>The call that asked</dt><dd><a href="/console/calls/${c.callSid}">audit trail</a></dd>` : ''}
