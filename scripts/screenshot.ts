@@ -114,7 +114,7 @@ await webhook(`/voice/whisper/accept?call=${transferred}&agent=${ben.agentId}&la
   CallSid: `CA${randomBytes(16).toString('hex')}`,
   Digits: '1',
 });
-for (const a of await agents.onDuty()) await agents.markOffered(a.agentId, now);
+for (const a of await agents.onDuty()) await agents.markOffered(a.agentId, now, `CA${randomBytes(16).toString('hex')}`);
 clock.set(now - 8 * MINUTE);
 await call(kumo, ['1'], '+81355550121');
 clock.set(now - 4 * MINUTE);

@@ -40,14 +40,14 @@ export async function secretKeyProblem(hotline: {
 }
 
 /**
- * The agents on duty as a call's step sees them. Free: not on a call, and not just offered a call that
- * may still be ringing. Every P1 step builds this list, so `free` is written before the spread: added
+ * The agents on duty as a call's step sees them. Free: available, by the one function of an agent's
+ * state (src/domain/duty.ts, activity): not on a call, not held by an offer that has not ended. Every P1 step builds this list, so `free` is written before the spread: added
  * after it, each object would get a hidden class of its own, and the young-generation collector would
  * keep the whole webhook's objects alive with it (README, "Performance").
  */
-export function onDutyOffers(onDuty: readonly Agent[], now: number): Array<AgentOffer & { free: boolean }> {
+export function onDutyOffers(onDuty: readonly Agent[]): Array<AgentOffer & { free: boolean }> {
   return onDuty.map((a) => ({
-    free: isFreeAt(a, now, AGENT_OFFER_HOLD_MS),
+    free: a.state === 'available',
     ...agentOffer(a),
   }));
 }
@@ -88,7 +88,7 @@ export function createHotline({
   });
   const agentsOnDuty = async (agents: AgentRepository) => {
     const now = clock.now();
-    return onDutyOffers(await agents.onDutyAt(now), now);
+    return onDutyOffers(await agents.onDutyAt(now));
   };
   const configuredCountries = config.callbackCountries && new Set(config.callbackCountries);
   // Read when a caller types a number, not at start-up: a number or a customer added since counts at once.

@@ -66,6 +66,8 @@ export function createSqliteCallbackDialerRepository(db: SqliteDb): Sync<Callbac
      ORDER BY c.due_at, CASE c.tier WHEN 'premium' THEN 0 ELSE 1 END, c.priority, c.callback_id
      LIMIT 1`,
   );
+  // The agents of a round taken over are no longer held by its offers (see src/domain/duty.ts).
+  const endRoundOffers = db.prepare("UPDATE agents SET offered_for = NULL WHERE offered_for = 'callback:' || ?");
   const abandon = db.prepare(
     `UPDATE callback_legs SET status = 'abandoned', error = 'never confirmed placed; the worker stopped', updated_at = @now
      WHERE callback_id = @callbackId AND round = @round AND call_sid IS NULL AND status = 'requested'`,
@@ -155,6 +157,7 @@ export function createSqliteCallbackDialerRepository(db: SqliteDb): Sync<Callbac
     if (!row) return undefined;
     const takenOver = row.status === 'dialing';
     const abandonedLegs = takenOver ? abandon.run({ callbackId: row.callback_id, round: row.round, now }).changes : 0;
+    if (takenOver) endRoundOffers.run(row.callback_id);
     const claimed = takeRound.get({ owner, until: now + leaseMs, now, callbackId: row.callback_id }) as DialRow;
     return { callback: toCallback(claimed), round: claimed.round, abandonedLegs, takenOver };
   });

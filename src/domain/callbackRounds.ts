@@ -5,10 +5,11 @@
  * pure transitions of ./callbackLegs.ts, and writes through the port's guarded primitives, so every
  * storage engine runs the same rules.
  */
-import { onAccept, onCustomerConfirmed, onLegStatus, type CallbackChange, type CallbackDialState, type DialPolicy, type LegStatus } from './callbackLegs.js';
+import { FINAL_LEG_STATUSES, onAccept, onCustomerConfirmed, onLegStatus, type CallbackChange, type CallbackDialState, type DialPolicy, type LegStatus } from './callbackLegs.js';
 import type { Callback } from './storage/callbacks.js';
 import type { CallbackLeg, DialingCallback } from './storage/callbackDialer.js';
 import type { Repositories, Store } from './storage/index.js';
+import { callbackOffer } from './duty.js';
 
 /** What a round's unit of work reads and writes. */
 export type RoundRepositories = Pick<Repositories, 'dialer' | 'agents'>;
@@ -73,7 +74,7 @@ export async function requestAgentLegs(
   const ringing = new Set(await tx.dialer.agentsBeingRung(now));
   const legs: CallbackLeg[] = [];
   for (const agentId of agentIds) {
-    if (ringing.has(agentId) || !(await tx.agents.reserve(agentId, now))) continue;
+    if (ringing.has(agentId) || !(await tx.agents.reserve(agentId, now, callbackOffer(callbackId)))) continue;
     legs.push(await tx.dialer.addLeg(callbackId, round, 'agent', agentId, now));
     ringing.add(agentId);
   }
@@ -101,6 +102,10 @@ export async function applyLegNews(tx: RoundRepositories, news: LegNews, now: nu
     policy,
   });
   const leg = (await tx.dialer.updateLeg(news.legId, { status: legStatus, callSid: news.callSid, sequenceNumber, error }, now))!;
+  // The agent's leg is over: their offer of this callback ends with it, and they are free at once.
+  if (leg.kind === 'agent' && leg.agentId !== null && FINAL_LEG_STATUSES.includes(leg.status)) {
+    await tx.agents.endOffer(leg.agentId, callbackOffer(dial.callback.callbackId));
+  }
   const moved = change && (await tx.dialer.moveCallback(dial.callback.callbackId, { round: dial.round, status: dial.callback.status }, change, now));
   return { duplicate: false, unknown: false, leg, callback: moved ?? dial.callback, ...(moved && { change }) };
 }

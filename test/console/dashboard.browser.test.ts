@@ -34,7 +34,7 @@ describe('the dashboard calls for attention, in headless Chromium', () => {
     const talking = callSid();
     await twilioPost(h, '/voice/incoming', { CallSid: talking, From: '+14155550150', To: '+18005550100', AccountSid: h.config.twilio.accountSid });
     await h.hotline.store.agents.markOnCall(other.agentId, talking);
-    await h.hotline.store.agents.markOffered(agent.agentId, h.clock.now());
+    await h.hotline.store.agents.markOffered(agent.agentId, h.clock.now(), callSid());
     const first = await p1Waiting(h, customer.customerId);
 
     chromium = await launchChromium();

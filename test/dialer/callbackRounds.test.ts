@@ -54,7 +54,7 @@ describe("a callback's dial rounds", () => {
     const busy = await addAgent(t.store, 'Busy');
     const held = await addAgent(t.store, 'Held');
     await t.store.agents.markOnCall(busy.agentId, sid(9), { at: T0 });
-    await t.store.agents.markOffered(held.agentId, T0);
+    await t.store.agents.markOffered(held.agentId, T0, `CA${'9'.repeat(32)}`);
     const claim = (await t.store.dialer.claimNext('worker', T0, LEASE))!;
     const legs = await rounds.requestAgentLegs(cb.callbackId, claim.round, 'worker', [free, off, busy, held].map((a) => a.agentId), T0 + 1);
     expect(legs).toEqual([

@@ -13,7 +13,13 @@ const DUTY_TEXT: Record<Agent['duty'], string> = {
   off: 'switched off duty by hand',
   roster: 'following your weekly roster',
 };
-const STATE_TEXT: Record<Agent['state'], string> = { available: 'Available', 'on-call': 'On a call', 'off-duty': 'Off duty' };
+const STATE_TEXT: Record<Agent['state'], string> = {
+  available: 'Available',
+  offered: 'Being offered a call',
+  'ringing-callback': 'Ringing for a callback',
+  'on-call': 'On a call',
+  'off-duty': 'Off duty',
+};
 
 /** An agent's state as a badge with words. */
 export const stateBadge = (state: Agent['state']) => html`<span class="badge state-${state}">${STATE_TEXT[state]}</span>`;
