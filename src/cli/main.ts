@@ -2,6 +2,7 @@ import { ConfigError } from '../config.js';
 import { AppError } from '../domain/errors.js';
 import { agentsCommand } from './agents.js';
 import { authenticatorCommand } from './authenticator.js';
+import { callbacksCommand } from './callbacks.js';
 import { dispatch, UsageError, type Command } from './command.js';
 import { createCliContext } from './context.js';
 import { customersCommand } from './customers.js';
@@ -15,6 +16,7 @@ import { unlockCommand } from './unlock.js';
 const COMMANDS: Record<string, Command> = {
   customers: customersCommand,
   agents: agentsCommand,
+  callbacks: callbacksCommand,
   token: tokenCommand,
   authenticator: authenticatorCommand,
   unlock: unlockCommand,
