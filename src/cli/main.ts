@@ -9,6 +9,7 @@ import { customersCommand } from './customers.js';
 import { dbCommand } from './db.js';
 import { demoCommand } from './demo.js';
 import { keysCommand } from './keys.js';
+import { numbersCommand } from './numbers.js';
 import { tokenCommand } from './token.js';
 import { unlockCommand } from './unlock.js';
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   customers: customersCommand,
   agents: agentsCommand,
   callbacks: callbacksCommand,
+  numbers: numbersCommand,
   token: tokenCommand,
   authenticator: authenticatorCommand,
   unlock: unlockCommand,
