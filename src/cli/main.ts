@@ -3,6 +3,7 @@ import { AppError } from '../domain/errors.js';
 import { agentsCommand } from './agents.js';
 import { authenticatorCommand } from './authenticator.js';
 import { callbacksCommand } from './callbacks.js';
+import { callsCommand } from './calls.js';
 import { dispatch, UsageError, type Command } from './command.js';
 import { createCliContext } from './context.js';
 import { customersCommand } from './customers.js';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   agents: agentsCommand,
   callbacks: callbacksCommand,
   numbers: numbersCommand,
+  calls: callsCommand,
   token: tokenCommand,
   authenticator: authenticatorCommand,
   unlock: unlockCommand,
