@@ -44,7 +44,7 @@ const envSchema = z.object({
     .pipe(z.string().regex(/^[0-9]{1,5}$/, 'must be a port number from 0 to 65535'))
     .transform(Number)
     .pipe(z.number().max(65535, 'must be a port number from 0 to 65535')),
-  HOST: optionalString.pipe(z.string().default('0.0.0.0')),
+  HOST: optionalString,
   HOTLINE_DB: optionalString.pipe(z.string().default('db/hotline.sqlite')),
   PUBLIC_BASE_URL: optionalString.pipe(
     z
@@ -278,7 +278,8 @@ export function loadConfig(env: Env = process.env, options: { generateLocal?: bo
   ];
   return {
     port: v.PORT,
-    host: v.HOST,
+    // Local mode runs with generated secrets and a demo agent: reachable from this machine only, unless HOST says otherwise.
+    host: v.HOST ?? (localFile !== undefined ? '127.0.0.1' : '0.0.0.0'),
     dbPath: v.HOTLINE_DB,
     publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
     twilio: {

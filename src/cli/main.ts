@@ -3,12 +3,15 @@ import { AppError } from '../domain/errors.js';
 import { agentsCommand } from './agents.js';
 import { apiKeysCommand } from './apiKeys.js';
 import { authenticatorCommand } from './authenticator.js';
+import { callbacksCommand } from './callbacks.js';
+import { callsCommand } from './calls.js';
 import { dispatch, UsageError, type Command } from './command.js';
 import { createCliContext } from './context.js';
 import { customersCommand } from './customers.js';
 import { dbCommand } from './db.js';
 import { demoCommand } from './demo.js';
 import { keysCommand } from './keys.js';
+import { numbersCommand } from './numbers.js';
 import { tokenCommand } from './token.js';
 import { unlockCommand } from './unlock.js';
 
@@ -17,6 +20,9 @@ const COMMANDS: Record<string, Command> = {
   customers: customersCommand,
   agents: agentsCommand,
   'api-keys': apiKeysCommand,
+  callbacks: callbacksCommand,
+  numbers: numbersCommand,
+  calls: callsCommand,
   token: tokenCommand,
   authenticator: authenticatorCommand,
   unlock: unlockCommand,

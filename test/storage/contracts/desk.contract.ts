@@ -24,6 +24,7 @@ export function callbackDeskRepositoryContract(subject: StoreSubject): void {
         claimedBy: null,
         claimedAt: null,
         completedBy: null,
+        outcome: null,
         notes: 0,
         connectedAt: null,
         breachedAt: null,
@@ -76,6 +77,15 @@ export function callbackDeskRepositoryContract(subject: StoreSubject): void {
       expect((await t.store.desk.notes(callbackId)).map((n) => n.kind)).toEqual(['completed']);
       expect(await t.store.desk.claim(callbackId, ben, T0 + 3)).toBe('closed');
       expect(await t.store.desk.complete(404, ann, T0)).toBe('not-found');
+    });
+
+    it('keeps the outcome the completing agent recorded; completing again does not change it', async () => {
+      const { callbackId, ann, ben } = await setUp();
+      expect(await t.store.desk.complete(callbackId, ann, T0 + 1, 'unreachable')).toBeNull();
+      expect(await t.store.desk.get(callbackId)).toMatchObject({ status: 'completed', outcome: 'unreachable' });
+      expect(await t.store.desk.complete(callbackId, ben, T0 + 2, 'reached')).toBeNull();
+      expect(await t.store.desk.get(callbackId)).toMatchObject({ outcome: 'unreachable', completedBy: { agentId: ann, name: 'Ann' } });
+      expect((await t.store.desk.notes(callbackId)).map((n) => n.body)).toEqual(['Marked completed (was pending): could not reach the customer']);
     });
 
     it('shows open callbacks earliest due first, then those closed since a moment, latest first', async () => {
