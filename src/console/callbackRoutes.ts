@@ -7,6 +7,9 @@ import { flashFrom, withFlash } from './flash.js';
 import { page } from './layout.js';
 import { callPage } from './views/call.js';
 import { callbackPage } from './views/callback.js';
+import { completeForm } from './views/callbackBits.js';
+import { html } from './html.js';
+import { isCallbackOutcome, type CallbackOutcome } from '../domain/callbackOutcomes.js';
 import { CALL_SID } from '../domain/customer.js';
 
 const BACK = /^\/console(\/callbacks\/[0-9]{1,12})?$/;
@@ -86,11 +89,15 @@ export function callbackRoutes(deps: ConsoleDeps): Router {
     const id = callbackIdOf(req);
     const now = clock.now();
     const takeOver = (req.body as Record<string, unknown>).takeOver === '1';
+    const outcome = (req.body as Record<string, unknown>).outcome;
+    if (action === 'complete' && (typeof outcome !== 'string' || !isCallbackOutcome(outcome))) {
+      throw new AppError(400, 'invalid_request', 'Choose what became of the callback: reached the customer, could not reach them, or a duplicate.', 'outcome');
+    }
     const refusal = await (action === 'claim'
       ? desk.claim(id, agent.agentId, now, { takeOver })
       : action === 'release'
         ? desk.release(id, agent.agentId, now)
-        : desk.complete(id, agent.agentId, now));
+        : desk.complete(id, agent.agentId, now, outcome as CallbackOutcome));
     const reference = (await desk.get(id))?.reference;
     logger.info({ agentId: agent.agentId, callbackId: id, action, refusal }, `console: callback ${action}`);
     res.redirect(303, refusal ? withFlash(backOf(req), 'error', refusal, reference) : withFlash(backOf(req), 'done', done, reference));
@@ -98,6 +105,16 @@ export function callbackRoutes(deps: ConsoleDeps): Router {
   router.post('/callbacks/:id/claim', auth.requireCsrf, act('claim', 'claimed'));
   router.post('/callbacks/:id/release', auth.requireCsrf, act('release', 'released'));
   router.post('/callbacks/:id/complete', auth.requireCsrf, act('complete', 'completed'));
+  /** Complete asks first what became of the callback. */
+  router.get('/callbacks/:id/complete', async (req, res) => {
+    const { agent, session } = signedIn(res);
+    const callback = await desk.get(callbackIdOf(req));
+    if (!callback) throw notFound('callback');
+    const back = `/console/callbacks/${callback.callbackId}`;
+    const body = html`<p><a href="${back}">← Callback ${callback.reference}</a></p><h1>Complete callback ${callback.reference}</h1>
+${completeForm({ ...callback, sla: slaState(callback, clock.now()) }, session.csrfToken, back)}`;
+    res.type('html').send(page({ title: `Complete ${callback.reference}`, body, me: { agent, csrf: session.csrfToken }, section: 'dashboard' }).value);
+  });
 
   router.post('/callbacks/:id/notes', auth.requireCsrf, async (req, res) => {
     const { agent } = signedIn(res);

@@ -5,7 +5,7 @@ import type { BoardCallback } from '../board.js';
 import { duration, utc } from '../format.js';
 import { html, type Html } from '../html.js';
 import { csrfField } from '../layout.js';
-import { callbackActions, countdown, isOpen, slaBadge, statusLabel } from './callbackBits.js';
+import { callbackActions, countdown, isOpen, outcomeText, slaBadge, statusLabel } from './callbackBits.js';
 import { tierLabel } from './dashboard.js';
 
 const REASON: Record<string, string> = { p2: 'P2: the caller chose a callback', 'no-agent-answered': 'P1: no agent took the call' };
@@ -81,6 +81,7 @@ export function callbackPage(
   }</dd>
   <dt>Claimed by</dt><dd>${c.claimedBy ? html`${c.claimedBy.agentId === me ? 'you' : c.claimedBy.name}, ${utc(c.claimedAt ?? c.updatedAt)}` : 'nobody'}</dd>
   ${c.completedBy ? html`<dt>Completed by</dt><dd>${c.completedBy.name}</dd>` : ''}
+  ${c.outcome ? html`<dt>Outcome</dt><dd class="outcome">${outcomeText(c)}</dd>` : ''}
   ${c.callSid ? html`<dt>The call that asked</dt><dd><a href="/console/calls/${c.callSid}">audit trail</a></dd>` : ''}
 </dl>
 ${escalations.length > 0 ? escalationList(escalations) : ''}

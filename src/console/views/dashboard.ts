@@ -3,7 +3,7 @@ import type { Board, BoardCallback } from '../board.js';
 import { customerEnding, duration, utc } from '../format.js';
 import { Html, html } from '../html.js';
 import { csrfField } from '../layout.js';
-import { callbackActions, deadlineCell, statusLabel } from './callbackBits.js';
+import { callbackActions, deadlineCell, outcomeText, statusLabel } from './callbackBits.js';
 
 const sidEnding = (sid: string) => `…${sid.slice(-6)}`;
 export const tierLabel = (tier: string) => (tier === 'premium' ? 'Premium' : 'Standard');
@@ -99,14 +99,14 @@ function callbacksRegion(b: Board, csrf: string): Html {
     b.closed.length === 0
       ? html`<p class="empty">None in the last 12 hours.</p>`
       : html`<table id="closed-callbacks"><caption class="vh">Callbacks closed in the last 12 hours, latest first</caption>
-  <thead><tr><th scope="col">Promise</th><th scope="col">Reference</th><th scope="col">Customer</th><th scope="col">Priority</th><th scope="col">Status</th><th scope="col">Completed by</th></tr></thead>
+  <thead><tr><th scope="col">Promise</th><th scope="col">Reference</th><th scope="col">Customer</th><th scope="col">Priority</th><th scope="col">Outcome</th><th scope="col">Completed by</th></tr></thead>
   <tbody>${b.closed.map(
     (c) => html`<tr class="row-${c.sla}" data-callback="${c.reference}">
-    <td>${deadlineCell(c, b.now)}</td>
+    <td>${c.connectedAt !== null || c.outcome === 'reached' ? deadlineCell(c, b.now) : html`<span class="badge">Not connected</span>`}</td>
     <td><a href="/console/callbacks/${c.callbackId}" id="cb-${c.callbackId}">${c.reference}</a></td>
     <td>ID ending ${customerEnding(c.customerId)}</td>
     <td>${c.priority} · ${tierLabel(c.tier)}</td>
-    <td class="status-${c.status}">${statusLabel(c.status)}</td>
+    <td class="outcome">${outcomeText(c)}</td>
     <td>${c.completedBy?.name ?? '—'}</td>
   </tr>`,
   )}</tbody></table>`;
