@@ -12,8 +12,9 @@ export function localModeWelcome(host: string, port: number): string {
   return [
     '',
     `  The hotline is running in local mode on ${base} (${reach}).`,
+    `  Demo dashboard:  ${base}/demo/dashboard    (the customer's panel: the demo customer's ID and code)`,
     `  Agent console:   ${base}/console`,
-    '  Try a call:      npm run hotline -- demo    (in another terminal: a demo customer and agent, and the call to place)',
+    '  Try a call:      npm run call    (in another terminal; npm run hotline -- demo adds an agent who answers)',
     '',
     '',
   ].join('\n');

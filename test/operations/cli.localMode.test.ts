@@ -48,6 +48,12 @@ describe('local mode: the demo and npm start', () => {
     expect(stderr).toContain(`Agent console:   ${console}`);
     expect(stderr).toContain('npm run hotline -- demo');
     expect((await fetch(console, { redirect: 'manual' })).status).toBeLessThan(500);
+    // The demo dashboard it names answers in local mode, with the panel framed in it.
+    const demo = `http://127.0.0.1:${listening.port as number}/demo/dashboard`;
+    expect(stderr).toContain(`Demo dashboard:  ${demo}`);
+    const page = await fetch(demo);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<iframe title="Emergency hotline panel" src="\/panel#session=hl_panel_/);
     child.kill('SIGTERM');
     expect((await exited).code).toBe(0);
   }, 30_000);
