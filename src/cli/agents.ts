@@ -4,6 +4,7 @@ import { AppError, notFound } from '../domain/errors.js';
 import { createBody, removedAgent } from '../http/api/agents.js';
 import { parse } from '../http/validate.js';
 import { LANGUAGES } from '../../voice-flows/prompts/index.js';
+import { duty, roster } from './agentDuty.js';
 import { readNewPassword } from './agentsPassword.js';
 import { commandGroup, emit, readArgs, UsageError, type Command } from './command.js';
 
@@ -129,4 +130,11 @@ function describe(agent: Agent, hasPassword: boolean): string {
 }
 
 /** `hotline agents ...`: agents and their console passwords. */
-export const agentsCommand = commandGroup('agents', 'add, list and remove agents, set console passwords', { add, 'set-password': setPassword, list, remove });
+export const agentsCommand = commandGroup('agents', 'add, list and remove agents, their duty and roster, console passwords', {
+  add,
+  'set-password': setPassword,
+  list,
+  duty,
+  roster,
+  remove,
+});

@@ -37,13 +37,15 @@ export interface Command {
   group?: boolean;
 }
 
-type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
 
 export interface ParsedArgs {
   positionals: string[];
   json: boolean;
   /** The string value of an option, if given. */
   string(name: string): string | undefined;
+  /** Every value of an option that may be repeated (`multiple`), in the order typed. */
+  strings(name: string): string[];
 }
 
 /**
@@ -73,11 +75,15 @@ export function readArgs(
   if (positionals.length > spec.positionals.length) {
     throw new UsageError(`unexpected argument "${positionals[spec.positionals.length]}"`, help);
   }
-  const record = values as Record<string, string | boolean | undefined>;
+  const record = values as Record<string, string | boolean | string[] | undefined>;
   return {
     positionals,
     json: record.json === true,
     string: (name) => (typeof record[name] === 'string' ? (record[name] as string) : undefined),
+    strings: (name) => {
+      const value = record[name];
+      return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { DUTY_MODES, type Agent } from '../../domain/storage/agents.js';
-import type { Repositories } from '../../domain/storage/index.js';
+import type { Repositories, Store } from '../../domain/storage/index.js';
 import { E164 } from '../../domain/customer.js';
 import { conflict, notFound } from '../../domain/errors.js';
 import { displayName } from '../../domain/names.js';
@@ -71,7 +71,8 @@ export const rosterBody = z.strictObject({
   rules: z.array(rule).max(50),
 });
 
-function rosterView(agent: Agent, now: number) {
+/** An agent's duty and weekly roster as the API and the CLI show them. */
+export function rosterView(agent: Agent, now: number) {
   return {
     agentId: agent.agentId,
     duty: agent.duty,
@@ -86,6 +87,21 @@ function rosterView(agent: Agent, now: number) {
 /** The refusal of any change to an agent who was removed, on the API and the command line alike. */
 export const removedAgent = (id: number | string) => conflict(`agent ${id} was removed; add a new agent instead`);
 
+/**
+ * Changes an agent that may still be changed (a removed one is kept for history, not edited): the
+ * check and the change in one transaction, so a removal in between cannot slip past the check.
+ */
+export function changeCurrentAgent(store: Store, id: number, change: (tx: Repositories) => Promise<Agent | undefined>): Promise<Agent> {
+  return store.unitOfWork(async (tx) => {
+    const agent = await tx.agents.get(id);
+    if (!agent) throw notFound('agent');
+    if (agent.removedAt !== null) throw removedAgent(id);
+    const changed = await change(tx);
+    if (!changed) throw notFound('agent');
+    return changed;
+  });
+}
+
 /** Agents who take transfers and callbacks, their duty and weekly roster (admin API). */
 export function agentsRouter(hotline: Hotline): Router {
   const { store } = hotline;
@@ -95,15 +111,7 @@ export function agentsRouter(hotline: Hotline): Router {
     if (!agent) throw notFound('agent');
     return agent;
   };
-  /**
-   * Changes an agent that may still be changed (a removed one is kept for history, not edited): the
-   * check and the change in one transaction, so a removal in between cannot slip past the check.
-   */
-  const changeCurrent = (id: number, change: (tx: Repositories) => Promise<Agent | undefined>) =>
-    store.unitOfWork(async (tx) => {
-      if (found(await tx.agents.get(id)).removedAt !== null) throw removedAgent(id);
-      return found(await change(tx));
-    });
+  const changeCurrent = (id: number, change: (tx: Repositories) => Promise<Agent | undefined>) => changeCurrentAgent(store, id, change);
   router.post('/agents', async (req, res) => {
     res.status(201).json(await agents.create(parse(createBody, req.body), hotline.clock.now()));
   });
