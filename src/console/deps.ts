@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ApiKeyService } from '../domain/apiKeys.js';
 import type { Store } from '../domain/storage/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { ConsoleAuth } from './auth.js';
@@ -21,4 +22,6 @@ export interface ConsoleDeps {
   clock: Clock;
   logger: Logger;
   auth: ConsoleAuth;
+  /** API keys, which admins make, list and revoke. */
+  apiKeys: ApiKeyService;
 }

@@ -20,5 +20,6 @@ export function createConsole(hotline: Hotline, options: { queue?: () => Promise
     clock,
     logger,
     auth,
+    apiKeys: hotline.apiKeys,
   });
 }
