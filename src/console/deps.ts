@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ApiKeyService } from '../domain/apiKeys.js';
 import type { Store } from '../domain/storage/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { ConsoleAuth } from './auth.js';
@@ -23,4 +24,6 @@ export interface ConsoleDeps {
   auth: ConsoleAuth;
   /** The Twilio account the recordings belong to, for playing a recorded description through the hotline. */
   twilio: { accountSid: string; authToken: string; apiUrl: string };
+  /** API keys, which admins make, list and revoke. */
+  apiKeys: ApiKeyService;
 }

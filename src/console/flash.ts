@@ -21,6 +21,7 @@ const DONE = new Map<string, Message>(Object.entries({
   password: () => 'Password set. The agent’s other sessions were signed out.',
   removed: (ref) => `Agent ${ref} removed: off duty for good, signed out, and any callbacks they claimed given back to the dialer.`,
   'signed-out': () => 'You are signed out.',
+  'key-revoked': (ref) => `API key ${ref} revoked: it is refused from now on, and so are the panel sessions it made.`,
 } satisfies Record<string, Message>));
 const ERROR = new Map<string, Message>(Object.entries({
   closed: (ref) => `Callback ${ref} is already closed.`,

@@ -21,5 +21,6 @@ export function createConsole(hotline: Hotline, options: { queue?: () => Promise
     logger,
     auth,
     twilio: { accountSid: config.twilio.accountSid, authToken: config.twilio.authToken, apiUrl: config.twilio.apiUrl },
+    apiKeys: hotline.apiKeys,
   });
 }

@@ -28,7 +28,7 @@ export interface PageOptions {
   /** The signed-in agent and their session's CSRF token; absent on the sign-in page. */
   me?: { agent: Agent; csrf: string };
   /** The nav entry of this page. */
-  section?: 'dashboard' | 'agents';
+  section?: 'dashboard' | 'agents' | 'api-keys';
   /** A one-line confirmation or error shown at the top, announced to screen readers. */
   flash?: { kind: 'ok' | 'error'; text: string } | undefined;
 }
@@ -54,7 +54,7 @@ export function page({ title, body, me, section, flash }: PageOptions): Html {
   ${
     me
       ? html`<nav aria-label="Console">
-    <ul>${navLink('/console', 'Dashboard', 'dashboard')}${me.agent.isAdmin ? navLink('/console/agents', 'Agents', 'agents') : ''}</ul>
+    <ul>${navLink('/console', 'Dashboard', 'dashboard')}${me.agent.isAdmin ? [navLink('/console/agents', 'Agents', 'agents'), navLink('/console/api-keys', 'API keys', 'api-keys')] : ''}</ul>
   </nav>
   <form class="signout" method="post" action="/console/logout">
     ${csrfField(me.csrf)}

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { DUTY_MODES, type DutyMode } from '../domain/storage/agents.js';
 import { AppError } from '../domain/errors.js';
 import { adminRoutes } from './adminRoutes.js';
+import { apiKeyRoutes } from './apiKeyRoutes.js';
 import { isAgentNumber, signedIn } from './auth.js';
 import { readBoard } from './board.js';
 import { callbackRoutes } from './callbackRoutes.js';
@@ -122,6 +123,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
 
   router.use(callbackRoutes(deps));
   router.use(adminRoutes(deps));
+  router.use(apiKeyRoutes(deps));
 
   router.use((_req, _res, next) => next(new AppError(404, 'not_found', 'Page not found.')));
 
