@@ -146,7 +146,7 @@ describe('the customer panel, framed by the vendor dashboard, in headless Chromi
     expect(problems).toEqual([`400 ${h.url}/panel/api/authenticator/confirm`, 'Failed to load resource: the server responded with a status of 400 (Bad Request)']);
   });
 
-  it('speaks Japanese when the host asks, and fits a 390 px phone without scrolling sideways', async () => {
+  it('speaks Japanese when the host asks, fits a 390 px phone without scrolling sideways, and its code verifies a call to the Japanese line', async () => {
     const { h, host, page, token, dashboardOrigin } = await setUp();
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${dashboardOrigin}${host.page(`${h.url}/panel#session=${token}&lang=ja`)}`);
@@ -157,6 +157,12 @@ describe('the customer panel, framed by the vendor dashboard, in headless Chromi
     await panel.getByRole('dialog', { name: 'ワンタイムトークン' }).waitFor();
     await expect.poll(async () => panel.locator('#countdown').textContent()).toMatch(/^あと\d+秒で新しいコード$/);
     expect(await panel.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
+    // The Japanese line, called with what the panel shows, verifies the caller in Japanese.
+    await expect.poll(async () => (await panel.locator('#code').textContent())!.replace(/ /g, '')).toMatch(/^\d{6}$/);
+    const customerId = (await panel.locator('#customer-id').textContent())!.replace(/ /g, '');
+    const code = (await panel.locator('#code').textContent())!.replace(/ /g, '');
+    const call = await placeCall(h, [`${customerId}#`, code, '3'], { to: '+81120555010' });
+    expect(call.said()).toContain('確認できました。');
   });
 
   it('refuses to be framed by an origin not listed, and an expired or tampered session', async () => {
