@@ -53,7 +53,7 @@ const envSchema = z.object({
       // with a query or fragment no signature would ever match.
       .refine((v) => !/[?#]/.test(v), {
         message:
-          'must have no query or #fragment: Twilio connection overrides (#ct=...) go in HOTLINE_TWILIO_CONNECTION_OVERRIDES and on the number\'s voice URL (README, Runbook)',
+          'must have no query or #fragment: Twilio connection overrides (#ct=...) go in HOTLINE_TWILIO_CONNECTION_OVERRIDES and on the number\'s voice URL (docs/operations.md, Runbook)',
       })
       .optional(),
   ),
@@ -211,7 +211,7 @@ export interface Config {
   panelSessionMs: number;
   /** Origins whose pages may frame the customer's panel (HOTLINE_PANEL_ORIGINS); the hotline's own always may. */
   panelOrigins: string[];
-  /** Twilio connection overrides added to every webhook URL the server writes into TwiML (README, "Runbook"). */
+  /** Twilio connection overrides added to every webhook URL the server writes into TwiML (docs/operations.md, "Runbook"). */
   connectionOverrides: string | undefined;
   /** Calling codes a typed callback number may be in; undefined: the countries of the line's numbers and the customers' phones. */
   callbackCountries: string[] | undefined;

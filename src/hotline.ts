@@ -43,7 +43,7 @@ export async function secretKeyProblem(hotline: {
  * The agents on duty as a call's step sees them. Free: available, by the one function of an agent's
  * state (src/domain/duty.ts, activity): not on a call, not held by an offer that has not ended. Every P1 step builds this list, so `free` is written before the spread: added
  * after it, each object would get a hidden class of its own, and the young-generation collector would
- * keep the whole webhook's objects alive with it (README, "Performance").
+ * keep the whole webhook's objects alive with it (docs/performance.md).
  */
 export function onDutyOffers(onDuty: readonly Agent[]): Array<AgentOffer & { free: boolean }> {
   return onDuty.map((a) => ({

@@ -8,7 +8,7 @@ const backup: Command = {
     '',
     'Copies HOTLINE_DB into FILE with SQLite\'s online backup while the server keeps answering calls,',
     'then checks the copy\'s integrity. FILE must not exist. The copy holds OTP secrets sealed with',
-    'HOTLINE_SECRET_KEY: keep the key apart from the backup, and both safe. Restore steps: README,',
+    'HOTLINE_SECRET_KEY: keep the key apart from the backup, and both safe. Restore steps: docs/operations.md,',
     '"Backup and restore".',
   ].join('\n'),
   async run(args, ctx) {

@@ -35,7 +35,7 @@ const USAGE = [
   'usage: hotline <command> [options] [--json]',
   '',
   'The operator CLI of the emergency hotline. Every command takes --json for one JSON document on',
-  'stdout. Configuration comes from the same variables as the server (see README, "Configuration").',
+  'stdout. Configuration comes from the same variables as the server (see docs/operations.md, "Configuration").',
   '',
   ...Object.entries(COMMANDS).map(([name, cmd]) => `  ${name.padEnd(15)}${cmd.summary}`),
   '',

@@ -58,7 +58,7 @@ const wire: Command = {
     '',
     'Finds the number in the Twilio account (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN) and sets, with HTTP POST:',
     '  A call comes in          URL/voice/incoming (with HOTLINE_TWILIO_CONNECTION_OVERRIDES, if set)',
-    '  Primary handler fails    --fallback-url, else URL/voice/fallback (better hosted elsewhere: README, Runbook)',
+    '  Primary handler fails    --fallback-url, else URL/voice/fallback (better hosted elsewhere: docs/operations.md, Runbook)',
     '  Call status changes      URL/voice/status',
     'URL must be PUBLIC_BASE_URL as Twilio reaches it: webhooks are signed over it.',
   ].join('\n'),

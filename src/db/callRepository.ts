@@ -86,7 +86,7 @@ export function createSqliteCallRepository(db: SqliteDb): Sync<CallRepository> {
       return row && toRecord<C>(row);
     },
     start: (call) => insert.run(toParams(call)).changes > 0,
-    // The added field goes before the spread (see README, "Performance": a spread copy that gains a field costs a hidden class).
+    // The added field goes before the spread (see docs/performance.md: a spread copy that gains a field costs a hidden class).
     advance: (call, fromStep) => update.run({ fromStep, ...toParams(call) }).changes > 0,
     end: (callSid, at, outcome) => {
       end.run({ callSid, at, outcome });

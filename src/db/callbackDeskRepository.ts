@@ -24,7 +24,7 @@ const SELECT_DESK = `
   LEFT JOIN agents completer ON completer.agent_id = c.completed_by`;
 
 // The desk's fields are added to the callback itself, not to a spread copy of it: a spread copy that
-// gains fields costs a hidden class per object on Node 20 (README, "Performance"), and consoles list
+// gains fields costs a hidden class per object on Node 20 (docs/performance.md), and consoles list
 // every open callback every few seconds during an outage.
 const toDesk = (r: DeskRow): DeskCallback =>
   Object.assign(toCallback(r), {

@@ -66,7 +66,7 @@ export function createSqliteQueueRepository(db: SqliteDb): Sync<QueueRepository>
   });
 
   return {
-    // The added field goes before the spread (see README, "Performance").
+    // The added field goes before the spread (see docs/performance.md).
     enqueue: (e, at) => void upsert.run({ at, ...e }),
     get(callSid) {
       const row = byId.get(callSid) as Row | undefined;

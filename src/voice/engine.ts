@@ -240,7 +240,7 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
       }
     }
     // Assigned onto a fresh object, not spread: a key a transition adds that the stored context lacks
-    // would otherwise give every context built here a hidden class of its own (README, "Performance").
+    // would otherwise give every context built here a hidden class of its own (docs/performance.md).
     const context = Object.assign({}, call.context, transition.context, { tries }) as C;
     const described = flow.describe(context);
     const next: CallRecord<C> = {

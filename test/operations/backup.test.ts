@@ -31,7 +31,7 @@ describe('hotline db backup FILE', () => {
     expect(run.json().bytes).toBeGreaterThan(0);
     expect(existsSync(`${file}-wal`)).toBe(false);
 
-    // Restore as the README says: the backup becomes HOTLINE_DB of a server started with the same key.
+    // Restore as docs/operations.md says: the backup becomes HOTLINE_DB of a server started with the same key.
     const restoredDir = join(dir, 'restored');
     mkdirSync(restoredDir);
     copyFileSync(file, join(restoredDir, 'hotline.sqlite'));

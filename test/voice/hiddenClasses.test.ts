@@ -23,7 +23,7 @@ function inV8(body: string): string {
 describe('objects built on every webhook share their hidden class', () => {
   // An object that gets a hidden class of its own keeps its whole webhook's objects alive through the
   // young-generation collector, which then promotes them: full collections every few seconds under load
-  // (README, "Performance"). The P1 step builds the list of on-duty agents on every call.
+  // (docs/performance.md). The P1 step builds the list of on-duty agents on every call.
   it('the on-duty agents a P1 step sees, once V8 has optimised the code that builds them', () => {
     // Only optimised code shows it: interpreted, a field added after a spread reuses one class.
     const out = inV8(`
