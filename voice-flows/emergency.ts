@@ -74,7 +74,7 @@ function bookCallback(
     context: { callback, priority },
     outcome: 'callback',
     writes: {
-      // The added fields go before the spread (see README, "Performance").
+      // The added fields go before the spread (see docs/performance.md).
       scheduleCallback: {
         customerId: customer.customerId,
         callSid: world.callSid,
