@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { DEFAULT_ACQUIRE_TIMEOUT_MS, DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_MS } from './settings.js';
 
 /** How the pool reaches PostgreSQL and how long anything may wait for it. */
 export interface PostgresOptions {
@@ -15,9 +16,6 @@ export interface PostgresOptions {
   onPoolError?: (err: Error) => void;
 }
 
-export const DEFAULT_STATEMENT_TIMEOUT_MS = 1500;
-export const DEFAULT_ACQUIRE_TIMEOUT_MS = 1500;
-export const DEFAULT_POOL_SIZE = 10;
 
 const INT8_OID = 20;
 const parseInt8 = (value: string): number => Number(value);
@@ -61,6 +59,3 @@ export function redactUrl(url: string): string {
     return 'postgres://(unparsable URL)';
   }
 }
-
-/** Whether a URL names PostgreSQL (postgres:// or postgresql://). */
-export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url);
