@@ -1,5 +1,5 @@
 /**
- * Takes docs/console.png: the agent console over a fresh database filled through the real call flow
+ * Takes docs/console.png and docs/console-390.png: the agent console over a fresh database filled through the real call flow
  * (signed webhooks, as Twilio sends them), in headless Chromium. Run with `npm run screenshot`.
  */
 import { randomBytes } from 'node:crypto';
@@ -18,6 +18,7 @@ import { createHotline } from '../src/hotline.js';
 import { createLogger } from '../src/logger.js';
 
 const OUT = resolve('docs/console.png');
+const OUT_PHONE = resolve('docs/console-390.png');
 const MINUTE = 60_000;
 const AUTH_TOKEN = randomBytes(16).toString('hex');
 const dir = mkdtempSync(join(tmpdir(), 'hotline-screenshot-'));
@@ -104,7 +105,7 @@ const idOf = async (sid: string) => (await hotline.store.callbacks.byCallSid(sid
 await desk.claim(await idOf(claimed), aiko.agentId, now - 4 * MINUTE);
 await desk.addNote(await idOf(claimed), aiko.agentId, 'Checkout errors from Osaka only; customer prefers Japanese.', now - 3 * MINUTE);
 await desk.claim(await idOf(breached), ben.agentId, now - 2 * MINUTE);
-await desk.complete(await idOf(done), ben.agentId, now - 20 * MINUTE);
+await desk.complete(await idOf(done), ben.agentId, now - 20 * MINUTE, 'reached');
 
 // Calls in progress: Ben took a P1 transfer (pressed 1 at the whisper), three P1 callers wait in the
 // queue while every agent has just been offered a call, two callers are still in the flow.
@@ -114,7 +115,7 @@ await webhook(`/voice/whisper/accept?call=${transferred}&agent=${ben.agentId}&la
   CallSid: `CA${randomBytes(16).toString('hex')}`,
   Digits: '1',
 });
-for (const a of await agents.onDuty()) await agents.markOffered(a.agentId, now);
+for (const a of await agents.onDuty()) await agents.markOffered(a.agentId, now, `CA${randomBytes(16).toString('hex')}`);
 clock.set(now - 8 * MINUTE);
 await call(kumo, ['1'], '+81355550121');
 clock.set(now - 4 * MINUTE);
@@ -140,6 +141,10 @@ try {
   await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
   await page.screenshot({ path: OUT, fullPage: true });
   console.log(`wrote ${OUT}`);
+  // The same dashboard on a phone: one column, nothing scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: OUT_PHONE, fullPage: true });
+  console.log(`wrote ${OUT_PHONE}`);
 } finally {
   await browser.close();
   server.closeAllConnections();

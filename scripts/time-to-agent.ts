@@ -20,7 +20,7 @@ import { emergencyFlow, type EmergencyContext } from '../voice-flows/emergency.j
 import type { Language } from '../voice-flows/prompts/index.js';
 
 const KEY_PRESS_SECONDS = 0.4;
-const TARGET_SECONDS = 35;
+const TARGET_SECONDS = 28;
 /** Typical Japanese TTS (Polly Mizuki, Google ja-JP) reads about 7.5 morae a second. */
 const JA_MORAE_PER_SECOND = 7.5;
 const ESPEAK_VOICE: Record<Language, string> = { 'en-US': 'en-us', 'ja-JP': 'ja' };
@@ -34,12 +34,12 @@ const CODE = '123456';
  */
 const JA_READINGS: Record<string, string> = {
   '緊急サポート窓口です。': 'きんきゅうさぽーとまどぐちです。',
-  '日本語をご希望の方は、米印を押してください。': 'にほんごをごきぼうのかたは、こめじるしをおしてください。',
-  'お客様IDを入力し、最後にシャープを押してください。': 'おきゃくさまあいでぃーをにゅうりょくし、さいごにしゃーぷをおしてください。',
+  '日本語は米印を押してください。': 'にほんごはこめじるしをおしてください。',
+  'お客様IDと、シャープを押してください。': 'おきゃくさまあいでぃーと、しゃーぷをおしてください。',
   'ダッシュボードか認証アプリの、6桁のコードを入力してください。': 'だっしゅぼーどかにんしょうあぷりの、ろっけたのこーどをにゅうりょくしてください。',
   '確認できました。': 'かくにんできました。',
-  'サイト全体の停止や攻撃は1、一部の地域だけの影響は2、その他は3を押してください。':
-    'さいとぜんたいのていしやこうげきはいち、いちぶのちいきだけのえいきょうはに、そのたはさんをおしてください。',
+  'サイトの停止や攻撃は1、一部の地域は2、その他は3を押してください。':
+    'さいとのていしやこうげきはいち、いちぶのちいきはに、そのたはさんをおしてください。',
   'エンジニアにおつなぎします。': 'えんじにあにおつなぎします。',
 };
 

@@ -45,7 +45,7 @@ const envSchema = z.object({
     .pipe(z.string().regex(/^[0-9]{1,5}$/, 'must be a port number from 0 to 65535'))
     .transform(Number)
     .pipe(z.number().max(65535, 'must be a port number from 0 to 65535')),
-  HOST: optionalString.pipe(z.string().default('0.0.0.0')),
+  HOST: optionalString,
   HOTLINE_DB: optionalString.pipe(z.string().default('db/hotline.sqlite')),
   // PostgreSQL instead of the SQLite file: several instances share it. TLS as the URL's sslmode says.
   HOTLINE_DATABASE_URL: optionalString.refine((v) => v === undefined || isPostgresUrl(v), {
@@ -111,6 +111,17 @@ const envSchema = z.object({
     .pipe(z.string().regex(/^[0-9]{1,4}$/, 'must be a number of minutes from 1 to 1440'))
     .transform(Number)
     .pipe(z.number().min(1, 'must be a number of minutes from 1 to 1440').max(1440, 'must be a number of minutes from 1 to 1440')),
+  HOTLINE_PANEL_SESSION_MINUTES: optionalString
+    .transform((v) => v ?? '10')
+    .pipe(z.string().regex(/^[0-9]{1,2}$/, 'must be a number of minutes from 1 to 60'))
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be a number of minutes from 1 to 60').max(60, 'must be a number of minutes from 1 to 60')),
+  HOTLINE_PANEL_ORIGINS: optionalString
+    .transform((v) => (v === undefined ? [] : v.split(/[\s,]+/).filter((o) => o !== '')))
+    .superRefine((origins, ctx) => {
+      const bad = origins.find((o) => !isOrigin(o));
+      if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `must be comma-separated origins such as https://dashboard.example.com: ${bad} is not one` });
+    }),
   HOTLINE_DIALER_IN_SERVER: optionalString
     .transform((v) => v ?? 'true')
     .pipe(z.enum(['true', 'false'], { message: 'must be true or false' }))
@@ -134,6 +145,18 @@ const envSchema = z.object({
       const why = isCallingCode(bad) ? `${bad} reaches only premium-rate or satellite numbers, which are always refused` : `${bad ? bad : 'an empty entry'} is not one`;
       ctx.addIssue({ code: 'custom', message: `must be comma-separated country calling codes such as 1,81,44: ${why}` });
     }),
+  HOTLINE_ESCALATION_NUMBERS: optionalString
+    .transform((v) => (v === undefined ? [] : v.split(',').map((n) => n.trim())))
+    .superRefine((numbers, ctx) => {
+      const bad = numbers.findIndex((n) => !E164.test(n));
+      if (bad >= 0) {
+        ctx.addIssue({ code: 'custom', message: `must be comma-separated E.164 phone numbers such as +14155550100,+819012345678: entry ${bad + 1} ${numbers[bad] ? 'is not one' : 'is empty'}` });
+      }
+    }),
+  HOTLINE_ESCALATION_CALLS: optionalString
+    .transform((v) => v ?? 'false')
+    .pipe(z.enum(['true', 'false'], { message: 'must be true or false' }))
+    .transform((v) => v === 'true'),
   HOTLINE_TWILIO_CONNECTION_OVERRIDES: optionalString
     .transform((v) => v?.replace(/^#/, ''))
     .superRefine((v, ctx) => {
@@ -150,7 +173,19 @@ const SECRET_VARIABLES = new Set([
   'HOTLINE_ADMIN_TOKEN',
   // May hold the database's password.
   'HOTLINE_DATABASE_URL',
+  // People's phone numbers: not to be printed whole in a log.
+  'HOTLINE_ESCALATION_NUMBERS',
 ]);
+
+/** An origin as a browser sends it: scheme, host and an optional port, nothing after. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
 
 function isKey(value: string): boolean {
   return /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32;
@@ -181,6 +216,11 @@ export interface Config {
   adminToken: string;
   backupNumber: string | undefined;
   callerId: string | undefined;
+  /**
+   * Who is told when a P1 caller finds nobody (no engineer on duty, or none accepted): each number is
+   * texted the callback's reference and deadline, and also called when `calls` is set.
+   */
+  escalation: { numbers: string[]; calls: boolean };
   /** The callback dialer: claim lease, poll interval, and whether the server process runs it too. */
   dialer: { leaseMs: number; pollMs: number; inServer: boolean };
   statusUrl: string | undefined;
@@ -196,6 +236,10 @@ export interface Config {
   dbBusyTimeoutMs: number;
   /** True: GET /metrics answers without the admin token (for a scraper on a private network). */
   metricsPublic: boolean;
+  /** How long a panel session lasts from the moment it is made (HOTLINE_PANEL_SESSION_MINUTES). */
+  panelSessionMs: number;
+  /** Origins whose pages may frame the customer's panel (HOTLINE_PANEL_ORIGINS); the hotline's own always may. */
+  panelOrigins: string[];
   /** Twilio connection overrides added to every webhook URL the server writes into TwiML (README, "Runbook"). */
   connectionOverrides: string | undefined;
   /** Calling codes a typed callback number may be in; undefined: the countries of the line's numbers and the customers' phones. */
@@ -270,7 +314,8 @@ export function loadConfig(env: Env = process.env, options: { generateLocal?: bo
   ];
   return {
     port: v.PORT,
-    host: v.HOST,
+    // Local mode runs with generated secrets and a demo agent: reachable from this machine only, unless HOST says otherwise.
+    host: v.HOST ?? (localFile !== undefined ? '127.0.0.1' : '0.0.0.0'),
     dbPath: v.HOTLINE_DB,
     database: v.HOTLINE_DATABASE_URL
       ? {
@@ -295,6 +340,7 @@ export function loadConfig(env: Env = process.env, options: { generateLocal?: bo
     adminToken,
     backupNumber: v.HOTLINE_BACKUP_NUMBER,
     callerId: v.HOTLINE_CALLER_ID,
+    escalation: { numbers: [...new Set(v.HOTLINE_ESCALATION_NUMBERS)], calls: v.HOTLINE_ESCALATION_CALLS },
     dialer: {
       leaseMs: v.HOTLINE_DIALER_LEASE_SECONDS * 1000,
       pollMs: v.HOTLINE_DIALER_POLL_MS,
@@ -308,6 +354,8 @@ export function loadConfig(env: Env = process.env, options: { generateLocal?: bo
     secretKeySource: v.HOTLINE_SECRET_KEY ? 'environment' : 'local-file',
     dbBusyTimeoutMs: v.HOTLINE_DB_BUSY_TIMEOUT_MS,
     metricsPublic: v.HOTLINE_METRICS_PUBLIC,
+    panelSessionMs: v.HOTLINE_PANEL_SESSION_MINUTES * 60_000,
+    panelOrigins: v.HOTLINE_PANEL_ORIGINS,
     connectionOverrides: v.HOTLINE_TWILIO_CONNECTION_OVERRIDES,
     callbackCountries: v.HOTLINE_CALLBACK_COUNTRIES,
   };

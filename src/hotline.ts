@@ -9,7 +9,9 @@ import type { Agent, AgentRepository } from './domain/storage/agents.js';
 import type { Repositories, Store } from './domain/storage/index.js';
 import { countriesOf } from './domain/callbackNumbers.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import { createApiKeyService } from './domain/apiKeys.js';
 import { createCustomerService } from './domain/customers.js';
+import { createPanelSessions } from './domain/panelSessions.js';
 import { AGENT_OFFER_HOLD_MS } from './domain/serviceNumbers.js';
 import { createCallbackDialing } from './dialer/index.js';
 import { createVerifyCaller, keepingUnreadableAudit, type VerifyContext } from './domain/verifyCaller.js';
@@ -38,14 +40,14 @@ export async function secretKeyProblem(hotline: {
 }
 
 /**
- * The agents on duty as a call's step sees them. Free: not on a call, and not just offered a call that
- * may still be ringing. Every P1 step builds this list, so `free` is written before the spread: added
+ * The agents on duty as a call's step sees them. Free: available, by the one function of an agent's
+ * state (src/domain/duty.ts, activity): not on a call, not held by an offer that has not ended. Every P1 step builds this list, so `free` is written before the spread: added
  * after it, each object would get a hidden class of its own, and the young-generation collector would
  * keep the whole webhook's objects alive with it (README, "Performance").
  */
-export function onDutyOffers(onDuty: readonly Agent[], now: number): Array<AgentOffer & { free: boolean }> {
+export function onDutyOffers(onDuty: readonly Agent[]): Array<AgentOffer & { free: boolean }> {
   return onDuty.map((a) => ({
-    free: isFreeAt(a, now, AGENT_OFFER_HOLD_MS),
+    free: a.state === 'available',
     ...agentOffer(a),
   }));
 }
@@ -73,6 +75,8 @@ export function createHotline({
   const sqlite = sqliteDb && createSqliteStore(sqliteDb, { clock, offerHoldMs: AGENT_OFFER_HOLD_MS, onCommit: observeCommit });
   const store: Store = givenStore ?? sqlite!;
   const customers = createCustomerService({ ...store, box, clock, issuer: 'Hotline' });
+  const apiKeys = createApiKeyService({ apiKeys: store.apiKeys, clock });
+  const panelSessions = createPanelSessions({ box, clock, lifetimeMs: config.panelSessionMs, customers: store.customers, apiKeys: store.apiKeys });
   const metrics = createMetrics({ ...store, clock });
   // Read at each scrape, so the gauge is right after a restart and the queue code need not report it.
   metrics.setQueueLength(() => store.queue.waitingCount(), 'p1');
@@ -90,7 +94,7 @@ export function createHotline({
   });
   const agentsOnDuty = async (agents: AgentRepository) => {
     const now = clock.now();
-    return onDutyOffers(await agents.onDutyAt(now), now);
+    return onDutyOffers(await agents.onDutyAt(now));
   };
   const configuredCountries = config.callbackCountries && new Set(config.callbackCountries);
   // Read when a caller types a number, not at start-up: a number or a customer added since counts at once.
@@ -122,7 +126,10 @@ export function createHotline({
     backupNumber: config.backupNumber,
     inputDigest: box.digester('retry-key'),
     // Texts go out only once the step that promised the callback is on disk.
-    afterCommit: (call, changes) => callbackDialing.confirmations.afterCommit(call, changes.scheduleCallback),
+    afterCommit: (call, changes) => {
+      callbackDialing.confirmations.afterCommit(call, changes.scheduleCallback);
+      callbackDialing.escalations.afterCommit(call, changes.scheduleCallback);
+    },
     urls: {
       step: (step) => webhookUrl(`/voice/step?step=${step}`),
       whisper: (callSid, agentId) => webhookUrl(`/voice/whisper?call=${callSid}&agent=${agentId}`),
@@ -137,6 +144,10 @@ export function createHotline({
     /** The storage port (src/domain/storage): SQLite, or PostgreSQL when HOTLINE_DATABASE_URL is set. */
     store,
     customers,
+    /** API keys with scopes: made, listed, revoked, and checked for each admin request. */
+    apiKeys,
+    /** Short-lived sessions of one customer's panel, made with a dashboard key. */
+    panelSessions,
     /** Checks a (customer ID, code) pair as a call's step does, as a unit of work of its own. */
     verifyCaller: (customerId: string, code: string, context: VerifyContext) =>
       keepingUnreadableAudit(store.verification, () => store.unitOfWork((tx) => verifyCaller(tx, customerId, code, context))),
@@ -162,6 +173,8 @@ export function createHotline({
     },
     async close(): Promise<void> {
       statusPage.stop();
+      // Escalations under way record how they went before the store goes.
+      await callbackDialing.escalations.idle();
       await store.close();
     },
   };

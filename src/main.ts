@@ -3,6 +3,7 @@ import { createRequestListener } from './http/app.js';
 import { createHotline, secretKeyProblem } from './hotline.js';
 import { createLogger } from './logger.js';
 import { systemClock } from './domain/clock.js';
+import { localModeWelcome } from './localWelcome.js';
 import { listenProblem, loadConfigOrFail, openStorageOrFail, startupFailed } from './startupErrors.js';
 
 const config = loadConfigOrFail();
@@ -24,13 +25,15 @@ server.listen(config.port, config.host, () => {
   server.off('error', cannotListen);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, publicBaseUrl: config.publicBaseUrl, db: config.database.engine === 'postgres' ? 'postgres' : config.dbPath }, 'hotline listening');
+  logger.info({ host: config.host, port, publicBaseUrl: config.publicBaseUrl, db: config.database.engine === 'postgres' ? 'postgres' : config.dbPath }, 'hotline listening');
   dialer?.start();
   if (config.localMode) {
     logger.warn(
       { secretsFile: config.localSecretsFile },
       `running in local mode: generated secrets are kept in ${config.localSecretsFile}; set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, HOTLINE_SECRET_KEY and HOTLINE_ADMIN_TOKEN for production`,
     );
+    // For the person who just typed `npm start`: stdout is JSON for log collectors, so this goes to stderr.
+    process.stderr.write(localModeWelcome(config.host, port));
   }
 });
 

@@ -8,7 +8,7 @@ import { callbackNumberRefusal, isCallableNumber } from '../src/domain/callbackN
 import { callableNumber, idEnding, type Plan, type Tier } from '../src/domain/customer.js';
 import { isValidCustomerId } from '../src/domain/customerId.js';
 import { CHANNELS_BY_PLAN, slaFor } from '../src/domain/serviceLevels.js';
-import { DESK_RING_SECONDS, MAX_AGENTS_PER_CALL, MAX_PAIRS, TRANSFER_AGENT_RING_SECONDS } from '../src/domain/serviceNumbers.js';
+import { CODE_STEP_WAIT_SECONDS, DESK_RING_SECONDS, MAX_AGENTS_PER_CALL, MAX_PAIRS, TRANSFER_AGENT_RING_SECONDS } from '../src/domain/serviceNumbers.js';
 import type { Verification } from '../src/domain/verifyCaller.js';
 import type { AgentOffer, BaseContext, FlowDefinition, Needs, Say, Transition, World } from '../src/voice/flow.js';
 import type { Language } from './prompts/index.js';
@@ -19,6 +19,8 @@ export interface EmergencyContext extends BaseContext {
   /** Refused (ID, code) pairs in this call. */
   pairs: number;
   typedId: string | null;
+  /** The last code typed had already been spent: the caller is waiting for the next one, so the code prompt waits longer. */
+  codeSpent: boolean;
   customer: {
     customerId: string;
     name: string;
@@ -200,6 +202,7 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
     canSwitchLanguage: true,
     pairs: 0,
     typedId: null,
+    codeSpent: false,
     customer: null,
     priority: null,
     agents: [],
@@ -233,7 +236,8 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
 
     askCode: {
       say: () => [{ key: 'askCode' }],
-      input: () => ({ kind: 'digits', finishOnKey: '#', numDigits: 6, timeout: 10 }),
+      // A caller told their code was spent waits for the next one, up to a whole 30 s step.
+      input: (ctx) => ({ kind: 'digits', finishOnKey: '#', numDigits: 6, timeout: ctx.codeSpent ? CODE_STEP_WAIT_SECONDS : 10 }),
       verifiesCode: (ctx) => ctx.typedId ?? '',
       // A refused caller held by a lock or a limit may get a callback to the phone on file.
       needs: (_ctx, event) => (event.type === 'code' && event.verification?.verified === false && event.verification.held ? { reference: true } : {}),
@@ -246,8 +250,10 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
           // Locked ID or limited number: no further try here, but never left alone.
           if (result.reason === 'caller_limited' || result.reason === 'locked') return holdCaller(ctx, world, result);
           const pairs = ctx.pairs + 1;
-          if (pairs >= MAX_PAIRS) return { to: 'verificationFailed', context: { pairs }, outcome: 'refused' };
-          return { to: 'askId', say: [{ key: 'noMatch' }], context: { pairs, typedId: null } };
+          if (pairs >= MAX_PAIRS) return { to: 'verificationFailed', context: { pairs, codeSpent: false }, outcome: 'refused' };
+          // The right code, already spent by an earlier call: the ID is right, the next code will do.
+          if (result.reason === 'reused_code') return { to: 'askCode', say: [{ key: 'codeUsed' }], context: { pairs, codeSpent: true } };
+          return { to: 'askId', say: [{ key: 'noMatch' }], context: { pairs, typedId: null, codeSpent: false } };
         }
         const { customerId, name, plan, tier } = result.customer;
         const customer = { customerId, name, plan, tier, failuresLastDay: result.failuresLastDay };
@@ -255,7 +261,7 @@ export const emergencyFlow: FlowDefinition<EmergencyContext> = {
         const incidents = world.incidents();
         return {
           to: 'askPriority',
-          context: { customer },
+          context: { customer, codeSpent: false },
           say: [{ key: 'verified' }, ...(incidents.length ? [{ key: 'incidents' as const, params: { names: incidents.join('; ') } }] : [])],
         };
       },

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../console/passwords.js';
-import { luhnCheckDigit } from '../domain/customerId.js';
+import { DEMO_CUSTOMER, DEMO_CUSTOMER_ID as DEMO_ID } from '../domain/demo.js';
+import { conflict } from '../domain/errors.js';
 import { emit, readArgs, type Command } from './command.js';
 
-const DEMO_ID = `424242424${luhnCheckDigit('424242424')}`;
 const DEMO_AGENT_PHONE = '+15555550123';
 
 /** `hotline demo`: a demo Enterprise customer and an agent on duty, and how to place a verified call. */
@@ -14,15 +14,20 @@ export const demoCommand: Command = {
     '',
     `Creates (once) the Premium Enterprise customer "Demo Corp" with ID ${DEMO_ID} and the agent`,
     `"Demo Agent" (${DEMO_AGENT_PHONE}) on duty, then prints how to place a verified P1 call with the`,
-    'phone simulator against a server started with `npm start`.',
+    'phone simulator against a server started with `npm start`. Local mode only (no production secrets set).',
   ].join('\n'),
   async run(args, ctx) {
     const { json } = readArgs(args, { positionals: [], command: 'demo' });
+    // Checked before the database is opened: on a real line the on-duty demo agent's made-up phone would
+    // be rung by real P1 callers.
+    if (!ctx.loadConfig().localMode) {
+      throw conflict('demo runs only in local mode: with TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, HOTLINE_SECRET_KEY and HOTLINE_ADMIN_TOKEN set, its on-duty demo agent would take real calls');
+    }
     const hotline = await ctx.hotline();
     const { store } = hotline;
     const existing = await store.customers.get(DEMO_ID);
     const customer =
-      existing ?? (await hotline.customers.create({ name: 'Demo Corp', plan: 'enterprise', tier: 'premium', customerId: DEMO_ID }));
+      existing ?? (await hotline.customers.create({ ...DEMO_CUSTOMER }));
     const now = hotline.clock.now();
     // Found or created, and put on duty, in one transaction: two runs at once make one demo agent.
     const agent = await store.unitOfWork(async (tx) => {

@@ -1,13 +1,17 @@
 import { ConfigError } from '../config.js';
 import { AppError } from '../domain/errors.js';
 import { agentsCommand } from './agents.js';
+import { apiKeysCommand } from './apiKeys.js';
 import { authenticatorCommand } from './authenticator.js';
+import { callbacksCommand } from './callbacks.js';
+import { callsCommand } from './calls.js';
 import { dispatch, UsageError, type Command } from './command.js';
 import { createCliContext } from './context.js';
 import { customersCommand } from './customers.js';
 import { dbCommand } from './db.js';
 import { demoCommand } from './demo.js';
 import { keysCommand } from './keys.js';
+import { numbersCommand } from './numbers.js';
 import { tokenCommand } from './token.js';
 import { unlockCommand } from './unlock.js';
 
@@ -15,6 +19,10 @@ import { unlockCommand } from './unlock.js';
 const COMMANDS: Record<string, Command> = {
   customers: customersCommand,
   agents: agentsCommand,
+  'api-keys': apiKeysCommand,
+  callbacks: callbacksCommand,
+  numbers: numbersCommand,
+  calls: callsCommand,
   token: tokenCommand,
   authenticator: authenticatorCommand,
   unlock: unlockCommand,
@@ -44,6 +52,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   phone: '--phone',
   duty: '--duty',
   languages: '--languages',
+  scope: '--scope',
 };
 
 /** Runs the CLI and returns the exit code: 0 done, 1 the command failed, 2 the command line is wrong. */

@@ -19,6 +19,46 @@ export interface BoardCall {
   customerId: string | null;
   priority: string | null;
   startedAt: number;
+  /** Where the caller is, in words: "verifying", "ringing Avery", "number 2 in queue", "talking to Avery". */
+  words: string;
+  /** The agent the call is with or ringing, to link them both ways. */
+  agentId: number | null;
+}
+
+/** What the emergency flow's context says of the agents it is ringing (src/voice/flow.ts, AgentOffer). */
+interface RingingContext {
+  agents?: Array<{ agentId: number }>;
+  agentIndex?: number;
+}
+
+const STATE_WORDS: Record<string, string> = {
+  askId: 'verifying',
+  askCode: 'verifying',
+  askPriority: 'choosing a priority',
+  desk: 'with the backup desk',
+  p2Menu: 'booking a callback',
+  askCallbackNumber: 'giving a callback number',
+  p2Record: 'recording a description',
+  p1CallbackBooked: 'hearing the callback promise',
+};
+
+/** A live call in an agent's words, from its state, the agent on it and its place in the P1 queue. */
+export function callInWords(
+  call: { callSid: string; state: string; context: unknown },
+  agents: readonly Agent[],
+  queue: readonly QueuedCaller[],
+): { words: string; agentId: number | null } {
+  const talking = agents.find((a) => a.onCall?.callSid === call.callSid);
+  if (talking) return { words: `talking to ${talking.name}`, agentId: talking.agentId };
+  const place = queue.findIndex((q) => q.callSid === call.callSid);
+  if (place >= 0) return { words: `number ${place + 1} in queue`, agentId: null };
+  if (call.state === 'transfer') {
+    const ctx = (call.context ?? {}) as RingingContext;
+    const offered = ctx.agents?.[ctx.agentIndex ?? 0];
+    const agent = offered && agents.find((a) => a.agentId === offered.agentId);
+    return agent ? { words: `ringing ${agent.name}`, agentId: agent.agentId } : { words: 'ringing an engineer', agentId: null };
+  }
+  return { words: STATE_WORDS[call.state] ?? call.state.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase(), agentId: null };
 }
 
 export interface BoardCallback extends DeskCallback {
@@ -65,6 +105,7 @@ export async function readBoard(sources: BoardSources, me: Agent, now: number): 
       customerId: c.customerId,
       priority: c.priority,
       startedAt: c.startedAt,
+      ...callInWords(c, agents, queue),
     })),
     queue,
     open: callbacks.filter((c) => c.status !== 'completed' && c.status !== 'cancelled'),

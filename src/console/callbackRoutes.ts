@@ -7,6 +7,9 @@ import { flashFrom, withFlash } from './flash.js';
 import { page } from './layout.js';
 import { callPage } from './views/call.js';
 import { callbackPage } from './views/callback.js';
+import { completeForm } from './views/callbackBits.js';
+import { html } from './html.js';
+import { isCallbackOutcome, type CallbackOutcome } from '../domain/callbackOutcomes.js';
 import { CALL_SID } from '../domain/customer.js';
 
 const BACK = /^\/console(\/callbacks\/[0-9]{1,12})?$/;
@@ -33,7 +36,12 @@ export function callbackRoutes(deps: ConsoleDeps): Router {
     const id = callbackIdOf(req);
     const callback = await desk.get(id);
     if (!callback) throw notFound('callback');
-    const [notes, tries, customer] = await Promise.all([desk.notes(id), desk.customerTries(id), store.customers.get(callback.customerId)]);
+    const [notes, tries, customer, escalations] = await Promise.all([
+      desk.notes(id),
+      desk.customerTries(id),
+      store.customers.get(callback.customerId),
+      store.escalations.ofCallback(id),
+    ]);
     const now = clock.now();
     const body = callbackPage(
       { ...callback, sla: slaState(callback, now) },
@@ -43,8 +51,36 @@ export function callbackRoutes(deps: ConsoleDeps): Router {
       agent.agentId,
       session.csrfToken,
       now,
+      escalations,
     );
     res.type('html').send(page({ title: `Callback ${callback.reference}`, body, me: { agent, csrf: session.csrfToken }, section: 'dashboard', flash: flashFrom(req) }).value);
+  });
+
+  /**
+   * The callback's recorded description, played in the page: fetched from Twilio with the account's
+   * credentials, which never reach the browser. Only a recording of this account is fetched, and only
+   * from the configured Twilio API (HOTLINE_TWILIO_API_URL), whatever URL was stored.
+   */
+  router.get('/callbacks/:id/recording', async (req, res) => {
+    signedIn(res);
+    const callback = await desk.get(callbackIdOf(req));
+    const path = callback?.recordingUrl ? recordingPath(callback.recordingUrl, deps.twilio.accountSid) : undefined;
+    if (!path) throw notFound('recording');
+    let answer: globalThis.Response;
+    try {
+      answer = await fetch(`${deps.twilio.apiUrl}${path}.mp3`, {
+        headers: { authorization: `Basic ${Buffer.from(`${deps.twilio.accountSid}:${deps.twilio.authToken}`).toString('base64')}` },
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (err) {
+      logger.warn({ err, callbackId: callback!.callbackId }, 'console: recording could not be fetched from Twilio');
+      throw new AppError(502, 'recording_unavailable', 'The recording could not be fetched from Twilio. Try again in a moment.');
+    }
+    if (!answer.ok) {
+      logger.warn({ status: answer.status, callbackId: callback!.callbackId }, 'console: Twilio refused the recording');
+      throw new AppError(answer.status === 404 ? 404 : 502, 'recording_unavailable', answer.status === 404 ? 'Twilio no longer has this recording.' : 'Twilio did not give the recording. Try again in a moment.');
+    }
+    res.set('Cache-Control', 'private, no-store').type('audio/mpeg').send(Buffer.from(await answer.arrayBuffer()));
   });
 
   /** Runs an agent's action on a callback and goes back with its confirmation or refusal. */
@@ -53,11 +89,15 @@ export function callbackRoutes(deps: ConsoleDeps): Router {
     const id = callbackIdOf(req);
     const now = clock.now();
     const takeOver = (req.body as Record<string, unknown>).takeOver === '1';
+    const outcome = (req.body as Record<string, unknown>).outcome;
+    if (action === 'complete' && (typeof outcome !== 'string' || !isCallbackOutcome(outcome))) {
+      throw new AppError(400, 'invalid_request', 'Choose what became of the callback: reached the customer, could not reach them, or a duplicate.', 'outcome');
+    }
     const refusal = await (action === 'claim'
       ? desk.claim(id, agent.agentId, now, { takeOver })
       : action === 'release'
         ? desk.release(id, agent.agentId, now)
-        : desk.complete(id, agent.agentId, now));
+        : desk.complete(id, agent.agentId, now, outcome as CallbackOutcome));
     const reference = (await desk.get(id))?.reference;
     logger.info({ agentId: agent.agentId, callbackId: id, action, refusal }, `console: callback ${action}`);
     res.redirect(303, refusal ? withFlash(backOf(req), 'error', refusal, reference) : withFlash(backOf(req), 'done', done, reference));
@@ -65,6 +105,16 @@ export function callbackRoutes(deps: ConsoleDeps): Router {
   router.post('/callbacks/:id/claim', auth.requireCsrf, act('claim', 'claimed'));
   router.post('/callbacks/:id/release', auth.requireCsrf, act('release', 'released'));
   router.post('/callbacks/:id/complete', auth.requireCsrf, act('complete', 'completed'));
+  /** Complete asks first what became of the callback. */
+  router.get('/callbacks/:id/complete', async (req, res) => {
+    const { agent, session } = signedIn(res);
+    const callback = await desk.get(callbackIdOf(req));
+    if (!callback) throw notFound('callback');
+    const back = `/console/callbacks/${callback.callbackId}`;
+    const body = html`<p><a href="${back}">← Callback ${callback.reference}</a></p><h1>Complete callback ${callback.reference}</h1>
+${completeForm({ ...callback, sla: slaState(callback, clock.now()) }, session.csrfToken, back)}`;
+    res.type('html').send(page({ title: `Complete ${callback.reference}`, body, me: { agent, csrf: session.csrfToken }, section: 'dashboard' }).value);
+  });
 
   router.post('/callbacks/:id/notes', auth.requireCsrf, async (req, res) => {
     const { agent } = signedIn(res);
@@ -92,4 +142,16 @@ export function callbackRoutes(deps: ConsoleDeps): Router {
     res.type('html').send(page({ title: `Call …${sid.slice(-6)}`, body, me: { agent, csrf: session.csrfToken }, section: 'dashboard' }).value);
   });
   return router;
+}
+
+/** A Twilio recording's API path (/2010-04-01/Accounts/AC.../Recordings/RE...) if the URL is one of this account's. */
+export function recordingPath(url: string, accountSid: string): string | undefined {
+  let pathname: string;
+  try {
+    pathname = new URL(url).pathname.replace(/\.(mp3|wav|json)$/, '');
+  } catch {
+    return undefined;
+  }
+  const match = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Recordings\/RE[0-9a-fA-F]{32}$/.exec(pathname);
+  return match && match[1] === accountSid ? pathname : undefined;
 }

@@ -10,7 +10,7 @@ import type { QueuedCaller } from './board.js';
  */
 export type ConsoleStore = Pick<
   Store,
-  'agents' | 'calls' | 'callbacks' | 'desk' | 'customers' | 'verification' | 'credentials' | 'sessions' | 'unitOfWork'
+  'agents' | 'calls' | 'callbacks' | 'desk' | 'escalations' | 'customers' | 'verification' | 'credentials' | 'sessions' | 'unitOfWork'
 >;
 
 /** What the console's routes read and change. */
@@ -21,4 +21,6 @@ export interface ConsoleDeps {
   clock: Clock;
   logger: Logger;
   auth: ConsoleAuth;
+  /** The Twilio account the recordings belong to, for playing a recorded description through the hotline. */
+  twilio: { accountSid: string; authToken: string; apiUrl: string };
 }

@@ -20,5 +20,6 @@ export function createConsole(hotline: Hotline, options: { queue?: () => Promise
     clock,
     logger,
     auth,
+    twilio: { accountSid: config.twilio.accountSid, authToken: config.twilio.authToken, apiUrl: config.twilio.apiUrl },
   });
 }

@@ -13,7 +13,7 @@ import type { ConsoleDeps } from './deps.js';
 import { flashFrom, withFlash } from './flash.js';
 import { html } from './html.js';
 import { page, securityHeaders } from './layout.js';
-import { dashboard, regions, summary } from './views/dashboard.js';
+import { attention, dashboard, dashboardTitle, regions, summary } from './views/dashboard.js';
 import { loginForm } from './views/login.js';
 
 const staticDir = join(dirname(fileURLToPath(import.meta.url)), 'static');
@@ -87,7 +87,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     const { agent, session } = signedIn(res);
     const board = await readBoard(deps, agent, clock.now());
     res.type('html').send(
-      page({ title: 'Dashboard', body: dashboard(board, session.csrfToken), me: { agent, csrf: session.csrfToken }, section: 'dashboard', flash: flashFrom(req) }).value,
+      page({ title: dashboardTitle(board), body: dashboard(board, session.csrfToken), me: { agent, csrf: session.csrfToken }, section: 'dashboard', flash: flashFrom(req) }).value,
     );
   });
 
@@ -95,7 +95,13 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   router.get('/live', async (_req, res) => {
     const { agent, session } = signedIn(res);
     const board = await readBoard(deps, agent, clock.now());
-    res.json({ now: board.now, summary: summary(board), regions: regions(board, session.csrfToken) });
+    res.json({
+      now: board.now,
+      summary: summary(board),
+      title: `${dashboardTitle(board)} · Hotline console`,
+      attention: attention(board),
+      regions: regions(board, session.csrfToken),
+    });
   });
 
   router.post('/duty', auth.requireCsrf, async (req, res) => {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A value sealed with AES-256-GCM: ciphertext with its 16-byte tag appended, the nonce, and which key sealed it. */
 export interface Sealed {
@@ -40,6 +40,25 @@ export class SecretBox {
   digester(purpose: string): (value: string) => string {
     const key = Buffer.from(hkdfSync('sha256', this.keys.get(this.currentKeyId)!, Buffer.alloc(0), `hotline/${purpose}`, 32));
     return (value) => createHmac('sha256', key).update(value).digest('base64url').slice(0, 22);
+  }
+
+  /**
+   * Signs and checks short-lived tokens for one purpose with a key derived from the current key (a
+   * rotation ends the tokens signed before it). The signature is a full HMAC-SHA-256, checked in constant time.
+   */
+  signer(purpose: string): { sign(data: string): string; verify(data: string, signature: string): boolean } {
+    const key = Buffer.from(hkdfSync('sha256', this.keys.get(this.currentKeyId)!, Buffer.alloc(0), `hotline/sign/${purpose}`, 32));
+    const mac = (data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
+    return {
+      sign: (data) => mac(data).toString('base64url'),
+      // Compared as text: a base64url string decodes to the same bytes with other unused low bits, and
+      // only the one canonical spelling of the signature is accepted.
+      verify(data, signature) {
+        const given = Buffer.from(signature, 'utf8');
+        const expected = Buffer.from(mac(data).toString('base64url'), 'utf8');
+        return given.length === expected.length && timingSafeEqual(given, expected);
+      },
+    };
   }
 
   /** Whether a key with this id is configured (current or previous). */

@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/clock.js';
+import { LIVE_LEG_HORIZON_MS } from '../domain/serviceNumbers.js';
 import type { Roster, RosterRule } from '../domain/roster.js';
-import { isFreeAt, onDutyAt } from '../domain/duty.js';
+import { activity, isFreeAt, onDutyAt } from '../domain/duty.js';
 import { OPEN_STATUSES } from '../domain/storage/callbackDesk.js';
 import type { SqliteDb } from './database.js';
 import type { Sync } from './sync.js';
@@ -20,6 +21,7 @@ interface AgentRow {
   on_call_leg_sid: string | null;
   on_call_since: number | null;
   last_offered_at: number | null;
+  offered_for: string | null;
   created_at: number;
   updated_at: number;
   removed_at: number | null;
@@ -56,10 +58,11 @@ function rosterOf(r: AgentRow): Roster | null {
   return r.time_zone ? { timeZone: r.time_zone, rules: rulesOf(r.roster_rules) } : null;
 }
 
-const toAgent = (r: AgentRow, now: number): Agent => {
+const toAgent = (r: AgentRow, now: number, holds: OfferHolds): Agent => {
   const roster = rosterOf(r);
   const onDuty = onDutyAt({ duty: r.duty, roster }, now);
   const onCall = r.on_call_sid ? { callSid: r.on_call_sid, since: r.on_call_since ?? r.updated_at } : null;
+  const facts = { onDuty, onCall, lastOfferedAt: r.last_offered_at, offeredFor: r.offered_for };
   return {
     agentId: r.agent_id,
     name: r.name,
@@ -68,15 +71,22 @@ const toAgent = (r: AgentRow, now: number): Agent => {
     onDuty,
     duty: r.duty,
     roster,
-    state: onCall ? 'on-call' : onDuty ? 'available' : 'off-duty',
+    state: activity(facts, now, holds.offerHoldMs, holds.callbackOfferMs),
     onCall,
     isAdmin: r.is_admin === 1,
     lastOfferedAt: r.last_offered_at,
+    offeredFor: r.offered_for,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     removedAt: r.removed_at,
   };
 };
+
+/** How long offers hold an agent whose offer's end is never reported (src/domain/duty.ts). */
+interface OfferHolds {
+  offerHoldMs: number;
+  callbackOfferMs: number;
+}
 
 /** The duty an input asks for: `duty` if given, else the manual switch, else none. */
 function dutyOf(a: AgentPatch): DutyMode | undefined {
@@ -86,10 +96,17 @@ function dutyOf(a: AgentPatch): DutyMode | undefined {
 }
 
 /**
- * The SQLite agent repository; `clock` decides "now" for rosters when no instant is passed, and an agent
- * offered a call is not free for `offerHoldMs` after it.
+ * The SQLite agent repository; `clock` decides "now" for rosters when no instant is passed, and an offer
+ * whose end is never reported holds its agent for `offerHoldMs` (a P1 call) or `callbackOfferMs` (a callback).
  */
-export function createSqliteAgentRepository(db: SqliteDb, clock: Clock, offerHoldMs: number): Sync<AgentRepository> {
+export function createSqliteAgentRepository(
+  db: SqliteDb,
+  clock: Clock,
+  offerHoldMs: number,
+  callbackOfferMs: number = LIVE_LEG_HORIZON_MS,
+): Sync<AgentRepository> {
+  const holds: OfferHolds = { offerHoldMs, callbackOfferMs };
+  const asAgent = (r: AgentRow, now: number): Agent => toAgent(r, now, holds);
   const insert = db.prepare(
     `INSERT INTO agents (name, phone, languages, on_duty, duty, is_admin, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
@@ -100,7 +117,9 @@ export function createSqliteAgentRepository(db: SqliteDb, clock: Clock, offerHol
   const mayBeOnDuty = db.prepare(
     `SELECT * FROM agents WHERE duty != 'off' ORDER BY coalesce(last_offered_at, 0), agent_id`,
   );
-  const offered = db.prepare('UPDATE agents SET last_offered_at = ? WHERE agent_id = ?');
+  const offered = db.prepare('UPDATE agents SET last_offered_at = ?, offered_for = ? WHERE agent_id = ?');
+  const endOffer = db.prepare('UPDATE agents SET offered_for = NULL WHERE agent_id = ? AND offered_for = ?');
+  const endOffersOf = db.prepare('UPDATE agents SET offered_for = NULL WHERE offered_for = ?');
   const roster = db.prepare(
     'UPDATE agents SET time_zone = ?, roster_rules = ?, updated_at = ? WHERE agent_id = ? AND removed_at IS NULL RETURNING *',
   );
@@ -110,7 +129,7 @@ export function createSqliteAgentRepository(db: SqliteDb, clock: Clock, offerHol
   );
   const pruneEnds = db.prepare('DELETE FROM agent_call_ends WHERE ended_at < ?');
   const onCall = db.prepare(
-    `UPDATE agents SET on_call_sid = @callSid, on_call_leg_sid = @legSid, on_call_since = @at
+    `UPDATE agents SET on_call_sid = @callSid, on_call_leg_sid = @legSid, on_call_since = @at, offered_for = NULL
      WHERE agent_id = @agentId`,
   );
   const free = db.prepare(
@@ -145,7 +164,7 @@ export function createSqliteAgentRepository(db: SqliteDb, clock: Clock, offerHol
     dropSessions.run(agentId);
     noteReleases.run({ agentId, at });
     const releasedClaims = giveBackClaims.run({ agentId, at }).changes;
-    return { agent: toAgent(row, at), releasedClaims };
+    return { agent: asAgent(row, at), releasedClaims };
   });
 
   // The candidates, kept until agents_version's token moves (any change to agents, from anywhere).
@@ -156,13 +175,13 @@ export function createSqliteAgentRepository(db: SqliteDb, clock: Clock, offerHol
     if (candidates === undefined || candidates.token !== current) candidates = { token: current, rows: mayBeOnDuty.all() as AgentRow[] };
     return candidates.rows;
   };
-  const onDutyNow = (now: number) => candidateRows().map((r) => toAgent(r, now)).filter((a) => a.onDuty);
+  const onDutyNow = (now: number) => candidateRows().map((r) => asAgent(r, now)).filter((a) => a.onDuty);
 
-  const reserve = db.transaction((agentId: number, now: number) => {
+  const reserve = db.transaction((agentId: number, now: number, offeredFor: string) => {
     const row = byId.get(agentId) as AgentRow | undefined;
-    const agent = row && toAgent(row, now);
-    if (!agent || !agent.onDuty || !isFreeAt(agent, now, offerHoldMs)) return false;
-    offered.run(now, agentId);
+    const agent = row && asAgent(row, now);
+    if (!agent || !agent.onDuty || !isFreeAt(agent, now, offerHoldMs, callbackOfferMs)) return false;
+    offered.run(now, offeredFor, agentId);
     return true;
   });
 
@@ -173,20 +192,21 @@ export function createSqliteAgentRepository(db: SqliteDb, clock: Clock, offerHol
   const markEnded = db.transaction((sid: string, at: number) => {
     pruneEnds.run(at - DAY);
     recordEnd.run(sid, at);
-    return (free.all({ sid }) as AgentRow[]).map((r) => toAgent(r, at));
+    endOffersOf.run(sid);
+    return (free.all({ sid }) as AgentRow[]).map((r) => asAgent(r, at));
   });
 
   return {
     create(a, at) {
       const duty = dutyOf(a) ?? 'off';
       const row = insert.get(a.name, a.phone, JSON.stringify(a.languages), duty === 'on' ? 1 : 0, duty, a.isAdmin ? 1 : 0, at, at);
-      return toAgent(row as AgentRow, clock.now());
+      return asAgent(row as AgentRow, clock.now());
     },
     get(agentId) {
       const row = byId.get(agentId) as AgentRow | undefined;
-      return row && toAgent(row, clock.now());
+      return row && asAgent(row, clock.now());
     },
-    list: () => (all.all() as AgentRow[]).map((r) => toAgent(r, clock.now())),
+    list: () => (all.all() as AgentRow[]).map((r) => asAgent(r, clock.now())),
     update(agentId, patch, at) {
       const sets: string[] = ['updated_at = @at'];
       const values: Record<string, unknown> = { agentId, at };
@@ -204,27 +224,29 @@ export function createSqliteAgentRepository(db: SqliteDb, clock: Clock, offerHol
       const row = db
         .prepare(`UPDATE agents SET ${sets.join(', ')} WHERE agent_id = @agentId AND removed_at IS NULL RETURNING *`)
         .get(values) as AgentRow | undefined;
-      return row && toAgent(row, clock.now());
+      return row && asAgent(row, clock.now());
     },
     remove: (agentId, at) => remove.immediate(agentId, at),
     onDuty: () => onDutyNow(clock.now()),
     onDutyAt: (now) => onDutyNow(now),
-    freeOnDutyAt: (now) => onDutyNow(now).filter((a) => isFreeAt(a, now, offerHoldMs)),
-    markOffered: (agentId, at) => void offered.run(at, agentId),
-    reserve: (agentId, now) => reserve.immediate(agentId, now),
+    freeOnDutyAt: (now) => onDutyNow(now).filter((a) => isFreeAt(a, now, offerHoldMs, callbackOfferMs)),
+    markOffered: (agentId, at, offeredFor) => void offered.run(at, offeredFor, agentId),
+    reserve: (agentId, now, offeredFor) => reserve.immediate(agentId, now, offeredFor),
+    endOffer: (agentId, offeredFor) => endOffer.run(agentId, offeredFor).changes > 0,
     setRoster(agentId, r, at) {
       const row = roster.get(r.timeZone, JSON.stringify(r.rules), at, agentId) as AgentRow | undefined;
-      return row && toAgent(row, clock.now());
+      return row && asAgent(row, clock.now());
     },
     markOnCall: (agentId, callSid, options = {}) =>
       markOnCall.immediate(agentId, callSid, options.legSid ?? null, options.at ?? clock.now()),
     markAvailable(sid, at = clock.now()) {
-      return (free.all({ sid }) as AgentRow[]).map((r) => toAgent(r, at));
+      endOffersOf.run(sid);
+      return (free.all({ sid }) as AgentRow[]).map((r) => asAgent(r, at));
     },
     markCallEnded: (sid, at = clock.now()) => markEnded.immediate(sid, at),
     release(agentId, at) {
       const row = releaseOne.get(agentId) as AgentRow | undefined;
-      return row && toAgent(row, at);
+      return row && asAgent(row, at);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { toCallback, type CallbackRow } from './callbackRepository.js';
 import type { SqliteDb } from './database.js';
 import type { Sync } from './sync.js';
+import { OUTCOME_WORDS, type CallbackOutcome } from '../domain/callbackOutcomes.js';
 import { type NoteKind, type DeskCallback, type CustomerTry, OPEN_STATUSES, type CallbackDeskRepository } from '../domain/storage/callbackDesk.js';
 
 type DeskRow = CallbackRow & {
@@ -9,6 +10,7 @@ type DeskRow = CallbackRow & {
   claimed_by_name: string | null;
   completed_by: number | null;
   completed_by_name: string | null;
+  outcome: CallbackOutcome | null;
   notes: number;
   connected_at?: number | null;
   breached_at?: number | null;
@@ -29,6 +31,7 @@ const toDesk = (r: DeskRow): DeskCallback =>
     claimedBy: r.claimed_by === null ? null : { agentId: r.claimed_by, name: r.claimed_by_name ?? '' },
     claimedAt: r.claimed_at,
     completedBy: r.completed_by === null ? null : { agentId: r.completed_by, name: r.completed_by_name ?? '' },
+    outcome: r.outcome,
     notes: r.notes,
     connectedAt: r.connected_at ?? null,
     breachedAt: r.breached_at ?? null,
@@ -54,7 +57,7 @@ export function createSqliteCallbackDeskRepository(db: SqliteDb): Sync<CallbackD
   );
   const setClaim = db.prepare('UPDATE callbacks SET claimed_by = ?, claimed_at = ?, updated_at = ? WHERE callback_id = ?');
   const setCompleted = db.prepare(
-    `UPDATE callbacks SET status = 'completed', completed_by = ?, updated_at = ?
+    `UPDATE callbacks SET status = 'completed', completed_by = ?, outcome = ?, updated_at = ?
      WHERE callback_id = ? AND status IN ('pending', 'dialing', 'connected', 'failed')`,
   );
 
@@ -89,12 +92,13 @@ export function createSqliteCallbackDeskRepository(db: SqliteDb): Sync<CallbackD
     insertNote.run(callbackId, agentId, 'released', 'Released', at);
     return null;
   });
-  const complete = db.transaction((callbackId: number, agentId: number, at: number) => {
+  const complete = db.transaction((callbackId: number, agentId: number, at: number, outcome: CallbackOutcome | null) => {
     const row = current(callbackId);
     if (!row) return 'not-found' as const;
     if (row.status === 'completed') return null;
-    if (setCompleted.run(agentId, at, callbackId).changes === 0) return 'closed' as const;
-    insertNote.run(callbackId, agentId, 'completed', `Marked completed (was ${row.status})`, at);
+    if (setCompleted.run(agentId, outcome, at, callbackId).changes === 0) return 'closed' as const;
+    const how = outcome ? `: ${OUTCOME_WORDS[outcome]}` : '';
+    insertNote.run(callbackId, agentId, 'completed', `Marked completed (was ${row.status})${how}`, at);
     return null;
   });
 
@@ -121,6 +125,6 @@ export function createSqliteCallbackDeskRepository(db: SqliteDb): Sync<CallbackD
     addNote: (callbackId, agentId, body, at) => addNote.immediate(callbackId, agentId, body, at),
     claim: (callbackId, agentId, at, options = {}) => claim.immediate(callbackId, agentId, at, options.takeOver ?? false),
     release: (callbackId, agentId, at) => release.immediate(callbackId, agentId, at),
-    complete: (callbackId, agentId, at) => complete.immediate(callbackId, agentId, at),
+    complete: (callbackId, agentId, at, outcome) => complete.immediate(callbackId, agentId, at, outcome ?? null),
   };
 }

@@ -1,9 +1,8 @@
-import { FINAL_LEG_STATUSES, onAccept, onCustomerConfirmed, onLegStatus, type DialPolicy, type LegKind, type LegStatus } from '../domain/callbackLegs.js';
-import type { AgentRepository } from '../domain/storage/agents.js';
+import { FINAL_LEG_STATUSES, type LegKind, type LegStatus } from '../domain/callbackLegs.js';
 import { toCallback, type CallbackRow } from './callbackRepository.js';
 import type { SqliteDb } from './database.js';
 import type { Sync } from './sync.js';
-import type { CallbackLeg, ClaimedCallback, LegNews, LegNewsResult, AcceptResult, CallbackDialerRepository } from '../domain/storage/callbackDialer.js';
+import type { CallbackLeg, ClaimedCallback, CallbackDialerRepository } from '../domain/storage/callbackDialer.js';
 
 interface LegRow {
   leg_id: number;
@@ -47,10 +46,7 @@ import { BOOKING_CALL_HOLD_MS } from '../domain/serviceNumbers.js';
 /** Legs older than this are not taken to keep an agent busy, whatever Twilio last said of them. */
 import { LIVE_LEG_HORIZON_MS } from '../domain/serviceNumbers.js';
 
-export function createSqliteCallbackDialerRepository(
-  db: SqliteDb,
-  related: { agents: Pick<Sync<AgentRepository>, 'reserve'> },
-): Sync<CallbackDialerRepository> {
+export function createSqliteCallbackDialerRepository(db: SqliteDb): Sync<CallbackDialerRepository> {
   const callbackById = db.prepare('SELECT * FROM callbacks WHERE callback_id = ?');
   const legById = db.prepare('SELECT * FROM callback_legs WHERE leg_id = ?');
   const legsOfRound = db.prepare('SELECT * FROM callback_legs WHERE callback_id = ? AND round = ? ORDER BY leg_id');
@@ -70,6 +66,8 @@ export function createSqliteCallbackDialerRepository(
      ORDER BY c.due_at, CASE c.tier WHEN 'premium' THEN 0 ELSE 1 END, c.priority, c.callback_id
      LIMIT 1`,
   );
+  // The agents of a round taken over are no longer held by its offers (see src/domain/duty.ts).
+  const endRoundOffers = db.prepare("UPDATE agents SET offered_for = NULL WHERE offered_for = 'callback:' || ?");
   const abandon = db.prepare(
     `UPDATE callback_legs SET status = 'abandoned', error = 'never confirmed placed; the worker stopped', updated_at = @now
      WHERE callback_id = @callbackId AND round = @round AND call_sid IS NULL AND status = 'requested'`,
@@ -79,9 +77,6 @@ export function createSqliteCallbackDialerRepository(
        accepted_leg_id = NULL, accepted_agent_id = NULL, updated_at = @now
      WHERE callback_id = @callbackId RETURNING *`,
   );
-  const holds = db.prepare(
-    `SELECT 1 FROM callbacks WHERE callback_id = ? AND round = ? AND status = 'dialing' AND lease_owner = ?`,
-  ).pluck();
   const insertLeg = db.prepare(
     `INSERT INTO callback_legs (callback_id, round, kind, agent_id, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
@@ -99,32 +94,36 @@ export function createSqliteCallbackDialerRepository(
     `INSERT INTO callback_status_events (call_sid, call_status, sequence_number, leg_id, received_at)
      VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
-  const writeLeg = db.prepare(
-    `UPDATE callback_legs SET status = @status, call_sid = coalesce(call_sid, @callSid),
-       sequence_number = CASE WHEN @seq IS NULL THEN sequence_number ELSE max(coalesce(sequence_number, -1), @seq) END,
-       error = coalesce(@error, error), updated_at = @now
-     WHERE leg_id = @legId`,
-  );
-  const toConnected = db.prepare(
-    `UPDATE callbacks SET status = @status, connected_at = coalesce(connected_at, @now), lease_owner = NULL,
-       lease_expires_at = NULL, last_error = NULL, updated_at = @now
-     WHERE callback_id = @callbackId`,
-  );
-  const toPending = db.prepare(
-    `UPDATE callbacks SET status = @status, attempts = @attempts, next_attempt_at = @nextAttemptAt, last_error = @lastError,
-       lease_owner = NULL, lease_expires_at = NULL, accepted_leg_id = NULL, accepted_agent_id = NULL, updated_at = @now
-     WHERE callback_id = @callbackId`,
-  );
   const release = db.prepare(
     `UPDATE callbacks SET status = 'pending', next_attempt_at = @nextAttemptAt, last_error = coalesce(@error, last_error),
        lease_owner = NULL, lease_expires_at = NULL, accepted_leg_id = NULL, accepted_agent_id = NULL, updated_at = @now
      WHERE callback_id = @callbackId AND round = @round AND status = 'dialing' AND lease_owner = @owner`,
   );
-  const confirmLeg = db.prepare('UPDATE callback_legs SET confirmed_at = coalesce(confirmed_at, @now), updated_at = @now WHERE leg_id = @legId');
-  const accepted = db.prepare(
+  const confirmLeg = db.prepare(
+    'UPDATE callback_legs SET confirmed_at = coalesce(confirmed_at, @now), updated_at = @now WHERE leg_id = @legId RETURNING *',
+  );
+  const updateLeg = db.prepare(
+    `UPDATE callback_legs SET status = @status, call_sid = coalesce(call_sid, @callSid),
+       sequence_number = CASE WHEN @seq IS NULL THEN sequence_number ELSE max(coalesce(sequence_number, -1), @seq) END,
+       error = coalesce(@error, error), updated_at = @now
+     WHERE leg_id = @legId RETURNING *`,
+  );
+  const guarded = 'WHERE callback_id = @callbackId AND round = @round AND status = @from';
+  const moveToConnected = db.prepare(
+    `UPDATE callbacks SET status = @status, connected_at = coalesce(connected_at, @now), lease_owner = NULL,
+       lease_expires_at = NULL, last_error = NULL, updated_at = @now
+     ${guarded} RETURNING *`,
+  );
+  const moveToPending = db.prepare(
+    `UPDATE callbacks SET status = @status, attempts = @attempts, next_attempt_at = @nextAttemptAt, last_error = @lastError,
+       lease_owner = NULL, lease_expires_at = NULL, accepted_leg_id = NULL, accepted_agent_id = NULL, updated_at = @now
+     ${guarded} RETURNING *`,
+  );
+  const acceptRound = db.prepare(
     `UPDATE callbacks SET accepted_leg_id = @legId, accepted_agent_id = @agentId,
        lease_expires_at = max(coalesce(lease_expires_at, 0), @until), updated_at = @now
-     WHERE callback_id = @callbackId`,
+     WHERE callback_id = @callbackId AND round = @round AND status = 'dialing'
+       AND (accepted_leg_id IS NULL OR accepted_leg_id = @legId) RETURNING *`,
   );
   const breaches = db.prepare(
     `UPDATE callbacks SET breached_at = @now
@@ -149,126 +148,66 @@ export function createSqliteCallbackDialerRepository(
     `SELECT DISTINCT l.agent_id FROM callback_legs l JOIN callbacks c ON c.callback_id = l.callback_id
      WHERE ${liveAgentLeg}`,
   ).pluck();
-  const agentRinging = db.prepare(
-    `SELECT 1 FROM callback_legs l JOIN callbacks c ON c.callback_id = l.callback_id
-     WHERE l.agent_id = @agentId AND ${liveAgentLeg} LIMIT 1`,
-  ).pluck();
-
   const getCallback = (id: number) => callbackById.get(id) as DialRow | undefined;
   const getLeg = (id: number) => legById.get(id) as LegRow | undefined;
   const roundLegs = (callbackId: number, round: number) => (legsOfRound.all(callbackId, round) as LegRow[]).map(toLeg);
-  const dialState = (c: DialRow) => ({ status: c.status, round: c.round, attempts: c.attempts, acceptedLegId: c.accepted_leg_id });
 
   const claimNext = db.transaction((owner: string, now: number, leaseMs: number): ClaimedCallback | undefined => {
     const row = next.get({ now }) as DialRow | undefined;
     if (!row) return undefined;
     const takenOver = row.status === 'dialing';
     const abandonedLegs = takenOver ? abandon.run({ callbackId: row.callback_id, round: row.round, now }).changes : 0;
+    if (takenOver) endRoundOffers.run(row.callback_id);
     const claimed = takeRound.get({ owner, until: now + leaseMs, now, callbackId: row.callback_id }) as DialRow;
     return { callback: toCallback(claimed), round: claimed.round, abandonedLegs, takenOver };
   });
-
-  const requestAgentLegs = db.transaction(
-    (callbackId: number, round: number, owner: string, agentIds: number[], now: number) => {
-      if (holds.get(callbackId, round, owner) === undefined) return undefined;
-      const horizon = now - LIVE_LEG_HORIZON_MS;
-      const free = agentIds.filter(
-        (agentId) => agentRinging.get({ agentId, now, horizon }) === undefined && related.agents.reserve(agentId, now),
-      );
-      return free.map((agentId) => toLeg(insertLeg.get(callbackId, round, 'agent', agentId, now, now) as LegRow));
-    },
-  );
 
   const recordCallPlaced = db.transaction((legId: number, callSid: string, now: number, leaseUntil: number) => {
     const leg = placed.get({ legId, callSid, now }) as LegRow | undefined;
     if (leg) lease.run({ callbackId: leg.callback_id, round: leg.round, until: leaseUntil });
   });
 
-  const applyLegNews = db.transaction((news: LegNews, now: number, policy: DialPolicy): LegNewsResult => {
-    const row = getLeg(news.legId);
-    if (!row || (news.callSid !== null && row.call_sid !== null && row.call_sid !== news.callSid)) {
-      return { duplicate: false, unknown: true };
-    }
-    if (news.callSid !== null && event.run(news.callSid, news.status, news.sequenceNumber ?? null, row.leg_id, now).changes === 0) {
-      return { duplicate: true, unknown: false, leg: toLeg(row) };
-    }
-    const callback = getCallback(row.callback_id)!;
-    const leg = { ...toLeg(row), error: news.error ?? row.error };
-    const { legStatus, change } = onLegStatus({
-      callback: dialState(callback),
-      leg,
-      roundLegs: roundLegs(row.callback_id, row.round),
-      status: news.status,
-      now,
-      policy,
-    });
-    writeLeg.run({ legId: row.leg_id, status: legStatus, callSid: news.callSid, seq: news.sequenceNumber ?? null, error: news.error ?? null, now });
-    if (change?.to === 'connected' || change?.to === 'completed') {
-      toConnected.run({ callbackId: callback.callback_id, status: change.to, now });
-    } else if (change?.to === 'pending') {
-      toPending.run({ callbackId: callback.callback_id, status: 'pending', attempts: change.attempts, nextAttemptAt: change.nextAttemptAt, lastError: change.lastError, now });
-    } else if (change?.to === 'failed') {
-      toPending.run({ callbackId: callback.callback_id, status: 'failed', attempts: change.attempts, nextAttemptAt: null, lastError: change.lastError, now });
-    }
-    return {
-      duplicate: false,
-      unknown: false,
-      leg: toLeg(getLeg(row.leg_id)!),
-      callback: toCallback(getCallback(row.callback_id)!),
-      ...(change && { change }),
-    };
-  });
-
-  const confirmCustomer = db.transaction((legId: number, now: number) => {
-    const row = getLeg(legId);
-    const callback = row && getCallback(row.callback_id);
-    if (!row || !callback || row.kind !== 'customer') return undefined;
-    // The agent leg that accepted this customer leg's round, whose Dial rang the customer.
-    const accepted = callback.accepted_leg_id === null ? undefined : getLeg(callback.accepted_leg_id);
-    const agentLeg = accepted?.round === row.round ? toLeg(accepted) : undefined;
-    const { confirmed, change } = onCustomerConfirmed(dialState(callback), toLeg(row), agentLeg);
-    if (confirmed && row.confirmed_at === null) confirmLeg.run({ legId, now });
-    if (change) toConnected.run({ callbackId: callback.callback_id, status: change.to, now });
-    return {
-      callback: toCallback(getCallback(row.callback_id)!),
-      leg: toLeg(getLeg(legId)!),
-      ...(change && { change }),
-    };
-  });
-
-  const accept = db.transaction((legId: number, now: number, leaseUntil: number): AcceptResult => {
-    const row = getLeg(legId);
-    const callback = row && getCallback(row.callback_id);
-    if (!row || !callback) return { result: 'lost', callback: callback && toCallback(callback) };
-    const verdict = onAccept(dialState(callback), toLeg(row));
-    if (verdict === 'lost') return { result: 'lost', callback: toCallback(callback) };
-    let customer = roundLegs(row.callback_id, row.round).find((l) => l.kind === 'customer');
-    if (verdict === 'won' || !customer) {
-      accepted.run({ legId, agentId: row.agent_id, until: leaseUntil, now, callbackId: row.callback_id });
-      customer ??= toLeg(insertLeg.get(row.callback_id, row.round, 'customer', null, now, now) as LegRow);
-    }
-    return { result: 'won', callback: toCallback(getCallback(row.callback_id)!), leg: toLeg(row), customerLegId: customer.legId };
-  });
-
   return {
     claimNext: (owner, now, leaseMs) => claimNext.immediate(owner, now, leaseMs),
-    requestAgentLegs: (callbackId, round, owner, agentIds, now) =>
-      requestAgentLegs.immediate(callbackId, round, owner, agentIds, now),
     recordCallPlaced: (legId, callSid, now, leaseUntil) => recordCallPlaced.immediate(legId, callSid, now, leaseUntil),
-    applyLegNews: (news, now, policy) => applyLegNews.immediate(news, now, policy),
-    accept: (legId, now, leaseUntil) => accept.immediate(legId, now, leaseUntil),
-    confirmCustomer: (legId, now) => confirmCustomer.immediate(legId, now),
     releaseForRetry: (callbackId, round, owner, nextAttemptAt, error, now) =>
       release.run({ callbackId, round, owner, nextAttemptAt, error, now }).changes > 0,
     markBreaches: (now) => (breaches.all({ now }) as CallbackRow[]).map(toCallback),
     liveLegsOfExpiredLeases: (now) => (liveExpired.all(now) as LegRow[]).map(toLeg),
     extendLease: (callbackId, round, owner, until) => extend.run({ callbackId, round, owner, until }).changes > 0,
-    standing(legId) {
-      const row = getLeg(legId);
-      const callback = row && getCallback(row.callback_id);
-      if (!row || !callback) return undefined;
-      return { callback: toCallback(callback), leg: toLeg(row), verdict: onAccept(dialState(callback), toLeg(row)) };
+    callbackForUpdate(callbackId) {
+      const row = getCallback(callbackId);
+      return row && { callback: toCallback(row), round: row.round, acceptedLegId: row.accepted_leg_id, leaseOwner: row.lease_owner };
     },
+    roundLegs,
+    recordLegEvent: (legId, callSid, status, sequenceNumber, now) => event.run(callSid, status, sequenceNumber, legId, now).changes > 0,
+    updateLeg(legId, update, now) {
+      const row = updateLeg.get({ legId, status: update.status, callSid: update.callSid, seq: update.sequenceNumber, error: update.error, now }) as LegRow | undefined;
+      return row && toLeg(row);
+    },
+    moveCallback(callbackId, from, change, now) {
+      const where = { callbackId, round: from.round, from: from.status, now };
+      const row =
+        change.to === 'connected' || change.to === 'completed'
+          ? moveToConnected.get({ ...where, status: change.to })
+          : moveToPending.get({
+              ...where,
+              status: change.to,
+              attempts: change.attempts,
+              nextAttemptAt: change.to === 'pending' ? change.nextAttemptAt : null,
+              lastError: change.lastError,
+            });
+      return row ? toCallback(row as CallbackRow) : undefined;
+    },
+    confirmLeg(legId, now) {
+      const row = confirmLeg.get({ legId, now }) as LegRow | undefined;
+      return row && toLeg(row);
+    },
+    recordAccept(callbackId, round, legId, agentId, leaseUntil, now) {
+      const row = acceptRound.get({ callbackId, round, legId, agentId, until: leaseUntil, now }) as CallbackRow | undefined;
+      return row && toCallback(row);
+    },
+    addLeg: (callbackId, round, kind, agentId, now) => toLeg(insertLeg.get(callbackId, round, kind, agentId, now, now) as LegRow),
     leg(legId) {
       const row = getLeg(legId);
       return row && toLeg(row);

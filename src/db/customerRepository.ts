@@ -91,15 +91,6 @@ export function createSqliteCustomerRepository(db: SqliteDb): Sync<CustomerRepos
     return confirmed + pending > 0;
   });
 
-  const resealAll = db.transaction((reseal: (s: StoredSecret) => Sealed) => {
-    const rows = (allSecrets.all() as SecretRow[]).map(toSecret);
-    for (const secret of rows) {
-      const next = reseal(secret);
-      resealOne.run(next.ciphertext, next.nonce, next.keyId, secret.customerId, secret.kind);
-    }
-    return rows.length;
-  });
-
   return {
     create: (c, secret) => create.immediate(c, secret),
     get(customerId) {
@@ -139,7 +130,8 @@ export function createSqliteCustomerRepository(db: SqliteDb): Sync<CustomerRepos
     confirmAuthenticator: (customerId, pendingNonce, confirmed, step, at) =>
       confirm.immediate(customerId, pendingNonce, confirmed, step, at),
     removeAuthenticator: (customerId) => remove.immediate(customerId),
-    resealAll: (reseal) => resealAll.immediate(reseal),
+    allSecretsForUpdate: () => (allSecrets.all() as SecretRow[]).map(toSecret),
+    replaceSealed: (customerId, kind, next) => resealOne.run(next.ciphertext, next.nonce, next.keyId, customerId, kind).changes > 0,
     sealingKeyIds: () => keyIds.all() as string[],
     phonesOnFile: () => phones.all() as string[],
   };

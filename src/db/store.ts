@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import type { Repositories, Store } from '../domain/storage/index.js';
 import { createSqliteAgentRepository } from './agentRepository.js';
+import { createSqliteApiKeyRepository } from './apiKeyRepository.js';
 import { createSqliteCallbackDeskRepository } from './callbackDeskRepository.js';
 import { createSqliteCallbackDialerRepository } from './callbackDialerRepository.js';
 import { createSqliteCallbackRepository } from './callbackRepository.js';
@@ -8,6 +9,7 @@ import { createSqliteCallRepository } from './callRepository.js';
 import { createCommitBatch, type CommitBatch } from './commitBatch.js';
 import { createSqliteCredentialRepository } from './credentialRepository.js';
 import { createSqliteCustomerRepository } from './customerRepository.js';
+import { createSqliteEscalationRepository } from './escalationRepository.js';
 import { checkDatabase, closeDatabase, type SqliteDb } from './database.js';
 import { createSqliteNumberRepository } from './numberRepository.js';
 import { createSqliteQueueRepository } from './queueRepository.js';
@@ -22,8 +24,8 @@ type SyncRepositories = { [K in keyof Repositories]: Sync<Repositories[K]> };
  * (so it resolves once committed); every other method reads and answers at once.
  */
 const WRITES: { [K in keyof Repositories]: ReadonlyArray<keyof Repositories[K]> } = {
-  customers: ['create', 'update', 'putPendingAuthenticator', 'confirmAuthenticator', 'removeAuthenticator', 'resealAll'],
-  verification: ['consumeStep', 'spendRefusedStep', 'recordFailure', 'recordRefusal', 'unlock'],
+  customers: ['create', 'update', 'putPendingAuthenticator', 'confirmAuthenticator', 'removeAuthenticator', 'replaceSealed'],
+  verification: ['consumeStep', 'spendRefusedStep', 'saveFailureState', 'recordRefusal', 'unlock'],
   agents: ['create', 'update', 'remove', 'markOffered', 'reserve', 'setRoster', 'markOnCall', 'markAvailable', 'markCallEnded', 'release'],
   callbacks: ['schedule', 'scheduleUnverified', 'changePhone', 'attachRecording'],
   calls: ['start', 'advance', 'end'],
@@ -34,15 +36,19 @@ const WRITES: { [K in keyof Repositories]: ReadonlyArray<keyof Repositories[K]> 
   desk: ['addNote', 'claim', 'release', 'complete'],
   dialer: [
     'claimNext',
-    'requestAgentLegs',
     'recordCallPlaced',
-    'applyLegNews',
-    'confirmCustomer',
-    'accept',
     'releaseForRetry',
     'markBreaches',
     'extendLease',
+    'recordLegEvent',
+    'updateLeg',
+    'moveCallback',
+    'confirmLeg',
+    'recordAccept',
+    'addLeg',
   ],
+  escalations: ['claim', 'settle'],
+  apiKeys: ['create', 'revoke', 'recordUse'],
 };
 
 type AnyMethod = (...args: unknown[]) => unknown;
@@ -96,7 +102,9 @@ export function createSqliteStore(
     credentials: createSqliteCredentialRepository(db),
     sessions: createSqliteSessionRepository(db),
     desk: createSqliteCallbackDeskRepository(db),
-    dialer: createSqliteCallbackDialerRepository(db, { agents }),
+    dialer: createSqliteCallbackDialerRepository(db),
+    escalations: createSqliteEscalationRepository(db),
+    apiKeys: createSqliteApiKeyRepository(db),
   };
   const batch = createCommitBatch(db, options.onCommit ? { onCommit: options.onCommit } : {});
   const names = Object.keys(sync) as Array<keyof Repositories>;

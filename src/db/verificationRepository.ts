@@ -73,27 +73,24 @@ export function createSqliteVerificationRepository(db: SqliteDb): Sync<Verificat
     insertAudit.run(audit);
   });
 
-  const fail = db.transaction(
-    (customerId: string, audit: AuditEntry, next: (prev: FailureState) => FailureState) => {
-      const state = next(read(customerId));
-      upsertFailures.run({
-        customerId,
-        consecutiveFailures: state.consecutiveFailures,
-        locks: state.locks,
-        lockedUntil: state.lockedUntil,
-        lockedForReview: state.lockedForReview ? 1 : 0,
-        at: audit.at,
-      });
-      insertAudit.run(audit);
-      return state;
-    },
-  );
+  const saveFailure = db.transaction((customerId: string, state: FailureState, audit: AuditEntry) => {
+    upsertFailures.run({
+      customerId,
+      consecutiveFailures: state.consecutiveFailures,
+      locks: state.locks,
+      lockedUntil: state.lockedUntil,
+      lockedForReview: state.lockedForReview ? 1 : 0,
+      at: audit.at,
+    });
+    insertAudit.run(audit);
+  });
 
   return {
     failureState: read,
+    failureStateForUpdate: read,
     consumeStep: (customerId, factor, step, audit) => consume.immediate(customerId, factor, step, audit),
     spendRefusedStep: (customerId, factor, step, audit) => spendRefused.immediate(customerId, factor, step, audit),
-    recordFailure: (customerId, audit, next) => fail.immediate(customerId, audit, next),
+    saveFailureState: (customerId, state, audit) => saveFailure.immediate(customerId, state, audit),
     recordRefusal: (audit) => void insertAudit.run(audit),
     unlock: (customerId) => clearFailures.run(customerId).changes > 0,
     audit({ customerId, callSid, limit }) {

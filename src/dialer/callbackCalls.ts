@@ -6,7 +6,8 @@
  * Twilio sends.
  */
 import type { AgentRepository } from '../domain/storage/agents.js';
-import type { CallbackLeg, LegNewsResult } from '../domain/storage/callbackDialer.js';
+import type { LegNewsResult } from '../domain/callbackRounds.js';
+import type { CallbackLeg } from '../domain/storage/callbackDialer.js';
 import type { Callback, CallbackRepository } from '../domain/storage/callbacks.js';
 import type { CustomerRepository } from '../domain/storage/customers.js';
 import { agentLanguage } from '../domain/agentLanguages.js';
@@ -37,7 +38,7 @@ export type CallbackCalls = ReturnType<typeof createCallbackCalls>;
 const UNANSWERED = ['no-answer', 'busy', 'failed', 'canceled'] as const satisfies readonly CallbackTryResult[];
 
 export function createCallbackCalls(deps: CallbackCallDeps) {
-  const { dialer, clock, logger, urls } = deps;
+  const { dialer, rounds, clock, logger, urls } = deps;
   const policy = deps.policy ?? DIAL_POLICY;
   /** Minutes to the next try after a missed one, as callers and agents hear it. */
   const retryMinutes = Math.round(policy.retrySpacingMs / 60_000);
@@ -118,7 +119,7 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
     /** The agent's leg answered: the whisper, or a goodbye if the callback is no longer theirs to take. */
     async agentAnswered(callbackId: number, legId: number, params: VoiceParams): Promise<string> {
       const leg = await legFor(callbackId, legId, params.CallSid);
-      const standing = leg && (await dialer.standing(leg.legId));
+      const standing = leg && (await rounds.standing(leg.legId));
       const agent = leg?.agentId != null ? await deps.agents.get(leg.agentId) : undefined;
       const language = agentLanguage(toLanguage(standing?.callback.language), agent?.languages);
       // An agent removed while their phone rang (they left the team) takes nothing either.
@@ -139,7 +140,7 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
     async agentPressed(callbackId: number, legId: number, params: VoiceParams): Promise<string> {
       const leg = await legFor(callbackId, legId, params.CallSid);
       const agent = leg?.agentId != null ? await deps.agents.get(leg.agentId) : undefined;
-      const callbackLanguage = toLanguage(leg ? (await dialer.standing(leg.legId))?.callback.language : undefined);
+      const callbackLanguage = toLanguage(leg ? (await rounds.standing(leg.legId))?.callback.language : undefined);
       const language = agentLanguage(callbackLanguage, agent?.languages);
       if (!leg || (agent && agent.removedAt !== null)) return goodbyeTwiml(language, DIALER_TEXTS[language].taken);
       if ((params.Digits ?? '') !== '1') {
@@ -148,7 +149,7 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
       }
       const now = clock.now();
       // Awaited before the Dial is answered: the customer's leg is on disk before Twilio dials them.
-      const outcome = await dialer.accept(leg.legId, now, now + deps.leaseMs);
+      const outcome = await rounds.accept(leg.legId, now, now + deps.leaseMs);
       if (outcome.result === 'lost') {
         logger.info({ callbackId, legId }, 'callback accept refused: another agent was first');
         return goodbyeTwiml(language, DIALER_TEXTS[language].taken);
@@ -193,7 +194,7 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
      */
     async customerPressed(callbackId: number, legId: number, params: VoiceParams): Promise<string> {
       const leg = await customerLegFor(callbackId, legId, params.CallSid);
-      const result = leg && (await dialer.confirmCustomer(leg.legId, clock.now()));
+      const result = leg && (await rounds.confirmCustomer(leg.legId, clock.now()));
       const language = toLanguage(result?.callback.language ?? (await deps.callbacks.get(callbackId))?.language);
       if (!result || result.leg.confirmedAt === null) {
         logger.warn({ callbackId, legId, status: result?.callback.status }, 'callback: customer pressed a key, but the engineer left or the callback is no longer being dialed');
@@ -210,11 +211,11 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
     async dialEnded(callbackId: number, legId: number, params: VoiceParams): Promise<string> {
       const leg = await legFor(callbackId, legId, params.DialCallSid);
       const dialStatus = params.DialCallStatus ?? '';
-      let callback = leg ? (await dialer.standing(leg.legId))?.callback : undefined;
+      let callback = leg ? (await rounds.standing(leg.legId))?.callback : undefined;
       if (leg && leg.kind === 'customer' && isLegStatus(dialStatus)) {
         // Without a DialCallSid (a number Twilio could not dial at all) the leg's end is still a try.
         const callSid = CALL_SID.test(params.DialCallSid ?? '') ? params.DialCallSid! : null;
-        const result = await dialer.applyLegNews({ legId: leg.legId, callSid, status: dialStatus }, clock.now(), policy);
+        const result = await rounds.applyLegNews({ legId: leg.legId, callSid, status: dialStatus }, clock.now(), policy);
         logChange(result);
         callback = result.callback ?? callback;
       }
@@ -242,7 +243,7 @@ export function createCallbackCalls(deps: CallbackCallDeps) {
         return;
       }
       const sequence = Number(params.SequenceNumber);
-      const result = await dialer.applyLegNews(
+      const result = await rounds.applyLegNews(
         { legId: leg.legId, callSid, status, sequenceNumber: params.SequenceNumber !== undefined && Number.isSafeInteger(sequence) ? sequence : null },
         clock.now(),
         policy,

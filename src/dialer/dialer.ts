@@ -3,7 +3,7 @@
  * passed, checks on calls whose lease ran out, then claims due callbacks one at a time (earliest
  * due first, Premium before Standard, P1 before P2) and rings a free on-duty agent - every free
  * agent at once when the callback is at risk. What happens next is driven by the calls' webhooks
- * (src/dialer/callbackCalls.ts). Crash safety comes from the repository: a callback is claimed with
+ * (src/dialer/callbackCalls.ts). Crash safety comes from storage: a callback is claimed with
  * a lease in a transaction before any call is placed, and legs are recorded before calls.create; each
  * of those writes is awaited, so it is on disk before the call is asked of Twilio.
  */
@@ -49,7 +49,7 @@ export interface CallbackDialer {
 }
 
 export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
-  const { dialer, clock, logger, urls } = deps;
+  const { dialer, rounds, clock, logger, urls } = deps;
   const policy = deps.policy ?? DIAL_POLICY;
   const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   let timer: NodeJS.Timeout | undefined;
@@ -69,13 +69,13 @@ export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
   /** Legs of rounds whose lease ran out with no final news: ask Twilio how they stand. */
   async function reconcile(client: TwilioClient, now: number): Promise<number> {
     const legs = await dialer.liveLegsOfExpiredLeases(now);
-    const rounds = new Map<number, number>();
+    const watched = new Map<number, number>();
     for (const leg of legs) {
-      rounds.set(leg.callbackId, leg.round);
+      watched.set(leg.callbackId, leg.round);
       try {
         const call = await client.calls(leg.callSid!).fetch();
         if (!isLegStatus(call.status)) continue;
-        const result = await dialer.applyLegNews({ legId: leg.legId, callSid: leg.callSid, status: call.status, sequenceNumber: null }, clock.now(), policy);
+        const result = await rounds.applyLegNews({ legId: leg.legId, callSid: leg.callSid, status: call.status, sequenceNumber: null }, clock.now(), policy);
         if (!result.duplicate) logger.info({ callbackId: leg.callbackId, legId: leg.legId, status: call.status }, 'callback leg status fetched from Twilio');
         if (leg.kind === 'agent' && isFinalLeg(call.status)) await deps.agents.markCallEnded(leg.callSid!, clock.now());
       } catch (err) {
@@ -83,7 +83,7 @@ export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
       }
     }
     // Still dialing after the news: the calls are live, so this worker watches the round for another lease.
-    for (const [callbackId, round] of rounds) await dialer.extendLease(callbackId, round, owner, clock.now() + deps.leaseMs);
+    for (const [callbackId, round] of watched) await dialer.extendLease(callbackId, round, owner, clock.now() + deps.leaseMs);
     return legs.length;
   }
 
@@ -107,7 +107,7 @@ export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
     } catch (err) {
       const summary = errorSummary(err);
       logger.error({ callbackId, legId: leg.legId, agentId: agent.agentId, ...summary }, 'callback: could not ring an agent');
-      await dialer.applyLegNews({ legId: leg.legId, callSid: null, status: 'failed', error: `calls.create failed: ${summary.message}` }, clock.now(), policy);
+      await rounds.applyLegNews({ legId: leg.legId, callSid: null, status: 'failed', error: `calls.create failed: ${summary.message}` }, clock.now(), policy);
       return false;
     }
   }
@@ -125,7 +125,7 @@ export function createCallbackDialer(deps: CallbackDialerDeps): CallbackDialer {
       return 0;
     }
     // Awaited: the legs are on disk before Twilio is asked for the calls, so a crash leaves them to find.
-    const legs = await dialer.requestAgentLegs(callback.callbackId, round, owner, chosen.map((a) => a.agentId), now);
+    const legs = await rounds.requestAgentLegs(callback.callbackId, round, owner, chosen.map((a) => a.agentId), now);
     if (!legs) return 0;
     if (legs.length === 0) {
       logger.info({ callbackId: callback.callbackId }, 'callback handed back: its agents were taken by another round first');

@@ -1,10 +1,11 @@
 /**
  * The callback dialer's parts built over one store: the repository, the twilio client, the webhooks
- * of callback calls, SMS confirmations, and a factory for the worker. The server and
+ * of callback calls, SMS confirmations, escalations, and a factory for the worker. The server and
  * `npm run worker` (src/dialer/main.ts) both build it through createHotline.
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { callbackRounds } from '../domain/callbackRounds.js';
 import type { Store } from '../domain/storage/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { CallbackTryResult } from '../metrics/metrics.js';
@@ -12,6 +13,7 @@ import { createTwilioClient, type TwilioClient } from '../twilio/client.js';
 import { freeAgentsOf, type FreeAgents } from './agents.js';
 import { createCallbackCalls } from './callbackCalls.js';
 import { createCallbackDialer, type CallbackDialer } from './dialer.js';
+import { createEscalations } from './escalation.js';
 import { createCallbackConfirmations } from './sms.js';
 import { callbackUrls } from './urls.js';
 
@@ -31,9 +33,10 @@ export function createCallbackDialing(deps: CallbackDialingDeps) {
   const { config, logger, clock, store } = deps;
   const twilio = 'twilio' in deps ? deps.twilio : createTwilioClient(config);
   const repository = store.dialer;
+  const rounds = callbackRounds(store);
   const urls = callbackUrls(config.publicBaseUrl, config.connectionOverrides);
   const callerIds = { callerId: config.callerId, calls: store.calls, numbers: store.numbers };
-  const shared = { dialer: repository, callerIds, twilio, clock, logger, urls, leaseMs: config.dialer.leaseMs };
+  const shared = { dialer: repository, rounds, callerIds, twilio, clock, logger, urls, leaseMs: config.dialer.leaseMs };
   const calls = createCallbackCalls({
     ...shared,
     callbacks: store.callbacks,
@@ -42,11 +45,23 @@ export function createCallbackDialing(deps: CallbackDialingDeps) {
     ...(deps.onCustomerTry && { onCustomerTry: deps.onCustomerTry }),
   });
   const confirmations = createCallbackConfirmations({ twilio, logger, callerIds });
+  const escalations = createEscalations({
+    store,
+    twilio,
+    logger,
+    clock,
+    callerIds,
+    numbers: config.escalation.numbers,
+    calls: config.escalation.calls,
+  });
   return {
     repository,
+    /** The rules of a callback's rounds, each a unit of work over the store. */
+    rounds,
     twilio,
     calls,
     confirmations,
+    escalations,
     /** A dialer worker over this store; `start()` it (the server and `npm run worker` do). */
     createWorker(options: { owner?: string; freeAgents?: FreeAgents } = {}): CallbackDialer {
       return createCallbackDialer({

@@ -1,7 +1,7 @@
 /**
  * How the callback dialer reads Twilio's news about its call legs, as pure functions: a leg's
  * status never goes back, and each final status of a leg decides what happens to the callback.
- * The repository applies the result in the same transaction it read the snapshot in.
+ * ./callbackRounds.ts applies the result in the same unit of work it read the snapshot in.
  */
 import type { CallbackStatus } from './storage/callbacks.js';
 

@@ -134,6 +134,33 @@ export function createCustomerService({ customers, unitOfWork, box, clock, issue
       };
     },
 
+    /**
+     * The code the customer's panel shows: as the dashboard's, and whether a call has already spent
+     * it (the caller must then wait for the next one, which `expiresInSeconds` counts down to).
+     */
+    async panelCode(customerId: string): Promise<DashboardCode & { spent: boolean }> {
+      await mustGet(customerId);
+      const [stored] = await customers.secrets(customerId, ['dashboard']);
+      if (!stored) throw notFound('dashboard secret');
+      const now = clock.now();
+      const step = timeStepAt(now);
+      const secret = openSecret(box, customerId, 'dashboard', stored.sealed);
+      return {
+        customerId,
+        code: codeForStep(secret, step),
+        period: TOTP_PERIOD_SECONDS,
+        expiresInSeconds: secondsLeftInStep(now),
+        spent: stored.lastStep !== null && stored.lastStep >= step,
+      };
+    },
+
+    /** Whether the customer has a confirmed authenticator, and whether an enrollment waits for its first code. */
+    async authenticatorState(customerId: string): Promise<{ enrolled: boolean; pending: boolean }> {
+      await mustGet(customerId);
+      const kinds = new Set((await customers.secrets(customerId, ['authenticator', 'authenticator-pending'])).map((s) => s.kind));
+      return { enrolled: kinds.has('authenticator'), pending: kinds.has('authenticator-pending') };
+    },
+
     /** Starts enrollment: a pending secret that verifies nothing until confirmed with a code from it. */
     async enrollAuthenticator(customerId: string): Promise<Enrollment> {
       const secret = newOtpSecret();
@@ -196,9 +223,14 @@ export function createCustomerService({ customers, unitOfWork, box, clock, issue
 
     /** Re-seals every secret under the current key in one transaction. */
     async rotateKeys(): Promise<{ resealed: number; keyId: string }> {
-      const resealed = await customers.resealAll((s) =>
-        sealSecret(box, s.customerId, s.kind, openSecret(box, s.customerId, s.kind, s.sealed)),
-      );
+      const resealed = await unitOfWork(async (tx) => {
+        const secrets = await tx.customers.allSecretsForUpdate();
+        for (const s of secrets) {
+          const next = sealSecret(box, s.customerId, s.kind, openSecret(box, s.customerId, s.kind, s.sealed));
+          await tx.customers.replaceSealed(s.customerId, s.kind, next);
+        }
+        return secrets.length;
+      });
       return { resealed, keyId: box.currentKeyId };
     },
   };

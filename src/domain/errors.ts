@@ -1,10 +1,14 @@
-/** A failure with a meaning for the client: status, a stable code, and optionally the field at fault. */
+/**
+ * A failure with a meaning for the client: status, a stable code, optionally the field at fault, and
+ * optionally more fields for the client to act on (the scope a route needs, why a customer is refused).
+ */
 export class AppError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly field?: string,
+    readonly details?: Readonly<Record<string, string>>,
   ) {
     super(message);
   }

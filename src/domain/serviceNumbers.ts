@@ -58,11 +58,12 @@ export const AGENT_OFFER_LIVE_SECONDS =
   TRANSFER_AGENT_RING_SECONDS + TWILIO_RING_MARGIN_SECONDS + 2 * WHISPER_READING_SECONDS + WHISPER_PAUSE_SECONDS + WHISPER_KEY_SECONDS;
 
 /**
- * How long an agent just offered a call is kept from being offered another (by the transfer, the P1
- * queue and the callback dialer alike): as long as that offer can be live, rounded up to the whole
+ * The longest an offer of a P1 call keeps its agent from being offered another when its end is never
+ * reported. An offer ends when Twilio says so - the Dial's action (no answer, declined, bridged and
+ * over), the agent's key other than 1, the call's end - and the agent is free again at once; this
+ * bound only covers news that never comes. As long as that offer can be live, rounded up to the whole
  * minute, which leaves room for a long account name or the failed-codes warning in the whisper.
- * Shorter, and an agent still listening to one caller's whisper is rung for the next one, whose Dial
- * then finds the line busy.
+ * Shorter, and an agent still listening to one caller's whisper could be rung for the next one.
  */
 export const AGENT_OFFER_HOLD_MS = Math.ceil((AGENT_OFFER_LIVE_SECONDS * SECOND) / MINUTE) * MINUTE;
 
@@ -142,6 +143,13 @@ export const LIVE_LEG_HORIZON_MS = 4 * HOUR;
  * count across calls.
  */
 export const MAX_PAIRS = 3;
+
+/**
+ * How long the code prompt waits for the first key after the caller heard that their code was already
+ * spent (by an earlier call): the next code appears within one 30 s step, so the caller is not
+ * cut off while they wait for it. The code prompt otherwise waits 10 s.
+ */
+export const CODE_STEP_WAIT_SECONDS = 30;
 
 /**
  * Failures per customer ID, across calls: 5 in a row lock for 15 min, each further lock doubles up

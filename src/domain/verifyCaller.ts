@@ -143,7 +143,8 @@ export function createVerifyCaller({ box, clock, logger, guard }: Deps): VerifyC
         : { verified: false, reason, lockedNow: false };
     }
 
-    const state = await verification.failureState(customerId);
+    // Read for update: a refusal below counts a failure from it (two calls guessing one ID count both).
+    const state = await verification.failureStateForUpdate(customerId);
     const customer = await customers.get(customerId);
     const secrets = customer ? await customers.secrets(customerId, FACTORS) : [];
     const codeShaped = isCodeShaped(code);
@@ -196,9 +197,8 @@ export function createVerifyCaller({ box, clock, logger, guard }: Deps): VerifyC
       return { verified: true, customer, factor: match.factor, failuresLastDay };
     } else reason = 'reused_code';
 
-    const next = await verification.recordFailure(customerId, entry('refused', reason, match?.factor ?? null), (prev) =>
-      afterFailure(prev, now),
-    );
+    const next = afterFailure(state, now);
+    await verification.saveFailureState(customerId, next, entry('refused', reason, match?.factor ?? null));
     const lockedNow = isLocked(next, now);
     if (GUESS_REASONS.includes(reason)) await guard?.check();
     log.info({ result: 'refused', reason, failures: next.consecutiveFailures }, 'verification refused');

@@ -5,9 +5,13 @@ import type { Hotline } from '../hotline.js';
 import { requireAdminToken } from './adminAuth.js';
 import { ADMIN_THROTTLE, slowDownWrongTokens } from './adminThrottle.js';
 import { agentsRouter } from './api/agents.js';
+import { apiKeysRouter } from './api/apiKeys.js';
 import { callbacksRouter } from './api/callbacks.js';
 import { customersRouter } from './api/customers.js';
 import { numbersRouter } from './api/numbers.js';
+import { panelApiRouter } from './panel/api.js';
+import { panelPageRouter } from './panel/page.js';
+import { demoRouter } from './demo.js';
 import { securityHeaders } from './security.js';
 import { metricsHandler } from '../metrics/metricsRoute.js';
 import { webhookTimer } from '../metrics/webhookTimer.js';
@@ -62,6 +66,8 @@ export function createApp(hotline: Hotline): express.Express {
   hotline.metrics.collectProcessMetrics();
   // One throttle for every door that takes the admin token, so failures on one slow the others.
   const throttle = slowDownWrongTokens(ADMIN_THROTTLE, () => hotline.metrics.adminAuthFailure());
+  // The admin token, or an API key whose scope reaches the route.
+  const adminAuth = requireAdminToken(config.adminToken, { apiKeys: hotline.apiKeys, logger });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -72,16 +78,16 @@ export function createApp(hotline: Hotline): express.Express {
     if (db.ok) res.json({ status: 'ready', database: 'ok' });
     else res.status(503).json({ status: 'unavailable', database: 'unavailable', reason: db.reason });
   });
-  // Call volumes and lockouts are not for everyone: the admin token, unless a private scraper is configured.
+  // Call volumes and lockouts are not for everyone: the admin token or a read key, unless a private scraper is configured.
   app.get(
     '/metrics',
-    ...(config.metricsPublic ? [] : [throttle, requireAdminToken(config.adminToken)]),
+    ...(config.metricsPublic ? [] : [throttle, adminAuth]),
     metricsHandler(hotline.metrics),
   );
 
   const api = express.Router();
   api.use(throttle);
-  api.use(requireAdminToken(config.adminToken));
+  api.use(adminAuth);
   api.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
@@ -91,7 +97,13 @@ export function createApp(hotline: Hotline): express.Express {
   api.use(agentsRouter(hotline));
   api.use(numbersRouter(hotline));
   api.use(callbacksRouter(hotline));
+  api.use(apiKeysRouter(hotline));
   app.use('/api', api);
+  // The customer's panel, with a panel session instead of a key: that one customer's code and authenticator.
+  app.use('/panel/api', panelApiRouter(hotline));
+  app.use('/panel', panelPageRouter({ origins: config.panelOrigins }));
+  // The demo dashboard framing the panel for the demo customer: local mode only.
+  if (config.localMode) app.use('/demo', demoRouter(hotline));
 
   // The dialer's outbound calls, before the inbound voice routes so they are answered here.
   app.use(
@@ -115,7 +127,7 @@ export function createApp(hotline: Hotline): express.Express {
 
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
     if (err instanceof AppError) {
-      res.status(err.status).json({ error: err.code, message: err.message, ...(err.field && { field: err.field }) });
+      res.status(err.status).json({ error: err.code, message: err.message, ...(err.field && { field: err.field }), ...err.details });
       return;
     }
     const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;

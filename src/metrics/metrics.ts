@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CallbackRepository } from '../domain/storage/callbacks.js';
+import { AGENT_STATES, type AgentRepository } from '../domain/storage/agents.js';
 import type { VerificationRepository } from '../domain/storage/verification.js';
 import type { Clock } from '../domain/clock.js';
 import type { Verification } from '../domain/verifyCaller.js';
@@ -52,6 +53,7 @@ const OPEN_CALLBACKS = ['pending', 'dialing', 'failed'] as const;
  */
 export function createMetrics(deps: {
   callbacks: CallbackRepository;
+  agents: Pick<AgentRepository, 'list'>;
   verification: VerificationRepository;
   clock: Clock;
 }): Metrics {
@@ -192,6 +194,22 @@ export function createMetrics(deps: {
           const [priority, sla_state] = key.split(' ') as [string, string];
           this.set({ priority, sla_state }, n);
         }
+      });
+    },
+  });
+
+  new Gauge({
+    name: 'hotline_agents',
+    help: 'Current agents by state (off-duty, available, offered, ringing-callback, on-call), as the console and the flow see them.',
+    labelNames: ['state'],
+    registers,
+    async collect() {
+      await guarded(this, 'hotline_agents', async () => {
+        const agents = await deps.agents.list();
+        const counts = new Map<string, number>(AGENT_STATES.map((state) => [state, 0]));
+        for (const agent of agents) counts.set(agent.state, (counts.get(agent.state) ?? 0) + 1);
+        this.reset();
+        for (const [state, n] of counts) this.set({ state }, n);
       });
     },
   });

@@ -52,7 +52,9 @@ export async function runGather<O>(
   const action = ctx.http.resolve(verb.attrs.action ?? document.url, document.url);
   const numDigits = verb.attrs.numDigits === undefined ? undefined : Number(verb.attrs.numDigits);
   const finishOnKey = verb.attrs.finishOnKey ?? '#';
-  ctx.transcript.add({ kind: 'gather', leg, action, finishOnKey, ...(numDigits !== undefined && { numDigits }) });
+  // Twilio's default wait for the first key is 5 s.
+  const timeoutSeconds = verb.attrs.timeout === undefined ? 5 : Number(verb.attrs.timeout);
+  ctx.transcript.add({ kind: 'gather', leg, action, finishOnKey, timeoutSeconds, ...(numDigits !== undefined && { numDigits }) });
 
   const typed = await run.keys({ leg, where: run.where, numDigits, finishOnKey });
   const { digits, finishedOnKey } = gatherDigits(typed, { numDigits, finishOnKey });

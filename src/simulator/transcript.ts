@@ -28,7 +28,7 @@ export type CallEvent =
   | { kind: 'say'; leg: Leg; text: string; language?: string; voice?: string }
   | { kind: 'play'; leg: Leg; url: string }
   | { kind: 'pause'; leg: Leg; seconds: number }
-  | { kind: 'gather'; leg: Leg; action: string; numDigits?: number; finishOnKey: string }
+  | { kind: 'gather'; leg: Leg; action: string; numDigits?: number; finishOnKey: string; timeoutSeconds: number }
   /** Keys typed at a Gather (`typed`) and the Digits Twilio derives from them; '' is silence. */
   | { kind: 'input'; leg: Leg; typed: string; digits: string }
   /** A <Number> starts ringing; `url` is its whisper URL as written in the TwiML. */
@@ -87,6 +87,11 @@ export class Transcript {
   }
 
   /** Every number rung, with its whisper URL as written in the TwiML. */
+  /** The caller's Gathers, in order: how many keys each takes and how long it waits for the first. */
+  gathers(): Array<{ numDigits: number | undefined; timeoutSeconds: number }> {
+    return this.events.flatMap((e) => (e.kind === 'gather' && e.leg === 'caller' ? [{ numDigits: e.numDigits, timeoutSeconds: e.timeoutSeconds }] : []));
+  }
+
   dials(): Array<{ number: string; url: string | undefined }> {
     return this.events.flatMap((e) => (e.kind === 'dial' ? [{ number: e.number, url: e.url }] : []));
   }

@@ -155,7 +155,7 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
       const { url, durationSeconds } = changes.attachRecording;
       await tx.callbacks.attachRecording(call.callSid, url, durationSeconds, at);
     }
-    if (changes.offeredAgent !== undefined) await tx.agents.markOffered(changes.offeredAgent, at);
+    if (changes.offeredAgent !== undefined) await tx.agents.markOffered(changes.offeredAgent, at, call.callSid);
     if (changes.enqueue) await tx.queue.enqueue({ callSid: call.callSid, ...changes.enqueue }, at);
     if (changes.leaveQueue) await tx.queue.close(call.callSid, changes.leaveQueue, at);
   }

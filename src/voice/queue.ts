@@ -70,7 +70,7 @@ export function createP1Queue(deps: Deps) {
     const free = onDuty.filter((a) => a.free);
     const agent = speakersFirst(free, entry.language)[0];
     if (agent && (await queue.offerHead(callSid, agent.agentId, now))) {
-      await tx.agents.markOffered(agent.agentId, now);
+      await tx.agents.markOffered(agent.agentId, now, callSid);
       logger.info({ callSid, agentId: agent.agentId, waitedMs: now - entry.enqueuedAt }, 'queue head offered to a free agent');
       return leave;
     }

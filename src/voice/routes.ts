@@ -191,6 +191,9 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
             tx.agents.markOnCall(agentId, callSid, CALL_SID.test(legSid ?? '') ? { legSid: legSid! } : {}),
           ),
         );
+      } else if (CALL_SID.test(callSid) && Number.isSafeInteger(agentId)) {
+        // Declined: the offer is over, and the agent can be offered the next caller at once.
+        await availability('free', callSid, () => store.agents.endOffer(agentId, callSid));
       }
       return acceptTwiml(digits, language);
     },

@@ -38,7 +38,7 @@ describe('a caller cycling through customer IDs is stopped, whatever the ID', ()
     const last = await placeCall(h, [`${guessedId(++guesses)}#`, '123456', `${realId}#`, code], { from: ATTACKER });
     const heard = last.said();
     expect(heard.at(-1)).toContain(LIMITED);
-    expect(heard.join(' ')).not.toContain('you are verified');
+    expect(heard.join(' ')).not.toContain('You are verified');
     expect(last.endReason).toBe('hangup');
     expect(last.requests.every((r) => r.status === 200)).toBe(true);
 
@@ -49,11 +49,12 @@ describe('a caller cycling through customer IDs is stopped, whatever the ID', ()
 
     // The right code typed from the limited number is spent: nobody else can use it.
     const replay = await placeCall(h, [`${realId}#`, code], { from: '+14155550101' });
-    expect(replay.said()).toContain('That ID and code did not match.');
+    expect(replay.said()).toContain('That code was already used. Please wait for the next code, then enter it.');
+    expect(replay.said().join(' ')).not.toContain('You are verified');
     // Another number is not affected: the real customer gets through with the next code.
     h.clock.advance(30_000);
     const other = await placeCall(h, [`${realId}#`, await dashboardCode(h, realId)], { from: '+14155550100' });
-    expect(other.said().join(' ')).toContain('you are verified');
+    expect(other.said().join(' ')).toContain('You are verified');
   });
 
   it('the limit is a sliding hour: once the guesses are an hour old, the number may try again', async () => {
@@ -61,7 +62,7 @@ describe('a caller cycling through customer IDs is stopped, whatever the ID', ()
     expect((await guessingCall(ATTACKER, 1)).said().at(-1)).toContain(LIMITED);
     h.clock.advance(HOUR + 1000);
     const code = await dashboardCode(h, realId);
-    expect((await placeCall(h, [`${realId}#`, code], { from: ATTACKER })).said().join(' ')).toContain('you are verified');
+    expect((await placeCall(h, [`${realId}#`, code], { from: ATTACKER })).said().join(' ')).toContain('You are verified');
   });
 
   it(`withheld numbers share one allowance of ${CALLER_LIMIT.withheldGuesses}: hiding the number does not escape the limit`, async () => {
@@ -73,12 +74,12 @@ describe('a caller cycling through customer IDs is stopped, whatever the ID', ()
     // A caller who shows a number has an allowance of their own (with the next code: the one typed above was spent).
     h.clock.advance(30_000);
     const nextCode = await dashboardCode(h, realId);
-    expect((await placeCall(h, [`${realId}#`, nextCode], { from: '+14155550100' })).said().join(' ')).toContain('you are verified');
+    expect((await placeCall(h, [`${realId}#`, nextCode], { from: '+14155550100' })).said().join(' ')).toContain('You are verified');
   });
 
   it('attempts on a locked ID and reused codes are not guesses: they do not use up the number\'s allowance', async () => {
     const code = await dashboardCode(h, realId);
-    expect((await placeCall(h, [`${realId}#`, code], { from: ATTACKER })).said().join(' ')).toContain('you are verified');
+    expect((await placeCall(h, [`${realId}#`, code], { from: ATTACKER })).said().join(' ')).toContain('You are verified');
     // The same (spent) code again, twelve times over four calls: refused as reused (then locked), never as limited.
     for (let call = 0; call < 4; call++) await placeCall(h, Array(3).fill([`${realId}#`, code]).flat(), { from: ATTACKER });
     const reasons = (await h.hotline.store.verification.audit({ customerId: realId, limit: 100 })).map((a) => a.reason);

@@ -35,7 +35,7 @@ describe('callers refused by a lock or a number limit', () => {
     const code = await dashboardCode(h, id);
     const call = await placeCall(h, [`${id}#`, code, 'agent:accept']);
     expect(call.said()).toContain(`${UNAVAILABLE} Connecting you to a member of our team, who will verify you another way. Please hold.`);
-    expect(call.said().join(' ')).not.toContain('you are verified');
+    expect(call.said().join(' ')).not.toContain('You are verified');
     expect(call.dials().map((d) => d.number)).toEqual([DESK]);
     expect(call.agentHeard()[0]).toBe(
       `Unverified caller from the emergency line. Customer ID ending ${id.slice(-4).split('').join(' ')} is locked after 5 failed codes. Please verify them another way.`,
@@ -47,7 +47,8 @@ describe('callers refused by a lock or a number limit', () => {
     expect((await h.hotline.store.verification.audit({ customerId: id, limit: 1 }))[0]).toMatchObject({ reason: 'locked', factor: 'dashboard' });
     await api(h, 'POST', `/api/customers/${id}/unlock`);
     const replay = await placeCall(h, [`${id}#`, code]);
-    expect(replay.said()).toContain('That ID and code did not match.');
+    expect(replay.said()).toContain('That code was already used. Please wait for the next code, then enter it.');
+    expect(replay.said().join(' ')).not.toContain('You are verified');
     expect((await h.hotline.store.verification.audit({ customerId: id, limit: 1 }))[0]).toMatchObject({ reason: 'reused_code' });
   });
 
@@ -111,7 +112,7 @@ describe('callers refused by a lock or a number limit', () => {
     const id = await addCustomer(h);
     const code = await dashboardCode(h, id);
     const call = await placeCall(h, [`${id}#`, code]);
-    expect(call.said().join(' ')).toContain('you are verified');
+    expect(call.said().join(' ')).toContain('You are verified');
     const stored = (await h.hotline.store.calls.get(call.callSid))!;
     expect(stored.lastInputKey).not.toBeNull();
     expect(stored.lastInputKey).not.toContain(code);

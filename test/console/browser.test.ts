@@ -48,10 +48,18 @@ describe('the agent console in headless Chromium', () => {
     expect(await row.textContent()).toContain(`ID ending …${customer.customerId.slice(-4)}`);
     await expect.poll(() => page.locator('#live-status').textContent()).toContain('1 open callback');
 
-    await page.getByRole('button', { name: `Complete callback ${callback.reference}` }).click();
+    // Complete asks what became of the callback before it closes it.
+    await page.getByRole('link', { name: `Complete… callback ${callback.reference}` }).click();
+    await page.getByRole('heading', { level: 1, name: `Complete callback ${callback.reference}` }).waitFor();
+    await page.getByRole('button', { name: 'Complete callback' }).click();
+    expect(await page.getByRole('heading', { level: 1, name: `Complete callback ${callback.reference}` }).isVisible()).toBe(true);
+    await page.getByLabel('Reached the customer').check();
+    await page.getByRole('button', { name: 'Complete callback' }).click();
     await page.getByRole('status').filter({ hasText: `Callback ${callback.reference} marked completed.` }).waitFor();
+    await page.getByRole('link', { name: '← Dashboard' }).click();
     const closed = page.locator('#closed-callbacks tr', { hasText: callback.reference });
-    expect(await closed.textContent()).toMatch(/Completed[\s\S]*Aiko Tanaka/);
+    await closed.waitFor();
+    expect(await closed.textContent()).toMatch(/Reached the customer[\s\S]*Aiko Tanaka/);
     expect(await page.getByText('No callbacks are owed.').isVisible()).toBe(true);
     expect((await h.hotline.store.callbacks.get(callback.callbackId))!.status).toBe('completed');
     // Nothing was blocked by the Content-Security-Policy and the script threw nothing.

@@ -232,11 +232,17 @@ describe('the dashboard and a callback', () => {
     h.clock.advance(110 * 60_000); // 10 minutes left, not connected: at risk
     await c.signIn(agent.agentId, password); // the session itself ended after 30 idle minutes
     expect((await c.get('/console')).text).toContain('At risk');
-    const done = await c.postForm(`/console/callbacks/${callback.callbackId}/complete`, { back: `/console/callbacks/${callback.callbackId}` });
+    // Without an outcome nothing is closed: the agent is asked what became of it.
+    const asked = await c.postForm(`/console/callbacks/${callback.callbackId}/complete`, { back: `/console/callbacks/${callback.callbackId}` });
+    expect(asked.status).toBe(400);
+    expect(asked.text).toContain('Choose what became of the callback');
+    expect((await h.hotline.store.callbacks.get(callback.callbackId))!.status).toBe('pending');
+    const done = await c.postForm(`/console/callbacks/${callback.callbackId}/complete`, { back: `/console/callbacks/${callback.callbackId}`, outcome: 'unreachable' });
     expect(done.location).toBe(`/console/callbacks/${callback.callbackId}?done=completed&ref=${callback.reference}`);
     expect((await h.hotline.store.callbacks.get(callback.callbackId))!.status).toBe('completed');
     const after = await c.get('/console');
-    expect(after.text).toMatch(/id="closed-callbacks"[\s\S]*Completed[\s\S]*Aiko Tanaka/);
+    // Never connected: the closed list says so and gives the outcome, not "On time".
+    expect(after.text).toMatch(/id="closed-callbacks"[\s\S]*Not connected[\s\S]*Could not reach the customer[\s\S]*Aiko Tanaka/);
     expect(after.text).toContain('No callbacks are owed.');
   });
 

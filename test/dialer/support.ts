@@ -42,6 +42,7 @@ export async function startDialerHarness(options: { env?: Record<string, string>
     async close() {
       await worker.stop();
       await h.hotline.callbackDialing.confirmations.idle();
+      await h.hotline.callbackDialing.escalations.idle();
       await h.close();
       await twilio.close();
     },

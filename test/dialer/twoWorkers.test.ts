@@ -54,7 +54,7 @@ describe('callback dialer: two workers over one database', () => {
           raced = true;
           // Right after this worker's read, a worker in another process claims the earlier callback and reserves the agent.
           const claim = (await repository.claimNext('test-worker', now, h.config.dialer.leaseMs))!;
-          expect(await repository.requestAgentLegs(claim.callback.callbackId, claim.round, 'test-worker', [agent.agentId], now)).toHaveLength(1);
+          expect(await h.hotline.callbackDialing.rounds.requestAgentLegs(claim.callback.callbackId, claim.round, 'test-worker', [agent.agentId], now)).toHaveLength(1);
         }
         return free;
       },

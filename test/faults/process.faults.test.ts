@@ -76,7 +76,7 @@ describe('the server process, killed', () => {
     // Twilio retrying the cut-off request: the code is accepted and the call continues to the priority menu.
     const verified = await postWebhook(second, codeStep, params);
     expect(verified.status).toBe(200);
-    expect(verified.body).toContain('you are verified');
+    expect(verified.body).toContain('You are verified');
     expect(verified.body).toContain('press 1');
   }, 60_000);
 

@@ -69,7 +69,7 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
 
 /** Starts the real server on port 0 over a fresh database; PUBLIC_BASE_URL is the bound address. */
 export async function startHarness(
-  options: { env?: Record<string, string>; now?: number; dir?: string } = {},
+  options: { env?: Record<string, string>; now?: number; dir?: string; localMode?: boolean } = {},
 ): Promise<Harness> {
   const dir = options.dir ?? tempDir();
   const clock = new ManualClock(options.now ?? Date.UTC(2026, 10, 23, 12, 0, 0));
@@ -81,7 +81,7 @@ export async function startHarness(
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const config: Config = { ...preliminary, publicBaseUrl: options.env?.PUBLIC_BASE_URL ?? url };
+  const config: Config = { ...preliminary, publicBaseUrl: options.env?.PUBLIC_BASE_URL ?? url, ...(options.localMode && { localMode: true }) };
   const hotline = createHotline({ config, logger, clock, db: openDatabase(config.dbPath) });
   server.on('request', createRequestListener(hotline));
   return {

@@ -1,7 +1,8 @@
 /**
  * A local stand-in for Twilio's REST API and its webhooks, for tests (and for staging through
  * HOTLINE_TWILIO_API_URL). It answers what the twilio client asks of the 2010-04-01 API - create,
- * fetch and update a call, send a message - with Basic auth checked and JSON shaped like Twilio's,
+ * fetch and update a call, send a message, list and update the account's phone numbers - with Basic
+ * auth checked and JSON shaped like Twilio's,
  * records every request, fails on demand, and plays Twilio's side of a call: it fetches a call's
  * TwiML and posts Gather and Dial actions and status callbacks, signed exactly as Twilio signs them.
  */
@@ -11,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
 import { parseTwiml, type TwimlNode } from '../../src/simulator/twiml.js';
 
-export type RequestKind = 'calls.create' | 'calls.fetch' | 'calls.update' | 'messages.create' | 'unknown';
+export type RequestKind = 'calls.create' | 'calls.fetch' | 'calls.update' | 'messages.create' | 'numbers.list' | 'numbers.update' | 'unknown';
 
 /** One request the stand-in received, with its form parameters (repeated keys joined by a space). */
 export interface RecordedRequest {
@@ -33,6 +34,8 @@ export interface StandInCall {
   from: string;
   /** The TwiML URL run when the call is answered (calls.create url, or <Number url>). */
   url: string | null;
+  /** The TwiML given inline to calls.create (instead of a url). */
+  twiml: string | null;
   statusCallback: string | null;
   statusCallbackEvents: string[];
   timeout: number | null;
@@ -47,6 +50,18 @@ export interface StandInMessage {
   from: string;
   body: string;
   status: string;
+}
+
+/** A phone number of the account (an IncomingPhoneNumber) and where its calls are sent. */
+export interface StandInNumber {
+  sid: string;
+  phoneNumber: string;
+  voiceUrl: string;
+  voiceMethod: string;
+  voiceFallbackUrl: string;
+  voiceFallbackMethod: string;
+  statusCallback: string;
+  statusCallbackMethod: string;
 }
 
 /** A REST error as Twilio answers it. */
@@ -92,6 +107,9 @@ export class TwilioStandIn {
   readonly requests: RecordedRequest[] = [];
   readonly calls: StandInCall[] = [];
   readonly messages: StandInMessage[] = [];
+  /** Recordings' media by RecordingSid, served at .../Recordings/RE....mp3 to the account. */
+  readonly recordings = new Map<string, Buffer>();
+  readonly numbers: StandInNumber[] = [];
   url = '';
   private readonly failures: Record<'calls' | 'messages', TwilioApiError[]> = { calls: [], messages: [] };
   private holds: Array<{ create: boolean; resolve: (held: HeldCall) => void }> = [];
@@ -122,6 +140,22 @@ export class TwilioStandIn {
   /** Holds the next calls.create open until released; with `create`, the call exists meanwhile. */
   holdNextCall(options: { create?: boolean } = {}): Promise<HeldCall> {
     return new Promise((resolve) => this.holds.push({ create: options.create ?? false, resolve }));
+  }
+
+  /** Gives the account a phone number, its voice configuration empty as a number just bought. */
+  addNumber(phoneNumber: string): StandInNumber {
+    const number: StandInNumber = {
+      sid: newSid('PN'),
+      phoneNumber,
+      voiceUrl: '',
+      voiceMethod: 'POST',
+      voiceFallbackUrl: '',
+      voiceFallbackMethod: 'POST',
+      statusCallback: '',
+      statusCallbackMethod: 'POST',
+    };
+    this.numbers.push(number);
+    return number;
   }
 
   requestsOf(kind: RequestKind): RecordedRequest[] {
@@ -223,6 +257,7 @@ export class TwilioStandIn {
       to: order.number,
       from: order.callerId ?? parent.from,
       url: order.numberUrl ?? null,
+      twiml: null,
       statusCallback: order.statusCallback ?? null,
       statusCallbackEvents: order.statusCallbackEvents,
       timeout: order.timeout ?? null,
@@ -253,12 +288,54 @@ export class TwilioStandIn {
     const error = (e: TwilioApiError) =>
       reply(e.status, { code: e.code, message: e.message, more_info: `https://www.twilio.com/docs/errors/${e.code}`, status: e.status });
 
-    const match = /^\/2010-04-01\/Accounts\/([^/]+)\/(Calls|Messages)(?:\/([^/.]+))?\.json$/.exec(url.pathname);
-    recorded.kind = !match ? 'unknown' : match[2] === 'Messages' ? 'messages.create' : !match[3] ? 'calls.create' : req.method === 'GET' ? 'calls.fetch' : 'calls.update';
+    // A recording's media, as Twilio serves it to the account: the bytes of the recordings the test put here.
+    const recording = /^\/2010-04-01\/Accounts\/([^/]+)\/Recordings\/(RE[0-9a-f]{32})\.mp3$/.exec(url.pathname);
+    if (recording && req.method === 'GET') {
+      const authorized = req.headers.authorization === `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}` && recording[1] === this.accountSid;
+      const media = this.recordings.get(recording[2]!);
+      recorded.authorized = authorized;
+      if (!authorized) return error({ status: 401, code: 20003, message: 'Authenticate' });
+      if (!media) return error({ status: 404, code: 20404, message: 'The requested resource was not found' });
+      recorded.answered = 200;
+      res.writeHead(200, { 'content-type': 'audio/mpeg' }).end(media);
+      return;
+    }
+    const match = /^\/2010-04-01\/Accounts\/([^/]+)\/(Calls|Messages|IncomingPhoneNumbers)(?:\/([^/.]+))?\.json$/.exec(url.pathname);
+    recorded.kind = kindOf(match, req.method);
     const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
     recorded.authorized = req.headers.authorization === expected && match?.[1] === this.accountSid;
-    if (!match) return error({ status: 404, code: 20404, message: 'The requested resource was not found' });
+    if (!match || recorded.kind === 'unknown') return error({ status: 404, code: 20404, message: 'The requested resource was not found' });
     if (!recorded.authorized) return error({ status: 401, code: 20003, message: 'Authenticate' });
+
+    if (recorded.kind === 'numbers.list') {
+      // Twilio matches PhoneNumber as a pattern of digits; an exact E.164 number finds that number.
+      const wanted = url.searchParams.get('PhoneNumber');
+      const pageSize = Number(url.searchParams.get('PageSize') ?? '50');
+      const found = this.numbers.filter((n) => wanted === null || n.phoneNumber === wanted).slice(0, pageSize);
+      const listUri = `${API}${this.accountSid}/IncomingPhoneNumbers.json${url.search}`;
+      return reply(200, {
+        incoming_phone_numbers: found.map((n) => this.numberJson(n)),
+        end: Math.max(found.length - 1, 0),
+        first_page_uri: listUri,
+        next_page_uri: null,
+        page: 0,
+        page_size: pageSize,
+        previous_page_uri: null,
+        start: 0,
+        uri: listUri,
+      });
+    }
+    if (recorded.kind === 'numbers.update') {
+      const number = this.numbers.find((n) => n.sid === match[3]);
+      if (!number) return error({ status: 404, code: 20404, message: `The requested resource ${url.pathname} was not found` });
+      if (params.VoiceUrl !== undefined) number.voiceUrl = params.VoiceUrl;
+      if (params.VoiceMethod !== undefined) number.voiceMethod = params.VoiceMethod;
+      if (params.VoiceFallbackUrl !== undefined) number.voiceFallbackUrl = params.VoiceFallbackUrl;
+      if (params.VoiceFallbackMethod !== undefined) number.voiceFallbackMethod = params.VoiceFallbackMethod;
+      if (params.StatusCallback !== undefined) number.statusCallback = params.StatusCallback;
+      if (params.StatusCallbackMethod !== undefined) number.statusCallbackMethod = params.StatusCallbackMethod;
+      return reply(200, this.numberJson(number));
+    }
 
     if (recorded.kind === 'messages.create') {
       const failure = this.failures.messages.shift();
@@ -283,6 +360,7 @@ export class TwilioStandIn {
         to: params.To ?? '',
         from: params.From ?? '',
         url: params.Url ?? null,
+        twiml: params.Twiml ?? null,
         statusCallback: params.StatusCallback ?? null,
         statusCallbackEvents: form.getAll('StatusCallbackEvent'),
         timeout: params.Timeout ? Number(params.Timeout) : null,
@@ -321,6 +399,28 @@ export class TwilioStandIn {
     };
   }
 
+  private numberJson(n: StandInNumber) {
+    return {
+      sid: n.sid,
+      account_sid: this.accountSid,
+      phone_number: n.phoneNumber,
+      friendly_name: n.phoneNumber,
+      api_version: '2010-04-01',
+      voice_url: n.voiceUrl,
+      voice_method: n.voiceMethod,
+      voice_fallback_url: n.voiceFallbackUrl,
+      voice_fallback_method: n.voiceFallbackMethod,
+      status_callback: n.statusCallback,
+      status_callback_method: n.statusCallbackMethod,
+      voice_application_sid: '',
+      voice_caller_id_lookup: false,
+      capabilities: { voice: true, sms: true, mms: false, fax: false },
+      date_created: new Date().toUTCString(),
+      date_updated: new Date().toUTCString(),
+      uri: `${API}${this.accountSid}/IncomingPhoneNumbers/${n.sid}.json`,
+    };
+  }
+
   private messageJson(m: StandInMessage) {
     return {
       sid: m.sid,
@@ -338,6 +438,15 @@ export class TwilioStandIn {
       uri: `${API}${this.accountSid}/Messages/${m.sid}.json`,
     };
   }
+}
+
+/** Which of the stand-in's endpoints a REST path and method ask for. */
+function kindOf(match: RegExpExecArray | null, method: string | undefined): RequestKind {
+  if (!match) return 'unknown';
+  const [, , resource, sid] = match;
+  if (resource === 'Messages') return 'messages.create';
+  if (resource === 'IncomingPhoneNumbers') return !sid ? (method === 'GET' ? 'numbers.list' : 'unknown') : method === 'POST' ? 'numbers.update' : 'unknown';
+  return !sid ? 'calls.create' : method === 'GET' ? 'calls.fetch' : 'calls.update';
 }
 
 /** Starts a stand-in on a free port. */

@@ -122,6 +122,15 @@ describe('languages', () => {
     expect(switched.said().at(-1)).toMatch(/first response target for Premium Enterprise is 24 hours/);
   });
 
+  it('a Japanese caller who types a callback number without its country code is told how, with the example of a Japanese number', async () => {
+    h = await startHarness({ env: { HOTLINE_CALLBACK_COUNTRIES: '1,81' } });
+    expect((await api(h, 'PUT', '/api/numbers/+15555550199', { language: 'ja-JP' })).status).toBe(200);
+    const id = await addCustomer(h);
+    const call = await placeCall(h, [`${id}#`, await dashboardCode(h, id), '2', '1', '0312345678#', '81312345678#']);
+    expect(call.said()).toContain('その電話番号にはおかけできません。国番号から入力してください。日本の番号なら、81に続けて、最初の0を除いた番号です。');
+    expect(await h.hotline.store.callbacks.byCallSid(call.callSid)).toMatchObject({ phone: '+81312345678' });
+  });
+
   it('PUT /api/numbers rejects an unknown language, naming the field', async () => {
     h = await startHarness();
     const res = await api(h, 'PUT', '/api/numbers/+15555550199', { language: 'fr-FR' });

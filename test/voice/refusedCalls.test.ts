@@ -6,7 +6,8 @@ import { addAgent, addCustomer, dashboardCode, placeCall } from '../support/call
 const NO_MATCH = 'That ID and code did not match.';
 const TOO_MANY = 'We could not complete your call. Please sign in to your dashboard and open Support. Goodbye.';
 const ASK_ID = 'Enter your customer ID, then the hash key.';
-const ASK_CODE = 'Enter the 6-digit code from your dashboard or your authenticator app.';
+const ASK_CODE = 'Enter the 6-digit code from your dashboard or authenticator app.';
+const CODE_USED = 'That code was already used. Please wait for the next code, then enter it.';
 
 /** A code that is certainly not the customer's current one. */
 const wrong = (code: string) => String((Number(code) + 500_000) % 1_000_000).padStart(6, '0');
@@ -46,16 +47,41 @@ describe('calls that are refused', () => {
     expect(call.dials()).toEqual([]);
   });
 
-  it('a code that was already used is refused like a wrong one', async () => {
+  it('a code that was already used is refused: the caller hears it was used, waits for the next one on the same ID, and is verified with it', async () => {
     const id = await addCustomer(h);
     const code = await dashboardCode(h, id);
     const first = await placeCall(h, [`${id}#`, code, '3']);
-    expect(first.said()).toContain('Thank you, you are verified.');
-    const second = await placeCall(h, [`${id}#`, code, '1']);
-    expect(second.said()).toContain(NO_MATCH);
+    expect(first.said()).toContain('You are verified.');
+    const second = await placeCall(h, [`${id}#`, code]);
+    const said = second.said();
+    expect(said.slice(said.indexOf(ASK_CODE))).toEqual([
+      ASK_CODE,
+      CODE_USED,
+      ASK_CODE,
+      'Sorry, I did not get that.',
+      ASK_CODE,
+      'Sorry, I did not get that.',
+      ASK_CODE,
+      'Sorry, I did not get that.',
+      TOO_MANY,
+    ]);
+    expect(said).not.toContain(NO_MATCH);
     expect(second.dials()).toEqual([]);
-    const audit = (await h.hotline.store.verification.audit({ customerId: id, limit: 10 }));
+    const audit = await h.hotline.store.verification.audit({ customerId: id, limit: 10 });
     expect(audit[0]).toMatchObject({ result: 'refused', reason: 'reused_code' });
+    // The code prompt after it waits a whole step for the next code instead of 10 s.
+    expect(second.gathers().slice(-3)).toEqual([
+      { numDigits: 6, timeoutSeconds: 30 },
+      { numDigits: 6, timeoutSeconds: 30 },
+      { numDigits: 6, timeoutSeconds: 30 },
+    ]);
+    expect(first.gathers()[1]).toEqual({ numDigits: 6, timeoutSeconds: 10 });
+
+    // The next code, typed without the ID again, verifies the same call.
+    h.clock.advance(30_000);
+    const third = await placeCall(h, [`${id}#`, code, await dashboardCode(h, id), '3']);
+    expect(third.said()).toContain(CODE_USED);
+    expect(third.said()).toContain('You are verified.');
   });
 
   it('an unknown ID with a plausible code is refused alike', async () => {
@@ -81,7 +107,7 @@ describe('calls that are refused', () => {
     await placeCall(h, [`${id}#`, bad, `${id}#`, bad]);
     h.clock.advance(30_000);
     const call = await placeCall(h, [`${id}#`, await dashboardCode(h, id), '1']);
-    expect(call.said().join(' ')).not.toContain('you are verified');
+    expect(call.said().join(' ')).not.toContain('You are verified');
     expect(call.said().at(-1)).toContain('Automatic verification is not available for this call right now.');
     expect(call.dials()).toEqual([]);
     expect((await h.hotline.store.verification.audit({ customerId: id, limit: 1 }))[0]).toMatchObject({ reason: 'locked' });
@@ -94,7 +120,7 @@ describe('calls that are refused', () => {
     expect(atCode.said().at(-1)).toBe(TOO_MANY);
 
     const atPriority = await placeCall(h, [`${id}#`, await dashboardCode(h, id)]);
-    expect(atPriority.said().filter((s) => s.startsWith('If your site is down'))).toHaveLength(3);
+    expect(atPriority.said().filter((s) => s.startsWith('Site down or under attack'))).toHaveLength(3);
     expect(atPriority.said().at(-1)).toBe(TOO_MANY);
     expect(atPriority.dials()).toEqual([]);
   });

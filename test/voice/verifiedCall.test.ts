@@ -15,8 +15,8 @@ describe('a verified P1 call', () => {
     await addAgent(h, { name: 'Ann', phone: '+15550000001' });
     const call = await placeCall(h, [`${id}#`, await dashboardCode(h, id), '1', 'agent:accept']);
 
-    expect(call.said()).toContain('Thank you, you are verified.');
-    expect(call.said()).toContain('Connecting you to an on-duty engineer. Please hold.');
+    expect(call.said()).toContain('You are verified.');
+    expect(call.said()).toContain('Connecting you to an engineer.');
     expect(call.dials()).toHaveLength(1);
     expect(call.dials()[0]!.number).toBe('+15550000001');
     expect(call.dials()[0]!.url).toMatch(/\/voice\/whisper\?call=CA[0-9a-f]{32}&agent=\d+$/);

@@ -23,8 +23,9 @@ export const enUS: PromptSet = {
     switchOffer: 'For English, press star.',
     askId: 'Enter your customer ID, then the hash key.',
     invalidId: 'That is not a valid customer ID.',
-    askCode: 'Enter the 6-digit code from your dashboard or your authenticator app.',
+    askCode: 'Enter the 6-digit code from your dashboard or authenticator app.',
     noMatch: 'That ID and code did not match.',
+    codeUsed: 'That code was already used. Please wait for the next code, then enter it.',
     notHeard: 'Sorry, I did not get that.',
     notAnOption: 'That is not one of the options.',
     tooManyTries: 'We could not complete your call. Please sign in to your dashboard and open Support. Goodbye.',
@@ -40,11 +41,10 @@ export const enUS: PromptSet = {
       `Unverified caller from the emergency line. Customer ID ending ${digits(p.ending)} is locked after ${p.failures} failed codes. Please verify them another way.`,
     deskWhisperLimited: (p) =>
       `Unverified caller from the emergency line, customer ID ending ${digits(p.ending)}. Their number is limited after ${p.failures} failed codes. Please verify them another way.`,
-    verified: 'Thank you, you are verified.',
+    verified: 'You are verified.',
     incidents: (p) => `Known incidents right now: ${p.names}.`,
-    askPriority:
-      'If your site is down or under attack from several locations, press 1. If one location or region is affected, press 2. For anything else, press 3.',
-    connecting: 'Connecting you to an on-duty engineer. Please hold.',
+    askPriority: 'Site down or under attack, press 1. One location or region, press 2. Anything else, press 3.',
+    connecting: 'Connecting you to an engineer.',
     allBusy: 'All our engineers are on other calls. You are in the priority queue; please hold.',
     queuePosition: (p) =>
       `You are number ${p.position} in line for an engineer. To get a callback instead, press 1 at any time.`,
@@ -59,7 +59,7 @@ export const enUS: PromptSet = {
       'To give a different number to call, press 1. To record a short description of the problem, press 2. Otherwise, you can hang up now.',
     needCallbackNumber: 'We need a number to call you back on.',
     askCallbackNumber: 'Enter the number to call back, starting with the country code, then the hash key.',
-    invalidNumber: 'That is not a phone number we can call.',
+    invalidNumber: 'That is not a phone number we can call. Start with the country code: for a US number, 1 and then the 10 digits.',
     numberRefusedRange:
       'Sorry, we cannot call premium-rate, shared-cost or satellite numbers. Please give an ordinary landline or mobile number.',
     numberRefusedCountry: 'Sorry, we cannot call numbers in that country. Please give a number in a country this line serves.',

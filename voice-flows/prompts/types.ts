@@ -18,6 +18,8 @@ export interface PromptSet {
     invalidId: Text;
     askCode: Text;
     noMatch: Text;
+    /** The right code for the ID, already spent by an earlier call: wait for the next one. */
+    codeUsed: Text;
     notHeard: Text;
     notAnOption: Text;
     tooManyTries: Text;

@@ -24,6 +24,77 @@
 
   const live = document.querySelector('[data-live-url]');
   const shown = new Map();
+
+  // ---- alerts: an opt-in browser notification and a short sound when a P1 caller starts waiting, a
+  // callback turns at risk or one breaches. The tab's title always carries the counts.
+  const ALERTS_KEY = 'hotline.alerts';
+  const toggle = document.getElementById('alerts-toggle');
+  const alertsOn = () => localStorage.getItem(ALERTS_KEY) === 'on' && 'Notification' in window && Notification.permission === 'granted';
+  let seen = live && live.dataset.attention ? JSON.parse(live.dataset.attention) : { waiting: [], atRisk: [], breached: [] };
+
+  function showToggle() {
+    if (!toggle || !('Notification' in window)) return;
+    toggle.hidden = false;
+    const on = alertsOn();
+    toggle.textContent = on ? 'Alerts on' : 'Turn on alerts';
+    toggle.setAttribute('aria-pressed', String(on));
+  }
+  if (toggle) {
+    toggle.addEventListener('click', async () => {
+      if (alertsOn()) localStorage.setItem(ALERTS_KEY, 'off');
+      else {
+        localStorage.setItem(ALERTS_KEY, 'on');
+        if (Notification.permission !== 'granted') await Notification.requestPermission();
+        beep();
+      }
+      showToggle();
+    });
+    showToggle();
+  }
+
+  let audio;
+  /** Two short tones, made here: no sound file to fetch. */
+  function beep() {
+    try {
+      audio = audio || new AudioContext();
+      for (const [at, hz] of [[0, 880], [0.25, 660]]) {
+        const osc = audio.createOscillator();
+        const gain = audio.createGain();
+        osc.frequency.value = hz;
+        gain.gain.setValueAtTime(0.2, audio.currentTime + at);
+        gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + at + 0.2);
+        osc.connect(gain).connect(audio.destination);
+        osc.start(audio.currentTime + at);
+        osc.stop(audio.currentTime + at + 0.2);
+      }
+    } catch {
+      // No audio here: the notification and the title still say it.
+    }
+  }
+
+  /** What is new since the last refresh, in words, or nothing. */
+  function news(now) {
+    const fresh = (key) => now[key].filter((x) => !seen[key].includes(x));
+    const lines = [];
+    const waiting = fresh('waiting').length;
+    if (waiting) lines.push(`${waiting} P1 caller${waiting === 1 ? '' : 's'} started waiting`);
+    const breached = fresh('breached');
+    if (breached.length) lines.push(`Callback ${breached.join(', ')} breached its deadline`);
+    const atRisk = fresh('atRisk');
+    if (atRisk.length) lines.push(`Callback ${atRisk.join(', ')} is at risk`);
+    seen = now;
+    return lines;
+  }
+
+  function alert(lines) {
+    if (!lines.length || !alertsOn()) return;
+    beep();
+    try {
+      new Notification('Hotline console', { body: lines.join('. '), tag: 'hotline-console', renotify: true });
+    } catch {
+      // The page's title and its live summary still say it.
+    }
+  }
   // Count from the server's clock, not this browser's: the page says when it was rendered.
   if (live && live.dataset.now) offset = Number(live.dataset.now) - Date.now();
 
@@ -61,6 +132,8 @@
       updated.textContent = `Updated ${new Date(data.now).toISOString().slice(11, 19)} UTC.`;
       updated.classList.remove('stale');
       if (status.textContent !== data.summary) status.textContent = data.summary;
+      if (data.title && document.title !== data.title) document.title = data.title;
+      if (data.attention) alert(news(data.attention));
       tick();
     } catch {
       updated.textContent = 'Connection lost: retrying every few seconds. What you see may be out of date.';

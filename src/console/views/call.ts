@@ -7,8 +7,8 @@ import { html, type Html } from '../html.js';
 
 const REASON_TEXT: Record<string, string> = { ok: 'code accepted' };
 
-/** What an agent must check before acting on a call: verified after failed codes, or never verified and why. */
-function warning(call: CallRecord): string | undefined {
+/** What an agent must check before acting on a call: verified after failed codes, or never verified and why (the console and the CLI). */
+export function warning(call: CallRecord): string | undefined {
   const ctx = call.context as Partial<EmergencyContext> | null;
   const failures = ctx?.customer?.failuresLastDay ?? 0;
   if (failures > 0) return `Verified after ${failures} failed ${failures === 1 ? 'code' : 'codes'} in the last day: check before acting.`;

@@ -1,10 +1,11 @@
 import type { CallbackNote, CustomerTry } from '../../domain/storage/callbackDesk.js';
 import type { Customer } from '../../domain/customer.js';
+import type { Escalation } from '../../domain/storage/escalations.js';
 import type { BoardCallback } from '../board.js';
 import { duration, utc } from '../format.js';
 import { html, type Html } from '../html.js';
 import { csrfField } from '../layout.js';
-import { callbackActions, countdown, isOpen, slaBadge, statusLabel } from './callbackBits.js';
+import { callbackActions, countdown, isOpen, outcomeText, slaBadge, statusLabel } from './callbackBits.js';
 import { tierLabel } from './dashboard.js';
 
 const REASON: Record<string, string> = { p2: 'P2: the caller chose a callback', 'no-agent-answered': 'P1: no agent took the call' };
@@ -14,6 +15,19 @@ const NOTE_KIND: Record<CallbackNote['kind'], string> = { note: 'Note', claimed:
 export function unverifiedText(u: NonNullable<BoardCallback['unverified']>): string {
   const why = u.reason === 'locked' ? `the ID is locked after ${u.failures} failed codes` : `their number is limited after ${u.failures} failed codes`;
   return `P1, unverified caller: ${why}. The callback goes to the phone on file; verify the customer another way before acting.`;
+}
+
+const ESCALATION_CHANNEL: Record<Escalation['channel'], string> = { sms: 'Texted', call: 'Called' };
+const ESCALATION_STATUS: Record<Escalation['status'], string> = { sending: 'sending', sent: 'sent', failed: 'failed' };
+
+/** Who on the escalation list was told of this P1 callback, and how it went. */
+function escalationList(escalations: Escalation[]): Html {
+  return html`<section aria-labelledby="h-escalation"><h2 id="h-escalation">Escalation</h2>
+<ol class="escalations">${escalations.map(
+    (e) =>
+      html`<li class="escalation-${e.status}">${ESCALATION_CHANNEL[e.channel]} <a href="tel:${e.to}">${e.to}</a>, ${utc(e.createdAt)}: ${ESCALATION_STATUS[e.status]}${e.status === 'failed' && e.detail ? html` (${e.detail})` : ''}</li>`,
+  )}</ol>
+</section>`;
 }
 
 /** How a call to the customer went, in an agent's words. */
@@ -38,7 +52,16 @@ function tryOutcome(t: CustomerTry): string {
 }
 
 /** One callback: the promise, its deadline, the customer, the tries at their phone, agents' notes and the actions on it. */
-export function callbackPage(c: BoardCallback, notes: CallbackNote[], tries: CustomerTry[], customer: Customer | undefined, me: number, csrf: string, now: number): Html {
+export function callbackPage(
+  c: BoardCallback,
+  notes: CallbackNote[],
+  tries: CustomerTry[],
+  customer: Customer | undefined,
+  me: number,
+  csrf: string,
+  now: number,
+  escalations: Escalation[] = [],
+): Html {
   const back = `/console/callbacks/${c.callbackId}`;
   return html`<p><a href="/console">← Dashboard</a></p>
 <h1>Callback ${c.reference}</h1>
@@ -51,11 +74,17 @@ export function callbackPage(c: BoardCallback, notes: CallbackNote[], tries: Cus
   <dt>Why</dt><dd>${c.unverified ? html`<strong class="warning">${unverifiedText(c.unverified)}</strong>` : (REASON[c.reason] ?? c.reason)}</dd>
   <dt>Number to call</dt><dd><a href="tel:${c.phone}">${c.phone}</a> (${c.language})</dd>
   <dt>Promised</dt><dd>${utc(c.createdAt)}, within ${duration(c.dueAt - c.createdAt)}</dd>
-  <dt>Recorded description</dt><dd>${c.recordingUrl ? html`<a href="${c.recordingUrl}" rel="noreferrer">recording</a> (${c.recordingDuration ?? 0} s)` : 'none'}</dd>
+  <dt>Recorded description</dt><dd>${
+    c.recordingUrl
+      ? html`<audio controls preload="none" src="/console/callbacks/${c.callbackId}/recording" aria-label="Recorded description, ${c.recordingDuration ?? 0} seconds"></audio> (${c.recordingDuration ?? 0} s)`
+      : 'none'
+  }</dd>
   <dt>Claimed by</dt><dd>${c.claimedBy ? html`${c.claimedBy.agentId === me ? 'you' : c.claimedBy.name}, ${utc(c.claimedAt ?? c.updatedAt)}` : 'nobody'}</dd>
   ${c.completedBy ? html`<dt>Completed by</dt><dd>${c.completedBy.name}</dd>` : ''}
+  ${c.outcome ? html`<dt>Outcome</dt><dd class="outcome">${outcomeText(c)}</dd>` : ''}
   ${c.callSid ? html`<dt>The call that asked</dt><dd><a href="/console/calls/${c.callSid}">audit trail</a></dd>` : ''}
 </dl>
+${escalations.length > 0 ? escalationList(escalations) : ''}
 <section aria-labelledby="h-tries"><h2 id="h-tries">Calls to the customer</h2>
 ${
   tries.length === 0

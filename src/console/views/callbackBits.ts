@@ -1,3 +1,4 @@
+import { CALLBACK_OUTCOMES, OUTCOME_WORDS, type CallbackOutcome } from '../../domain/callbackOutcomes.js';
 import type { SlaState } from '../../domain/sla.js';
 import { duration } from '../format.js';
 import { html, type Html } from '../html.js';
@@ -51,5 +52,22 @@ export function callbackActions(c: BoardCallback, me: number, csrf: string, back
       : c.claimedBy.agentId === me
         ? form('release', 'release', 'Release')
         : form('claim', 'takeover', 'Take over', html`<input type="hidden" name="takeOver" value="1">`);
-  return html`${claim} ${form('complete', 'complete', 'Complete')}`;
+  return html`${claim} <a class="button" href="/console/callbacks/${c.callbackId}/complete" id="complete-${c.callbackId}">Complete…<span class="vh"> callback ${c.reference}</span></a>`;
 }
+
+/** The question Complete asks: what became of the callback. */
+export function completeForm(c: BoardCallback, csrf: string, back: string): Html {
+  const choice = (outcome: CallbackOutcome) =>
+    html`<label class="choice"><input type="radio" name="outcome" value="${outcome}" id="outcome-${outcome}" required> ${sentence(OUTCOME_WORDS[outcome])}</label>`;
+  return html`<form method="post" action="/console/callbacks/${c.callbackId}/complete" class="stack">${csrfField(csrf)}<input type="hidden" name="back" value="${back}">
+  <fieldset><legend>What became of callback ${c.reference}?</legend>
+  ${CALLBACK_OUTCOMES.map(choice)}
+  </fieldset>
+  <p><button type="submit" id="complete-confirm">Complete callback</button> <a href="${back}">Cancel</a></p>
+</form>`;
+}
+
+const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
+/** How a closed callback ended, in words: the outcome its agent recorded. */
+export const outcomeText = (c: BoardCallback) => (c.outcome ? sentence(OUTCOME_WORDS[c.outcome]) : c.status === 'cancelled' ? 'Cancelled' : '—');

@@ -1,12 +1,13 @@
+import { AGENT_ACTIVITIES, type AgentActivity } from '../duty.js';
 import { type Roster } from '../roster.js';
 
 /** How an agent's duty is decided: forced on, forced off, or by their weekly roster. */
 export const DUTY_MODES = ['on', 'off', 'roster'] as const;
 export type DutyMode = (typeof DUTY_MODES)[number];
 
-/** What an agent can do right now: take a call, is on one, or is off duty. */
-export const AGENT_STATES = ['available', 'on-call', 'off-duty'] as const;
-export type AgentState = (typeof AGENT_STATES)[number];
+/** What an agent is doing right now (src/domain/duty.ts, activity). */
+export const AGENT_STATES = AGENT_ACTIVITIES;
+export type AgentState = AgentActivity;
 
 export interface Agent {
   agentId: number;
@@ -19,12 +20,14 @@ export interface Agent {
   duty: DutyMode;
   /** The weekly rules, or null when none were set. */
   roster: Roster | null;
-  /** On a call (whatever the duty), else available when on duty, else off duty. */
+  /** On a call; else being offered one or ringing for a callback; else available on duty, or off duty (activity in duty.ts). */
   state: AgentState;
   /** The call the agent is bridged to, from the whisper accept until the call's status says it ended. */
   onCall: { callSid: string; since: number } | null;
   isAdmin: boolean;
   lastOfferedAt: number | null;
+  /** What the agent's current offer is for (a CallSid, or callback:ID) until that offer ends; null when none. */
+  offeredFor: string | null;
   createdAt: number;
   updatedAt: number;
   /** When the agent was removed (left the team); null for a current agent. */
@@ -63,13 +66,15 @@ export interface AgentRepository {
   onDutyAt(now: number): Promise<Agent[]>;
   /** Agents on duty at `now` and free (see isFreeAt), longest since their last offer first. */
   freeOnDutyAt(now: number): Promise<Agent[]>;
-  /** Notes that a call was offered to the agent, so the next call starts with someone else. */
-  markOffered(agentId: number, at: number): Promise<void>;
+  /** Notes that the call `offeredFor` (a CallSid) was offered to the agent: held until that offer ends, and last in line after it. */
+  markOffered(agentId: number, at: number, offeredFor: string): Promise<void>;
   /**
-   * Offers a call to the agent if they are on duty and free at `now` (see isFreeAt), marking them
-   * offered in the same transaction, so no other offer takes them within the hold. False if not.
+   * Offers `offeredFor` (callback:ID) to the agent if they are on duty and free at `now` (see isFreeAt),
+   * marking them offered in the same transaction, so no other offer takes them meanwhile. False if not.
    */
-  reserve(agentId: number, now: number): Promise<boolean>;
+  reserve(agentId: number, now: number, offeredFor: string): Promise<boolean>;
+  /** The offer of `offeredFor` to the agent ended without a call (declined, rang out): free again at once. */
+  endOffer(agentId: number, offeredFor: string): Promise<boolean>;
   /** Replaces the agent's weekly roster; undefined for an unknown or removed agent. */
   setRoster(agentId: number, roster: Roster, at: number): Promise<Agent | undefined>;
   /**
@@ -77,7 +82,7 @@ export interface AgentRepository {
    * False if the agent is unknown or either call was already reported ended (a late callback).
    */
   markOnCall(agentId: number, callSid: string, options?: { legSid?: string; at?: number }): Promise<boolean>;
-  /** The agent's leg on `callSid` (either SID) is over: frees the agents on it; returns them. */
+  /** The agent's leg on `callSid` (either SID) is over: frees the agents on it, and ends offers of that call; returns the agents it was on. */
   markAvailable(callSid: string, at?: number): Promise<Agent[]>;
   /** `callSid` (a customer's call or an agent's leg) ended for good: frees its agents and refuses a later markOnCall for it. */
   markCallEnded(callSid: string, at?: number): Promise<Agent[]>;

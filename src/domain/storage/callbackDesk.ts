@@ -1,3 +1,4 @@
+import type { CallbackOutcome } from '../callbackOutcomes.js';
 import type { Callback } from './callbacks.js';
 
 export type NoteKind = 'note' | 'claimed' | 'released' | 'completed';
@@ -18,6 +19,8 @@ export interface DeskCallback extends Callback {
   claimedBy: { agentId: number; name: string } | null;
   claimedAt: number | null;
   completedBy: { agentId: number; name: string } | null;
+  /** What the completing agent recorded: reached, unreachable, duplicate; null if not recorded or still open. */
+  outcome: CallbackOutcome | null;
   notes: number;
   /** When the customer was connected (pressed a key on the callback call), and when its deadline passed unconnected, if recorded. */
   connectedAt: number | null;
@@ -51,6 +54,6 @@ export interface CallbackDeskRepository {
   /** Claims an open callback for the agent (taking it over from another agent when `takeOver`). */
   claim(callbackId: number, agentId: number, at: number, options?: { takeOver?: boolean }): Promise<DeskRefusal | null>;
   release(callbackId: number, agentId: number, at: number): Promise<DeskRefusal | null>;
-  /** Marks an open callback completed by the agent; completing it again changes nothing. */
-  complete(callbackId: number, agentId: number, at: number): Promise<DeskRefusal | null>;
+  /** Marks an open callback completed by the agent, with its outcome if given; completing it again changes nothing. */
+  complete(callbackId: number, agentId: number, at: number, outcome?: CallbackOutcome): Promise<DeskRefusal | null>;
 }

@@ -44,8 +44,14 @@ export interface CustomerRepository {
   confirmAuthenticator(customerId: string, pendingKeyNonce: Buffer, confirmed: Sealed, step: number, at: number): Promise<boolean>;
   /** Removes the confirmed and any pending authenticator; false if there was none. */
   removeAuthenticator(customerId: string): Promise<boolean>;
-  /** Re-seals every stored secret in one transaction (key rotation); returns how many. */
-  resealAll(reseal: (secret: StoredSecret) => Sealed): Promise<number>;
+  /**
+   * Every stored secret, for a unit of work that re-seals them (key rotation). An implementation shared
+   * by several instances locks them until the unit ends (PostgreSQL: SELECT ... FOR UPDATE), so no
+   * enrolment replaces one meanwhile; SQLite's units run one at a time already.
+   */
+  allSecretsForUpdate(): Promise<StoredSecret[]>;
+  /** Replaces a secret's sealed bytes (the same secret under another key), keeping its spent step; false if there is none. */
+  replaceSealed(customerId: string, kind: SecretKind, sealed: Sealed): Promise<boolean>;
   /** The ids of the keys the stored secrets are sealed with. */
   sealingKeyIds(): Promise<string[]>;
   /** Every distinct phone on file, for the countries the line serves. */

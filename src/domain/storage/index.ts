@@ -9,12 +9,14 @@
  * resolves and is undone when it rejects. A unit of work awaits storage only: never a network call.
  */
 import type { AgentRepository } from './agents.js';
+import type { ApiKeyRepository } from './apiKeys.js';
 import type { CallbackDeskRepository } from './callbackDesk.js';
 import type { CallbackDialerRepository } from './callbackDialer.js';
 import type { CallbackRepository } from './callbacks.js';
 import type { CallRepository } from './calls.js';
 import type { CredentialRepository } from './credentials.js';
 import type { CustomerRepository } from './customers.js';
+import type { EscalationRepository } from './escalations.js';
 import type { NumberRepository } from './numbers.js';
 import type { QueueRepository } from './queue.js';
 import type { SessionRepository } from './sessions.js';
@@ -33,6 +35,8 @@ export interface Repositories {
   sessions: SessionRepository;
   desk: CallbackDeskRepository;
   dialer: CallbackDialerRepository;
+  escalations: EscalationRepository;
+  apiKeys: ApiKeyRepository;
 }
 
 export interface Store extends Repositories {

@@ -26,6 +26,13 @@ export interface AuditRecord extends AuditEntry {
 export interface VerificationRepository {
   failureState(customerId: string): Promise<FailureState>;
   /**
+   * The failure state, for a unit of work that computes the next one (src/domain/lockPolicy.ts) and
+   * saves it. An implementation shared by several instances locks the ID's failure count until the unit
+   * ends (PostgreSQL: create the row if missing, then SELECT ... FOR UPDATE), so failures counted at
+   * the same time are all counted. SQLite's units run one at a time already.
+   */
+  failureStateForUpdate(customerId: string): Promise<FailureState>;
+  /**
    * Spends a factor's time step, clears the ID's failures and audits the success, in one transaction.
    * The step is spent only if it is later than the factor's last accepted step, so of two racing
    * verifications with the same code exactly one wins. False when the step was already spent.
@@ -37,8 +44,8 @@ export interface VerificationRepository {
    * replayed once the lock ends. The ID's failures are left as they are.
    */
   spendRefusedStep(customerId: string, factor: Factor, step: number, audit: AuditEntry): Promise<void>;
-  /** Counts a failure, applies the lock policy to the new count and audits it, in one transaction. */
-  recordFailure(customerId: string, audit: AuditEntry, next: (prev: FailureState) => FailureState): Promise<FailureState>;
+  /** Saves the ID's failure state as the lock policy computed it after a failure, and audits that failure. */
+  saveFailureState(customerId: string, state: FailureState, audit: AuditEntry): Promise<void>;
   /** Audits an attempt that is refused without being counted (the ID was already locked). */
   recordRefusal(audit: AuditEntry): Promise<void>;
   /** Clears failures and any lock of the ID; false if it had none. */

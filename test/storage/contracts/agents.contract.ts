@@ -4,6 +4,9 @@ import type { Agent } from '../../../src/domain/storage/agents.js';
 import type { StoreSubject } from '../subject.js';
 import { addAgent, addCallback, addCustomer, HOUR, MINUTE, OFFER_HOLD_MS, sid, T0, useStore, winners } from './fixtures.js';
 
+/** The P1 call the offers in these tests are for. */
+const OFFERED_CALL = sid(9_000);
+
 /** Wednesdays 09:00 to 17:00 UTC: T0 (Wednesday 10:00) is inside, T0 + 8 hours is not. */
 const WEDNESDAY_DAYS: Roster = { timeZone: 'UTC', rules: [{ days: ['wed'], start: '09:00', end: '17:00' }] };
 const ids = (agents: Agent[]) => agents.map((a) => a.agentId);
@@ -26,6 +29,7 @@ export function agentRepositoryContract(subject: StoreSubject): void {
         onCall: null,
         isAdmin: true,
         lastOfferedAt: null,
+        offeredFor: null,
         createdAt: T0,
         updatedAt: T0,
         removedAt: null,
@@ -49,7 +53,7 @@ export function agentRepositoryContract(subject: StoreSubject): void {
       expect(await a.release(404, T0)).toBeUndefined();
       expect(await a.remove(404, T0)).toBeUndefined();
       expect(await a.markOnCall(404, sid(1))).toBe(false);
-      expect(await a.reserve(404, T0)).toBe(false);
+      expect(await a.reserve(404, T0, OFFERED_CALL)).toBe(false);
     });
 
     it('updates the fields a patch names and leaves the others', async () => {
@@ -109,7 +113,7 @@ export function agentRepositoryContract(subject: StoreSubject): void {
       expect(await t.store.agents.update(leaver.agentId, { onDuty: true }, T0 + 9)).toBeUndefined();
       expect(await t.store.agents.setRoster(leaver.agentId, WEDNESDAY_DAYS, T0 + 9)).toBeUndefined();
       expect(await t.store.agents.get(leaver.agentId)).toMatchObject({ duty: 'off', roster: null, removedAt: T0 + 5, updatedAt: T0 + 5 });
-      expect(await t.store.agents.reserve(leaver.agentId, T0 + 9)).toBe(false);
+      expect(await t.store.agents.reserve(leaver.agentId, T0 + 9, OFFERED_CALL)).toBe(false);
     });
 
     it('lists agents on duty, longest since their last offer first', async () => {
@@ -117,8 +121,8 @@ export function agentRepositoryContract(subject: StoreSubject): void {
       const b = await addAgent(t.store, 'Offered five minutes ago');
       const c = await addAgent(t.store, 'Never offered');
       await addAgent(t.store, 'Off duty', { onDuty: false });
-      await t.store.agents.markOffered(a.agentId, T0 - MINUTE);
-      await t.store.agents.markOffered(b.agentId, T0 - 5 * MINUTE);
+      await t.store.agents.markOffered(a.agentId, T0 - MINUTE, OFFERED_CALL);
+      await t.store.agents.markOffered(b.agentId, T0 - 5 * MINUTE, OFFERED_CALL);
       expect(ids(await t.store.agents.onDutyAt(T0))).toEqual([c.agentId, b.agentId, a.agentId]);
       expect(ids(await t.store.agents.onDuty())).toEqual([c.agentId, b.agentId, a.agentId]);
       expect((await t.store.agents.get(a.agentId))?.lastOfferedAt).toBe(T0 - MINUTE);
@@ -149,7 +153,7 @@ export function agentRepositoryContract(subject: StoreSubject): void {
       const held = await addAgent(t.store, 'Held');
       const busy = await addAgent(t.store, 'On a call');
       await addAgent(t.store, 'Off duty', { onDuty: false });
-      await t.store.agents.markOffered(held.agentId, T0 - OFFER_HOLD_MS + 1);
+      await t.store.agents.markOffered(held.agentId, T0 - OFFER_HOLD_MS + 1, OFFERED_CALL);
       await t.store.agents.markOnCall(busy.agentId, sid(1), { at: T0 });
       expect(ids(await t.store.agents.freeOnDutyAt(T0))).toEqual([free.agentId]);
       expect(ids(await t.store.agents.freeOnDutyAt(T0 + 1)).sort()).toEqual([free.agentId, held.agentId].sort());
@@ -158,11 +162,41 @@ export function agentRepositoryContract(subject: StoreSubject): void {
 
     it('reserves a free agent once within the hold, marking them offered', async () => {
       const a = await addAgent(t.store, 'Aiko');
-      expect(await t.store.agents.reserve(a.agentId, T0)).toBe(true);
+      expect(await t.store.agents.reserve(a.agentId, T0, OFFERED_CALL)).toBe(true);
       expect((await t.store.agents.get(a.agentId))?.lastOfferedAt).toBe(T0);
-      expect(await t.store.agents.reserve(a.agentId, T0 + OFFER_HOLD_MS - 1)).toBe(false);
-      expect(await t.store.agents.reserve(a.agentId, T0 + OFFER_HOLD_MS)).toBe(true);
+      expect(await t.store.agents.reserve(a.agentId, T0 + OFFER_HOLD_MS - 1, OFFERED_CALL)).toBe(false);
+      expect(await t.store.agents.reserve(a.agentId, T0 + OFFER_HOLD_MS, OFFERED_CALL)).toBe(true);
       expect((await t.store.agents.get(a.agentId))?.lastOfferedAt).toBe(T0 + OFFER_HOLD_MS);
+    });
+
+    it("an offer holds its agent until it ends - the call's leg over, the call ended, declined - not for the whole hold", async () => {
+      const [ann, ben, cho] = [await addAgent(t.store, 'Ann'), await addAgent(t.store, 'Ben'), await addAgent(t.store, 'Cho')];
+      const [first, second, third] = [sid(1), sid(2), sid(3)];
+      await t.store.agents.markOffered(ann.agentId, T0, first);
+      await t.store.agents.markOffered(ben.agentId, T0, second);
+      await t.store.agents.markOffered(cho.agentId, T0, third);
+      expect(await t.store.agents.get(ann.agentId)).toMatchObject({ state: 'offered', offeredFor: first });
+      expect(ids(await t.store.agents.freeOnDutyAt(T0 + 1))).toEqual([]);
+      // The Dial's action for the first call (no answer), the second call's end, the third agent's decline.
+      await t.store.agents.markAvailable(first, T0 + 1);
+      await t.store.agents.markCallEnded(second, T0 + 1);
+      expect(await t.store.agents.endOffer(cho.agentId, sid(4))).toBe(false);
+      expect(await t.store.agents.endOffer(cho.agentId, third)).toBe(true);
+      expect((await t.store.agents.freeOnDutyAt(T0 + 2)).map((a) => a.name).sort()).toEqual(['Ann', 'Ben', 'Cho']);
+      expect(await t.store.agents.get(ann.agentId)).toMatchObject({ state: 'available', offeredFor: null, lastOfferedAt: T0 });
+    });
+
+    it('an agent who accepts is on the call, no longer offered; one rung for a callback shows so until the leg ends', async () => {
+      const [ann, ben] = [await addAgent(t.store, 'Ann'), await addAgent(t.store, 'Ben')];
+      await t.store.agents.markOffered(ann.agentId, T0, sid(1));
+      await t.store.agents.markOnCall(ann.agentId, sid(1), { at: T0 + 5 });
+      expect(await t.store.agents.get(ann.agentId)).toMatchObject({ state: 'on-call', offeredFor: null });
+      expect(await t.store.agents.reserve(ben.agentId, T0, 'callback:7')).toBe(true);
+      // A callback's ring is not bounded by the P1 hold: the agent may be talking to the customer on that leg.
+      expect((await t.store.agents.onDutyAt(T0 + 2 * OFFER_HOLD_MS)).find((a) => a.agentId === ben.agentId)).toMatchObject({ state: 'ringing-callback' });
+      expect(await t.store.agents.reserve(ben.agentId, T0 + 2 * OFFER_HOLD_MS, 'callback:8')).toBe(false);
+      expect(await t.store.agents.endOffer(ben.agentId, 'callback:7')).toBe(true);
+      expect(await t.store.agents.reserve(ben.agentId, T0 + 2 * OFFER_HOLD_MS, 'callback:8')).toBe(true);
     });
 
     it('does not reserve an agent off duty, off their roster or on a call', async () => {
@@ -171,31 +205,31 @@ export function agentRepositoryContract(subject: StoreSubject): void {
       await t.store.agents.setRoster(rostered.agentId, WEDNESDAY_DAYS, T0);
       const busy = await addAgent(t.store, 'Busy');
       await t.store.agents.markOnCall(busy.agentId, sid(1), { at: T0 });
-      expect(await t.store.agents.reserve(off.agentId, T0)).toBe(false);
-      expect(await t.store.agents.reserve(rostered.agentId, T0 + 8 * HOUR)).toBe(false);
-      expect(await t.store.agents.reserve(busy.agentId, T0)).toBe(false);
+      expect(await t.store.agents.reserve(off.agentId, T0, OFFERED_CALL)).toBe(false);
+      expect(await t.store.agents.reserve(rostered.agentId, T0 + 8 * HOUR, OFFERED_CALL)).toBe(false);
+      expect(await t.store.agents.reserve(busy.agentId, T0, OFFERED_CALL)).toBe(false);
       for (const a of [off, rostered, busy]) expect((await t.store.agents.get(a.agentId))?.lastOfferedAt).toBeNull();
-      expect(await t.store.agents.reserve(rostered.agentId, T0)).toBe(true);
+      expect(await t.store.agents.reserve(rostered.agentId, T0, OFFERED_CALL)).toBe(true);
     });
 
     it('of two instances offering one agent a call at the same time, exactly one gets them', async () => {
       const other = await t.another();
       const agents = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => addAgent(t.store, `Agent ${n}`)));
-      const answers = await Promise.all(agents.map((a) => Promise.all([t.store, other].map((s) => s.agents.reserve(a.agentId, T0)))));
+      const answers = await Promise.all(agents.map((a) => Promise.all([t.store, other].map((s) => s.agents.reserve(a.agentId, T0, OFFERED_CALL)))));
       expect(answers.map(winners)).toEqual(agents.map(() => 1));
     });
 
     it("sees another instance's changes to agents at once", async () => {
       const other = await t.another();
       const [a, b] = [await addAgent(t.store, 'A'), await addAgent(t.store, 'B')];
-      await t.store.agents.markOffered(a.agentId, T0 - 2 * MINUTE);
-      await t.store.agents.markOffered(b.agentId, T0 - MINUTE);
+      await t.store.agents.markOffered(a.agentId, T0 - 2 * MINUTE, OFFERED_CALL);
+      await t.store.agents.markOffered(b.agentId, T0 - MINUTE, OFFERED_CALL);
       expect(ids(await t.store.agents.onDutyAt(T0))).toEqual([a.agentId, b.agentId]);
-      await other.agents.markOffered(a.agentId, T0);
+      await other.agents.markOffered(a.agentId, T0, OFFERED_CALL);
       expect(ids(await t.store.agents.onDutyAt(T0))).toEqual([b.agentId, a.agentId]);
       await other.agents.update(b.agentId, { onDuty: false }, T0);
       expect(ids(await t.store.agents.onDutyAt(T0))).toEqual([a.agentId]);
-      expect(await t.store.agents.reserve(b.agentId, T0 + HOUR)).toBe(false);
+      expect(await t.store.agents.reserve(b.agentId, T0 + HOUR, OFFERED_CALL)).toBe(false);
     });
 
     it('marks an agent on a call, at the store clock unless told when, and frees them when their leg or the call is over', async () => {

@@ -48,7 +48,7 @@ export function callRepositoryContract(subject: StoreSubject): void {
       const lost = await t.store.unitOfWork(async (tx) => {
         if (!(await tx.calls.advance(stepped(call, { state: 'late' }), 0))) return false;
         await tx.callbacks.schedule(newCallback(customer, 1));
-        await tx.agents.markOffered(agent.agentId, T0);
+        await tx.agents.markOffered(agent.agentId, T0, sid(99));
         await tx.queue.enqueue({ callSid: call.callSid, customerId: customer, tier: 'standard', language: 'en-US' }, T0);
         return true;
       });

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import type { Sealed } from '../../../src/crypto/secretBox.js';
+import type { StoredSecret } from '../../../src/domain/storage/customers.js';
+import type { Store } from '../../../src/domain/storage/index.js';
 import type { StoreSubject } from '../subject.js';
 import { addCustomer, customerId, newCustomer, sealed, T0, useStore } from './fixtures.js';
+
+/** Re-seals every secret as key rotation does: one unit of work, the secrets read for update, each replaced. */
+function resealAll(store: Store, reseal: (secret: StoredSecret) => Sealed): Promise<number> {
+  return store.unitOfWork(async (tx) => {
+    const secrets = await tx.customers.allSecretsForUpdate();
+    for (const secret of secrets) await tx.customers.replaceSealed(secret.customerId, secret.kind, reseal(secret));
+    return secrets.length;
+  });
+}
 
 export function customerRepositoryContract(subject: StoreSubject): void {
   describe('CustomerRepository', () => {
@@ -98,7 +110,7 @@ export function customerRepositoryContract(subject: StoreSubject): void {
       await t.store.customers.confirmAuthenticator(a, sealed(7).nonce, sealed(9), 1234, T0);
       expect((await t.store.customers.sealingKeyIds()).sort()).toEqual(['key-1']);
       const resealed: string[] = [];
-      const count = await t.store.customers.resealAll((secret) => {
+      const count = await resealAll(t.store, (secret) => {
         resealed.push(`${secret.customerId}/${secret.kind}`);
         return sealed(secret.sealed.ciphertext[0]! + 100, 'key-2');
       });
@@ -114,12 +126,20 @@ export function customerRepositoryContract(subject: StoreSubject): void {
       await addCustomer(t.store, 2);
       let calls = 0;
       await expect(
-        t.store.customers.resealAll((secret) => {
+        resealAll(t.store, (secret) => {
           if (++calls === 2) throw new Error('the old key does not open this secret');
           return sealed(secret.sealed.ciphertext[0]! + 100, 'key-2');
         }),
       ).rejects.toThrow('the old key does not open this secret');
       expect(await t.store.customers.sealingKeyIds()).toEqual(['key-1']);
+    });
+
+    it('replaces the sealed bytes of a secret that exists only', async () => {
+      const a = await addCustomer(t.store, 1);
+      expect(await t.store.customers.replaceSealed(a, 'authenticator', sealed(5, 'key-2'))).toBe(false);
+      expect(await t.store.customers.secrets(a, ['authenticator'])).toEqual([]);
+      expect(await t.store.customers.replaceSealed(a, 'dashboard', sealed(5, 'key-2'))).toBe(true);
+      expect(await t.store.customers.secrets(a, ['dashboard'])).toMatchObject([{ sealed: sealed(5, 'key-2') }]);
     });
 
     it('lists the key ids in use, each once', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { callbackRounds } from '../../../src/domain/callbackRounds.js';
 import { DIAL_POLICY } from '../../../src/domain/serviceNumbers.js';
 import type { StoreSubject } from '../subject.js';
 import { addAgent, addCallback, addCustomer, HOUR, MINUTE, sid, T0, useStore } from './fixtures.js';
@@ -23,6 +24,7 @@ export function callbackDeskRepositoryContract(subject: StoreSubject): void {
         claimedBy: null,
         claimedAt: null,
         completedBy: null,
+        outcome: null,
         notes: 0,
         connectedAt: null,
         breachedAt: null,
@@ -77,6 +79,15 @@ export function callbackDeskRepositoryContract(subject: StoreSubject): void {
       expect(await t.store.desk.complete(404, ann, T0)).toBe('not-found');
     });
 
+    it('keeps the outcome the completing agent recorded; completing again does not change it', async () => {
+      const { callbackId, ann, ben } = await setUp();
+      expect(await t.store.desk.complete(callbackId, ann, T0 + 1, 'unreachable')).toBeNull();
+      expect(await t.store.desk.get(callbackId)).toMatchObject({ status: 'completed', outcome: 'unreachable' });
+      expect(await t.store.desk.complete(callbackId, ben, T0 + 2, 'reached')).toBeNull();
+      expect(await t.store.desk.get(callbackId)).toMatchObject({ outcome: 'unreachable', completedBy: { agentId: ann, name: 'Ann' } });
+      expect((await t.store.desk.notes(callbackId)).map((n) => n.body)).toEqual(['Marked completed (was pending): could not reach the customer']);
+    });
+
     it('shows open callbacks earliest due first, then those closed since a moment, latest first', async () => {
       const customer = await addCustomer(t.store);
       const ann = (await addAgent(t.store, 'Ann')).agentId;
@@ -105,19 +116,20 @@ export function callbackDeskRepositoryContract(subject: StoreSubject): void {
     it("lists the calls to the customer's phone, oldest first, with the key press that confirmed a person", async () => {
       const { callbackId, ann } = await setUp();
       const d = t.store.dialer;
+      const rounds = callbackRounds(t.store);
       const lease = 5 * MINUTE;
       expect(await t.store.desk.customerTries(callbackId)).toEqual([]);
       for (const [round, answered] of [[1, false], [2, true]] as const) {
         const now = T0 + round * HOUR;
         const claim = await d.claimNext('worker', now, lease);
-        const [leg] = (await d.requestAgentLegs(callbackId, claim!.round, 'worker', [ann], now))!;
+        const [leg] = (await rounds.requestAgentLegs(callbackId, claim!.round, 'worker', [ann], now))!;
         await d.recordCallPlaced(leg!.legId, sid(100 + round), now, now + lease);
-        const accepted = await d.accept(leg!.legId, now + 1, now + lease);
+        const accepted = await rounds.accept(leg!.legId, now + 1, now + lease);
         if (accepted.result !== 'won') throw new Error('the only agent did not win');
         await d.recordCallPlaced(accepted.customerLegId, sid(200 + round), now + 2, now + lease);
-        if (answered) await d.confirmCustomer(accepted.customerLegId, now + 3);
-        await d.applyLegNews({ legId: accepted.customerLegId, callSid: sid(200 + round), status: answered ? 'completed' : 'no-answer' }, now + 4, DIAL_POLICY);
-        await d.applyLegNews({ legId: leg!.legId, callSid: sid(100 + round), status: 'completed' }, now + 5, DIAL_POLICY);
+        if (answered) await rounds.confirmCustomer(accepted.customerLegId, now + 3);
+        await rounds.applyLegNews({ legId: accepted.customerLegId, callSid: sid(200 + round), status: answered ? 'completed' : 'no-answer' }, now + 4, DIAL_POLICY);
+        await rounds.applyLegNews({ legId: leg!.legId, callSid: sid(100 + round), status: 'completed' }, now + 5, DIAL_POLICY);
       }
       expect(await t.store.desk.customerTries(callbackId)).toEqual([
         { at: T0 + HOUR + 1, status: 'no-answer', confirmedAt: null },

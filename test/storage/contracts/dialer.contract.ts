@@ -1,36 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import type { DialPolicy } from '../../../src/domain/callbackLegs.js';
 import type { ClaimedCallback } from '../../../src/domain/storage/callbackDialer.js';
-import type { Store } from '../../../src/domain/storage/index.js';
 import type { StoreSubject } from '../subject.js';
-import { addAgent, addCallback, addCustomer, callRecord, HOUR, MINUTE, OFFER_HOLD_MS, SECOND, sid, T0, useStore, winners } from './fixtures.js';
+import { addAgent, addCallback, addCustomer, callRecord, HOUR, MINUTE, sid, T0, useStore, winners } from './fixtures.js';
 
-const POLICY: DialPolicy = { maxTries: 2, retrySpacingMs: 5 * MINUTE, agentPauseMs: 30 * SECOND };
 const LEASE = 2 * MINUTE;
 /** The CallSid Twilio gives a leg, made from its id. */
 const legSid = (legId: number) => sid(1_000_000 + legId);
 
+/*
+ * The dialer's storage: leases, legs and guarded writes. What a round decides from them is
+ * src/domain/callbackRounds.ts, tested in test/dialer/callbackRounds.test.ts.
+ */
 export function callbackDialerRepositoryContract(subject: StoreSubject): void {
   describe('CallbackDialerRepository', () => {
     const t = useStore(subject);
     const claimedIds = (claims: Array<ClaimedCallback | undefined>) => claims.map((c) => c?.callback.callbackId);
 
-    /** Rings the agents for a claimed callback and records their calls placed; returns the legs. */
-    async function ring(claim: ClaimedCallback, agentIds: number[], now: number, owner = 'worker', store: Store = t.store) {
-      const legs = await store.dialer.requestAgentLegs(claim.callback.callbackId, claim.round, owner, agentIds, now);
-      if (!legs) throw new Error(`${owner} does not hold the round`);
-      for (const leg of legs) await store.dialer.recordCallPlaced(leg.legId, legSid(leg.legId), now, now + LEASE);
+    /** Records legs for the agents of a claimed callback and their calls placed; returns the legs. */
+    async function ring(claim: ClaimedCallback, agentIds: number[], now: number) {
+      const legs = [];
+      for (const agentId of agentIds) {
+        const leg = await t.store.dialer.addLeg(claim.callback.callbackId, claim.round, 'agent', agentId, now);
+        await t.store.dialer.recordCallPlaced(leg.legId, legSid(leg.legId), now, now + LEASE);
+        legs.push((await t.store.dialer.leg(leg.legId))!);
+      }
       return legs;
     }
 
-    /** One round up to the customer's phone ringing: claimed, `agentId` rung and accepting, the customer's leg placed. */
-    async function customerRinging(agentId: number, now: number) {
+    /** A claimed callback, its round's agent legs placed, for `agents` named Ann, Ben, ... */
+    async function claimedWithLegs(agents = 1, now = T0) {
+      const c = await addCustomer(t.store);
+      const cb = await addCallback(t.store, c, 1);
+      const ids = [];
+      for (const name of ['Ann', 'Ben', 'Cy'].slice(0, agents)) ids.push((await addAgent(t.store, name)).agentId);
       const claim = (await t.store.dialer.claimNext('worker', now, LEASE))!;
-      const [agentLeg] = await ring(claim, [agentId], now);
-      const accepted = await t.store.dialer.accept(agentLeg!.legId, now + 1, now + LEASE);
-      if (accepted.result !== 'won') throw new Error('the only agent rung did not win');
-      await t.store.dialer.recordCallPlaced(accepted.customerLegId, legSid(accepted.customerLegId), now + 2, now + LEASE);
-      return { claim, agentLeg: agentLeg!, customerLegId: accepted.customerLegId };
+      return { cb, claim, legs: await ring(claim, ids, now), agentIds: ids };
     }
 
     it('claims a due callback for a worker: dialing, in its first round, and no one else claims it', async () => {
@@ -81,14 +85,15 @@ export function callbackDialerRepositoryContract(subject: StoreSubject): void {
       const cb = await addCallback(t.store, c, 1);
       const ann = await addAgent(t.store, 'Ann');
       const first = (await t.store.dialer.claimNext('worker-1', T0, LEASE))!;
-      const [leg] = (await t.store.dialer.requestAgentLegs(cb.callbackId, first.round, 'worker-1', [ann.agentId], T0))!;
+      const leg = await t.store.dialer.addLeg(cb.callbackId, first.round, 'agent', ann.agentId, T0);
       expect(await t.store.dialer.agentsBeingRung(T0 + 1)).toEqual([ann.agentId]);
       const second = await t.store.dialer.claimNext('worker-2', T0 + LEASE + 1, LEASE);
       expect(second).toMatchObject({ callback: { callbackId: cb.callbackId, status: 'dialing' }, round: 2, abandonedLegs: 1, takenOver: true });
-      expect(await t.store.dialer.leg(leg!.legId)).toMatchObject({ status: 'abandoned', round: 1 });
+      expect(await t.store.dialer.leg(leg.legId)).toMatchObject({ status: 'abandoned', round: 1 });
       expect(await t.store.dialer.agentsBeingRung(T0 + LEASE + 1)).toEqual([]);
       // The first worker no longer holds the callback.
-      expect(await t.store.dialer.requestAgentLegs(cb.callbackId, first.round, 'worker-1', [ann.agentId], T0 + LEASE + 2)).toBeUndefined();
+      expect(await t.store.dialer.callbackForUpdate(cb.callbackId)).toMatchObject({ round: 2, leaseOwner: 'worker-2' });
+      expect(await t.store.dialer.extendLease(cb.callbackId, first.round, 'worker-1', T0 + HOUR)).toBe(false);
     });
 
     it('does not take over a callback whose calls are live, and lists those legs once the lease expired', async () => {
@@ -96,7 +101,7 @@ export function callbackDialerRepositoryContract(subject: StoreSubject): void {
       await addCallback(t.store, c, 1);
       const ann = await addAgent(t.store, 'Ann');
       const claim = (await t.store.dialer.claimNext('worker-1', T0, LEASE))!;
-      const [leg] = await ring(claim, [ann.agentId], T0, 'worker-1');
+      const [leg] = await ring(claim, [ann.agentId], T0);
       expect(await t.store.dialer.liveLegsOfExpiredLeases(T0 + LEASE - 1)).toEqual([]);
       expect(await t.store.dialer.claimNext('worker-2', T0 + LEASE + 1, LEASE)).toBeUndefined();
       expect(await t.store.dialer.liveLegsOfExpiredLeases(T0 + LEASE + 1)).toEqual([expect.objectContaining({ legId: leg!.legId, callSid: legSid(leg!.legId) })]);
@@ -114,177 +119,14 @@ export function callbackDialerRepositoryContract(subject: StoreSubject): void {
       expect(await t.store.dialer.extendLease(cb.callbackId, claim.round + 1, 'worker', T0 + HOUR)).toBe(false);
     });
 
-    it('rings the free agents only, reserving them, and records their legs about to be placed', async () => {
-      const c = await addCustomer(t.store);
-      const cb = await addCallback(t.store, c, 1);
-      const free = await addAgent(t.store, 'Free');
-      const off = await addAgent(t.store, 'Off', { onDuty: false });
-      const busy = await addAgent(t.store, 'Busy');
-      const held = await addAgent(t.store, 'Held');
-      await t.store.agents.markOnCall(busy.agentId, sid(9), { at: T0 });
-      await t.store.agents.markOffered(held.agentId, T0);
-      const claim = (await t.store.dialer.claimNext('worker', T0, LEASE))!;
-      const legs = await t.store.dialer.requestAgentLegs(cb.callbackId, claim.round, 'worker', [free, off, busy, held].map((a) => a.agentId), T0 + 1);
-      expect(legs).toEqual([
-        {
-          legId: expect.any(Number),
-          callbackId: cb.callbackId,
-          round: 1,
-          kind: 'agent',
-          agentId: free.agentId,
-          callSid: null,
-          status: 'requested',
-          sequenceNumber: null,
-          error: null,
-          confirmedAt: null,
-          createdAt: T0 + 1,
-          updatedAt: T0 + 1,
-        },
-      ]);
-      expect((await t.store.agents.get(free.agentId))?.lastOfferedAt).toBe(T0 + 1);
-      expect(await t.store.dialer.legs(cb.callbackId)).toEqual(legs);
-      expect(await t.store.dialer.leg(legs![0]!.legId)).toEqual(legs![0]);
-      expect(await t.store.dialer.agentsBeingRung(T0 + 1)).toEqual([free.agentId]);
-      expect(await t.store.dialer.leg(404)).toBeUndefined();
-    });
-
-    it('rings no one for a worker that does not hold the round', async () => {
-      const c = await addCustomer(t.store);
-      const cb = await addCallback(t.store, c, 1);
-      const ann = await addAgent(t.store, 'Ann');
-      const claim = (await t.store.dialer.claimNext('worker', T0, LEASE))!;
-      expect(await t.store.dialer.requestAgentLegs(cb.callbackId, claim.round, 'another-worker', [ann.agentId], T0)).toBeUndefined();
-      expect(await t.store.dialer.requestAgentLegs(cb.callbackId, claim.round + 1, 'worker', [ann.agentId], T0)).toBeUndefined();
-      expect((await t.store.agents.get(ann.agentId))?.lastOfferedAt).toBeNull();
-      expect(await t.store.dialer.requestAgentLegs(cb.callbackId, claim.round, 'worker', [], T0)).toEqual([]);
-    });
-
-    it('never rings an agent for two callbacks at once, even after the hold', async () => {
-      const c = await addCustomer(t.store);
-      await addCallback(t.store, c, 1);
-      await addCallback(t.store, c, 2);
-      const ann = await addAgent(t.store, 'Ann');
-      const first = (await t.store.dialer.claimNext('worker-1', T0, LEASE))!;
-      const second = (await t.store.dialer.claimNext('worker-2', T0, LEASE))!;
-      const [leg] = await ring(first, [ann.agentId], T0, 'worker-1');
-      const afterHold = T0 + OFFER_HOLD_MS + 1;
-      expect(await t.store.dialer.requestAgentLegs(second.callback.callbackId, second.round, 'worker-2', [ann.agentId], afterHold)).toEqual([]);
-      await t.store.dialer.applyLegNews({ legId: leg!.legId, callSid: legSid(leg!.legId), status: 'no-answer' }, afterHold, POLICY);
-      expect(await t.store.dialer.requestAgentLegs(second.callback.callbackId, second.round, 'worker-2', [ann.agentId], afterHold + 1)).toHaveLength(1);
-    });
-
     it('records a placed call: its CallSid, and the leg queued', async () => {
       const c = await addCustomer(t.store);
       await addCallback(t.store, c, 1);
       const ann = await addAgent(t.store, 'Ann');
       const claim = (await t.store.dialer.claimNext('worker', T0, LEASE))!;
-      const [leg] = (await t.store.dialer.requestAgentLegs(claim.callback.callbackId, claim.round, 'worker', [ann.agentId], T0))!;
-      await t.store.dialer.recordCallPlaced(leg!.legId, sid(7), T0 + 1, T0 + LEASE);
-      expect(await t.store.dialer.leg(leg!.legId)).toMatchObject({ callSid: sid(7), status: 'queued', updatedAt: T0 + 1 });
-    });
-
-    it('applies news about a leg once, never moving its status back; news of another call or no leg is unknown', async () => {
-      const c = await addCustomer(t.store);
-      await addCallback(t.store, c, 1);
-      const ann = await addAgent(t.store, 'Ann');
-      const claim = (await t.store.dialer.claimNext('worker', T0, LEASE))!;
-      const [leg] = await ring(claim, [ann.agentId], T0);
-      const news = { legId: leg!.legId, callSid: legSid(leg!.legId), status: 'ringing' as const, sequenceNumber: 2 };
-      const applied = await t.store.dialer.applyLegNews(news, T0 + 1, POLICY);
-      expect(applied).toMatchObject({ duplicate: false, unknown: false, leg: { status: 'ringing', sequenceNumber: 2 }, callback: { status: 'dialing' } });
-      expect(applied.change).toBeUndefined();
-      expect(await t.store.dialer.applyLegNews(news, T0 + 2, POLICY)).toMatchObject({ duplicate: true, unknown: false });
-      await t.store.dialer.applyLegNews({ ...news, status: 'initiated', sequenceNumber: 1 }, T0 + 3, POLICY);
-      expect(await t.store.dialer.leg(leg!.legId)).toMatchObject({ status: 'ringing', sequenceNumber: 2 });
-      expect(await t.store.dialer.applyLegNews({ ...news, callSid: sid(99) }, T0 + 4, POLICY)).toEqual({ duplicate: false, unknown: true });
-      expect(await t.store.dialer.applyLegNews({ ...news, legId: 404 }, T0 + 4, POLICY)).toEqual({ duplicate: false, unknown: true });
-    });
-
-    it('gives the callback back for the next round when the last agent rung ends without accepting', async () => {
-      const c = await addCustomer(t.store);
-      const cb = await addCallback(t.store, c, 1);
-      const [ann, ben] = [await addAgent(t.store, 'Ann'), await addAgent(t.store, 'Ben')];
-      const claim = (await t.store.dialer.claimNext('worker', T0, LEASE))!;
-      const [annLeg, benLeg] = await ring(claim, [ann.agentId, ben.agentId], T0);
-      const first = await t.store.dialer.applyLegNews({ legId: annLeg!.legId, callSid: legSid(annLeg!.legId), status: 'no-answer' }, T0 + 1, POLICY);
-      expect(first.callback).toMatchObject({ status: 'dialing' });
-      const last = await t.store.dialer.applyLegNews({ legId: benLeg!.legId, callSid: legSid(benLeg!.legId), status: 'busy', error: 'busy' }, T0 + 2, POLICY);
-      expect(last.change).toMatchObject({ to: 'pending', attempts: 0, nextAttemptAt: T0 + 2 + POLICY.agentPauseMs, lastError: expect.any(String) });
-      const { lastError } = last.change as { lastError: string };
-      expect(await t.store.callbacks.get(cb.callbackId)).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: T0 + 2 + POLICY.agentPauseMs, lastError });
-      expect(await t.store.dialer.agentsBeingRung(T0 + 2)).toEqual([]);
-      expect(await t.store.dialer.claimNext('worker', T0 + 3, LEASE)).toBeUndefined();
-      expect(await t.store.dialer.claimNext('worker', T0 + 2 + POLICY.agentPauseMs, LEASE)).toMatchObject({ round: 2, takenOver: false });
-    });
-
-    it('the first agent to accept wins the round and a customer leg is recorded once; the others lose', async () => {
-      const c = await addCustomer(t.store);
-      const cb = await addCallback(t.store, c, 1);
-      const [ann, ben] = [await addAgent(t.store, 'Ann'), await addAgent(t.store, 'Ben')];
-      const claim = (await t.store.dialer.claimNext('worker', T0, LEASE))!;
-      const [annLeg, benLeg] = await ring(claim, [ann.agentId, ben.agentId], T0);
-      expect(await t.store.dialer.standing(annLeg!.legId)).toMatchObject({ verdict: 'won', leg: { legId: annLeg!.legId } });
-      const won = await t.store.dialer.accept(annLeg!.legId, T0 + 1, T0 + LEASE);
-      expect(won).toMatchObject({ result: 'won', callback: { callbackId: cb.callbackId, status: 'dialing' }, leg: { legId: annLeg!.legId } });
-      const customerLegId = won.result === 'won' ? won.customerLegId : -1;
-      expect(await t.store.dialer.leg(customerLegId)).toMatchObject({ kind: 'customer', round: 1, agentId: null, status: 'requested', callSid: null });
-      expect(await t.store.dialer.standing(annLeg!.legId)).toMatchObject({ verdict: 'already' });
-      expect(await t.store.dialer.standing(benLeg!.legId)).toMatchObject({ verdict: 'lost' });
-      expect(await t.store.dialer.accept(benLeg!.legId, T0 + 2, T0 + LEASE)).toMatchObject({ result: 'lost', callback: { callbackId: cb.callbackId } });
-      expect(await t.store.dialer.accept(annLeg!.legId, T0 + 3, T0 + LEASE)).toMatchObject({ result: 'won', customerLegId });
-      expect((await t.store.dialer.legs(cb.callbackId)).filter((l) => l.kind === 'customer')).toHaveLength(1);
-      expect(await t.store.dialer.accept(customerLegId, T0 + 4, T0 + LEASE)).toMatchObject({ result: 'lost' });
-      expect(await t.store.dialer.accept(404, T0 + 4, T0 + LEASE)).toEqual({ result: 'lost', callback: undefined });
-      expect(await t.store.dialer.standing(404)).toBeUndefined();
-    });
-
-    it('of two agents accepting at the same time on two instances, exactly one wins', async () => {
-      const other = await t.another();
-      const c = await addCustomer(t.store);
-      const cb = await addCallback(t.store, c, 1);
-      const [ann, ben] = [await addAgent(t.store, 'Ann'), await addAgent(t.store, 'Ben')];
-      const claim = (await t.store.dialer.claimNext('worker', T0, LEASE))!;
-      const [annLeg, benLeg] = await ring(claim, [ann.agentId, ben.agentId], T0);
-      const answers = await Promise.all([t.store.dialer.accept(annLeg!.legId, T0 + 1, T0 + LEASE), other.dialer.accept(benLeg!.legId, T0 + 1, T0 + LEASE)]);
-      expect(answers.filter((a) => a.result === 'won')).toHaveLength(1);
-      expect((await t.store.dialer.legs(cb.callbackId)).filter((l) => l.kind === 'customer')).toHaveLength(1);
-    });
-
-    it('connects the callback when the customer presses a key, and completes it when their leg ends', async () => {
-      const c = await addCustomer(t.store);
-      const cb = await addCallback(t.store, c, 1);
-      const ann = await addAgent(t.store, 'Ann');
-      const { customerLegId, agentLeg } = await customerRinging(ann.agentId, T0);
-      const confirmed = await t.store.dialer.confirmCustomer(customerLegId, T0 + 3);
-      expect(confirmed).toMatchObject({ callback: { status: 'connected', connectedAt: T0 + 3 }, leg: { legId: customerLegId, confirmedAt: T0 + 3 }, change: { to: 'connected' } });
-      const again = await t.store.dialer.confirmCustomer(customerLegId, T0 + 4);
-      expect(again).toMatchObject({ callback: { status: 'connected', connectedAt: T0 + 3 }, leg: { confirmedAt: T0 + 3 } });
-      expect(again?.change).toBeUndefined();
-      const ended = await t.store.dialer.applyLegNews({ legId: customerLegId, callSid: legSid(customerLegId), status: 'completed' }, T0 + 5, POLICY);
-      expect(ended.change).toEqual({ to: 'completed' });
-      expect(await t.store.callbacks.get(cb.callbackId)).toMatchObject({ status: 'completed', connectedAt: T0 + 3, attempts: 0 });
-      expect(await t.store.dialer.confirmCustomer(agentLeg.legId, T0 + 6)).toBeUndefined();
-      expect(await t.store.dialer.confirmCustomer(404, T0 + 6)).toBeUndefined();
-    });
-
-    it("counts a customer leg that ends unconfirmed as a try, and fails the callback after the policy's last", async () => {
-      const c = await addCustomer(t.store);
-      const cb = await addCallback(t.store, c, 1);
-      const ann = await addAgent(t.store, 'Ann');
-      const first = await customerRinging(ann.agentId, T0);
-      const noAnswer = await t.store.dialer.applyLegNews({ legId: first.customerLegId, callSid: legSid(first.customerLegId), status: 'no-answer' }, T0 + 3, POLICY);
-      expect(noAnswer.change).toMatchObject({ to: 'pending', attempts: 1, nextAttemptAt: T0 + 3 + POLICY.retrySpacingMs });
-      expect(await t.store.callbacks.get(cb.callbackId)).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: T0 + 3 + POLICY.retrySpacingMs });
-      await t.store.dialer.applyLegNews({ legId: first.agentLeg.legId, callSid: legSid(first.agentLeg.legId), status: 'completed' }, T0 + 4, POLICY);
-
-      const retry = T0 + 3 + POLICY.retrySpacingMs;
-      const second = await customerRinging(ann.agentId, retry);
-      expect(second.claim.round).toBe(2);
-      // Answered, but no key pressed: a voicemail.
-      const voicemail = await t.store.dialer.applyLegNews({ legId: second.customerLegId, callSid: legSid(second.customerLegId), status: 'completed' }, retry + 3, POLICY);
-      expect(voicemail.change).toMatchObject({ to: 'failed', attempts: 2 });
-      expect(await t.store.callbacks.get(cb.callbackId)).toMatchObject({ status: 'failed', attempts: 2, connectedAt: null });
-      expect(await t.store.dialer.claimNext('worker', retry + HOUR, LEASE)).toBeUndefined();
+      const leg = await t.store.dialer.addLeg(claim.callback.callbackId, claim.round, 'agent', ann.agentId, T0);
+      await t.store.dialer.recordCallPlaced(leg.legId, sid(7), T0 + 1, T0 + LEASE);
+      expect(await t.store.dialer.leg(leg.legId)).toMatchObject({ callSid: sid(7), status: 'queued', updatedAt: T0 + 1 });
     });
 
     it('gives a callback back for a later try, without counting one, for the worker holding it only', async () => {
@@ -327,19 +169,149 @@ export function callbackDialerRepositoryContract(subject: StoreSubject): void {
       expect(claims.every((claim) => claim === undefined || claim.round === 1)).toBe(true);
     });
 
-    it('of two workers ringing one agent at the same time for two callbacks, only one rings them', async () => {
+    it('reads a callback with its dial state: round, accepted leg and lease owner', async () => {
+      const { cb, claim } = await claimedWithLegs();
+      expect(await t.store.dialer.callbackForUpdate(cb.callbackId)).toEqual({
+        callback: expect.objectContaining({ callbackId: cb.callbackId, status: 'dialing', attempts: 0 }),
+        round: claim.round,
+        acceptedLegId: null,
+        leaseOwner: 'worker',
+      });
+      expect(await t.store.dialer.callbackForUpdate(404)).toBeUndefined();
+      expect(await t.store.unitOfWork((tx) => tx.dialer.callbackForUpdate(cb.callbackId))).toMatchObject({ round: claim.round });
+    });
+
+    it('records a new leg about to be placed, and lists the legs of one round, oldest first', async () => {
+      const { cb, claim, agentIds } = await claimedWithLegs(1);
+      const leg = await t.store.dialer.addLeg(cb.callbackId, claim.round, 'customer', null, T0 + 1);
+      expect(leg).toEqual({
+        legId: expect.any(Number),
+        callbackId: cb.callbackId,
+        round: claim.round,
+        kind: 'customer',
+        agentId: null,
+        callSid: null,
+        status: 'requested',
+        sequenceNumber: null,
+        error: null,
+        confirmedAt: null,
+        createdAt: T0 + 1,
+        updatedAt: T0 + 1,
+      });
+      expect(await t.store.dialer.leg(leg.legId)).toEqual(leg);
+      expect((await t.store.dialer.roundLegs(cb.callbackId, claim.round)).map((l) => [l.kind, l.agentId])).toEqual([['agent', agentIds[0]], ['customer', null]]);
+      expect(await t.store.dialer.roundLegs(cb.callbackId, claim.round + 1)).toEqual([]);
+      expect(await t.store.dialer.agentsBeingRung(T0 + 1)).toEqual(agentIds);
+      expect(await t.store.dialer.leg(404)).toBeUndefined();
+    });
+
+    it('records a status of a call once: the same CallSid and status again is refused', async () => {
+      const { legs } = await claimedWithLegs();
+      const leg = legs[0]!;
+      const d = t.store.dialer;
+      expect(await d.recordLegEvent(leg.legId, leg.callSid!, 'ringing', 2, T0 + 1)).toBe(true);
+      expect(await d.recordLegEvent(leg.legId, leg.callSid!, 'ringing', 2, T0 + 2)).toBe(false);
+      expect(await d.recordLegEvent(leg.legId, leg.callSid!, 'completed', 3, T0 + 3)).toBe(true);
+    });
+
+    it("writes a leg's news: keeps its CallSid and error when none is given, and the highest sequence number", async () => {
+      const { legs } = await claimedWithLegs();
+      const leg = legs[0]!;
+      const d = t.store.dialer;
+      expect(await d.updateLeg(leg.legId, { status: 'ringing', callSid: null, sequenceNumber: 2, error: 'slow' }, T0 + 1)).toMatchObject({
+        status: 'ringing',
+        callSid: leg.callSid,
+        sequenceNumber: 2,
+        error: 'slow',
+        updatedAt: T0 + 1,
+      });
+      expect(await d.updateLeg(leg.legId, { status: 'in-progress', callSid: sid(99), sequenceNumber: 1, error: null }, T0 + 2)).toMatchObject({
+        status: 'in-progress',
+        callSid: leg.callSid,
+        sequenceNumber: 2,
+        error: 'slow',
+      });
+      expect(await d.leg(leg.legId)).toMatchObject({ status: 'in-progress', sequenceNumber: 2, updatedAt: T0 + 2 });
+      expect(await d.updateLeg(404, { status: 'ringing', callSid: null, sequenceNumber: null, error: null }, T0)).toBeUndefined();
+    });
+
+    it('moves a callback only from the round and status it was read in', async () => {
+      const { cb, claim } = await claimedWithLegs();
+      const d = t.store.dialer;
+      const back = { to: 'pending' as const, attempts: 1, nextAttemptAt: T0 + HOUR, lastError: 'customer no-answer' };
+      expect(await d.moveCallback(cb.callbackId, { round: claim.round + 1, status: 'dialing' }, back, T0 + 1)).toBeUndefined();
+      expect(await d.moveCallback(cb.callbackId, { round: claim.round, status: 'pending' }, back, T0 + 1)).toBeUndefined();
+      expect(await d.moveCallback(cb.callbackId, { round: claim.round, status: 'dialing' }, back, T0 + 1)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        nextAttemptAt: T0 + HOUR,
+        lastError: 'customer no-answer',
+      });
+      expect(await d.callbackForUpdate(cb.callbackId)).toMatchObject({ leaseOwner: null, acceptedLegId: null });
+      // Pending now: moved from 'dialing' again, it stays as it is.
+      expect(await d.moveCallback(cb.callbackId, { round: claim.round, status: 'dialing' }, { to: 'connected' }, T0 + 2)).toBeUndefined();
+      expect(await t.store.callbacks.get(cb.callbackId)).toMatchObject({ status: 'pending', connectedAt: null });
+    });
+
+    it('connects a callback once, keeping the first connection time, then completes it; fails one with its tries', async () => {
+      const { cb, claim } = await claimedWithLegs();
+      const d = t.store.dialer;
+      expect(await d.moveCallback(cb.callbackId, { round: claim.round, status: 'dialing' }, { to: 'connected' }, T0 + 1)).toMatchObject({ status: 'connected', connectedAt: T0 + 1, lastError: null });
+      expect(await d.moveCallback(cb.callbackId, { round: claim.round, status: 'connected' }, { to: 'completed' }, T0 + 2)).toMatchObject({ status: 'completed', connectedAt: T0 + 1 });
+      const other = await addCallback(t.store, cb.customerId, 2);
+      const second = (await d.claimNext('worker', T0, LEASE))!;
+      expect(second.callback.callbackId).toBe(other.callbackId);
+      const failed = { to: 'failed' as const, attempts: 3, lastError: 'customer busy (try 3 of 3)' };
+      expect(await d.moveCallback(other.callbackId, { round: second.round, status: 'dialing' }, failed, T0 + 3)).toMatchObject({ status: 'failed', attempts: 3, nextAttemptAt: null, lastError: failed.lastError });
+    });
+
+    it("records an agent's accept of the round once: the same leg again keeps it, another leg or round is refused", async () => {
+      const { cb, claim, legs } = await claimedWithLegs(2);
+      const [ann, ben] = [legs[0]!, legs[1]!];
+      const d = t.store.dialer;
+      expect(await d.recordAccept(cb.callbackId, claim.round + 1, ann.legId, ann.agentId, T0 + LEASE, T0 + 1)).toBeUndefined();
+      expect(await d.recordAccept(cb.callbackId, claim.round, ann.legId, ann.agentId, T0 + 10 * MINUTE, T0 + 1)).toMatchObject({ callbackId: cb.callbackId, status: 'dialing' });
+      expect(await d.callbackForUpdate(cb.callbackId)).toMatchObject({ acceptedLegId: ann.legId });
+      expect(await d.recordAccept(cb.callbackId, claim.round, ben.legId, ben.agentId, T0 + LEASE, T0 + 2)).toBeUndefined();
+      expect(await d.recordAccept(cb.callbackId, claim.round, ann.legId, ann.agentId, T0 + LEASE, T0 + 3)).toBeDefined();
+      // The accept kept the lease to its end: the round's live legs are not taken for a dead worker's.
+      expect(await d.liveLegsOfExpiredLeases(T0 + LEASE + 1)).toEqual([]);
+    });
+
+    it("confirms a customer's leg once, keeping the first key press", async () => {
+      const { cb, claim } = await claimedWithLegs();
+      const d = t.store.dialer;
+      const customer = await d.addLeg(cb.callbackId, claim.round, 'customer', null, T0 + 1);
+      expect(await d.confirmLeg(customer.legId, T0 + 2)).toMatchObject({ confirmedAt: T0 + 2 });
+      expect(await d.confirmLeg(customer.legId, T0 + 3)).toMatchObject({ confirmedAt: T0 + 2, updatedAt: T0 + 3 });
+      expect(await d.confirmLeg(404, T0 + 3)).toBeUndefined();
+    });
+
+    it('of two agents accepting one round at the same time on two instances, exactly one is recorded', async () => {
       const other = await t.another();
-      const c = await addCustomer(t.store);
-      await addCallback(t.store, c, 1);
-      await addCallback(t.store, c, 2);
-      const ann = await addAgent(t.store, 'Ann');
-      const first = (await t.store.dialer.claimNext('worker-1', T0, LEASE))!;
-      const second = (await other.dialer.claimNext('worker-2', T0, LEASE))!;
-      const legs = await Promise.all([
-        t.store.dialer.requestAgentLegs(first.callback.callbackId, first.round, 'worker-1', [ann.agentId], T0),
-        other.dialer.requestAgentLegs(second.callback.callbackId, second.round, 'worker-2', [ann.agentId], T0),
-      ]);
-      expect(legs.flatMap((l) => l ?? [])).toHaveLength(1);
+      const { cb, claim, legs } = await claimedWithLegs(2);
+      const answers = await Promise.all(
+        [t.store, other].map((store, i) => store.dialer.recordAccept(cb.callbackId, claim.round, legs[i]!.legId, legs[i]!.agentId, T0 + LEASE, T0 + 1)),
+      );
+      expect(winners(answers)).toBe(1);
+    });
+
+    it('units of work that read a callback for update run one after the other, on two instances', async () => {
+      const other = await t.another();
+      const { cb, claim } = await claimedWithLegs();
+      // Each adds the round's customer leg unless it finds one: read-then-write, safe only under the lock.
+      const added = await Promise.all(
+        [t.store, other].map((store) =>
+          store.unitOfWork(async (tx) => {
+            await tx.dialer.callbackForUpdate(cb.callbackId);
+            if ((await tx.dialer.roundLegs(cb.callbackId, claim.round)).some((l) => l.kind === 'customer')) return false;
+            await tx.dialer.addLeg(cb.callbackId, claim.round, 'customer', null, T0 + 1);
+            return true;
+          }),
+        ),
+      );
+      expect(winners(added)).toBe(1);
+      expect((await t.store.dialer.roundLegs(cb.callbackId, claim.round)).filter((l) => l.kind === 'customer')).toHaveLength(1);
     });
   });
 }

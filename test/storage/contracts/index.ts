@@ -1,12 +1,14 @@
 import { afterAll, describe } from 'vitest';
 import type { StoreSubject } from '../subject.js';
 import { agentRepositoryContract } from './agents.contract.js';
+import { apiKeyRepositoryContract } from './apiKeys.contract.js';
 import { callbackDeskRepositoryContract } from './desk.contract.js';
 import { callbackDialerRepositoryContract } from './dialer.contract.js';
 import { callbackRepositoryContract } from './callbacks.contract.js';
 import { callRepositoryContract } from './calls.contract.js';
 import { credentialRepositoryContract } from './credentials.contract.js';
 import { customerRepositoryContract } from './customers.contract.js';
+import { escalationRepositoryContract } from './escalations.contract.js';
 import { numberRepositoryContract } from './numbers.contract.js';
 import { queueRepositoryContract } from './queue.contract.js';
 import { sessionRepositoryContract } from './sessions.contract.js';
@@ -29,5 +31,7 @@ export function storeContracts(engine: string, subject: StoreSubject): void {
     sessionRepositoryContract(subject);
     callbackDeskRepositoryContract(subject);
     callbackDialerRepositoryContract(subject);
+    escalationRepositoryContract(subject);
+    apiKeyRepositoryContract(subject);
   });
 }

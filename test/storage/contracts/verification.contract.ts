@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FailureState } from '../../../src/domain/storage/verification.js';
+import type { Store } from '../../../src/domain/storage/index.js';
+import type { AuditEntry, FailureState } from '../../../src/domain/storage/verification.js';
 import type { StoreSubject } from '../subject.js';
 import { addCustomer, auditEntry, customerId, MINUTE, sealed, sid, T0, useStore, winners } from './fixtures.js';
 
@@ -15,6 +16,15 @@ const countAndLockAtTwo = (prev: FailureState): FailureState => {
 
 const refused = (customer: string, reason: string, overrides: Parameters<typeof auditEntry>[1] = {}) =>
   auditEntry(customer, { result: 'refused', reason, factor: null, ...overrides });
+
+/** Counts a failure as the service does: in one unit of work, the state read for update, the next one saved with its audit. */
+function countFailure(store: Store, customer: string, audit: AuditEntry, policy: (prev: FailureState) => FailureState): Promise<FailureState> {
+  return store.unitOfWork(async (tx) => {
+    const next = policy(await tx.verification.failureStateForUpdate(customer));
+    await tx.verification.saveFailureState(customer, next, audit);
+    return next;
+  });
+}
 
 export function verificationRepositoryContract(subject: StoreSubject): void {
   describe('VerificationRepository', () => {
@@ -43,7 +53,7 @@ export function verificationRepositoryContract(subject: StoreSubject): void {
 
     it("clears the ID's failures when a step is accepted", async () => {
       const c = await addCustomer(t.store);
-      await t.store.verification.recordFailure(c, refused(c, 'wrong_code'), countAndLockAtTwo);
+      await countFailure(t.store, c, refused(c, 'wrong_code'), countAndLockAtTwo);
       expect(await t.store.verification.consumeStep(c, 'dashboard', 100, auditEntry(c))).toBe(true);
       expect(await t.store.verification.failureState(c)).toEqual(CLEAR);
     });
@@ -63,7 +73,7 @@ export function verificationRepositoryContract(subject: StoreSubject): void {
     it('spends a refused step so it cannot be replayed, audits the refusal and leaves the failures as they are', async () => {
       const c = await addCustomer(t.store);
       const v = t.store.verification;
-      const failed = await v.recordFailure(c, refused(c, 'wrong_code'), countAndLockAtTwo);
+      const failed = await countFailure(t.store, c, refused(c, 'wrong_code'), countAndLockAtTwo);
       await v.spendRefusedStep(c, 'dashboard', 100, refused(c, 'locked', { callSid: sid(3) }));
       expect(await v.failureState(c)).toEqual(failed);
       expect((await v.audit({ customerId: c, limit: 1 }))[0]).toMatchObject({ result: 'refused', reason: 'locked', callSid: sid(3) });
@@ -71,13 +81,13 @@ export function verificationRepositoryContract(subject: StoreSubject): void {
       expect(await v.consumeStep(c, 'dashboard', 101, auditEntry(c))).toBe(true);
     });
 
-    it('counts a failure from the state before it, keeps what the lock policy returns and audits it', async () => {
+    it('reads the failure state for update as it is, and saves what the lock policy returns with its audit', async () => {
       const c = await addCustomer(t.store);
       const v = t.store.verification;
       const seen: FailureState[] = [];
       const policy = (prev: FailureState) => (seen.push(prev), countAndLockAtTwo(prev));
-      const first = await v.recordFailure(c, refused(c, 'wrong_code', { at: T0 }), policy);
-      const second = await v.recordFailure(c, refused(c, 'wrong_code', { at: T0 + 1 }), policy);
+      const first = await countFailure(t.store, c, refused(c, 'wrong_code', { at: T0 }), policy);
+      const second = await countFailure(t.store, c, refused(c, 'wrong_code', { at: T0 + 1 }), policy);
       expect(first).toEqual({ ...CLEAR, consecutiveFailures: 1 });
       expect(second).toEqual({ consecutiveFailures: 2, locks: 1, lockedUntil: T0 + 15 * MINUTE, lockedForReview: true });
       expect(seen).toEqual([CLEAR, first]);
@@ -88,8 +98,17 @@ export function verificationRepositoryContract(subject: StoreSubject): void {
     it('failures counted at the same time are all counted', async () => {
       const c = await addCustomer(t.store);
       const count = (prev: FailureState) => ({ ...prev, consecutiveFailures: prev.consecutiveFailures + 1 });
-      await Promise.all([1, 2, 3, 4, 5].map(() => t.store.verification.recordFailure(c, refused(c, 'wrong_code'), count)));
+      await Promise.all([1, 2, 3, 4, 5].map(() => countFailure(t.store, c, refused(c, 'wrong_code'), count)));
       expect((await t.store.verification.failureState(c)).consecutiveFailures).toBe(5);
+    });
+
+    it('failures counted at the same time on two instances are all counted', async () => {
+      const other = await t.another();
+      const c = await addCustomer(t.store);
+      const count = (prev: FailureState) => ({ ...prev, consecutiveFailures: prev.consecutiveFailures + 1 });
+      await Promise.all([t.store, t.store, other, other].map((store) => countFailure(store, c, refused(c, 'wrong_code'), count)));
+      expect((await t.store.verification.failureState(c)).consecutiveFailures).toBe(4);
+      expect(await t.store.verification.audit({ customerId: c, limit: 10 })).toHaveLength(4);
     });
 
     it('audits a refusal without counting it', async () => {
@@ -103,8 +122,8 @@ export function verificationRepositoryContract(subject: StoreSubject): void {
       const c = await addCustomer(t.store);
       const v = t.store.verification;
       expect(await v.unlock(c)).toBe(false);
-      await v.recordFailure(c, refused(c, 'wrong_code'), countAndLockAtTwo);
-      await v.recordFailure(c, refused(c, 'wrong_code'), countAndLockAtTwo);
+      await countFailure(t.store, c, refused(c, 'wrong_code'), countAndLockAtTwo);
+      await countFailure(t.store, c, refused(c, 'wrong_code'), countAndLockAtTwo);
       expect(await v.unlock(c)).toBe(true);
       expect(await v.failureState(c)).toEqual(CLEAR);
       expect(await v.unlock(c)).toBe(false);

@@ -8,7 +8,7 @@ type AnyMethod = (...args: unknown[]) => Promise<unknown>;
 /**
  * A worker thread that holds a SQLite store of its own (./storeThread.ts), and the store as this
  * thread sees it: every repository method, and units of work, sent to it one call at a time. A
- * function cannot cross to a thread, so a method taking one (recordFailure, resealAll) is refused.
+ * function cannot cross to a thread, so a call passing one is refused.
  *
  * Kept from one test to the next (starting one takes half a second): `open` points it at a new database.
  */
