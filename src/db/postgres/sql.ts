@@ -34,39 +34,38 @@ function over(q: Queryable, transaction: Sql['transaction']): Sql {
 
 /**
  * Runs `work` on one pooled client between BEGIN and COMMIT; ROLLBACK when it throws. A client whose
- * connection broke is destroyed rather than given back to the pool.
+ * BEGIN, ROLLBACK or COMMIT failed is destroyed rather than given back to the pool: its connection may
+ * be broken or in a transaction of unknown state.
  */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
-  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
+  } catch (err) {
+    client.release(err as Error);
+    throw err;
+  }
+  let result: T;
+  try {
+    result = await work(client);
+  } catch (err) {
     try {
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      try {
-        await client.query('ROLLBACK');
-      } catch (rollbackFailed) {
-        broken = rollbackFailed as Error;
-      }
+      await client.query('ROLLBACK');
+    } catch (rollbackFailed) {
+      client.release(rollbackFailed as Error);
       throw err;
     }
-  } catch (err) {
-    broken ??= isConnectionError(err) ? (err as Error) : undefined;
+    client.release();
     throw err;
-  } finally {
-    client.release(broken);
   }
-}
-
-/** Errors after which a connection is not to be used again. */
-function isConnectionError(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  if (typeof code !== 'string') return true;
-  // Class 08: connection exception; 57P01..57P03: the server is shutting down or not ready.
-  return code.startsWith('08') || code.startsWith('57P');
+  try {
+    await client.query('COMMIT');
+  } catch (err) {
+    client.release(err as Error);
+    throw err;
+  }
+  client.release();
+  return result;
 }
 
 /** The pool as a Sql: each statement commits on its own; `transaction` takes a client of its own. */
