@@ -1,5 +1,6 @@
 import type { Clock } from '../../domain/clock.js';
-import { isFreeAt, onDutyAt } from '../../domain/duty.js';
+import { activity, isFreeAt, onDutyAt } from '../../domain/duty.js';
+import { LIVE_LEG_HORIZON_MS } from '../../domain/serviceNumbers.js';
 import type { Roster, RosterRule } from '../../domain/roster.js';
 import type { Agent, AgentPatch, AgentRepository, DutyMode } from '../../domain/storage/agents.js';
 import { OPEN_STATUSES } from '../../domain/storage/callbackDesk.js';
@@ -18,6 +19,7 @@ interface AgentRow {
   on_call_sid: string | null;
   on_call_since: number | null;
   last_offered_at: number | null;
+  offered_for: string | null;
   created_at: number;
   updated_at: number;
   removed_at: number | null;
@@ -25,10 +27,11 @@ interface AgentRow {
 
 const DAY = 24 * 60 * 60 * 1000;
 
-const toAgent = (r: AgentRow, now: number): Agent => {
+const agentOf = (r: AgentRow, now: number, offerHoldMs: number): Agent => {
   const roster: Roster | null = r.time_zone ? { timeZone: r.time_zone, rules: JSON.parse(r.roster_rules) as RosterRule[] } : null;
   const onDuty = onDutyAt({ duty: r.duty, roster }, now);
   const onCall = r.on_call_sid ? { callSid: r.on_call_sid, since: r.on_call_since ?? r.updated_at } : null;
+  const facts = { onDuty, onCall, lastOfferedAt: r.last_offered_at, offeredFor: r.offered_for };
   return {
     agentId: r.agent_id,
     name: r.name,
@@ -37,10 +40,11 @@ const toAgent = (r: AgentRow, now: number): Agent => {
     onDuty,
     duty: r.duty,
     roster,
-    state: onCall ? 'on-call' : onDuty ? 'available' : 'off-duty',
+    state: activity(facts, now, offerHoldMs, LIVE_LEG_HORIZON_MS),
     onCall,
     isAdmin: r.is_admin,
     lastOfferedAt: r.last_offered_at,
+    offeredFor: r.offered_for,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     removedAt: r.removed_at,
@@ -51,11 +55,11 @@ const toAgent = (r: AgentRow, now: number): Agent => {
  * Offers a call to the agent if on duty and free at `now`, inside the caller's transaction: the agent's
  * row stays locked until it commits, so no other offer (from any instance) takes them meanwhile.
  */
-export async function reserveAgent(q: Sql, agentId: number, now: number, offerHoldMs: number): Promise<boolean> {
+export async function reserveAgent(q: Sql, agentId: number, now: number, offerHoldMs: number, offeredFor: string): Promise<boolean> {
   const row = await q.row<AgentRow>('SELECT * FROM agents WHERE agent_id = $1 FOR UPDATE', [agentId]);
-  const agent = row && toAgent(row, now);
-  if (!agent || !agent.onDuty || !isFreeAt(agent, now, offerHoldMs)) return false;
-  await q.run('UPDATE agents SET last_offered_at = $2 WHERE agent_id = $1', [agentId, now]);
+  const agent = row && agentOf(row, now, offerHoldMs);
+  if (!agent || !agent.onDuty || !isFreeAt(agent, now, offerHoldMs, LIVE_LEG_HORIZON_MS)) return false;
+  await q.run('UPDATE agents SET last_offered_at = $2, offered_for = $3 WHERE agent_id = $1', [agentId, now, offeredFor]);
   return true;
 }
 
@@ -74,15 +78,18 @@ const FREE = 'on_call_sid = NULL, on_call_leg_sid = NULL, on_call_since = NULL';
  * on the CallSid, so an end reported on one instance is never overtaken by a late bridge on another.
  */
 export function createPgAgentRepository(sql: Sql, clock: Clock, offerHoldMs: number): AgentRepository {
+  const toAgent = (r: AgentRow, now: number) => agentOf(r, now, offerHoldMs);
   // Rosters are read in each agent's zone, so the candidates are filtered after the query.
   const onDutyNow = async (now: number) =>
     (await sql.rows<AgentRow>(`SELECT * FROM agents WHERE duty != 'off' ORDER BY coalesce(last_offered_at, 0), agent_id`))
       .map((r) => toAgent(r, now))
       .filter((a) => a.onDuty);
-  const free = async (q: Sql, sid: string, at: number) =>
-    (await q.rows<AgentRow>(`UPDATE agents SET ${FREE} WHERE on_call_sid = $1 OR on_call_leg_sid = $1 RETURNING *`, [sid])).map((r) =>
+  const free = async (q: Sql, sid: string, at: number) => {
+    await q.run('UPDATE agents SET offered_for = NULL WHERE offered_for = $1', [sid]);
+    return (await q.rows<AgentRow>(`UPDATE agents SET ${FREE} WHERE on_call_sid = $1 OR on_call_leg_sid = $1 RETURNING *`, [sid])).map((r) =>
       toAgent(r, at),
     );
+  };
 
   return {
     async create(a, at) {
@@ -148,11 +155,13 @@ export function createPgAgentRepository(sql: Sql, clock: Clock, offerHoldMs: num
       }),
     onDuty: () => onDutyNow(clock.now()),
     onDutyAt: (now) => onDutyNow(now),
-    freeOnDutyAt: async (now) => (await onDutyNow(now)).filter((a) => isFreeAt(a, now, offerHoldMs)),
-    async markOffered(agentId, at) {
-      await sql.run('UPDATE agents SET last_offered_at = $2 WHERE agent_id = $1', [agentId, at]);
+    freeOnDutyAt: async (now) => (await onDutyNow(now)).filter((a) => isFreeAt(a, now, offerHoldMs, LIVE_LEG_HORIZON_MS)),
+    async markOffered(agentId, at, offeredFor) {
+      await sql.run('UPDATE agents SET last_offered_at = $2, offered_for = $3 WHERE agent_id = $1', [agentId, at, offeredFor]);
     },
-    reserve: (agentId, now) => sql.transaction((q) => reserveAgent(q, agentId, now, offerHoldMs)),
+    reserve: (agentId, now, offeredFor) => sql.transaction((q) => reserveAgent(q, agentId, now, offerHoldMs, offeredFor)),
+    endOffer: async (agentId, offeredFor) =>
+      (await sql.run('UPDATE agents SET offered_for = NULL WHERE agent_id = $1 AND offered_for = $2', [agentId, offeredFor])) > 0,
     async setRoster(agentId, r, at) {
       const row = await sql.row<AgentRow>(
         'UPDATE agents SET time_zone = $2, roster_rules = $3, updated_at = $4 WHERE agent_id = $1 AND removed_at IS NULL RETURNING *',
@@ -166,7 +175,7 @@ export function createPgAgentRepository(sql: Sql, clock: Clock, offerHoldMs: num
         await lockKeys(q, 'call-end', legSid ? [callSid, legSid] : [callSid]);
         const ended = await q.row('SELECT 1 FROM agent_call_ends WHERE call_sid = ANY($1)', [[callSid, legSid ?? callSid]]);
         if (ended) return false;
-        const changed = await q.run('UPDATE agents SET on_call_sid = $2, on_call_leg_sid = $3, on_call_since = $4 WHERE agent_id = $1', [
+        const changed = await q.run('UPDATE agents SET on_call_sid = $2, on_call_leg_sid = $3, on_call_since = $4, offered_for = NULL WHERE agent_id = $1', [
           agentId,
           callSid,
           legSid,

@@ -108,21 +108,15 @@ export function createPgCustomerRepository(sql: Sql): CustomerRepository {
       const removed = await sql.run(`DELETE FROM otp_secrets WHERE customer_id = $1 AND kind IN ('authenticator', 'authenticator-pending')`, [customerId]);
       return removed > 0;
     },
-    resealAll: (reseal) =>
-      sql.transaction(async (q) => {
-        const rows = (await q.rows<SecretRow>('SELECT * FROM otp_secrets ORDER BY customer_id, kind FOR UPDATE')).map(toSecret);
-        for (const secret of rows) {
-          const next = reseal(secret);
-          await q.run('UPDATE otp_secrets SET ciphertext = $1, nonce = $2, key_id = $3 WHERE customer_id = $4 AND kind = $5', [
-            next.ciphertext,
-            next.nonce,
-            next.keyId,
-            secret.customerId,
-            secret.kind,
-          ]);
-        }
-        return rows.length;
-      }),
+    allSecretsForUpdate: async () => (await sql.rows<SecretRow>('SELECT * FROM otp_secrets ORDER BY customer_id, kind FOR UPDATE')).map(toSecret),
+    replaceSealed: async (customerId, kind, next) =>
+      (await sql.run('UPDATE otp_secrets SET ciphertext = $1, nonce = $2, key_id = $3 WHERE customer_id = $4 AND kind = $5', [
+        next.ciphertext,
+        next.nonce,
+        next.keyId,
+        customerId,
+        kind,
+      ])) > 0,
     async sealingKeyIds() {
       return (await sql.rows<{ key_id: string }>('SELECT DISTINCT key_id FROM otp_secrets ORDER BY key_id')).map((r) => r.key_id);
     },

@@ -1,3 +1,4 @@
+import { OUTCOME_WORDS, type CallbackOutcome } from '../../domain/callbackOutcomes.js';
 import { OPEN_STATUSES, type CallbackDeskRepository, type CustomerTry, type DeskCallback, type NoteKind } from '../../domain/storage/callbackDesk.js';
 import { toCallback, type CallbackRow } from '../callbackRepository.js';
 import type { Sql } from './sql.js';
@@ -8,6 +9,7 @@ type DeskRow = CallbackRow & {
   claimed_by_name: string | null;
   completed_by: number | null;
   completed_by_name: string | null;
+  outcome: CallbackOutcome | null;
   notes: number;
 };
 
@@ -23,6 +25,7 @@ const toDesk = (r: DeskRow): DeskCallback =>
     claimedBy: r.claimed_by === null ? null : { agentId: r.claimed_by, name: r.claimed_by_name ?? '' },
     claimedAt: r.claimed_at,
     completedBy: r.completed_by === null ? null : { agentId: r.completed_by, name: r.completed_by_name ?? '' },
+    outcome: r.outcome ?? null,
     notes: r.notes,
     connectedAt: r.connected_at ?? null,
     breachedAt: r.breached_at ?? null,
@@ -122,14 +125,20 @@ export function createPgCallbackDeskRepository(sql: Sql): CallbackDeskRepository
         await note(q, callbackId, agentId, 'released', 'Released', at);
         return null;
       }),
-    complete: (callbackId, agentId, at) =>
+    complete: (callbackId, agentId, at, outcome) =>
       sql.transaction(async (q) => {
         const row = await locked(q, callbackId);
         if (!row) return 'not-found' as const;
         if (row.status === 'completed') return null;
         if (!isOpen(row.status)) return 'closed' as const;
-        await q.run(`UPDATE callbacks SET status = 'completed', completed_by = $2, updated_at = $3 WHERE callback_id = $1`, [callbackId, agentId, at]);
-        await note(q, callbackId, agentId, 'completed', `Marked completed (was ${row.status})`, at);
+        await q.run(`UPDATE callbacks SET status = 'completed', completed_by = $2, outcome = $3, updated_at = $4 WHERE callback_id = $1`, [
+          callbackId,
+          agentId,
+          outcome ?? null,
+          at,
+        ]);
+        const how = outcome ? `: ${OUTCOME_WORDS[outcome]}` : '';
+        await note(q, callbackId, agentId, 'completed', `Marked completed (was ${row.status})${how}`, at);
         return null;
       }),
   };

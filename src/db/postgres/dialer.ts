@@ -1,8 +1,7 @@
-import { FINAL_LEG_STATUSES, onAccept, onCustomerConfirmed, onLegStatus, type LegKind, type LegStatus } from '../../domain/callbackLegs.js';
+import { FINAL_LEG_STATUSES, type LegKind, type LegStatus } from '../../domain/callbackLegs.js';
 import { BOOKING_CALL_HOLD_MS, LIVE_LEG_HORIZON_MS } from '../../domain/serviceNumbers.js';
-import type { AcceptResult, CallbackDialerRepository, CallbackLeg, LegNewsResult } from '../../domain/storage/callbackDialer.js';
+import type { CallbackDialerRepository, CallbackLeg } from '../../domain/storage/callbackDialer.js';
 import { toCallback, type CallbackRow } from '../callbackRepository.js';
-import { reserveAgent } from './agents.js';
 import type { Sql } from './sql.js';
 
 interface LegRow {
@@ -50,7 +49,7 @@ const LIVE_AGENT_LEG = `l.kind = 'agent' AND l.agent_id IS NOT NULL AND l.status
  * claims read FOR UPDATE SKIP LOCKED, so dialers on several instances take different callbacks; every
  * change to a callback's round locks the callback's row first.
  */
-export function createPgCallbackDialerRepository(sql: Sql, offerHoldMs: number): CallbackDialerRepository {
+export function createPgCallbackDialerRepository(sql: Sql): CallbackDialerRepository {
   const leg = (q: Sql, id: number) => q.row<LegRow>('SELECT * FROM callback_legs WHERE leg_id = $1', [id]);
   const callback = (q: Sql, id: number) => q.row<DialRow>('SELECT * FROM callbacks WHERE callback_id = $1', [id]);
   const lockedCallback = (q: Sql, id: number) => q.row<DialRow>('SELECT * FROM callbacks WHERE callback_id = $1 FOR UPDATE', [id]);
@@ -94,6 +93,8 @@ export function createPgCallbackDialerRepository(sql: Sql, offerHoldMs: number):
         );
         if (!row) return undefined;
         const takenOver = row.status === 'dialing';
+        // The agents of a round taken over are no longer held by its offers (see src/domain/duty.ts).
+        if (takenOver) await q.run("UPDATE agents SET offered_for = NULL WHERE offered_for = 'callback:' || $1", [row.callback_id]);
         const abandonedLegs = takenOver
           ? await q.run(
               `UPDATE callback_legs SET status = 'abandoned', error = 'never confirmed placed; the worker stopped', updated_at = $3
@@ -108,26 +109,6 @@ export function createPgCallbackDialerRepository(sql: Sql, offerHoldMs: number):
           [row.callback_id, owner, now + leaseMs, now],
         ))!;
         return { callback: toCallback(claimed), round: claimed.round, abandonedLegs, takenOver };
-      }),
-    requestAgentLegs: (callbackId, round, owner, agentIds, now) =>
-      sql.transaction(async (q) => {
-        const holds = await q.row(
-          `SELECT 1 FROM callbacks WHERE callback_id = $1 AND round = $2 AND status = 'dialing' AND lease_owner = $3 FOR UPDATE`,
-          [callbackId, round, owner],
-        );
-        if (!holds) return undefined;
-        // The agents' rows are locked in one order, so dialers asking for the same agents cannot deadlock.
-        await q.run('SELECT 1 FROM agents WHERE agent_id = ANY($1) ORDER BY agent_id FOR UPDATE', [agentIds]);
-        const legs: CallbackLeg[] = [];
-        for (const agentId of agentIds) {
-          const ringing = await q.row(
-            `SELECT 1 FROM callback_legs l JOIN callbacks c ON c.callback_id = l.callback_id WHERE l.agent_id = $3 AND ${LIVE_AGENT_LEG} LIMIT 1`,
-            [now, now - LIVE_LEG_HORIZON_MS, agentId],
-          );
-          if (ringing || !(await reserveAgent(q, agentId, now, offerHoldMs))) continue;
-          legs.push(toLeg(await insertLeg(q, callbackId, round, 'agent', agentId, now)));
-        }
-        return legs;
       }),
     recordCallPlaced: (legId, callSid, now, leaseUntil) =>
       sql.transaction(async (q) => {
@@ -145,95 +126,62 @@ export function createPgCallbackDialerRepository(sql: Sql, offerHoldMs: number):
           );
         }
       }),
-    applyLegNews: (news, now, policy) =>
-      sql.transaction(async (q): Promise<LegNewsResult> => {
-        const first = await leg(q, news.legId);
-        const cb = first && (await lockedCallback(q, first.callback_id));
-        const row = cb && (await leg(q, news.legId));
-        if (!cb || !row || (news.callSid !== null && row.call_sid !== null && row.call_sid !== news.callSid)) {
-          return { duplicate: false, unknown: true };
-        }
-        if (news.callSid !== null) {
-          const fresh = await q.run(
-            `INSERT INTO callback_status_events (call_sid, call_status, sequence_number, leg_id, received_at)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-            [news.callSid, news.status, news.sequenceNumber ?? null, row.leg_id, now],
-          );
-          if (fresh === 0) return { duplicate: true, unknown: false, leg: toLeg(row) };
-        }
-        const { legStatus, change } = onLegStatus({
-          callback: dialState(cb),
-          leg: { ...toLeg(row), error: news.error ?? row.error },
-          roundLegs: await roundLegs(q, row.callback_id, row.round),
-          status: news.status,
-          now,
-          policy,
-        });
-        await q.run(
-          `UPDATE callback_legs SET status = $2, call_sid = coalesce(call_sid, $3),
-             sequence_number = CASE WHEN $4::integer IS NULL THEN sequence_number ELSE greatest(coalesce(sequence_number, -1), $4::integer) END,
-             error = coalesce($5, error), updated_at = $6
-           WHERE leg_id = $1`,
-          [row.leg_id, legStatus, news.callSid, news.sequenceNumber ?? null, news.error ?? null, now],
-        );
-        if (change?.to === 'connected' || change?.to === 'completed') await toConnected(q, cb.callback_id, change.to, now);
-        else if (change?.to === 'pending') await toPending(q, cb.callback_id, 'pending', change.attempts, change.nextAttemptAt, change.lastError, now);
-        else if (change?.to === 'failed') await toPending(q, cb.callback_id, 'failed', change.attempts, null, change.lastError, now);
-        return {
-          duplicate: false,
-          unknown: false,
-          leg: toLeg((await leg(q, row.leg_id))!),
-          callback: toCallback((await callback(q, row.callback_id))!),
-          ...(change && { change }),
-        };
-      }),
-    confirmCustomer: (legId, now) =>
-      sql.transaction(async (q) => {
-        const first = await leg(q, legId);
-        const cb = first && (await lockedCallback(q, first.callback_id));
-        const row = cb && (await leg(q, legId));
-        if (!cb || !row || row.kind !== 'customer') return undefined;
-        // The agent leg that accepted this customer leg's round, whose Dial rang the customer.
-        const accepted = cb.accepted_leg_id === null ? undefined : await leg(q, cb.accepted_leg_id);
-        const agentLeg = accepted?.round === row.round ? toLeg(accepted) : undefined;
-        const { confirmed, change } = onCustomerConfirmed(dialState(cb), toLeg(row), agentLeg);
-        if (confirmed && row.confirmed_at === null) {
-          await q.run('UPDATE callback_legs SET confirmed_at = coalesce(confirmed_at, $2), updated_at = $2 WHERE leg_id = $1', [legId, now]);
-        }
-        if (change) await toConnected(q, cb.callback_id, change.to, now);
-        return {
-          callback: toCallback((await callback(q, row.callback_id))!),
-          leg: toLeg((await leg(q, legId))!),
-          ...(change && { change }),
-        };
-      }),
-    async standing(legId) {
-      const row = await leg(sql, legId);
-      const cb = row && (await callback(sql, row.callback_id));
-      if (!row || !cb) return undefined;
-      return { callback: toCallback(cb), leg: toLeg(row), verdict: onAccept(dialState(cb), toLeg(row)) };
+    async callbackForUpdate(callbackId) {
+      const row = await lockedCallback(sql, callbackId);
+      return row && { callback: toCallback(row), round: row.round, acceptedLegId: row.accepted_leg_id, leaseOwner: row.lease_owner };
     },
-    accept: (legId, now, leaseUntil) =>
-      sql.transaction(async (q): Promise<AcceptResult> => {
-        // The callback's lock makes the first accept of a round the only winner, across instances.
-        const first = await leg(q, legId);
-        const cb = first && (await lockedCallback(q, first.callback_id));
-        const row = cb && (await leg(q, legId));
-        if (!row || !cb) return { result: 'lost', callback: cb && toCallback(cb) };
-        const verdict = onAccept(dialState(cb), toLeg(row));
-        if (verdict === 'lost') return { result: 'lost', callback: toCallback(cb) };
-        let customer = (await roundLegs(q, row.callback_id, row.round)).find((l) => l.kind === 'customer');
-        if (verdict === 'won' || !customer) {
-          await q.run(
-            `UPDATE callbacks SET accepted_leg_id = $2, accepted_agent_id = $3,
-               lease_expires_at = greatest(coalesce(lease_expires_at, 0), $4), updated_at = $5
-             WHERE callback_id = $1`,
-            [row.callback_id, legId, row.agent_id, leaseUntil, now],
-          );
-          customer ??= toLeg(await insertLeg(q, row.callback_id, row.round, 'customer', null, now));
-        }
-        return { result: 'won', callback: toCallback((await callback(q, row.callback_id))!), leg: toLeg(row), customerLegId: customer.legId };
-      }),
+    roundLegs: (callbackId, round) => roundLegs(sql, callbackId, round),
+    recordLegEvent: async (legId, callSid, status, sequenceNumber, now) =>
+      (await sql.run(
+        `INSERT INTO callback_status_events (call_sid, call_status, sequence_number, leg_id, received_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+        [callSid, status, sequenceNumber, legId, now],
+      )) > 0,
+    async updateLeg(legId, update, now) {
+      const row = await sql.row<LegRow>(
+        `UPDATE callback_legs SET status = $2, call_sid = coalesce(call_sid, $3),
+           sequence_number = CASE WHEN $4::int IS NULL THEN sequence_number ELSE greatest(coalesce(sequence_number, -1), $4::int) END,
+           error = coalesce($5, error), updated_at = $6
+         WHERE leg_id = $1 RETURNING *`,
+        [legId, update.status, update.callSid ?? null, update.sequenceNumber ?? null, update.error ?? null, now],
+      );
+      return row && toLeg(row);
+    },
+    async moveCallback(callbackId, from, change, now) {
+      const guarded = 'WHERE callback_id = $1 AND round = $2 AND status = $3';
+      const row =
+        change.to === 'connected' || change.to === 'completed'
+          ? await sql.row<CallbackRow>(
+              `UPDATE callbacks SET status = $4, connected_at = coalesce(connected_at, $5), lease_owner = NULL,
+                 lease_expires_at = NULL, last_error = NULL, updated_at = $5 ${guarded} RETURNING *`,
+              [callbackId, from.round, from.status, change.to, now],
+            )
+          : await sql.row<CallbackRow>(
+              `UPDATE callbacks SET status = $4, attempts = $5, next_attempt_at = $6, last_error = $7,
+                 lease_owner = NULL, lease_expires_at = NULL, accepted_leg_id = NULL, accepted_agent_id = NULL, updated_at = $8
+               ${guarded} RETURNING *`,
+              [callbackId, from.round, from.status, change.to, change.attempts, change.to === 'pending' ? change.nextAttemptAt : null, change.lastError, now],
+            );
+      return row && toCallback(row);
+    },
+    async confirmLeg(legId, now) {
+      const row = await sql.row<LegRow>(
+        'UPDATE callback_legs SET confirmed_at = coalesce(confirmed_at, $2), updated_at = $2 WHERE leg_id = $1 RETURNING *',
+        [legId, now],
+      );
+      return row && toLeg(row);
+    },
+    async recordAccept(callbackId, round, legId, agentId, leaseUntil, now) {
+      const row = await sql.row<CallbackRow>(
+        `UPDATE callbacks SET accepted_leg_id = $3, accepted_agent_id = $4,
+           lease_expires_at = greatest(coalesce(lease_expires_at, 0), $5), updated_at = $6
+         WHERE callback_id = $1 AND round = $2 AND status = 'dialing'
+           AND (accepted_leg_id IS NULL OR accepted_leg_id = $3) RETURNING *`,
+        [callbackId, round, legId, agentId, leaseUntil, now],
+      );
+      return row && toCallback(row);
+    },
+    addLeg: async (callbackId, round, kind, agentId, now) => toLeg(await insertLeg(sql, callbackId, round, kind, agentId, now)),
     async releaseForRetry(callbackId, round, owner, nextAttemptAt, error, now) {
       const changed = await sql.run(
         `UPDATE callbacks SET status = 'pending', next_attempt_at = $4, last_error = coalesce($5, last_error),

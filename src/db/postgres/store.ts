@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Clock } from '../../domain/clock.js';
 import type { Repositories, Store } from '../../domain/storage/index.js';
 import { createPgAgentRepository } from './agents.js';
+import { createPgApiKeyRepository } from './apiKeys.js';
 import { createPgCallbackRepository } from './callbacks.js';
 import { createPgCallRepository } from './calls.js';
 import { createPool, type PostgresOptions } from './connection.js';
@@ -9,6 +10,7 @@ import { createPgCredentialRepository } from './credentials.js';
 import { createPgCustomerRepository } from './customers.js';
 import { createPgCallbackDeskRepository } from './desk.js';
 import { createPgCallbackDialerRepository } from './dialer.js';
+import { createPgEscalationRepository } from './escalations.js';
 import { migratePostgres } from './migrate.js';
 import { createPgNumberRepository } from './numbers.js';
 import { createPgQueueRepository } from './queue.js';
@@ -40,7 +42,9 @@ function repositories(sql: Sql, clock: Clock, offerHoldMs: number): Repositories
     credentials: createPgCredentialRepository(sql),
     sessions: createPgSessionRepository(sql),
     desk: createPgCallbackDeskRepository(sql),
-    dialer: createPgCallbackDialerRepository(sql, offerHoldMs),
+    dialer: createPgCallbackDialerRepository(sql),
+    escalations: createPgEscalationRepository(sql),
+    apiKeys: createPgApiKeyRepository(sql),
   };
 }
 
@@ -80,7 +84,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       }
     },
     close() {
-      closed ??= pool.end();
+      closed ??= Promise.resolve(pool.end());
       return closed;
     },
   };

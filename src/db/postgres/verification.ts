@@ -49,18 +49,18 @@ export function createPgVerificationRepository(sql: Sql): VerificationRepository
         await q.run(SPEND, [customerId, factor, step]);
         await audit(q, entry);
       }),
-    recordFailure: (customerId, entry, next) =>
-      sql.transaction(async (q) => {
-        // The count is read under the row's lock, so failures on several instances all count.
-        await q.run(
-          'INSERT INTO verification_failures (customer_id, updated_at) VALUES ($1, $2) ON CONFLICT (customer_id) DO NOTHING',
-          [customerId, entry.at],
-        );
-        const prev = await q.row<FailureRow>(
+    async failureStateForUpdate(customerId) {
+      // The row is created if missing so the lock holds until the unit of work ends, even for a first failure.
+      await sql.run('INSERT INTO verification_failures (customer_id, updated_at) VALUES ($1, 0) ON CONFLICT (customer_id) DO NOTHING', [customerId]);
+      return toState(
+        await sql.row<FailureRow>(
           'SELECT consecutive_failures, locks, locked_until, locked_for_review FROM verification_failures WHERE customer_id = $1 FOR UPDATE',
           [customerId],
-        );
-        const state = next(toState(prev));
+        ),
+      );
+    },
+    saveFailureState: (customerId, state, entry) =>
+      sql.transaction(async (q) => {
         await q.run(
           `INSERT INTO verification_failures (customer_id, consecutive_failures, locks, locked_until, locked_for_review, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6)
@@ -69,12 +69,18 @@ export function createPgVerificationRepository(sql: Sql): VerificationRepository
           [customerId, state.consecutiveFailures, state.locks, state.lockedUntil, state.lockedForReview, entry.at],
         );
         await audit(q, entry);
-        return state;
       }),
     async recordRefusal(entry) {
       await audit(sql, entry);
     },
-    unlock: async (customerId) => (await sql.run('DELETE FROM verification_failures WHERE customer_id = $1', [customerId])) > 0,
+    // A row with nothing counted (left by failureStateForUpdate) is no lock to clear.
+    unlock: async (customerId) =>
+      (await count(
+        sql,
+        `WITH gone AS (DELETE FROM verification_failures WHERE customer_id = $1 RETURNING *)
+         SELECT count(*)::int AS n FROM gone WHERE consecutive_failures > 0 OR locks > 0 OR locked_until IS NOT NULL OR locked_for_review`,
+        [customerId],
+      )) > 0,
     async audit({ customerId, callSid, limit }) {
       const where: string[] = [];
       const values: unknown[] = [];
