@@ -37,7 +37,6 @@ const toLeg = (r: LegRow): CallbackLeg => ({
 });
 
 const FINALS = FINAL_LEG_STATUSES.map((s) => `'${s}'`).join(', ');
-const dialState = (c: DialRow) => ({ status: c.status, round: c.round, attempts: c.attempts, acceptedLegId: c.accepted_leg_id });
 
 // An agent's leg that may still ring or whisper; one never confirmed placed counts only while its round's lease holds.
 const LIVE_AGENT_LEG = `l.kind = 'agent' AND l.agent_id IS NOT NULL AND l.status NOT IN (${FINALS})
@@ -45,13 +44,12 @@ const LIVE_AGENT_LEG = `l.kind = 'agent' AND l.agent_id IS NOT NULL AND l.status
   AND NOT (l.call_sid IS NULL AND coalesce(c.lease_expires_at, 0) <= $1)`;
 
 /**
- * The dialer's side of callbacks on PostgreSQL, the same decisions as SQLite's (src/domain/callbackLegs.ts):
+ * The dialer's side of callbacks on PostgreSQL (the decisions are in src/domain/callbackRounds.ts):
  * claims read FOR UPDATE SKIP LOCKED, so dialers on several instances take different callbacks; every
  * change to a callback's round locks the callback's row first.
  */
 export function createPgCallbackDialerRepository(sql: Sql): CallbackDialerRepository {
   const leg = (q: Sql, id: number) => q.row<LegRow>('SELECT * FROM callback_legs WHERE leg_id = $1', [id]);
-  const callback = (q: Sql, id: number) => q.row<DialRow>('SELECT * FROM callbacks WHERE callback_id = $1', [id]);
   const lockedCallback = (q: Sql, id: number) => q.row<DialRow>('SELECT * FROM callbacks WHERE callback_id = $1 FOR UPDATE', [id]);
   const roundLegs = async (q: Sql, callbackId: number, round: number) =>
     (await q.rows<LegRow>('SELECT * FROM callback_legs WHERE callback_id = $1 AND round = $2 ORDER BY leg_id', [callbackId, round])).map(toLeg);
@@ -60,18 +58,6 @@ export function createPgCallbackDialerRepository(sql: Sql): CallbackDialerReposi
       'INSERT INTO callback_legs (callback_id, round, kind, agent_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING *',
       [callbackId, round, kind, agentId, now],
     ))!;
-  const toConnected = (q: Sql, callbackId: number, status: string, now: number) =>
-    q.run(
-      `UPDATE callbacks SET status = $2, connected_at = coalesce(connected_at, $3), lease_owner = NULL, lease_expires_at = NULL,
-         last_error = NULL, updated_at = $3 WHERE callback_id = $1`,
-      [callbackId, status, now],
-    );
-  const toPending = (q: Sql, callbackId: number, status: string, attempts: number, nextAttemptAt: number | null, lastError: string | null, now: number) =>
-    q.run(
-      `UPDATE callbacks SET status = $2, attempts = $3, next_attempt_at = $4, last_error = $5, lease_owner = NULL, lease_expires_at = NULL,
-         accepted_leg_id = NULL, accepted_agent_id = NULL, updated_at = $6 WHERE callback_id = $1`,
-      [callbackId, status, attempts, nextAttemptAt, lastError, now],
-    );
 
   return {
     claimNext: (owner, now, leaseMs) =>
