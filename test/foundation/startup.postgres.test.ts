@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -97,7 +97,10 @@ describePostgres('npm start on PostgreSQL', (serverUrl) => {
     const db = new pg.Pool({ connectionString: databaseUrl(serverUrl, database), max: 1 });
     try {
       const applied = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
-      expect(applied.rows.map((r) => r.name)).toEqual(['001_schema.sql']);
+      // Each migration in db/postgres applied exactly once, in order.
+      const migrations = readdirSync(join(import.meta.dirname, '..', '..', 'db', 'postgres')).filter((f) => f.endsWith('.sql')).sort();
+      expect(migrations.length).toBeGreaterThan(1);
+      expect(applied.rows.map((r) => r.name)).toEqual(migrations);
     } finally {
       await db.end();
     }
