@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // One throwaway PostgreSQL server for the run (HOTLINE_TEST_DATABASE_URL), for the suites run on both engines.
+    globalSetup: ['test/support/postgresGlobalSetup.ts'],
   },
 });

@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_ACQUIRE_TIMEOUT_MS, DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_MS, isPostgresUrl } from './db/postgres/settings.js';
 import { isCallingCode } from './domain/callingCodes.js';
 import { E164 } from './domain/customer.js';
 import { refusedRangeOf } from './domain/numberRanges.js';
@@ -46,6 +47,25 @@ const envSchema = z.object({
     .pipe(z.number().max(65535, 'must be a port number from 0 to 65535')),
   HOST: optionalString,
   HOTLINE_DB: optionalString.pipe(z.string().default('db/hotline.sqlite')),
+  // PostgreSQL instead of the SQLite file: several instances share it. TLS as the URL's sslmode says.
+  HOTLINE_DATABASE_URL: optionalString.refine((v) => v === undefined || isPostgresUrl(v), {
+    message: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/hotline?sslmode=require',
+  }),
+  HOTLINE_DB_POOL_SIZE: optionalString
+    .transform((v) => v ?? String(DEFAULT_POOL_SIZE))
+    .pipe(z.string().regex(/^[0-9]{1,3}$/, 'must be a number of connections from 1 to 999'))
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be a number of connections from 1 to 999')),
+  HOTLINE_DB_STATEMENT_TIMEOUT_MS: optionalString
+    .transform((v) => v ?? String(DEFAULT_STATEMENT_TIMEOUT_MS))
+    .pipe(z.string().regex(/^[0-9]{2,6}$/, 'must be a number of milliseconds from 10 to 999999'))
+    .transform(Number)
+    .pipe(z.number().min(10, 'must be a number of milliseconds from 10 to 999999')),
+  HOTLINE_DB_ACQUIRE_TIMEOUT_MS: optionalString
+    .transform((v) => v ?? String(DEFAULT_ACQUIRE_TIMEOUT_MS))
+    .pipe(z.string().regex(/^[0-9]{2,6}$/, 'must be a number of milliseconds from 10 to 999999'))
+    .transform(Number)
+    .pipe(z.number().min(10, 'must be a number of milliseconds from 10 to 999999')),
   PUBLIC_BASE_URL: optionalString.pipe(
     z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://hotline.example.com' })
@@ -151,6 +171,8 @@ const SECRET_VARIABLES = new Set([
   'HOTLINE_SECRET_KEY',
   'HOTLINE_SECRET_KEY_PREVIOUS',
   'HOTLINE_ADMIN_TOKEN',
+  // May hold the database's password.
+  'HOTLINE_DATABASE_URL',
   // People's phone numbers: not to be printed whole in a log.
   'HOTLINE_ESCALATION_NUMBERS',
 ]);
@@ -173,6 +195,13 @@ export interface Config {
   port: number;
   host: string;
   dbPath: string;
+  /**
+   * The storage engine: the SQLite file at dbPath (the embedded default), or PostgreSQL when
+   * HOTLINE_DATABASE_URL is set (several instances on one database).
+   */
+  database:
+    | { engine: 'sqlite' }
+    | { engine: 'postgres'; url: string; poolSize: number; statementTimeoutMs: number; acquireTimeoutMs: number };
   /** The URL Twilio uses to reach this server, without a trailing slash; webhook signatures are checked against it. */
   publicBaseUrl: string;
   twilio: {
@@ -244,6 +273,13 @@ export function loadConfig(env: Env = process.env, options: { generateLocal?: bo
     throw new ConfigError(`${name}: ${issue.message}${shown}`);
   }
   const v = parsed.data;
+  // Instances sharing a database must share these: one generated per instance could not open the others'
+  // sealed secrets, nor accept the token they were given.
+  if (v.HOTLINE_DATABASE_URL && (!v.HOTLINE_SECRET_KEY || !v.HOTLINE_ADMIN_TOKEN)) {
+    throw new ConfigError(
+      `with HOTLINE_DATABASE_URL (PostgreSQL), ${[!v.HOTLINE_SECRET_KEY && 'HOTLINE_SECRET_KEY', !v.HOTLINE_ADMIN_TOKEN && 'HOTLINE_ADMIN_TOKEN'].filter(Boolean).join(' and ')} must be set: instances sharing the database share them, so none generates its own`,
+    );
+  }
   const needsLocal = !v.TWILIO_AUTH_TOKEN || !v.HOTLINE_SECRET_KEY || !v.HOTLINE_ADMIN_TOKEN || !v.TWILIO_ACCOUNT_SID;
   let local: LocalSecrets = {};
   let localFile: string | undefined;
@@ -281,6 +317,15 @@ export function loadConfig(env: Env = process.env, options: { generateLocal?: bo
     // Local mode runs with generated secrets and a demo agent: reachable from this machine only, unless HOST says otherwise.
     host: v.HOST ?? (localFile !== undefined ? '127.0.0.1' : '0.0.0.0'),
     dbPath: v.HOTLINE_DB,
+    database: v.HOTLINE_DATABASE_URL
+      ? {
+          engine: 'postgres',
+          url: v.HOTLINE_DATABASE_URL,
+          poolSize: v.HOTLINE_DB_POOL_SIZE,
+          statementTimeoutMs: v.HOTLINE_DB_STATEMENT_TIMEOUT_MS,
+          acquireTimeoutMs: v.HOTLINE_DB_ACQUIRE_TIMEOUT_MS,
+        }
+      : { engine: 'sqlite' },
     publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
     twilio: {
       accountSid,

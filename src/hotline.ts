@@ -6,7 +6,7 @@ import { startBackgroundCheckpoints, type CheckpointOptions } from './db/backgro
 import { openDatabase, type SqliteDb } from './db/database.js';
 import { createSqliteStore } from './db/store.js';
 import type { Agent, AgentRepository } from './domain/storage/agents.js';
-import type { Repositories } from './domain/storage/index.js';
+import type { Repositories, Store } from './domain/storage/index.js';
 import { countriesOf } from './domain/callbackNumbers.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createApiKeyService } from './domain/apiKeys.js';
@@ -57,17 +57,23 @@ export function createHotline({
   config,
   logger,
   clock = systemClock,
-  db = openDatabase(config.dbPath, { busyTimeoutMs: config.dbBusyTimeoutMs }),
+  db,
+  store: givenStore,
 }: {
   config: Config;
   logger: Logger;
   clock?: Clock;
+  /** The SQLite database, opened from config.dbPath when neither it nor `store` is given. */
   db?: SqliteDb;
+  /** A store of another engine, opened already (PostgreSQL: see openStore in src/startupErrors.ts). */
+  store?: Store;
 }) {
   const box = new SecretBox(config.secretKeys);
   // Told after each group commit; the metrics are made below, over the store.
   const observeCommit = (seconds: number, units: number) => metrics.observeCommit(seconds, units);
-  const store = createSqliteStore(db, { clock, offerHoldMs: AGENT_OFFER_HOLD_MS, onCommit: observeCommit });
+  const sqliteDb = givenStore ? undefined : (db ?? openDatabase(config.dbPath, { busyTimeoutMs: config.dbBusyTimeoutMs }));
+  const sqlite = sqliteDb && createSqliteStore(sqliteDb, { clock, offerHoldMs: AGENT_OFFER_HOLD_MS, onCommit: observeCommit });
+  const store: Store = givenStore ?? sqlite!;
   const customers = createCustomerService({ ...store, box, clock, issuer: 'Hotline' });
   const apiKeys = createApiKeyService({ apiKeys: store.apiKeys, clock });
   const panelSessions = createPanelSessions({ box, clock, lifetimeMs: config.panelSessionMs, customers: store.customers, apiKeys: store.apiKeys });
@@ -135,7 +141,7 @@ export function createHotline({
     config,
     logger,
     clock,
-    /** The storage port (src/domain/storage); SQLite here. */
+    /** The storage port (src/domain/storage): SQLite, or PostgreSQL when HOTLINE_DATABASE_URL is set. */
     store,
     customers,
     /** API keys with scopes: made, listed, revoked, and checked for each admin request. */
@@ -160,9 +166,10 @@ export function createHotline({
     missingSecretKeys: async (): Promise<string[]> => (await store.customers.sealingKeyIds()).filter((id) => !box.hasKey(id)),
     /** Whether the database answers a read of a real table, and why not when it does not. */
     readiness: () => store.readiness(),
-    /** The server's WAL checkpoints on a worker thread (see src/db/backgroundCheckpoints.ts). */
-    startBackgroundCheckpoints(options?: CheckpointOptions) {
-      return startBackgroundCheckpoints(db, config.dbPath, logger, store.batch, options);
+    /** The server's WAL checkpoints on a worker thread (see src/db/backgroundCheckpoints.ts); none on PostgreSQL. */
+    startBackgroundCheckpoints(options?: CheckpointOptions): { stop(): Promise<void> } {
+      if (!sqliteDb || !sqlite) return { stop: () => Promise.resolve() };
+      return startBackgroundCheckpoints(sqliteDb, config.dbPath, logger, sqlite.batch, options);
     },
     async close(): Promise<void> {
       statusPage.stop();

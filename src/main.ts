@@ -2,13 +2,15 @@ import { createServer } from 'node:http';
 import { createRequestListener } from './http/app.js';
 import { createHotline, secretKeyProblem } from './hotline.js';
 import { createLogger } from './logger.js';
+import { systemClock } from './domain/clock.js';
 import { localModeWelcome } from './localWelcome.js';
-import { listenProblem, loadConfigOrFail, openDatabaseOrFail, startupFailed } from './startupErrors.js';
+import { listenProblem, loadConfigOrFail, openStorageOrFail, startupFailed } from './startupErrors.js';
 
 const config = loadConfigOrFail();
 const logger = createLogger(config.logLevel);
-const db = openDatabaseOrFail(config);
-const hotline = createHotline({ config, logger, db });
+// The SQLite file, or PostgreSQL when HOTLINE_DATABASE_URL is set.
+const storage = await openStorageOrFail(config, { clock: systemClock, onPoolError: (err) => logger.warn({ code: (err as { code?: string }).code }, 'database connection lost; the next request opens another') });
+const hotline = createHotline({ config, logger, ...storage });
 // Secrets sealed with a key this configuration lacks: every one of those customers would be refused.
 const keyProblem = await secretKeyProblem(hotline);
 if (keyProblem) startupFailed(`configuration error: ${keyProblem}`);
@@ -23,7 +25,7 @@ server.listen(config.port, config.host, () => {
   server.off('error', cannotListen);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ host: config.host, port, publicBaseUrl: config.publicBaseUrl, db: config.dbPath }, 'hotline listening');
+  logger.info({ host: config.host, port, publicBaseUrl: config.publicBaseUrl, db: config.database.engine === 'postgres' ? 'postgres' : config.dbPath }, 'hotline listening');
   dialer?.start();
   if (config.localMode) {
     logger.warn(

@@ -1,6 +1,11 @@
 import { statSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase, type SqliteDb } from './db/database.js';
+import { redactUrl } from './db/postgres/connection.js';
+import { createPostgresStore } from './db/postgres/store.js';
+import type { Clock } from './domain/clock.js';
+import { AGENT_OFFER_HOLD_MS } from './domain/serviceNumbers.js';
+import type { Store } from './domain/storage/index.js';
 
 /**
  * Ends start-up with one line on stderr and exit code 1: the operator needs the cause, not a stack
@@ -59,5 +64,39 @@ export function listenProblem(host: string, port: number, err: NodeJS.ErrnoExcep
       return `cannot listen on ${host}: the name does not resolve to an address (HOST)`;
     default:
       return `cannot listen on ${host}:${port} (HOST, PORT): ${firstLine(err)}`;
+  }
+}
+
+/** Why PostgreSQL (HOTLINE_DATABASE_URL) could not be reached or migrated, without its password. */
+export function postgresProblem(url: string, err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  const message = firstLine(err)!.replaceAll(url, redactUrl(url));
+  return `cannot open the PostgreSQL database ${redactUrl(url)} (HOTLINE_DATABASE_URL): ${typeof code === 'string' ? `${code} ` : ''}${message}`;
+}
+
+/**
+ * The store the configuration names, open and migrated: `{ db }` for the SQLite file, `{ store }` for
+ * PostgreSQL (migrated under an advisory lock, so instances starting together migrate once). One line
+ * and exit 1 when it cannot be opened.
+ */
+export async function openStorageOrFail(
+  config: Config,
+  options: { program?: string; clock: Clock; onPoolError?: (err: Error) => void },
+): Promise<{ db: SqliteDb; store?: undefined } | { store: Store; db?: undefined }> {
+  const program = options.program ?? 'hotline';
+  const database = config.database;
+  if (database.engine === 'sqlite') return { db: openDatabaseOrFail(config, program) };
+  try {
+    const store = await createPostgresStore(database.url, {
+      clock: options.clock,
+      offerHoldMs: AGENT_OFFER_HOLD_MS,
+      poolSize: database.poolSize,
+      statementTimeoutMs: database.statementTimeoutMs,
+      acquireTimeoutMs: database.acquireTimeoutMs,
+      ...(options.onPoolError && { onPoolError: options.onPoolError }),
+    });
+    return { store };
+  } catch (err) {
+    startupFailed(postgresProblem(database.url, err), program);
   }
 }

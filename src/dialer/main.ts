@@ -5,13 +5,14 @@
  */
 import { createHotline } from '../hotline.js';
 import { createLogger } from '../logger.js';
-import { loadConfigOrFail, openDatabaseOrFail } from '../startupErrors.js';
+import { systemClock } from '../domain/clock.js';
+import { loadConfigOrFail, openStorageOrFail } from '../startupErrors.js';
 
 const config = loadConfigOrFail('hotline worker');
 const logger = createLogger(config.logLevel).child({ component: 'dialer' });
-const db = openDatabaseOrFail(config, 'hotline worker');
+const storage = await openStorageOrFail(config, { program: 'hotline worker', clock: systemClock, onPoolError: (err) => logger.warn({ code: (err as { code?: string }).code }, 'database connection lost; the next request opens another') });
 // The dialer never opens a customer's secret, so it does not need their key (the server checks it).
-const hotline = createHotline({ config, logger, db });
+const hotline = createHotline({ config, logger, ...storage });
 const dialer = hotline.callbackDialing.createWorker();
 dialer.start();
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SqliteStore } from '../../src/db/store.js';
 import { api, startHarness, type Harness } from '../support/harness.js';
 
 const ACME = { name: 'Acme Corp', plan: 'enterprise', tier: 'premium' };
@@ -28,7 +29,7 @@ describe('admin API: API keys with scopes', () => {
     });
     expect(JSON.stringify(list.body)).not.toContain(created.key.slice(12));
     // Neither the key nor any long piece of it is in the database file or the logs.
-    const row = h.hotline.store.db.prepare('SELECT * FROM api_keys').get() as Record<string, unknown>;
+    const row = (h.hotline.store as SqliteStore).db.prepare('SELECT * FROM api_keys').get() as Record<string, unknown>;
     expect(JSON.stringify(row)).not.toContain(created.key.slice(12, 24));
     expect((row.key_hash as Buffer).length).toBe(32);
     expect(h.logs.text).not.toContain(created.key.slice(12));

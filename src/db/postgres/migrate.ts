@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+
+const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'db', 'postgres');
+
+/** The advisory lock key migrations take: 'hotline' in ASCII, so other users of the database do not collide. */
+export const MIGRATION_LOCK_KEY = 0x686f746c696e65;
+
+/**
+ * Applies the numbered migrations of db/postgres that have not run yet, each in its own transaction, in
+ * file-name order, holding a session advisory lock: instances starting together wait for the first one
+ * and then find nothing left to do. Returns the files applied.
+ */
+export async function migratePostgres(pool: pg.Pool): Promise<string[]> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    // Migrations may take longer than one request's statement timeout.
+    await client.query('SET statement_timeout = 0');
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        name TEXT PRIMARY KEY,
+        applied_at BIGINT NOT NULL
+      )`);
+      const applied = new Set((await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
+      const files = readdirSync(migrationsDir)
+        .filter((f) => /^\d{3}_.+\.sql$/.test(f))
+        .sort();
+      const ran: string[] = [];
+      for (const file of files) {
+        if (applied.has(file)) continue;
+        const sql = readFileSync(join(migrationsDir, file), 'utf8');
+        await client.query('BEGIN');
+        try {
+          await client.query(sql);
+          await client.query('INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)', [file, Date.now()]);
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK');
+          throw new Error(`migration ${file} failed: ${(err as Error).message}`, { cause: err });
+        }
+        ran.push(file);
+      }
+      return ran;
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      await client.query('RESET statement_timeout');
+    }
+  } catch (err) {
+    broken = err as Error;
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
