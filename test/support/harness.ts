@@ -11,6 +11,9 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { createRequestListener } from '../../src/http/app.js';
 import { createHotline, type Hotline } from '../../src/hotline.js';
 import { createLogger } from '../../src/logger.js';
+import { createPostgresStore } from '../../src/db/postgres/store.js';
+import { AGENT_OFFER_HOLD_MS } from '../../src/domain/serviceNumbers.js';
+import { createTestDatabase, type Engine } from './postgres.js';
 
 /** The Twilio auth token every test signs with. */
 export const TEST_AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
@@ -33,6 +36,10 @@ export class LogCapture extends Writable {
 }
 
 export interface Harness {
+  /** The storage engine under this server: the SQLite file in `dir`, or a PostgreSQL database. */
+  engine: Engine;
+  /** PostgreSQL: the database's URL, for another instance on the same database (`startHarness({ databaseUrl })`). */
+  databaseUrl?: string;
   dir: string;
   config: Config;
   clock: ManualClock;
@@ -67,14 +74,37 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
   );
 }
 
-/** Starts the real server on port 0 over a fresh database; PUBLIC_BASE_URL is the bound address. */
+/**
+ * Starts the real server on port 0 over a fresh database; PUBLIC_BASE_URL is the bound address.
+ * `engine: 'postgres'` puts it on a fresh PostgreSQL database of the test run's server (migrated by the
+ * server's own start-up path, dropped at close); `peer` starts another instance on the database of a
+ * running PostgreSQL harness instead: one shared database, clock and secret key, a server of its own.
+ */
 export async function startHarness(
-  options: { env?: Record<string, string>; now?: number; dir?: string; localMode?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    now?: number;
+    dir?: string;
+    localMode?: boolean;
+    engine?: Engine;
+    /** Another instance of this running harness: its PostgreSQL database, its clock and its secret key. */
+    peer?: Harness;
+  } = {},
 ): Promise<Harness> {
   const dir = options.dir ?? tempDir();
-  const clock = new ManualClock(options.now ?? Date.UTC(2026, 10, 23, 12, 0, 0));
+  const peer = options.peer;
+  if (peer && !peer.databaseUrl) throw new Error('another instance needs a PostgreSQL harness to share');
+  const clock = peer?.clock ?? new ManualClock(options.now ?? Date.UTC(2026, 10, 23, 12, 0, 0));
   const logs = new LogCapture();
-  const preliminary = testConfig(dir, options.env);
+  const engine: Engine = peer ? 'postgres' : (options.engine ?? 'sqlite');
+  const created = engine === 'postgres' && !peer ? await createTestDatabase() : undefined;
+  const databaseUrl = peer?.databaseUrl ?? created?.url;
+  const preliminary = testConfig(dir, {
+    // Generous for a loaded test machine; tests of the timeouts themselves set their own.
+    ...(databaseUrl && { HOTLINE_DATABASE_URL: databaseUrl, HOTLINE_DB_STATEMENT_TIMEOUT_MS: '10000', HOTLINE_DB_ACQUIRE_TIMEOUT_MS: '10000' }),
+    ...(peer && { HOTLINE_SECRET_KEY: peer.config.secretKeys.current.toString('base64') }),
+    ...options.env,
+  });
   const logger = createLogger('debug', logs);
   // Bind first, then build the app with the URL Twilio would use.
   const { createServer } = await import('node:http');
@@ -82,9 +112,24 @@ export async function startHarness(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config: Config = { ...preliminary, publicBaseUrl: options.env?.PUBLIC_BASE_URL ?? url, ...(options.localMode && { localMode: true }) };
-  const hotline = createHotline({ config, logger, clock, db: openDatabase(config.dbPath) });
+  const database = config.database;
+  const storage =
+    database.engine === 'postgres'
+      ? {
+          store: await createPostgresStore(database.url, {
+            clock,
+            offerHoldMs: AGENT_OFFER_HOLD_MS,
+            poolSize: database.poolSize,
+            statementTimeoutMs: database.statementTimeoutMs,
+            acquireTimeoutMs: database.acquireTimeoutMs,
+          }),
+        }
+      : { db: openDatabase(config.dbPath) };
+  const hotline = createHotline({ config, logger, clock, ...storage });
   server.on('request', createRequestListener(hotline));
   return {
+    engine,
+    ...(databaseUrl && { databaseUrl }),
     dir,
     config,
     clock,
@@ -96,6 +141,7 @@ export async function startHarness(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await hotline.close();
+      await created?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

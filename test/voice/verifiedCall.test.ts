@@ -2,11 +2,12 @@ import { generateSync } from 'otplib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api, startHarness, type Harness } from '../support/harness.js';
 import { addAgent, addCustomer, dashboardCode, placeCall } from '../support/calls.js';
+import { describeEngines } from '../support/postgres.js';
 
-describe('a verified P1 call', () => {
+describeEngines('a verified P1 call', (engine) => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
   });
   afterEach(async () => h.close());
 
