@@ -16,6 +16,12 @@ export const MIGRATION_LOCK_KEY = 0x686f746c696e65;
 export async function migratePostgres(pool: pg.Pool): Promise<string[]> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // The server going away while the client is out of the pool fails the statement in progress; the
+  // client's 'error' event, unheard, would end the process instead of start-up's one line.
+  const onError = (err: Error) => {
+    broken ??= err;
+  };
+  client.on('error', onError);
   try {
     // Migrations may take longer than one request's statement timeout.
     await client.query('SET statement_timeout = 0');
@@ -53,6 +59,7 @@ export async function migratePostgres(pool: pg.Pool): Promise<string[]> {
     broken = err as Error;
     throw err;
   } finally {
+    client.removeListener('error', onError);
     client.release(broken);
   }
 }
