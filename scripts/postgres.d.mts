@@ -18,4 +18,9 @@ export interface ThrowawayPostgres {
 }
 
 export function findPostgresBin(): string | undefined;
-export function startPostgres(options?: { port?: number; durable?: boolean; maxConnections?: number }): Promise<ThrowawayPostgres>;
+export function startPostgres(options?: {
+  port?: number;
+  durable?: boolean;
+  keepCommitsOnCrash?: boolean;
+  maxConnections?: number;
+}): Promise<ThrowawayPostgres>;

@@ -84,8 +84,9 @@ describeOwnCluster('PostgreSQL goes away mid-call', () => {
   let n = 0;
 
   beforeAll(async () => {
-    // Durable (the default): an immediate stop must not lose what was committed before it.
-    cluster = await startPostgres({ maxConnections: 50 });
+    // No fsync (nothing here survives the test), but every commit acknowledged before an immediate stop
+    // is there after it, as on a production server.
+    cluster = await startPostgres({ maxConnections: 50, durable: false, keepCommitsOnCrash: true });
   });
   afterAll(() => cluster?.stop());
 
@@ -162,8 +163,12 @@ describeOwnCluster('PostgreSQL goes away mid-call', () => {
   }
 
   /** Sends every next webhook at once, as a busy line would; each is answered as Twilio needs within 2 s. */
-  async function everyWebhookAnswersWithin2s(callSid: string, codeStep: string): Promise<void> {
-    const webhooks = nextWebhooks(callSid, codeStep);
+  async function everyWebhookAnswersWithin2s(
+    callSid: string,
+    codeStep: string,
+    answered: Record<string, { verbs: string[]; dialed: string[] }> = {},
+  ): Promise<void> {
+    const webhooks = nextWebhooks(callSid, codeStep).map((w) => (answered[w.path] ? { ...w, answer: answered[w.path]!, fails: false } : { ...w, fails: true }));
     const failuresBefore = h.logs.records().filter((r) => /webhook failed/.test(String(r.msg))).length;
     const answers = await Promise.all(
       webhooks.map(async (w) => {
@@ -178,7 +183,7 @@ describeOwnCluster('PostgreSQL goes away mid-call', () => {
     }
     // Each of them failed on the database and said so (none answered from a path that never asked it).
     const failures = h.logs.records().filter((r) => /webhook failed/.test(String(r.msg))).length - failuresBefore;
-    expect(failures).toBe(webhooks.length);
+    expect(failures).toBe(webhooks.filter((w) => w.fails).length);
   }
 
   async function readyz(): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -238,6 +243,29 @@ describeOwnCluster('PostgreSQL goes away mid-call', () => {
     thaw();
     await recovered();
     expect(h.logs.text).not.toContain(PASSWORD);
+  });
+
+  it('answering, but with the call tables locked past the statement timeout: every webhook still answers within 2 s, and works once the lock is gone', async () => {
+    const callSid = sid(4);
+    const codeStep = await callAtCodePrompt(callSid);
+    // Another session (a migration, an operator's long transaction) holds what every route needs. More
+    // webhooks arrive at once than the pool has connections: some wait for one, then for the lock.
+    const holder = new pg.Client({ connectionString: h.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE calls, agents, p1_queue, callbacks, callback_legs IN ACCESS EXCLUSIVE MODE');
+      // The one exception: an agent who pressed 1 is put through though the note that they are on a
+      // call could not be written (bookkeeping beside the call is logged, never heard).
+      await everyWebhookAnswersWithin2s(callSid, codeStep, { [`/voice/whisper/accept?call=${callSid}&agent=1&lang=en-US`]: { verbs: ['Say'], dialed: [] } });
+      expect(h.logs.records().filter((r) => r.msg === 'could not record agent on a call')).toHaveLength(1);
+      // The server answers: the instance is ready, only those statements ran out of time.
+      expect((await readyz()).status).toBe(200);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    await recovered();
   });
 
   it('killed in the middle of a step: nothing of that step is written, and the caller is sent to the backup line', async () => {

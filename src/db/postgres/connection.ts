@@ -6,11 +6,11 @@ export interface PostgresOptions {
   /** Most connections this instance opens (default 10). */
   poolSize?: number;
   /**
-   * Longest a statement may run, waiting on locks included (default 1000 ms): a voice route must still
+   * Longest a statement may run, waiting on locks included (default 800 ms): a voice route must still
    * answer its apology within Twilio's patience when the database is slow or gone.
    */
   statementTimeoutMs?: number;
-  /** Longest a request waits for a pooled connection, or for a new one to open (default 1000 ms). */
+  /** Longest a request waits for a pooled connection, or for a new one to open (default 500 ms). */
   acquireTimeoutMs?: number;
   /** Told about connections the pool lost while idle (the database restarted); never given the URL. */
   onPoolError?: (err: Error) => void;
