@@ -302,6 +302,12 @@ describeOwnCluster('PostgreSQL goes away mid-call', () => {
       const { rows } = await admin.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'hotline' AND wait_event = 'PgSleep'`);
       expect(rows).toHaveLength(1);
     });
+    // It has written the call's new state already (an UPDATE's lock on calls), uncommitted.
+    const { rows: written } = await admin.query(
+      `SELECT 1 FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+        WHERE a.wait_event = 'PgSleep' AND l.relation = 'calls'::regclass AND l.mode = 'RowExclusiveLock'`,
+    );
+    expect(written).toHaveLength(1);
     await admin.end().catch(() => undefined);
     const killed = performance.now();
     cluster.halt('immediate');
