@@ -89,6 +89,8 @@ export async function startHarness(
     engine?: Engine;
     /** Another instance of this running harness: its PostgreSQL database, its clock and its secret key. */
     peer?: Harness;
+    /** A PostgreSQL database of the test's own (another cluster than the run's): used as it is, never dropped. */
+    databaseUrl?: string;
   } = {},
 ): Promise<Harness> {
   const dir = options.dir ?? tempDir();
@@ -96,9 +98,9 @@ export async function startHarness(
   if (peer && !peer.databaseUrl) throw new Error('another instance needs a PostgreSQL harness to share');
   const clock = peer?.clock ?? new ManualClock(options.now ?? Date.UTC(2026, 10, 23, 12, 0, 0));
   const logs = new LogCapture();
-  const engine: Engine = peer ? 'postgres' : (options.engine ?? 'sqlite');
-  const created = engine === 'postgres' && !peer ? await createTestDatabase() : undefined;
-  const databaseUrl = peer?.databaseUrl ?? created?.url;
+  const engine: Engine = peer || options.databaseUrl ? 'postgres' : (options.engine ?? 'sqlite');
+  const created = engine === 'postgres' && !peer && !options.databaseUrl ? await createTestDatabase() : undefined;
+  const databaseUrl = peer?.databaseUrl ?? options.databaseUrl ?? created?.url;
   const preliminary = testConfig(dir, {
     // Generous for a loaded test machine; tests of the timeouts themselves set their own.
     ...(databaseUrl && { HOTLINE_DATABASE_URL: databaseUrl, HOTLINE_DB_STATEMENT_TIMEOUT_MS: '10000', HOTLINE_DB_ACQUIRE_TIMEOUT_MS: '10000' }),

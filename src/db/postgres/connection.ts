@@ -1,16 +1,16 @@
 import pg from 'pg';
-import { DEFAULT_ACQUIRE_TIMEOUT_MS, DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_MS } from './settings.js';
+import { DEFAULT_ACQUIRE_TIMEOUT_MS, DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_MS, READ_TIMEOUT_MARGIN_MS } from './settings.js';
 
 /** How the pool reaches PostgreSQL and how long anything may wait for it. */
 export interface PostgresOptions {
   /** Most connections this instance opens (default 10). */
   poolSize?: number;
   /**
-   * Longest a statement may run, waiting on locks included (default 1500 ms): a voice route must still
+   * Longest a statement may run, waiting on locks included (default 800 ms): a voice route must still
    * answer its apology within Twilio's patience when the database is slow or gone.
    */
   statementTimeoutMs?: number;
-  /** Longest a request waits for a pooled connection, or for a new one to open (default 1500 ms). */
+  /** Longest a request waits for a pooled connection, or for a new one to open (default 500 ms). */
   acquireTimeoutMs?: number;
   /** Told about connections the pool lost while idle (the database restarted); never given the URL. */
   onPoolError?: (err: Error) => void;
@@ -37,7 +37,7 @@ export function createPool(url: string, options: PostgresOptions = {}): pg.Pool 
     max: options.poolSize ?? DEFAULT_POOL_SIZE,
     connectionTimeoutMillis: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
     statement_timeout: statementTimeout,
-    query_timeout: statementTimeout + 500,
+    query_timeout: statementTimeout + READ_TIMEOUT_MARGIN_MS,
     // A unit of work awaits nothing but its statements: an idle transaction is an instance that hung.
     idle_in_transaction_session_timeout: Math.max(5000, statementTimeout * 4),
     application_name: 'hotline',

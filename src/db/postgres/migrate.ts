@@ -5,6 +5,9 @@ import type pg from 'pg';
 
 const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'db', 'postgres');
 
+/** Longest this side waits for any one migration statement (the advisory lock's wait included). */
+const MIGRATION_READ_TIMEOUT_MS = 10 * 60_000;
+
 /** The advisory lock key migrations take: 'hotline' in ASCII, so other users of the database do not collide. */
 export const MIGRATION_LOCK_KEY = 0x686f746c696e65;
 
@@ -16,16 +19,25 @@ export const MIGRATION_LOCK_KEY = 0x686f746c696e65;
 export async function migratePostgres(pool: pg.Pool): Promise<string[]> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // The server going away while the client is out of the pool fails the statement in progress; the
+  // client's 'error' event, unheard, would end the process instead of start-up's one line.
+  const onError = (err: Error) => {
+    broken ??= err;
+  };
+  client.on('error', onError);
+  // Migrations, and the wait for another instance's, may take far longer than one request's timeouts:
+  // the server's (statement_timeout, set to 0 below) and this side's (query_timeout, per query here).
+  const run = <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
+    client.query<R>({ text, ...(values && { values }), query_timeout: MIGRATION_READ_TIMEOUT_MS } as pg.QueryConfig);
   try {
-    // Migrations may take longer than one request's statement timeout.
-    await client.query('SET statement_timeout = 0');
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await run('SET statement_timeout = 0');
+    await run('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
-      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      await run(`CREATE TABLE IF NOT EXISTS schema_migrations (
         name TEXT PRIMARY KEY,
         applied_at BIGINT NOT NULL
       )`);
-      const applied = new Set((await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
+      const applied = new Set((await run<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
       const files = readdirSync(migrationsDir)
         .filter((f) => /^\d{3}_.+\.sql$/.test(f))
         .sort();
@@ -33,26 +45,27 @@ export async function migratePostgres(pool: pg.Pool): Promise<string[]> {
       for (const file of files) {
         if (applied.has(file)) continue;
         const sql = readFileSync(join(migrationsDir, file), 'utf8');
-        await client.query('BEGIN');
+        await run('BEGIN');
         try {
-          await client.query(sql);
-          await client.query('INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)', [file, Date.now()]);
-          await client.query('COMMIT');
+          await run(sql);
+          await run('INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)', [file, Date.now()]);
+          await run('COMMIT');
         } catch (err) {
-          await client.query('ROLLBACK');
+          await run('ROLLBACK');
           throw new Error(`migration ${file} failed: ${(err as Error).message}`, { cause: err });
         }
         ran.push(file);
       }
       return ran;
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
-      await client.query('RESET statement_timeout');
+      await run('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      await run('RESET statement_timeout');
     }
   } catch (err) {
     broken = err as Error;
     throw err;
   } finally {
+    client.removeListener('error', onError);
     client.release(broken);
   }
 }

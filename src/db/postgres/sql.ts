@@ -33,38 +33,64 @@ function over(q: Queryable, transaction: Sql['transaction']): Sql {
 }
 
 /**
+ * Whether an error means the connection itself is unusable: the server closed it or stopped answering
+ * (node-postgres's client-side query timeout), rather than a statement PostgreSQL refused, which
+ * carries a SQLSTATE code.
+ */
+function connectionLost(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return typeof e?.code !== 'string' && typeof e?.message === 'string' && /^(Query read timeout|Connection terminated|Client has encountered a connection error)/.test(e.message);
+}
+
+/**
  * Runs `work` on one pooled client between BEGIN and COMMIT; ROLLBACK when it throws. A client whose
  * BEGIN, ROLLBACK or COMMIT failed is destroyed rather than given back to the pool: its connection may
- * be broken or in a transaction of unknown state.
+ * be broken or in a transaction of unknown state. A connection that broke or stopped answering is
+ * destroyed at once, with no ROLLBACK to wait for: the server undoes a transaction whose connection
+ * closed. While the client is out of the pool its 'error' events (the server went away between two
+ * statements) are this function's to handle: unheard, they would end the process.
  */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (err: Error) => {
+    lost ??= err;
+  };
+  client.on('error', onError);
+  const release = (err?: Error) => {
+    client.removeListener('error', onError);
+    client.release(err ?? lost);
+  };
   try {
     await client.query('BEGIN');
   } catch (err) {
-    client.release(err as Error);
+    release(err as Error);
     throw err;
   }
   let result: T;
   try {
     result = await work(client);
   } catch (err) {
+    if (lost || connectionLost(err)) {
+      release((lost ?? err) as Error);
+      throw err;
+    }
     try {
       await client.query('ROLLBACK');
     } catch (rollbackFailed) {
-      client.release(rollbackFailed as Error);
+      release(rollbackFailed as Error);
       throw err;
     }
-    client.release();
+    release();
     throw err;
   }
   try {
     await client.query('COMMIT');
   } catch (err) {
-    client.release(err as Error);
+    release(err as Error);
     throw err;
   }
-  client.release();
+  release();
   return result;
 }
 

@@ -48,12 +48,16 @@ function repositories(sql: Sql, clock: Clock, offerHoldMs: number): Repositories
   };
 }
 
-/** Why the database did not answer, without the URL or anything else that may hold the password. */
+/**
+ * Why the database did not answer (for /readyz), naming it, without the URL or anything else that may
+ * hold the password: PostgreSQL's SQLSTATE, the system's error code, or that it did not answer in time.
+ */
 function reasonOf(err: unknown): string {
   const e = err as { code?: unknown; message?: unknown };
-  if (typeof e.code === 'string') return `postgres error ${e.code}`;
-  if (typeof e.message === 'string' && /timeout/i.test(e.message)) return 'postgres did not answer in time';
-  return 'postgres is unreachable';
+  if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return `PostgreSQL refused the query (SQLSTATE ${e.code})`;
+  if (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) return `PostgreSQL is unreachable (${e.code})`;
+  if (typeof e.message === 'string' && /timeout/i.test(e.message)) return 'PostgreSQL did not answer in time';
+  return 'PostgreSQL is unreachable';
 }
 
 /**
