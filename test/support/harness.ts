@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -99,12 +101,19 @@ export async function startHarness(
   const engine: Engine = peer ? 'postgres' : (options.engine ?? 'sqlite');
   const created = engine === 'postgres' && !peer ? await createTestDatabase() : undefined;
   const databaseUrl = peer?.databaseUrl ?? created?.url;
-  const preliminary = testConfig(dir, {
-    // Generous for a loaded test machine; tests of the timeouts themselves set their own.
-    ...(databaseUrl && { HOTLINE_DATABASE_URL: databaseUrl, HOTLINE_DB_STATEMENT_TIMEOUT_MS: '10000', HOTLINE_DB_ACQUIRE_TIMEOUT_MS: '10000' }),
-    ...(peer && { HOTLINE_SECRET_KEY: peer.config.secretKeys.current.toString('base64') }),
-    ...options.env,
-  });
+  let preliminary: Config;
+  try {
+    preliminary = testConfig(dir, {
+      // Generous for a loaded test machine; tests of the timeouts themselves set their own.
+      ...(databaseUrl && { HOTLINE_DATABASE_URL: databaseUrl, HOTLINE_DB_STATEMENT_TIMEOUT_MS: '10000', HOTLINE_DB_ACQUIRE_TIMEOUT_MS: '10000' }),
+      ...(peer && { HOTLINE_SECRET_KEY: peer.config.secretKeys.current.toString('base64') }),
+      ...options.env,
+    });
+  } catch (err) {
+    // A configuration the server refuses: nothing started, so nothing is left behind either.
+    await created?.drop();
+    throw err;
+  }
   const logger = createLogger('debug', logs);
   // Bind first, then build the app with the URL Twilio would use.
   const { createServer } = await import('node:http');
@@ -180,4 +189,29 @@ export async function metricTotal(h: Harness, metric: string): Promise<number> {
     .split('\n')
     .filter((l) => l.startsWith(`${metric}{`) || l.startsWith(`${metric} `))
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+/**
+ * Runs one SQL statement on the harness's database over a connection of its own, as another process
+ * would (the CLI, an operator, a damaged row). Write it with `?` placeholders and SQL both engines read
+ * (`true`/`false` for booleans); PostgreSQL gets `$1`, `$2`, ...
+ */
+export async function sqlFromOutside(h: Harness, sql: string, params: unknown[] = []): Promise<void> {
+  if (h.engine === 'postgres') {
+    const client = new pg.Client({ connectionString: h.databaseUrl });
+    await client.connect();
+    try {
+      let n = 0;
+      await client.query(sql.replace(/\?/g, () => `$${++n}`), params);
+    } finally {
+      await client.end();
+    }
+    return;
+  }
+  const other = new Database(h.config.dbPath);
+  try {
+    other.prepare(sql).run(...params);
+  } finally {
+    other.close();
+  }
 }
