@@ -53,6 +53,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** The databases another instance was started on (`peer`): dropped at close, never handed to another test. */
+const sharedDatabases = new Set<string>();
+
 /** A fresh temp directory with a real SQLite file and the real migrations. */
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'hotline-'));
@@ -78,9 +81,11 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
 
 /**
  * Starts the real server on port 0 over a fresh database; PUBLIC_BASE_URL is the bound address.
- * `engine: 'postgres'` puts it on a fresh PostgreSQL database of the test run's server (migrated by the
- * server's own start-up path, dropped at close); `peer` starts another instance on the database of a
- * running PostgreSQL harness instead: one shared database, clock and secret key, a server of its own.
+ * `engine: 'postgres'` puts it on an empty PostgreSQL database of the test run's server (migrated by the
+ * server's own start-up path; at close emptied for the file's next test, or dropped if another instance
+ * shared it, so that nothing a closed test left running writes into the next one); `peer` starts another
+ * instance on the database of a running PostgreSQL harness instead: one shared database, clock and secret
+ * key, a server of its own.
  */
 export async function startHarness(
   options: {
@@ -101,6 +106,7 @@ export async function startHarness(
   const engine: Engine = peer ? 'postgres' : (options.engine ?? 'sqlite');
   const created = engine === 'postgres' && !peer ? await createTestDatabase() : undefined;
   const databaseUrl = peer?.databaseUrl ?? created?.url;
+  if (peer) sharedDatabases.add(peer.databaseUrl!);
   let preliminary: Config;
   try {
     preliminary = testConfig(dir, {
@@ -150,7 +156,8 @@ export async function startHarness(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await hotline.close();
-      await created?.drop();
+      if (created && sharedDatabases.delete(created.url)) await created.drop();
+      else await created?.release();
       rmSync(dir, { recursive: true, force: true });
     },
   };
