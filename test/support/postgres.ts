@@ -30,12 +30,9 @@ export type Engine = 'sqlite' | 'postgres';
  */
 export function describeEngines(name: string, suite: (engine: Engine) => void): void {
   describe(`${name} (SQLite)`, () => suite('sqlite'));
-  describePostgres(`${name} (PostgreSQL)`, () =>
-    describe(`${name} (PostgreSQL)`, () => {
-      afterAll(dropSpareDatabases);
-      suite('postgres');
-    }),
-  );
+  describePostgres(`${name} (PostgreSQL)`, () => describe(`${name} (PostgreSQL)`, () => suite('postgres')));
+  // After the file's (or the enclosing suite's) last test: its other suites reuse the databases until then.
+  afterAll(dropSpareDatabases);
 }
 
 /** `url` with another database name. */
