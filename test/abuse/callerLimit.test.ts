@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { luhnCheckDigit } from '../../src/domain/customerId.js';
 import { CALLER_LIMIT } from '../../src/domain/serviceNumbers.js';
 import { addCustomer, dashboardCode, placeCall } from '../support/calls.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { describeEngines } from '../support/postgres.js';
 
 const HOUR = 60 * 60 * 1000;
 // Limited, the caller is not hung up on: without a backup desk (as here) a callback to the phone on file, if any.
@@ -15,12 +16,12 @@ const guessedId = (n: number) => {
   return `${body}${luhnCheckDigit(body)}`;
 };
 
-describe('a caller cycling through customer IDs is stopped, whatever the ID', () => {
+describeEngines('a caller cycling through customer IDs is stopped, whatever the ID', (engine) => {
   let h: Harness;
   let realId: string;
   let guesses = 0;
   beforeEach(async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     realId = await addCustomer(h);
   });
   afterEach(async () => h.close());
@@ -100,12 +101,12 @@ describe('a caller cycling through customer IDs is stopped, whatever the ID', ()
   });
 });
 
-describe('Twilio\'s anonymous marker is never a number to call back', () => {
+describeEngines('Twilio\'s anonymous marker is never a number to call back', (engine) => {
   let h: Harness;
   let customerId: string;
   beforeEach(async () => {
     // North American callback numbers allowed (HOTLINE_CALLBACK_COUNTRIES): the line has no numbers here to derive them from.
-    h = await startHarness({ env: { HOTLINE_CALLBACK_COUNTRIES: '1' } });
+    h = await startHarness({ engine, env: { HOTLINE_CALLBACK_COUNTRIES: '1' } });
     customerId = await addCustomer(h);
   });
   afterEach(async () => h.close());

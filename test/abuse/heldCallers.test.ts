@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { luhnCheckDigit } from '../../src/domain/customerId.js';
 import { CALLER_LIMIT } from '../../src/domain/serviceNumbers.js';
 import { addCustomer, dashboardCode, placeCall } from '../support/calls.js';
 import { api, startHarness, type Harness } from '../support/harness.js';
+import { describeEngines } from '../support/postgres.js';
 
 // A caller refused by a lock or a number limit is never left alone: a person verifies them another way.
 const UNAVAILABLE = 'Automatic verification is not available for this call right now.';
@@ -23,12 +24,12 @@ async function lockId(h: Harness, id: string) {
   expect((await h.hotline.store.verification.failureState(id)).lockedUntil).not.toBeNull();
 }
 
-describe('callers refused by a lock or a number limit', () => {
+describeEngines('callers refused by a lock or a number limit', (engine) => {
   let h: Harness;
   afterEach(async () => h.close());
 
   it('a locked ID\'s caller is put through to the backup desk, whose whisper says the ID ending and how many codes failed', async () => {
-    h = await startHarness({ env: { HOTLINE_BACKUP_NUMBER: DESK } });
+    h = await startHarness({ engine, env: { HOTLINE_BACKUP_NUMBER: DESK } });
     const id = await addCustomer(h);
     await lockId(h, id);
     h.clock.advance(30_000);
@@ -53,7 +54,7 @@ describe('callers refused by a lock or a number limit', () => {
   });
 
   it('a limited number\'s caller is put through to the backup desk, told the number is limited', async () => {
-    h = await startHarness({ env: { HOTLINE_BACKUP_NUMBER: DESK } });
+    h = await startHarness({ engine, env: { HOTLINE_BACKUP_NUMBER: DESK } });
     const id = await addCustomer(h);
     const attacker = '+14155550666';
     let n = 0;
@@ -68,7 +69,7 @@ describe('callers refused by a lock or a number limit', () => {
   });
 
   it(`one attacker's ${CALLER_LIMIT.withheldGuesses} guesses from withheld numbers do not keep a real withheld caller from a person`, async () => {
-    h = await startHarness({ env: { HOTLINE_BACKUP_NUMBER: DESK } });
+    h = await startHarness({ engine, env: { HOTLINE_BACKUP_NUMBER: DESK } });
     const id = await addCustomer(h);
     let n = 0;
     for (let call = 0; call < CALLER_LIMIT.withheldGuesses / 3; call++) {
@@ -81,7 +82,7 @@ describe('callers refused by a lock or a number limit', () => {
   });
 
   it('without a backup desk, a locked ID gets one P1 callback to the phone on file, never texted; the caller hears the same words as for an ID without one', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const id = await addCustomer(h);
     await api(h, 'PATCH', `/api/customers/${id}`, { phone: ON_FILE });
     const noPhone = await addCustomer(h);
@@ -108,7 +109,7 @@ describe('callers refused by a lock or a number limit', () => {
   });
 
   it('the typed digits of a step are not kept in clear: the stored retry key is a keyed hash', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const id = await addCustomer(h);
     const code = await dashboardCode(h, id);
     const call = await placeCall(h, [`${id}#`, code]);

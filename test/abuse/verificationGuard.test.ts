@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { luhnCheckDigit } from '../../src/domain/customerId.js';
 import { addAgent, addCustomer, dashboardCode, placeCall } from '../support/calls.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { enterpriseCustomer, wrongCode } from '../foundation/support/fixtures.js';
+import { describeEngines } from '../support/postgres.js';
 
 const MINUTE = 60_000;
 
@@ -13,10 +14,10 @@ async function guardGauge(h: Harness): Promise<number> {
 }
 const warnings = (h: Harness) => h.logs.records().filter((r) => String(r.msg).startsWith('verification guard active'));
 
-describe('the line-wide guard against guessing', () => {
+describeEngines('the line-wide guard against guessing', (engine) => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
   });
   afterEach(async () => h.close());
 

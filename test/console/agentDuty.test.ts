@@ -1,16 +1,16 @@
-import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { api, startHarness, type Harness } from '../support/harness.js';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { api, sqlFromOutside, startHarness, type Harness } from '../support/harness.js';
 import { callSid, twilioPost } from './support/twilio.js';
+import { describeEngines } from '../support/postgres.js';
 
 // Monday 2026-11-23 12:00 UTC is 21:00 in Tokyo.
 const MONDAY_NOON_UTC = Date.UTC(2026, 10, 23, 12, 0, 0);
 const HOUR = 3_600_000;
 
-describe('duty: the manual switch and the weekly roster', () => {
+describeEngines('duty: the manual switch and the weekly roster', (engine) => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness({ now: MONDAY_NOON_UTC });
+    h = await startHarness({ engine, now: MONDAY_NOON_UTC });
   });
   afterEach(async () => h.close());
 
@@ -58,15 +58,10 @@ describe('duty: the manual switch and the weekly roster', () => {
     const onDuty = async () => (await h.hotline.store.agents.onDuty()).map((x) => x.agentId);
     expect(await onDuty()).toEqual([a.agentId]);
     // Another process (the CLI, the dialer worker) takes the agent off duty.
-    const other = new Database(h.config.dbPath);
-    try {
-      other.prepare(`UPDATE agents SET duty = 'off', on_duty = 0 WHERE agent_id = ?`).run(a.agentId);
-      expect(await onDuty()).toEqual([]);
-      other.prepare(`UPDATE agents SET duty = 'on', on_duty = 1, languages = '["ja-JP"]' WHERE agent_id = ?`).run(a.agentId);
-      expect((await h.hotline.store.agents.onDuty()).map((x) => x.languages)).toEqual([['ja-JP']]);
-    } finally {
-      other.close();
-    }
+    await sqlFromOutside(h, `UPDATE agents SET duty = 'off', on_duty = false WHERE agent_id = ?`, [a.agentId]);
+    expect(await onDuty()).toEqual([]);
+    await sqlFromOutside(h, `UPDATE agents SET duty = 'on', on_duty = true, languages = '["ja-JP"]' WHERE agent_id = ?`, [a.agentId]);
+    expect((await h.hotline.store.agents.onDuty()).map((x) => x.languages)).toEqual([['ja-JP']]);
     // A webhook whose transaction fails takes its change to the agents with it.
     const rollback = await h.hotline.store
       .unitOfWork(async (tx) => {
@@ -126,10 +121,10 @@ describe('duty: the manual switch and the weekly roster', () => {
   });
 });
 
-describe('availability from the call’s webhooks', () => {
+describeEngines('availability from the call’s webhooks', (engine) => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness({ now: MONDAY_NOON_UTC });
+    h = await startHarness({ engine, now: MONDAY_NOON_UTC });
   });
   afterEach(async () => h.close());
 

@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 import { agentWithPassword, ConsoleClient, slowHash } from './support/consoleClient.js';
 import { p2Call } from './support/twilio.js';
+import { describeEngines } from '../support/postgres.js';
 
 let h: Harness;
 afterEach(async () => h?.close());
 
 const enterpriseCustomer = async () => h.hotline.customers.create({ name: 'Acme Corp', plan: 'enterprise', tier: 'premium' });
 
-describe('signing in to the console', () => {
+describeEngines('signing in to the console', (engine) => {
   it('sends a visitor without a session to the sign-in page, which carries the security headers', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const c = new ConsoleClient(h);
     const dash = await c.get('/console');
     expect(dash.status).toBe(303);
@@ -30,7 +31,7 @@ describe('signing in to the console', () => {
   });
 
   it('signs in with the right password into an HttpOnly, SameSite=Strict session stored only as a hash', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const { agent, password } = await agentWithPassword(h);
     const c = new ConsoleClient(h);
     const login = await c.get('/console/login');
@@ -56,7 +57,7 @@ describe('signing in to the console', () => {
   });
 
   it('refuses a wrong password with one message for every failure, and pauses after ten', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const { agent, password } = await agentWithPassword(h);
     const c = new ConsoleClient(h);
     const unknown = await c.signIn(999, password);
@@ -72,7 +73,7 @@ describe('signing in to the console', () => {
   });
 
   it('counts a wrong password while it is still being checked: the tenth in flight pauses the right one sent after it', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const { agent, password } = await agentWithPassword(h);
     await h.hotline.store.credentials.setPassword(agent.agentId, await slowHash(password), h.clock.now());
     const c = new ConsoleClient(h);
@@ -90,7 +91,7 @@ describe('signing in to the console', () => {
   });
 
   it('checks a burst of guesses for one agent two at a time: the rest are answered 429 at once and not counted', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const { agent, password } = await agentWithPassword(h);
     const c = new ConsoleClient(h);
     const csrf = ConsoleClient.csrf(await c.get('/console/login'));
@@ -109,7 +110,7 @@ describe('signing in to the console', () => {
   });
 
   it('checks at most two passwords at once with twenty waiting, whichever agents they are for', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const { agent, password } = await agentWithPassword(h);
     const c = new ConsoleClient(h);
     const csrf = ConsoleClient.csrf(await c.get('/console/login'));
@@ -124,7 +125,7 @@ describe('signing in to the console', () => {
   });
 
   it('keeps a password typed into the agent-number field out of the log and off the page', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const { agent, password } = await agentWithPassword(h);
     const c = new ConsoleClient(h);
     const login = await c.get('/console/login');
@@ -141,7 +142,7 @@ describe('signing in to the console', () => {
   });
 
   it('marks the session cookie Secure (and __Host-) when the public URL is https', async () => {
-    h = await startHarness({ env: { PUBLIC_BASE_URL: 'https://hotline.example.com' } });
+    h = await startHarness({ engine, env: { PUBLIC_BASE_URL: 'https://hotline.example.com' } });
     const { agent, password } = await agentWithPassword(h);
     const c = new ConsoleClient(h);
     const login = await c.get('/console/login');
@@ -157,7 +158,7 @@ describe('signing in to the console', () => {
   });
 
   it('ends the session on sign-out and after 30 idle minutes', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const { agent, password } = await agentWithPassword(h);
     const c = new ConsoleClient(h);
     await c.signIn(agent.agentId, password);
@@ -175,9 +176,9 @@ describe('signing in to the console', () => {
   });
 });
 
-describe('forms are safe from cross-site requests', () => {
+describeEngines('forms are safe from cross-site requests', (engine) => {
   it('refuses a post without the page’s token, with a wrong one, or from another origin', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const { agent, password } = await agentWithPassword(h);
     const c = new ConsoleClient(h);
     await c.signIn(agent.agentId, password);
@@ -192,17 +193,17 @@ describe('forms are safe from cross-site requests', () => {
   });
 
   it('refuses a sign-in post that did not come from the sign-in form', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const { agent, password } = await agentWithPassword(h);
     const c = new ConsoleClient(h);
     expect((await c.post('/console/login', { agentId: String(agent.agentId), password })).status).toBe(403);
   });
 });
 
-describe('the dashboard and a callback', () => {
+describeEngines('the dashboard and a callback', (engine) => {
   /** A signed-in agent, and a P2 call that has just booked a callback. */
   async function afterP2Call() {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const customer = await enterpriseCustomer();
     const { agent, password } = await agentWithPassword(h);
     const c = new ConsoleClient(h);
@@ -258,7 +259,7 @@ describe('the dashboard and a callback', () => {
   });
 
   it('serves the live regions as JSON to the refreshing script and 401 once signed out', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const { agent, password } = await agentWithPassword(h);
     const c = new ConsoleClient(h);
     await c.signIn(agent.agentId, password);
@@ -271,9 +272,9 @@ describe('the dashboard and a callback', () => {
   });
 });
 
-describe('admins manage agents', () => {
+describeEngines('admins manage agents', (engine) => {
   it('lets an admin add an agent with a password, set a roster, and refuses others', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const admin = await agentWithPassword(h, { name: 'Ada Admin', isAdmin: true });
     const c = new ConsoleClient(h);
     await c.signIn(admin.agent.agentId, admin.password);
@@ -305,7 +306,7 @@ describe('admins manage agents', () => {
   });
 
   it('does not let an admin remove their own admin role', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const admin = await agentWithPassword(h, { name: 'Ada Admin', isAdmin: true });
     const c = new ConsoleClient(h);
     await c.signIn(admin.agent.agentId, admin.password);

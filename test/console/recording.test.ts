@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { startHarness, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, type Harness } from '../support/harness.js';
 import { startTwilioStandIn, type TwilioStandIn } from '../support/twilioStandIn.js';
 import { agentWithPassword, ConsoleClient } from './support/consoleClient.js';
 import { p2Call } from './support/twilio.js';
+import { describeEngines } from '../support/postgres.js';
 
-describe("a callback's recorded description, played in the console", () => {
+describeEngines("a callback's recorded description, played in the console", (engine) => {
   let h: Harness | undefined;
   let twilio: TwilioStandIn | undefined;
   afterEach(async () => {
@@ -15,7 +16,7 @@ describe("a callback's recorded description, played in the console", () => {
 
   async function setUp() {
     twilio = await startTwilioStandIn({ accountSid: TEST_ACCOUNT_SID, authToken: TEST_AUTH_TOKEN });
-    h = await startHarness({ env: { HOTLINE_TWILIO_API_URL: twilio.url } });
+    h = await startHarness({ engine, env: { HOTLINE_TWILIO_API_URL: twilio.url } });
     const customer = await h.hotline.customers.create({ name: 'Acme Corp', plan: 'enterprise', tier: 'standard' });
     const sid = await p2Call(h, customer.customerId);
     const callback = (await h.hotline.store.callbacks.byCallSid(sid))!;

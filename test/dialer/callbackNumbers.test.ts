@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { api, type Harness } from '../support/harness.js';
 import { CALLER, dashboardCode, LINE, placeCall } from '../support/calls.js';
 import { spokenText } from '../support/twilioStandIn.js';
 import { addAgent, playRound, startDialerHarness, type DialerHarness } from './support.js';
+import { describeEngines } from '../support/postgres.js';
 
 // Toll fraud through the callback number: a caller who can make the line call any number they type
 // makes it call one that pays them (premium rate) or costs dollars a minute (satellite).
@@ -33,12 +34,12 @@ async function p2Call(d: DialerHarness, id: string, keys: string[], options: { f
   return call;
 }
 
-describe('a callback number the caller types', () => {
+describeEngines('a callback number the caller types', (engine) => {
   let d: DialerHarness;
   afterEach(async () => d.close());
 
   it('in a satellite range is refused and asked again; a withheld caller who gives nothing else has nothing booked, texted or dialed', async () => {
-    d = await startDialerHarness();
+    d = await startDialerHarness({ engine });
     await addAgent(d.h);
     const id = await addCustomer(d.h);
 
@@ -56,7 +57,7 @@ describe('a callback number the caller types', () => {
   });
 
   it('in a satellite range at the P2 menu leaves the callback on the calling number, which is what the dialer dials', async () => {
-    d = await startDialerHarness();
+    d = await startDialerHarness({ engine });
     await addAgent(d.h);
     const id = await addCustomer(d.h);
 
@@ -74,7 +75,7 @@ describe('a callback number the caller types', () => {
   });
 
   it('in a premium range is refused in Japanese on a Japanese line', async () => {
-    d = await startDialerHarness();
+    d = await startDialerHarness({ engine });
     expect((await api(d.h, 'PUT', `/api/numbers/${JAPAN_LINE}`, { language: 'ja-JP' })).status).toBe(200);
     const id = await addCustomer(d.h);
 
@@ -87,7 +88,7 @@ describe('a callback number the caller types', () => {
   });
 
   it('in a country the line does not serve is refused; by default the line serves the countries of its numbers and of the phones on file', async () => {
-    d = await startDialerHarness();
+    d = await startDialerHarness({ engine });
     expect((await api(d.h, 'PUT', `/api/numbers/${LINE}`, { language: 'en-US' })).status).toBe(200);
     await addCustomer(d.h, '+442079460000'); // another customer's phone in the UK
     const id = await addCustomer(d.h);
@@ -101,7 +102,7 @@ describe('a callback number the caller types', () => {
   });
 
   it('outside HOTLINE_CALLBACK_COUNTRIES is refused even in a country the line has numbers in, and nothing is booked', async () => {
-    d = await startDialerHarness({ env: { HOTLINE_CALLBACK_COUNTRIES: '81' } });
+    d = await startDialerHarness({ engine, env: { HOTLINE_CALLBACK_COUNTRIES: '81' } });
     expect((await api(d.h, 'PUT', `/api/numbers/${LINE}`, { language: 'en-US' })).status).toBe(200);
     const id = await addCustomer(d.h);
 
@@ -114,12 +115,12 @@ describe('a callback number the caller types', () => {
   });
 });
 
-describe('a withheld caller whose customer has a phone on file', () => {
+describeEngines('a withheld caller whose customer has a phone on file', (engine) => {
   let d: DialerHarness;
   afterEach(async () => d.close());
 
   it('is booked to the phone on file and told so, is texted there, may give another number, and the agent dials it', async () => {
-    d = await startDialerHarness();
+    d = await startDialerHarness({ engine });
     await addAgent(d.h);
     const onFile = '+14155550123';
     const id = await addCustomer(d.h, onFile);
@@ -140,12 +141,12 @@ describe('a withheld caller whose customer has a phone on file', () => {
   });
 });
 
-describe("the agent's whisper on a callback to a number the caller typed", () => {
+describeEngines("the agent's whisper on a callback to a number the caller typed", (engine) => {
   let d: DialerHarness;
   afterEach(async () => d.close());
 
   it('says the customer asked for a different number, and its country', async () => {
-    d = await startDialerHarness({ env: { HOTLINE_CALLBACK_COUNTRIES: '1,44' } });
+    d = await startDialerHarness({ engine, env: { HOTLINE_CALLBACK_COUNTRIES: '1,44' } });
     await addAgent(d.h);
     const id = await addCustomer(d.h, '+14155550123');
 
@@ -159,7 +160,7 @@ describe("the agent's whisper on a callback to a number the caller typed", () =>
   });
 
   it('says so in Japanese to an agent who speaks Japanese, for a withheld caller with no phone on file', async () => {
-    d = await startDialerHarness();
+    d = await startDialerHarness({ engine });
     expect((await api(d.h, 'PUT', `/api/numbers/${JAPAN_LINE}`, { language: 'ja-JP' })).status).toBe(200);
     await addAgent(d.h, { languages: ['ja-JP'] });
     const id = await addCustomer(d.h);

@@ -1,16 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { AGENT_OFFER_HOLD_MS } from '../../src/domain/serviceNumbers.js';
 import { api } from '../support/harness.js';
 import { addCustomer, CALLER, dashboardCode, placeCall } from '../support/calls.js';
 import { spokenText } from '../support/twilioStandIn.js';
 import { addAgent, agentAccepts, CALLER_ID, callbackInApi, customerLeg, playRound, scheduleCallback, startDialerHarness, type DialerHarness } from './support.js';
+import { describeEngines } from '../support/postgres.js';
 
-describe('a P2 callback from call to completion', () => {
+describeEngines('a P2 callback from call to completion', (engine) => {
   let d: DialerHarness;
   afterEach(async () => d.close());
 
   it('is texted, dialed agent first through Twilio, connected and completed', async () => {
-    d = await startDialerHarness();
+    d = await startDialerHarness({ engine });
     const { h, twilio } = d;
     const agent = await addAgent(h, { name: 'Kenji' });
     const id = await addCustomer(h, { name: 'Acme Robotics', tier: 'premium' });
@@ -58,10 +59,10 @@ describe('a P2 callback from call to completion', () => {
   });
 });
 
-describe('a callback with Twilio connection overrides configured', () => {
+describeEngines('a callback with Twilio connection overrides configured', (engine) => {
   let d: DialerHarness;
   beforeEach(async () => {
-    d = await startDialerHarness({ env: { HOTLINE_TWILIO_CONNECTION_OVERRIDES: 'ct=1500&rt=6000&rc=1' } });
+    d = await startDialerHarness({ engine, env: { HOTLINE_TWILIO_CONNECTION_OVERRIDES: 'ct=1500&rt=6000&rc=1' } });
   });
   afterEach(async () => d.close());
 

@@ -1,14 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { api } from '../support/harness.js';
 import { addCustomer, CALLER, dashboardCode, placeCall } from '../support/calls.js';
 import { agentWithPassword, ConsoleClient } from '../console/support/consoleClient.js';
 import { addAgent, CALLER_ID, startDialerHarness, type DialerHarness } from './support.js';
+import { describeEngines } from '../support/postgres.js';
 
 const ON_CALL_LEAD = '+14155550901';
 const DEPUTY = '+819012345678';
 const ESCALATION = { HOTLINE_ESCALATION_NUMBERS: `${ON_CALL_LEAD}, ${DEPUTY}` };
 
-describe('escalation when a P1 caller finds nobody', () => {
+describeEngines('escalation when a P1 caller finds nobody', (engine) => {
   let d: DialerHarness;
   afterEach(async () => d.close());
 
@@ -23,7 +24,7 @@ describe('escalation when a P1 caller finds nobody', () => {
   const escalationTexts = () => d.twilio.messages.filter((m) => m.to !== CALLER);
 
   it('with nobody on duty, texts each number on the list once, with the reference and the deadline, and the console shows who was told', async () => {
-    d = await startDialerHarness({ env: ESCALATION });
+    d = await startDialerHarness({ engine, env: ESCALATION });
     const id = await addCustomer(d.h, { tier: 'premium' });
 
     const { call, callback } = await p1Call(id);
@@ -72,7 +73,7 @@ describe('escalation when a P1 caller finds nobody', () => {
   });
 
   it('when the one agent on duty does not answer, says no engineer accepted; with HOTLINE_ESCALATION_CALLS also calls, reading the text', async () => {
-    d = await startDialerHarness({ env: { ...ESCALATION, HOTLINE_ESCALATION_CALLS: 'true' } });
+    d = await startDialerHarness({ engine, env: { ...ESCALATION, HOTLINE_ESCALATION_CALLS: 'true' } });
     await addAgent(d.h);
     const id = await addCustomer(d.h, { tier: 'standard' });
 
@@ -94,7 +95,7 @@ describe('escalation when a P1 caller finds nobody', () => {
   });
 
   it('records a text the Messages API refuses as failed, logs it masked, and keeps the call and the callback', async () => {
-    d = await startDialerHarness({ env: { HOTLINE_ESCALATION_NUMBERS: DEPUTY } });
+    d = await startDialerHarness({ engine, env: { HOTLINE_ESCALATION_NUMBERS: DEPUTY } });
     const id = await addCustomer(d.h);
     // The caller's confirmation and the escalation text race for the first failure: fail both.
     d.twilio.failNext('messages', { status: 400, code: 21614, message: `'To' number ${DEPUTY} is not a mobile number` }, 2);
@@ -112,7 +113,7 @@ describe('escalation when a P1 caller finds nobody', () => {
   });
 
   it('a P2 callback, or a line with no escalation list, tells nobody', async () => {
-    d = await startDialerHarness({ env: ESCALATION });
+    d = await startDialerHarness({ engine, env: ESCALATION });
     const id = await addCustomer(d.h);
     const p2 = await placeCall(d.h, [`${id}#`, await dashboardCode(d.h, id), '2', '']);
     await d.h.hotline.callbackDialing.escalations.idle();
@@ -122,7 +123,7 @@ describe('escalation when a P1 caller finds nobody', () => {
     expect(p2.said().join(' ')).toContain('We have booked a callback');
     await d.close();
 
-    d = await startDialerHarness();
+    d = await startDialerHarness({ engine });
     const other = await addCustomer(d.h);
     const { callback } = await p1Call(other);
     expect(callback).toMatchObject({ priority: 'P1' });
@@ -131,9 +132,9 @@ describe('escalation when a P1 caller finds nobody', () => {
   });
 
   it('refuses a malformed HOTLINE_ESCALATION_NUMBERS at start-up in one line naming it and the entry, not the numbers', async () => {
-    await expect(startDialerHarness({ env: { HOTLINE_ESCALATION_NUMBERS: '+14155550901,0312345678' } })).rejects.toThrow(
+    await expect(startDialerHarness({ engine, env: { HOTLINE_ESCALATION_NUMBERS: '+14155550901,0312345678' } })).rejects.toThrow(
       /^HOTLINE_ESCALATION_NUMBERS: must be comma-separated E\.164 phone numbers such as \+14155550100,\+819012345678: entry 2 is not one$/,
     );
-    d = await startDialerHarness();
+    d = await startDialerHarness({ engine });
   });
 });

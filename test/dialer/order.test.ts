@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { AGENT_OFFER_HOLD_MS } from '../../src/domain/serviceNumbers.js';
 import { CallWalker } from '../../src/simulator/walker.js';
 import { scripted, type ScriptToken } from '../../src/simulator/input.js';
@@ -6,11 +6,12 @@ import { CALLER, dashboardCode, LINE, placeCall } from '../support/calls.js';
 import { api, type Harness } from '../support/harness.js';
 import { callParams, postSigned } from '../support/twilioRequests.js';
 import { addAgent, addCustomer, callbackInApi, callbackOf, MINUTE, scheduleCallback, startDialerHarness, type DialerHarness } from './support.js';
+import { describeEngines } from '../support/postgres.js';
 
-describe('callback dialer: who is called first', () => {
+describeEngines('callback dialer: who is called first', (engine) => {
   let d: DialerHarness;
   beforeEach(async () => {
-    d = await startDialerHarness();
+    d = await startDialerHarness({ engine });
   });
   afterEach(async () => d.close());
 
@@ -139,10 +140,10 @@ describe('callback dialer: who is called first', () => {
   });
 });
 
-describe('callback dialer: the call that booked the callback', () => {
+describeEngines('callback dialer: the call that booked the callback', (engine) => {
   let d: DialerHarness;
   beforeEach(async () => {
-    d = await startDialerHarness();
+    d = await startDialerHarness({ engine });
   });
   afterEach(async () => d.close());
 

@@ -13,6 +13,7 @@ import {
   startDialerHarness,
   type DialerHarness,
 } from './support.js';
+import { describeEngines } from '../support/postgres.js';
 
 describe('SLA state', () => {
   const due = 1_000_000_000;
@@ -32,10 +33,10 @@ describe('SLA state', () => {
   });
 });
 
-describe('callback dialer: deadlines', () => {
+describeEngines('callback dialer: deadlines', (engine) => {
   let d: DialerHarness;
   beforeEach(async () => {
-    d = await startDialerHarness();
+    d = await startDialerHarness({ engine });
   });
   afterEach(async () => d.close());
 

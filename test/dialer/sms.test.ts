@@ -1,11 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { api } from '../support/harness.js';
 import { addCustomer, CALLER, dashboardCode, placeCall } from '../support/calls.js';
 import { addAgent, CALLER_ID, startDialerHarness, type DialerHarness } from './support.js';
+import { describeEngines } from '../support/postgres.js';
 
 const JAPAN_LINE = '+81345550100';
 
-describe('SMS confirmation of a scheduled callback', () => {
+describeEngines('SMS confirmation of a scheduled callback', (engine) => {
   let d: DialerHarness;
   afterEach(async () => d.close());
 
@@ -17,7 +18,7 @@ describe('SMS confirmation of a scheduled callback', () => {
   }
 
   it('texts the caller the reference and the deadline in UTC, from HOTLINE_CALLER_ID', async () => {
-    d = await startDialerHarness();
+    d = await startDialerHarness({ engine });
     const id = await addCustomer(d.h, { tier: 'premium' });
 
     const { call, callback } = await p2Call(id, '+15555550199');
@@ -35,7 +36,7 @@ describe('SMS confirmation of a scheduled callback', () => {
   });
 
   it('texts in Japanese with the deadline in Japan time, from the number the customer called', async () => {
-    d = await startDialerHarness({ env: { HOTLINE_CALLER_ID: '' } });
+    d = await startDialerHarness({ engine, env: { HOTLINE_CALLER_ID: '' } });
     expect((await api(d.h, 'PUT', `/api/numbers/${JAPAN_LINE}`, { language: 'ja-JP' })).status).toBe(200);
     const id = await addCustomer(d.h, { tier: 'standard' });
 
@@ -55,7 +56,7 @@ describe('SMS confirmation of a scheduled callback', () => {
     { status: 500, code: 20500, message: 'Internal Server Error' },
   ]) {
     it(`keeps the call and the callback when the Messages API answers ${failure.status}, and logs it without the number`, async () => {
-      d = await startDialerHarness();
+      d = await startDialerHarness({ engine });
       const id = await addCustomer(d.h);
       d.twilio.failNext('messages', failure);
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { closeDatabase, migrate, openDatabase } from '../../src/db/database.js';
 import { spokenText, verbsOf } from '../support/twilioStandIn.js';
 import {
@@ -10,11 +10,12 @@ import {
   startDialerHarness,
   type DialerHarness,
 } from './support.js';
+import { describeEngines } from '../support/postgres.js';
 
-describe('callback dialer: status callbacks', () => {
+describeEngines('callback dialer: status callbacks', (engine) => {
   let d: DialerHarness;
   beforeEach(async () => {
-    d = await startDialerHarness();
+    d = await startDialerHarness({ engine });
   });
   afterEach(async () => d.close());
 
@@ -87,7 +88,8 @@ describe('callback dialer: status callbacks', () => {
     expect(await callbackInApi(h, callback.callbackId)).toMatchObject({ status: 'pending', attempts: 1, connectedAt: null });
   });
 
-  it('completes a callback whose customer was talking when the key gate arrived (the upgrade), rather than calling again', async () => {
+  // SQLite only: it replays SQLite's migration 011 over a live leg; PostgreSQL's schema began after that change.
+  it.runIf(engine === 'sqlite')('completes a callback whose customer was talking when the key gate arrived (the upgrade), rather than calling again', async () => {
     const { h, twilio } = d;
     const { callback, child } = await acceptedRound();
     await twilio.sendStatus(child, 'in-progress');

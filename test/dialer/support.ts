@@ -16,6 +16,7 @@ import {
   type TwilioStandIn,
 } from '../support/twilioStandIn.js';
 import type { TwimlNode } from '../../src/simulator/twiml.js';
+import type { Engine } from '../support/postgres.js';
 
 export const CALLER_ID = '+15005550006';
 export const MINUTE = 60_000;
@@ -28,10 +29,11 @@ export interface DialerHarness {
 }
 
 /** The real server and database, the real twilio client pointed at a local stand-in, and a dialer driven by tick(). */
-export async function startDialerHarness(options: { env?: Record<string, string>; now?: number } = {}): Promise<DialerHarness> {
+export async function startDialerHarness(options: { env?: Record<string, string>; now?: number; engine?: Engine } = {}): Promise<DialerHarness> {
   const twilio = await startTwilioStandIn({ accountSid: TEST_ACCOUNT_SID, authToken: TEST_AUTH_TOKEN });
   const h = await startHarness({
     env: { HOTLINE_TWILIO_API_URL: twilio.url, HOTLINE_CALLER_ID: CALLER_ID, ...options.env },
+    ...(options.engine && { engine: options.engine }),
     ...(options.now !== undefined && { now: options.now }),
   });
   const worker = h.hotline.callbackDialing.createWorker({ owner: 'test-worker' });

@@ -1,5 +1,5 @@
 import { AGENT_OFFER_HOLD_MS } from '../../src/domain/serviceNumbers.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { agentWithPassword, ConsoleClient } from '../console/support/consoleClient.js';
 import { TEST_ADMIN_TOKEN } from '../support/harness.js';
 import { spokenText, verbsOf } from '../support/twilioStandIn.js';
@@ -15,14 +15,15 @@ import {
   startDialerHarness,
   type DialerHarness,
 } from './support.js';
+import { describeEngines } from '../support/postgres.js';
 
 const metricsText = async (h: DialerHarness['h']) =>
   (await fetch(`${h.url}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).text();
 
-describe('callback dialer: agent first, then tries at the customer', () => {
+describeEngines('callback dialer: agent first, then tries at the customer', (engine) => {
   let d: DialerHarness;
   beforeEach(async () => {
-    d = await startDialerHarness();
+    d = await startDialerHarness({ engine });
   });
   afterEach(async () => d.close());
 

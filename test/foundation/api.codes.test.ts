@@ -3,12 +3,13 @@ import { codeForStep, timeStepAt } from '../../src/domain/totp.js';
 import { api, startHarness, type Harness } from '../support/harness.js';
 import { base32Decode } from './support/base32.js';
 import { UNKNOWN_ID, codeAt, plainSecret, wrongCode } from './support/fixtures.js';
+import { describeEngines } from '../support/postgres.js';
 
-describe('admin API: codes, authenticators and unlock', () => {
+describeEngines('admin API: codes, authenticators and unlock', (engine) => {
   let h: Harness;
   let customerId: string;
   beforeEach(async () => {
-    h = await startHarness({ now: Date.UTC(2026, 10, 23, 12, 0, 12) });
+    h = await startHarness({ engine, now: Date.UTC(2026, 10, 23, 12, 0, 12) });
     customerId = (await api(h, 'POST', '/api/customers', { name: 'Acme Corp', plan: 'enterprise' })).body.customerId;
   });
   afterEach(async () => h.close());

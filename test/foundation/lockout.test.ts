@@ -1,14 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { api, startHarness, type Harness } from '../support/harness.js';
 import { UNKNOWN_ID, enterpriseCustomer, wrongCode } from './support/fixtures.js';
+import { describeEngines } from '../support/postgres.js';
 
 const MINUTE = 60_000;
 
-describe('failed attempts lock the customer ID', () => {
+describeEngines('failed attempts lock the customer ID', (engine) => {
   let h: Harness;
   let customerId: string;
   beforeEach(async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     customerId = (await enterpriseCustomer(h.hotline)).customerId;
   });
   afterEach(async () => h.close());

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -51,6 +53,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** The databases another instance was started on (`peer`): dropped at close, never handed to another test. */
+const sharedDatabases = new Set<string>();
+
 /** A fresh temp directory with a real SQLite file and the real migrations. */
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'hotline-'));
@@ -76,9 +81,11 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
 
 /**
  * Starts the real server on port 0 over a fresh database; PUBLIC_BASE_URL is the bound address.
- * `engine: 'postgres'` puts it on a fresh PostgreSQL database of the test run's server (migrated by the
- * server's own start-up path, dropped at close); `peer` starts another instance on the database of a
- * running PostgreSQL harness instead: one shared database, clock and secret key, a server of its own.
+ * `engine: 'postgres'` puts it on an empty PostgreSQL database of the test run's server (migrated by the
+ * server's own start-up path; at close emptied for the file's next test, or dropped if another instance
+ * shared it, so that nothing a closed test left running writes into the next one); `peer` starts another
+ * instance on the database of a running PostgreSQL harness instead: one shared database, clock and secret
+ * key, a server of its own.
  */
 export async function startHarness(
   options: {
@@ -101,12 +108,20 @@ export async function startHarness(
   const engine: Engine = peer || options.databaseUrl ? 'postgres' : (options.engine ?? 'sqlite');
   const created = engine === 'postgres' && !peer && !options.databaseUrl ? await createTestDatabase() : undefined;
   const databaseUrl = peer?.databaseUrl ?? options.databaseUrl ?? created?.url;
-  const preliminary = testConfig(dir, {
-    // Generous for a loaded test machine; tests of the timeouts themselves set their own.
-    ...(databaseUrl && { HOTLINE_DATABASE_URL: databaseUrl, HOTLINE_DB_STATEMENT_TIMEOUT_MS: '10000', HOTLINE_DB_ACQUIRE_TIMEOUT_MS: '10000' }),
-    ...(peer && { HOTLINE_SECRET_KEY: peer.config.secretKeys.current.toString('base64') }),
-    ...options.env,
-  });
+  if (peer) sharedDatabases.add(peer.databaseUrl!);
+  let preliminary: Config;
+  try {
+    preliminary = testConfig(dir, {
+      // Generous for a loaded test machine; tests of the timeouts themselves set their own.
+      ...(databaseUrl && { HOTLINE_DATABASE_URL: databaseUrl, HOTLINE_DB_STATEMENT_TIMEOUT_MS: '10000', HOTLINE_DB_ACQUIRE_TIMEOUT_MS: '10000' }),
+      ...(peer && { HOTLINE_SECRET_KEY: peer.config.secretKeys.current.toString('base64') }),
+      ...options.env,
+    });
+  } catch (err) {
+    // A configuration the server refuses: nothing started, so nothing is left behind either.
+    await created?.drop();
+    throw err;
+  }
   const logger = createLogger('debug', logs);
   // Bind first, then build the app with the URL Twilio would use.
   const { createServer } = await import('node:http');
@@ -143,7 +158,8 @@ export async function startHarness(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await hotline.close();
-      await created?.drop();
+      if (created && sharedDatabases.delete(created.url)) await created.drop();
+      else await created?.release();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -182,4 +198,29 @@ export async function metricTotal(h: Harness, metric: string): Promise<number> {
     .split('\n')
     .filter((l) => l.startsWith(`${metric}{`) || l.startsWith(`${metric} `))
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+/**
+ * Runs one SQL statement on the harness's database over a connection of its own, as another process
+ * would (the CLI, an operator, a damaged row). Write it with `?` placeholders and SQL both engines read
+ * (`true`/`false` for booleans); PostgreSQL gets `$1`, `$2`, ...
+ */
+export async function sqlFromOutside(h: Harness, sql: string, params: unknown[] = []): Promise<void> {
+  if (h.engine === 'postgres') {
+    const client = new pg.Client({ connectionString: h.databaseUrl });
+    await client.connect();
+    try {
+      let n = 0;
+      await client.query(sql.replace(/\?/g, () => `$${++n}`), params);
+    } finally {
+      await client.end();
+    }
+    return;
+  }
+  const other = new Database(h.config.dbPath);
+  try {
+    other.prepare(sql).run(...params);
+  } finally {
+    other.close();
+  }
 }

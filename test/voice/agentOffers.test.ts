@@ -1,17 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { api, startHarness, TEST_ADMIN_TOKEN, type Harness } from '../support/harness.js';
 import { addAgent, addCustomer, dashboardCode, placeCall } from '../support/calls.js';
+import { describeEngines } from '../support/postgres.js';
 
 const AGENT = '+15550000001';
 const ALL_BUSY = 'All our engineers are on other calls. You are in the priority queue; please hold.';
 
-describe("an offer's end frees its agent at once", () => {
+describeEngines("an offer's end frees its agent at once", (engine) => {
   let h: Harness;
   afterEach(async () => h.close());
 
   for (const answer of ['agent:no-answer', 'agent:no-key'] as const) {
     it(`the next P1 caller, seconds after the agent's ${answer === 'agent:no-answer' ? 'phone rang out' : 'whisper went unanswered'}, rings that agent again instead of hearing that all are busy`, async () => {
-      h = await startHarness();
+      h = await startHarness({ engine });
       const agentId = await addAgent(h, { phone: AGENT });
       const first = await addCustomer(h);
       const missed = await placeCall(h, [`${first}#`, await dashboardCode(h, first), '1', answer]);
@@ -28,7 +29,7 @@ describe("an offer's end frees its agent at once", () => {
   }
 
   it('while the offer is live the agent shows as being offered a call, and a second caller waits', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const agentId = await addAgent(h, { phone: AGENT });
     const id = await addCustomer(h);
     await h.hotline.store.agents.markOffered(agentId, h.clock.now(), `CA${'7'.repeat(32)}`);

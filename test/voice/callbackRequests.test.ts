@@ -1,17 +1,17 @@
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { api, startHarness, type Harness } from '../support/harness.js';
+import { afterEach, expect, it } from 'vitest';
+import { api, sqlFromOutside, startHarness, type Harness } from '../support/harness.js';
 import { addAgent, addCustomer, dashboardCode, placeCall } from '../support/calls.js';
 import { callParams, postSigned } from '../support/twilioRequests.js';
+import { describeEngines } from '../support/postgres.js';
 
 const SID = `CA${'b'.repeat(32)}`;
 
-describe('P2 callbacks', () => {
+describeEngines('P2 callbacks', (engine) => {
   let h: Harness;
   afterEach(async () => h.close());
 
   it('2 books exactly one callback to the calling number with the tier deadline; another number and a recording can follow', async () => {
-    h = await startHarness({ env: { HOTLINE_CALLBACK_COUNTRIES: '1,44' } });
+    h = await startHarness({ engine, env: { HOTLINE_CALLBACK_COUNTRIES: '1,44' } });
     const id = await addCustomer(h, { tier: 'standard' });
     const call = await placeCall(h, [`${id}#`, await dashboardCode(h, id), '2', '1', '442071234567#', '2', 'checkout fails in Frankfurt']);
     expect(call.said()).toContainEqual(expect.stringMatching(/^We have booked a callback\. An engineer will call you within 4 hours of your call, by 4:00 PM UTC\. Your reference is [0-9 ]+\.$/));
@@ -32,7 +32,7 @@ describe('P2 callbacks', () => {
   });
 
   it('a caller who fails the P2 menu three times after booking is told the callback stands, and it does', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const id = await addCustomer(h, { tier: 'standard' });
     const call = await placeCall(h, [`${id}#`, await dashboardCode(h, id), '2', '9', '9', '9']);
     expect(call.said().at(-1)).toBe('Your callback is still booked. Goodbye.');
@@ -42,7 +42,7 @@ describe('P2 callbacks', () => {
   });
 
   it('a webhook that Twilio retries gets the same answer and books no second callback', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const id = await addCustomer(h, { tier: 'premium' });
     await postSigned(h, '/voice/incoming', callParams(SID));
     await postSigned(h, '/voice/step?step=0', callParams(SID, { Digits: id }));
@@ -56,12 +56,12 @@ describe('P2 callbacks', () => {
   });
 });
 
-describe('webhook security and failure', () => {
+describeEngines('webhook security and failure', (engine) => {
   let h: Harness;
   afterEach(async () => h.close());
 
   it('unsigned requests get 400 and forged ones 403, and neither starts a call', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const unsigned = await postSigned(h, '/voice/incoming', callParams(SID), 'missing');
     const forged = await postSigned(h, '/voice/incoming', callParams(SID), 'bm90IGEgc2lnbmF0dXJl');
     expect(unsigned.status).toBe(400);
@@ -78,12 +78,10 @@ describe('webhook security and failure', () => {
   });
 
   it('an error inside the flow still answers TwiML that apologises and dials the backup number', async () => {
-    h = await startHarness({ env: { HOTLINE_BACKUP_NUMBER: '+15555550111' } });
+    h = await startHarness({ engine, env: { HOTLINE_BACKUP_NUMBER: '+15555550111' } });
     await postSigned(h, '/voice/incoming', callParams(SID));
     // Damage this call's stored state from outside, as a failing disk or a bad migration would.
-    const other = new Database(h.config.dbPath);
-    other.prepare('UPDATE calls SET context = ? WHERE call_sid = ?').run('{not json', SID);
-    other.close();
+    await sqlFromOutside(h, 'UPDATE calls SET context = ? WHERE call_sid = ?', ['{not json', SID]);
     const res = await postSigned(h, '/voice/step?step=0', callParams(SID, { Digits: '1234' }));
     expect(res.status).toBe(200);
     expect(res.body).toContain('something went wrong on our side. Connecting you to our backup line.');
@@ -92,7 +90,7 @@ describe('webhook security and failure', () => {
   });
 
   it('the fallback URL answers the apology without a backup number too', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const res = await postSigned(h, '/voice/fallback', callParams(SID, { ErrorCode: '11200' }));
     expect(res.status).toBe(200);
     expect(res.body).toContain('Please call again in a few minutes.');
@@ -100,12 +98,12 @@ describe('webhook security and failure', () => {
   });
 });
 
-describe('languages', () => {
+describeEngines('languages', (engine) => {
   let h: Harness;
   afterEach(async () => h.close());
 
   it('a number set to ja-JP answers in Japanese, and * switches to English', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     expect((await api(h, 'PUT', '/api/numbers/+15555550199', { language: 'ja-JP' })).status).toBe(200);
     const id = await addCustomer(h);
     await addAgent(h, { phone: '+15550000001', languages: ['ja-JP'] });
@@ -123,7 +121,7 @@ describe('languages', () => {
   });
 
   it('a Japanese caller who types a callback number without its country code is told how, with the example of a Japanese number', async () => {
-    h = await startHarness({ env: { HOTLINE_CALLBACK_COUNTRIES: '1,81' } });
+    h = await startHarness({ engine, env: { HOTLINE_CALLBACK_COUNTRIES: '1,81' } });
     expect((await api(h, 'PUT', '/api/numbers/+15555550199', { language: 'ja-JP' })).status).toBe(200);
     const id = await addCustomer(h);
     const call = await placeCall(h, [`${id}#`, await dashboardCode(h, id), '2', '1', '0312345678#', '81312345678#']);
@@ -132,7 +130,7 @@ describe('languages', () => {
   });
 
   it('PUT /api/numbers rejects an unknown language, naming the field', async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     const res = await api(h, 'PUT', '/api/numbers/+15555550199', { language: 'fr-FR' });
     expect(res).toMatchObject({ status: 400, body: { field: 'language' } });
   });

@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { api, startHarness, type Harness } from '../support/harness.js';
 import { addAgent, addCustomer, dashboardCode } from '../support/calls.js';
 import { callParams, postSigned } from '../support/twilioRequests.js';
 import { AGENT_OFFER_HOLD_MS } from '../../src/domain/serviceNumbers.js';
+import { describeEngines } from '../support/postgres.js';
 
 const sid = (c: string) => `CA${c.repeat(32)}`;
 
@@ -18,11 +19,11 @@ async function verifiedP1(h: Harness, callSid: string, customerId: string, from:
 const wait = (h: Harness, callSid: string) =>
   postSigned(h, `/voice/queue/wait?call=${callSid}`, callParams(callSid, { QueuePosition: '1', QueueSid: `QU${'0'.repeat(32)}`, QueueTime: '10' }));
 
-describe('the P1 queue when every agent is busy', () => {
+describeEngines('the P1 queue when every agent is busy', (engine) => {
   let h: Harness;
   let agentId: number;
   beforeEach(async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     agentId = await addAgent(h, { name: 'Ann', phone: '+15550000001' });
     // A first verified P1 call takes the only agent.
     const busy = await verifiedP1(h, sid('1'), await addCustomer(h, { name: 'First' }), '+14155550001');
@@ -156,10 +157,10 @@ describe('the P1 queue when every agent is busy', () => {
   });
 });
 
-describe('places in the P1 queue, counted in the database', () => {
+describeEngines('places in the P1 queue, counted in the database', (engine) => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
   });
   afterEach(async () => h.close());
 

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { luhnCheckDigit } from '../../src/domain/customerId.js';
 import { api, startHarness, type Harness } from '../support/harness.js';
 import { addAgent, addCustomer, dashboardCode, placeCall } from '../support/calls.js';
+import { describeEngines } from '../support/postgres.js';
 
 const NO_MATCH = 'That ID and code did not match.';
 const TOO_MANY = 'We could not complete your call. Please sign in to your dashboard and open Support. Goodbye.';
@@ -12,10 +13,10 @@ const CODE_USED = 'That code was already used. Please wait for the next code, th
 /** A code that is certainly not the customer's current one. */
 const wrong = (code: string) => String((Number(code) + 500_000) % 1_000_000).padStart(6, '0');
 
-describe('calls that are refused', () => {
+describeEngines('calls that are refused', (engine) => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness();
+    h = await startHarness({ engine });
     await addAgent(h, { phone: '+15550000001' });
   });
   afterEach(async () => h.close());
