@@ -137,6 +137,29 @@ export class CallerLeg {
     return this.post(h, this.next, this.params({ Digits: digits }));
   }
 
+  /** Answers the ID, the code and the P1 key at instance `h`, and returns the TwiML after the key. */
+  async verifiedP1(h: Harness, customerId: string, code: string): Promise<string> {
+    await this.incoming(h);
+    await this.answer(h, customerId);
+    await this.answer(h, code);
+    return this.answer(h, '1');
+  }
+
+  /** Twilio fetches the queue's wait URL for this caller from instance `h`. */
+  wait(h: Harness): Promise<string> {
+    return this.post(h, `${PUBLIC_URL}/voice/queue/wait?call=${this.callSid}`, this.params({ QueuePosition: '1', QueueSid: `QU${'0'.repeat(32)}`, QueueTime: '10' }));
+  }
+
+  /** The caller left the queue (the wait answered Leave): Twilio posts the Enqueue's action at step `step`. */
+  left(h: Harness, step: number): Promise<string> {
+    return this.post(h, `${PUBLIC_URL}/voice/step?step=${step}`, this.params({ QueueResult: 'leave' }));
+  }
+
+  /** The caller hangs up: Twilio's final status callback, to instance `h`. */
+  hangUp(h: Harness): Promise<string> {
+    return this.post(h, `${PUBLIC_URL}/voice/status`, this.params({ CallStatus: 'completed' }));
+  }
+
   /** The words of the last answer. */
   said(): string[] {
     return [...(this.answers.at(-1) ?? '').matchAll(/<Say[^>]*>([^<]*)<\/Say>/g)].map((m) => m[1]!);
