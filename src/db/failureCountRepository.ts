@@ -32,10 +32,10 @@ export function createSqliteFailureCountRepository(db: SqliteDb): Sync<FailureCo
       return toCount(row);
     },
     count(scope, key, now, rule) {
-      const row = upsert.get({ p1: scope, p2: key, p3: now, p4: rule.forgetAfterMs, p5: rule.pauseAfter ?? NEVER, p6: rule.pauseForMs ?? 0 }) as Row;
+      const row = upsert.get({ p1: scope, p2: key, p3: now, p4: rule.forgetAfterMs, p5: rule.pauseAfter ?? NEVER, p6: rule.pauseForMs ?? 0 }) as Row | undefined;
       forgetOld.run(scope, now - rule.forgetAfterMs, now);
       keepNewest.run({ scope, keep: rule.maxRecords });
-      return toCount(row);
+      return row && toCount(row);
     },
     clear: (scope, key) => void remove.run(scope, key),
   };

@@ -10,6 +10,7 @@ interface Row {
 /**
  * One failure more at $3 for ($1, $2), in one statement whichever instance runs it: a record idle for
  * $4 ms with no pause in force starts again from 1; from $5 failures on, each pauses the key for $6 ms.
+ * A key paused at $3 is not counted (no row is returned).
  * `param(n)` writes parameter n as the engine spells it; both engines read the same statement.
  */
 export function failureCountUpsert(param: (n: number) => string): string {
@@ -22,6 +23,7 @@ export function failureCountUpsert(param: (n: number) => string): string {
     failures = ${counted},
     last_failure_at = ${now},
     paused_until = CASE WHEN ${counted} >= ${pauseAfter} THEN ${now} + ${pauseFor} ELSE f.paused_until END
+  WHERE f.paused_until <= ${now}
   RETURNING failures, last_failure_at, paused_until`;
 }
 
@@ -50,7 +52,7 @@ export function createPgFailureCountRepository(sql: Sql): FailureCountRepository
              (SELECT key FROM failure_counts WHERE scope = $1 ORDER BY last_failure_at DESC OFFSET $2)`,
           [scope, rule.maxRecords],
         );
-        return toCount(row!);
+        return row && toCount(row);
       }),
     async clear(scope, key) {
       await sql.run('DELETE FROM failure_counts WHERE scope = $1 AND key = $2', [scope, key]);

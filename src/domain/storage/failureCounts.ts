@@ -25,8 +25,11 @@ export interface FailureRule {
 export interface FailureCountRepository {
   /** The key's failures at `now`, or undefined when it has none left to count (see FailureRule.forgetAfterMs). */
   get(scope: FailureScope, key: string, now: number, forgetAfterMs: number): Promise<FailureCount | undefined>;
-  /** Counts one failure at `now` in one guarded write, so failures on several instances all count; returns the count after it. */
-  count(scope: FailureScope, key: string, now: number, rule: FailureRule): Promise<FailureCount>;
+  /**
+   * Counts one failure at `now` in one guarded write, so failures on several instances all count; returns
+   * the count after it. A key paused at `now` is not counted: undefined (the attempt is refused unchecked).
+   */
+  count(scope: FailureScope, key: string, now: number, rule: FailureRule): Promise<FailureCount | undefined>;
   /** Forgets the key's failures (the right secret was given). */
   clear(scope: FailureScope, key: string): Promise<void>;
 }
