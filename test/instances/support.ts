@@ -19,8 +19,8 @@ export interface Pair {
   close(): Promise<void>;
 }
 
-export async function startPair(env: Record<string, string> = {}): Promise<Pair> {
-  const h1 = await startHarness({ engine: 'postgres', env: { PUBLIC_BASE_URL: PUBLIC_URL, ...env } });
+export async function startPair(env: Record<string, string> = {}, now?: number): Promise<Pair> {
+  const h1 = await startHarness({ engine: 'postgres', env: { PUBLIC_BASE_URL: PUBLIC_URL, ...env }, ...(now !== undefined && { now }) });
   let h2: Harness;
   try {
     h2 = await startHarness({ peer: h1, env: { PUBLIC_BASE_URL: PUBLIC_URL, ...env } });
