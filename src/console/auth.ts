@@ -3,9 +3,10 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Agent } from '../domain/storage/agents.js';
 import type { Store } from '../domain/storage/index.js';
 import type { ConsoleSession } from '../domain/storage/sessions.js';
+import type { FailureCountRepository } from '../domain/storage/failureCounts.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
-import { createAddressFailures } from './addressFailures.js';
+import { storedAddressFailures } from './addressFailures.js';
 import { Busy, createCheckGate } from './checkGate.js';
 import { clientAddressOf } from './clientAddress.js';
 import { cookieJar } from './cookies.js';
@@ -53,7 +54,7 @@ export interface SignedIn {
 export const signedIn = (res: Response): SignedIn => res.locals.signedIn as SignedIn;
 
 export interface ConsoleAuthDeps {
-  store: Pick<Store, 'agents' | 'credentials' | 'sessions' | 'unitOfWork'>;
+  store: Pick<Store, 'agents' | 'credentials' | 'sessions' | 'failureCounts' | 'unitOfWork'>;
   clock: Clock;
   publicBaseUrl: string;
   /** Signs the cookie of browsers agents signed in on (see trustedDevice.ts). */
@@ -66,6 +67,8 @@ export interface ConsoleAuthDeps {
  */
 interface Matched {
   agentId: number;
+  /** The client address it was checked from. */
+  address: string;
   checkedPassword: Buffer;
   browser: string | undefined;
 }
@@ -78,7 +81,7 @@ export function consoleAuth(deps: ConsoleAuthDeps) {
   const cookies = cookieJar(secure);
   const publicOrigin = new URL(deps.publicBaseUrl).origin;
   const checks = createCheckGate(SIGN_IN_CHECKS);
-  const fromAddress = createAddressFailures(ADDRESS_LOCK);
+  const addressFailures = (counts: FailureCountRepository) => storedAddressFailures(counts, ADDRESS_LOCK);
   const devices = trustedDevices(deps.deviceKey, DEVICE_MAX_AGE_MS);
 
   /**
@@ -94,31 +97,36 @@ export function consoleAuth(deps: ConsoleAuthDeps) {
     const now = clock.now();
     const current = Number.isSafeInteger(agentId) ? await store.credentials.get(agentId) : undefined;
     if (!current) return refuse(null);
-    if (fromAddress.paused(agentId, address, now)) return refuse('address');
-    // Counted (and refused while paused) before the hash, not after: a burst of parallel guesses gets
-    // no more checks than the same guesses one at a time.
+    if (await addressFailures(store.failureCounts).paused(agentId, address, now)) return refuse('address');
+    // Counted (and refused while paused) before the hash, not after, in one unit of work: a burst of
+    // parallel guesses, on any instance, gets no more checks than the same guesses one at a time.
     const agentLock = { after: AGENT_LOCK.after, until: now + AGENT_LOCK.forMs, since: now - AGENT_LOCK.windowMs };
-    const counted = await store.credentials.countAttempt(agentId, now, agentLock);
-    // A pause of the whole agent is for guesses from elsewhere: a browser the agent signed in on before
-    // still gets its password checked. Its own wrong ones pause it like any address, and also by the
-    // browser itself, so a copied cookie gets no more guesses from many addresses than from one.
-    const device = counted ? undefined : devices.vouchedFor(cookies.get(req, DEVICE), agentId, current.hash, now);
-    const browser = device && `device ${device}`;
-    if (browser && fromAddress.paused(agentId, browser, now)) return refuse('address');
-    const stored = counted ?? (device ? current : undefined);
-    if (!stored) return refuse('agent');
-    // Another check from this address may have been counted while this attempt was being written: the
-    // pause is asked again here, with no wait before this one is counted.
-    if (fromAddress.paused(agentId, address, now)) return refuse('address');
-    fromAddress.count(agentId, address, now);
-    if (browser) fromAddress.count(agentId, browser, now);
-    const matches = await verifyPassword(password, stored);
-    if (!matches) {
-      const pausedHere = fromAddress.paused(agentId, address, now) || (browser !== undefined && fromAddress.paused(agentId, browser, now));
+    const cookie = cookies.get(req, DEVICE);
+    const decided = await store.unitOfWork(async (tx) => {
+      const fromAddress = addressFailures(tx.failureCounts);
+      const counted = await tx.credentials.countAttempt(agentId, now, agentLock);
+      // A pause of the whole agent is for guesses from elsewhere: a browser the agent signed in on before
+      // still gets its password checked. Its own wrong ones pause it like any address, and also by the
+      // browser itself, so a copied cookie gets no more guesses from many addresses than from one.
+      const device = counted ? undefined : devices.vouchedFor(cookie, agentId, current.hash, now);
+      const browser = device && `device ${device}`;
+      if (browser && (await fromAddress.paused(agentId, browser, now))) return { refused: 'address' as const };
+      const stored = counted ?? (device ? current : undefined);
+      if (!stored) return { refused: 'agent' as const };
+      // Another check from this address may have been counted meanwhile: the count is the guarded write,
+      // and refuses, counting nothing, once the pause is in force.
+      const here = await fromAddress.count(agentId, address, now);
+      const there = browser && here !== 'refused' ? await fromAddress.count(agentId, browser, now) : undefined;
+      if (here === 'refused' || there === 'refused') return { refused: 'address' as const };
+      const pausedHere = here === 'counted-paused' || there === 'counted-paused';
       const pausedAgent = device !== undefined || (counted?.lockedUntil ?? 0) > now;
-      return { refused: pausedHere ? 'address' : pausedAgent ? 'agent' : null };
-    }
-    return { agentId, checkedPassword: stored.hash, browser };
+      return { stored, browser, pausedHere, pausedAgent };
+    });
+    if ('refused' in decided && decided.refused) return refuse(decided.refused);
+    const { stored, browser, pausedHere, pausedAgent } = decided;
+    const matches = await verifyPassword(password, stored);
+    if (!matches) return { refused: pausedHere ? 'address' : pausedAgent ? 'agent' : null };
+    return { agentId, address, checkedPassword: stored.hash, browser };
   }
 
   /**
@@ -134,6 +142,10 @@ export function consoleAuth(deps: ConsoleAuthDeps) {
       if (!stored || !stored.hash.equals(checkedPassword) || !agent || agent.removedAt !== null) return undefined;
       // Signing in past the agent's pause leaves it in force: it holds back whoever else is guessing.
       if (!matched.browser) await tx.credentials.recordSuccess(agentId, session.createdAt);
+      // This address, and the browser, start again from nothing for this agent.
+      const fromAddress = addressFailures(tx.failureCounts);
+      await fromAddress.clear(agentId, matched.address);
+      if (matched.browser) await fromAddress.clear(agentId, matched.browser);
       await tx.sessions.purgeExpired(session.createdAt);
       return (await tx.sessions.create(sessionHash, session, checkedPassword)) ? agent : undefined;
     });
@@ -161,8 +173,6 @@ export function consoleAuth(deps: ConsoleAuthDeps) {
     };
     const agent = await startSession(checked, sha256(id), session);
     if (!agent) return { outcome: 'refused', paused: null };
-    fromAddress.clear(agent.agentId, address);
-    if (checked.browser) fromAddress.clear(agent.agentId, checked.browser);
     cookies.set(res, SESSION, id, SESSION_MAX_MS / 1000);
     cookies.set(res, DEVICE, devices.issue(agent.agentId, checked.checkedPassword, now), DEVICE_MAX_AGE_MS / 1000);
     cookies.clear(res, LOGIN_CSRF);

@@ -5,9 +5,10 @@ const DAY = 24 * 60 * MINUTE;
 
 /**
  * Wrong passwords for one agent from one client address: ten in a row pause that agent's sign-in from
- * that address for 15 minutes (each further one, until a right one, pauses again). Kept in memory, per
- * process: a record is forgotten an hour after its last failure, and at most 10,000 are kept (the least
- * recently failed go first), so a flood of addresses costs a bounded amount of memory.
+ * that address for 15 minutes (each further one, until a right one, pauses again). Counted in the
+ * database, so every instance counts the same failures: a record is forgotten an hour after its last
+ * failure, and at most 10,000 are kept (the least recently failed go first), so a flood of addresses
+ * costs a bounded amount of storage.
  */
 export const ADDRESS_LOCK = { after: 10, forMs: 15 * MINUTE, forgetAfterMs: 60 * MINUTE, maxRecords: 10_000 };
 

@@ -10,6 +10,7 @@ import { createCommitBatch, type CommitBatch } from './commitBatch.js';
 import { createSqliteCredentialRepository } from './credentialRepository.js';
 import { createSqliteCustomerRepository } from './customerRepository.js';
 import { createSqliteEscalationRepository } from './escalationRepository.js';
+import { createSqliteFailureCountRepository } from './failureCountRepository.js';
 import { checkDatabase, closeDatabase, type SqliteDb } from './database.js';
 import { createSqliteNumberRepository } from './numberRepository.js';
 import { createSqliteQueueRepository } from './queueRepository.js';
@@ -49,6 +50,7 @@ const WRITES: { [K in keyof Repositories]: ReadonlyArray<keyof Repositories[K]> 
   ],
   escalations: ['claim', 'settle'],
   apiKeys: ['create', 'revoke', 'recordUse'],
+  failureCounts: ['count', 'clear'],
 };
 
 type AnyMethod = (...args: unknown[]) => unknown;
@@ -114,6 +116,7 @@ export function createSqliteStore(
     dialer: createSqliteCallbackDialerRepository(db),
     escalations: createSqliteEscalationRepository(db),
     apiKeys: createSqliteApiKeyRepository(db),
+    failureCounts: createSqliteFailureCountRepository(db),
   };
   const batch = createCommitBatch(db, options.onCommit ? { onCommit: options.onCommit } : {});
   const names = Object.keys(sync) as Array<keyof Repositories>;

@@ -1,5 +1,6 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../domain/errors.js';
+import type { FailureCountRepository } from '../domain/storage/failureCounts.js';
 
 export interface ThrottleOptions {
   /** Delay after the first wrong token; it doubles with each further one. */
@@ -21,64 +22,137 @@ export const ADMIN_THROTTLE: ThrottleOptions = {
   maxClients: 10_000,
 };
 
-interface Client {
-  failures: number;
-  lastFailureAt: number;
-  waiting: number;
+/** Where a client's wrong tokens are counted: in this process's memory, or in the database every instance shares. */
+export interface FailureBook {
+  /** Wrong tokens the client presented, not yet forgotten. */
+  failures(client: string, now: number): Promise<number>;
+  failed(client: string, now: number): Promise<void>;
+  /** The client got past the token check: it knows the token. */
+  cleared(client: string): Promise<void>;
 }
 
 /**
- * Slows down a client (by IP address) that keeps presenting wrong admin tokens: after n failures each
- * of its requests waits baseDelay * 2^(n-1), capped, before the token is even checked, and only a few
- * may wait at once - so guessing in parallel is as slow as guessing in sequence. A request that gets
- * past the token check clears the client's record. Placed in front of the token check; in memory,
- * per process. Behind a proxy every client shares the proxy's address (trust proxy is off).
+ * Failures in process memory: enough for one process on its own. The map is kept in order of last
+ * failure (a record is re-inserted on each), so the oldest is the first forgotten when it is full.
+ */
+export function memoryFailureBook(options: ThrottleOptions): FailureBook {
+  const clients = new Map<string, { failures: number; lastFailureAt: number }>();
+  return {
+    failures(client, now) {
+      const record = clients.get(client);
+      if (record && now - record.lastFailureAt > options.forgetAfterMs) clients.delete(client);
+      return Promise.resolve(clients.get(client)?.failures ?? 0);
+    },
+    failed(client, now) {
+      const record = clients.get(client) ?? { failures: 0, lastFailureAt: now };
+      record.failures += 1;
+      record.lastFailureAt = now;
+      clients.delete(client);
+      clients.set(client, record);
+      if (clients.size > options.maxClients) clients.delete(clients.keys().next().value!);
+      return Promise.resolve();
+    },
+    cleared: (client) => Promise.resolve(void clients.delete(client)),
+  };
+}
+
+/** Failures in the database: a client alternating between instances is slowed as by one. */
+export function storedFailureBook(counts: FailureCountRepository, options: ThrottleOptions): FailureBook {
+  const rule = { forgetAfterMs: options.forgetAfterMs, maxRecords: options.maxClients };
+  return {
+    failures: async (client, now) => (await counts.get('admin-token', client, now, options.forgetAfterMs))?.failures ?? 0,
+    failed: async (client, now) => void (await counts.count('admin-token', client, now, rule)),
+    cleared: (client) => counts.clear('admin-token', client),
+  };
+}
+
+/** Behind a proxy every client shares the proxy's address (trust proxy is off). */
+const clientOf = (req: Request): string => req.socket.remoteAddress ?? 'unknown';
+
+/**
+ * The wait in front of the token check: after n failures each request of the client waits
+ * baseDelay * 2^(n-1), capped, before the token is even checked, and only a few may wait at once (in
+ * this process: a waiting request holds this process's memory), so guessing in parallel is as slow as
+ * guessing in sequence. Calls `check` after the wait with the client's failures before it.
+ */
+function waitingRoom(options: ThrottleOptions, book: FailureBook) {
+  const waiting = new Map<string, number>();
+  return async (req: Request, res: Response, refuse: (err: unknown) => void, check: (failures: number) => void): Promise<void> => {
+    const client = clientOf(req);
+    let failures: number;
+    try {
+      failures = await book.failures(client, Date.now());
+    } catch (err) {
+      return refuse(err);
+    }
+    if (failures === 0) return check(0);
+    const held = waiting.get(client) ?? 0;
+    if (held >= options.maxWaiting) {
+      res.set('Retry-After', String(Math.ceil(options.maxDelayMs / 1000)));
+      return refuse(new AppError(429, 'too_many_requests', 'too many requests with a wrong token: wait and retry'));
+    }
+    const delay = Math.min(options.baseDelayMs * 2 ** (failures - 1), options.maxDelayMs);
+    waiting.set(client, held + 1);
+    setTimeout(() => {
+      const left = (waiting.get(client) ?? 1) - 1;
+      if (left === 0) waiting.delete(client);
+      else waiting.set(client, left);
+      check(failures);
+    }, delay);
+  };
+}
+
+/**
+ * Slows down a client (by IP address) that keeps presenting wrong admin tokens (see waitingRoom), placed
+ * in front of the token check: a 401 answered counts a failure, anything else clears the client's
+ * record. Counted when the answer is sent, so for a process on its own (memory) only; the app uses
+ * `throttledTokenCheck`, which counts before answering.
  */
 export function slowDownWrongTokens(
   options: ThrottleOptions = ADMIN_THROTTLE,
   onRefused: () => void = () => {},
+  book: FailureBook = memoryFailureBook(options),
 ): RequestHandler {
-  const clients = new Map<string, Client>();
-
-  const clientFor = (key: string, now: number): Client | undefined => {
-    const client = clients.get(key);
-    if (client && client.waiting === 0 && now - client.lastFailureAt > options.forgetAfterMs) {
-      clients.delete(key);
-      return undefined;
-    }
-    return client;
-  };
-
+  const room = waitingRoom(options, book);
   return (req, res, next) => {
-    const key = req.socket.remoteAddress ?? 'unknown';
-    const now = Date.now();
-    const client = clientFor(key, now);
+    const client = clientOf(req);
     res.once('finish', () => {
       if (res.statusCode === 401) {
         onRefused();
-        const failed = clients.get(key) ?? { failures: 0, lastFailureAt: 0, waiting: 0 };
-        failed.failures += 1;
-        failed.lastFailureAt = Date.now();
-        clients.delete(key); // re-inserted last: the map's order is least recently failed first
-        clients.set(key, failed);
-        if (clients.size > options.maxClients) clients.delete(clients.keys().next().value!);
-      } else if (res.statusCode !== 429) {
-        // Anything but 401 got past the token check: the client knows the token.
-        const known = clients.get(key);
-        if (known) known.failures = 0;
-        if (known?.waiting === 0) clients.delete(key);
-      }
+        void book.failed(client, Date.now());
+      } else if (res.statusCode !== 429) void book.cleared(client);
     });
-    if (!client || client.failures === 0) return next();
-    if (client.waiting >= options.maxWaiting) {
-      res.set('Retry-After', String(Math.ceil(options.maxDelayMs / 1000)));
-      return next(new AppError(429, 'too_many_requests', 'too many requests with a wrong token: wait and retry'));
-    }
-    const delay = Math.min(options.baseDelayMs * 2 ** (client.failures - 1), options.maxDelayMs);
-    client.waiting += 1;
-    setTimeout(() => {
-      client.waiting -= 1;
-      next();
-    }, delay);
+    void room(req, res, next, () => next());
+  };
+}
+
+/**
+ * The token check `auth` behind the slowdown of wrong tokens: a refusal (401) is counted before it is
+ * answered, so the client's next request, at whichever instance, already waits for it; a request that
+ * gets past the check (any other answer) clears the client's record.
+ */
+export function throttledTokenCheck(
+  auth: RequestHandler,
+  book: FailureBook,
+  options: ThrottleOptions = ADMIN_THROTTLE,
+  onRefused: () => void = () => {},
+): RequestHandler {
+  const room = waitingRoom(options, book);
+  return (req, res, next) => {
+    const client = clientOf(req);
+    void room(req, res, next, (failuresBefore) => {
+      const settle = async (err?: unknown) => {
+        if (err instanceof AppError && err.status === 401) {
+          onRefused();
+          await book.failed(client, Date.now());
+        } else if (failuresBefore > 0) await book.cleared(client);
+      };
+      void auth(req, res, (err?: unknown) => {
+        settle(err).then(
+          () => next(err),
+          (failure: unknown) => next(failure),
+        );
+      });
+    });
   };
 }

@@ -3,7 +3,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import { AppError } from '../domain/errors.js';
 import type { Hotline } from '../hotline.js';
 import { requireAdminToken } from './adminAuth.js';
-import { ADMIN_THROTTLE, slowDownWrongTokens } from './adminThrottle.js';
+import { ADMIN_THROTTLE, storedFailureBook, throttledTokenCheck } from './adminThrottle.js';
 import { agentsRouter } from './api/agents.js';
 import { apiKeysRouter } from './api/apiKeys.js';
 import { callbacksRouter } from './api/callbacks.js';
@@ -64,10 +64,14 @@ export function createApp(hotline: Hotline): express.Express {
   app.set('etag', false);
   app.use(securityHeaders({ https: config.publicBaseUrl.startsWith('https:') }));
   hotline.metrics.collectProcessMetrics();
-  // One throttle for every door that takes the admin token, so failures on one slow the others.
-  const throttle = slowDownWrongTokens(ADMIN_THROTTLE, () => hotline.metrics.adminAuthFailure());
-  // The admin token, or an API key whose scope reaches the route.
-  const adminAuth = requireAdminToken(config.adminToken, { apiKeys: hotline.apiKeys, logger });
+  // The admin token, or an API key whose scope reaches the route, behind one throttle for every door
+  // that takes it, so failures on one slow the others; counted in the database, so on every instance.
+  const adminAuth = throttledTokenCheck(
+    requireAdminToken(config.adminToken, { apiKeys: hotline.apiKeys, logger }),
+    storedFailureBook(hotline.store.failureCounts, ADMIN_THROTTLE),
+    ADMIN_THROTTLE,
+    () => hotline.metrics.adminAuthFailure(),
+  );
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -81,12 +85,11 @@ export function createApp(hotline: Hotline): express.Express {
   // Call volumes and lockouts are not for everyone: the admin token or a read key, unless a private scraper is configured.
   app.get(
     '/metrics',
-    ...(config.metricsPublic ? [] : [throttle, adminAuth]),
+    ...(config.metricsPublic ? [] : [adminAuth]),
     metricsHandler(hotline.metrics),
   );
 
   const api = express.Router();
-  api.use(throttle);
   api.use(adminAuth);
   api.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');

@@ -172,6 +172,26 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
     }
   }
 
+  /** The state's pure transition for the event, with the call's tries counted (and too many of them handled). */
+  function decide(
+    state: FlowDefinition<C>['states'][string],
+    call: CallRecord<C>,
+    event: FlowEvent,
+    w: World,
+  ): { transition: Transition<C>; tries: number } {
+    let transition = state.on!(event, call.context, w);
+    let tries = 0;
+    if (transition.retry) {
+      tries = call.context.tries + 1;
+      if (tries >= flow.maxTries) {
+        const { to, say, outcome } = state.onTooManyTries?.(call.context) ?? flow.onTooManyTries;
+        transition = { to, say: [...(transition.say ?? []), ...say], outcome, ...(transition.writes && { writes: transition.writes }) };
+        tries = 0;
+      }
+    }
+    return { transition, tries };
+  }
+
   async function startCall(tx: Repositories, params: VoiceParams): Promise<string> {
     const callSid = params.CallSid!;
     const existing = await tx.calls.get<C>(callSid);
@@ -229,15 +249,21 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
     const now = clock.now();
     const event = await resolveEvent(tx, call, params);
     const facts = state.needs ? await gather(tx, state.needs(call.context, event)) : {};
-    let transition = state.on(event, call.context, world(call, now, facts));
-    let tries = 0;
-    if (transition.retry) {
-      tries = call.context.tries + 1;
-      if (tries >= flow.maxTries) {
-        const { to, say, outcome } = state.onTooManyTries?.(call.context) ?? flow.onTooManyTries;
-        transition = { to, say: [...(transition.say ?? []), ...say], outcome, ...(transition.writes && { writes: transition.writes }) };
-        tries = 0;
+    let { transition, tries } = decide(state, call, event, world(call, now, facts));
+    // An agent the facts showed free is offered only if no other step took them since they were read
+    // (another instance, on PostgreSQL): the reservation decides, and without them the step is decided again.
+    let reserved: number | undefined;
+    for (;;) {
+      const offered = transition.writes?.offeredAgent;
+      const fact = offered === undefined ? undefined : facts.agents?.find((a) => a.agentId === offered);
+      if (offered === undefined || !fact?.free) break;
+      if (await tx.agents.reserve(offered, now, callSid)) {
+        reserved = offered;
+        break;
       }
+      deps.logger.info({ callSid, agentId: offered }, 'agent taken by another offer meanwhile: deciding again');
+      facts.agents = facts.agents!.map((a) => (a.agentId === offered ? { ...a, free: false } : a));
+      ({ transition, tries } = decide(state, call, event, world(call, now, facts)));
     }
     // Assigned onto a fresh object, not spread: a key a transition adds that the stored context lacks
     // would otherwise give every context built here a hidden class of its own (docs/performance.md).
@@ -257,6 +283,8 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
     };
     next.lastResponse = render(next, transition.say);
     if (!(await tx.calls.advance(next, call.step))) {
+      // A concurrent request moved the call on first: the agent reserved here is not rung for this one.
+      if (reserved !== undefined) await tx.agents.endOffer(reserved, callSid);
       return { answer: (await tx.calls.get<C>(callSid))?.lastResponse ?? next.lastResponse };
     }
     const changes = transition.writes ?? {};

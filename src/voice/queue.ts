@@ -67,12 +67,16 @@ export function createP1Queue(deps: Deps) {
       logger.warn({ callSid, waitedMs: now - entry.enqueuedAt }, 'nobody on duty: queued caller handed to a P1 callback');
       return leave;
     }
-    const free = onDuty.filter((a) => a.free);
-    const agent = speakersFirst(free, entry.language)[0];
-    if (agent && (await queue.offerHead(callSid, agent.agentId, now))) {
-      await tx.agents.markOffered(agent.agentId, now, callSid);
-      logger.info({ callSid, agentId: agent.agentId, waitedMs: now - entry.enqueuedAt }, 'queue head offered to a free agent');
-      return leave;
+    // The head is taken first (one taker at a time across instances), then a free agent reserved; an
+    // agent another offer took since the agents were read is skipped, and with none left the caller
+    // goes back to their place.
+    for (const agent of speakersFirst(onDuty.filter((a) => a.free), entry.language)) {
+      if (!(await queue.offerHead(callSid, agent.agentId, now))) break;
+      if (await tx.agents.reserve(agent.agentId, now, callSid)) {
+        logger.info({ callSid, agentId: agent.agentId, waitedMs: now - entry.enqueuedAt }, 'queue head offered to a free agent');
+        return leave;
+      }
+      await queue.enqueue(entry, now);
     }
     const position = (await queue.position(callSid)) ?? 1;
     return twimlDocument([

@@ -11,6 +11,7 @@ import { createPgCustomerRepository } from './customers.js';
 import { createPgCallbackDeskRepository } from './desk.js';
 import { createPgCallbackDialerRepository } from './dialer.js';
 import { createPgEscalationRepository } from './escalations.js';
+import { createPgFailureCountRepository } from './failureCounts.js';
 import { migratePostgres } from './migrate.js';
 import { createPgNumberRepository } from './numbers.js';
 import { createPgQueueRepository } from './queue.js';
@@ -45,6 +46,7 @@ function repositories(sql: Sql, clock: Clock, offerHoldMs: number): Repositories
     dialer: createPgCallbackDialerRepository(sql),
     escalations: createPgEscalationRepository(sql),
     apiKeys: createPgApiKeyRepository(sql),
+    failureCounts: createPgFailureCountRepository(sql),
   };
 }
 

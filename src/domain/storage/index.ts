@@ -17,6 +17,7 @@ import type { CallRepository } from './calls.js';
 import type { CredentialRepository } from './credentials.js';
 import type { CustomerRepository } from './customers.js';
 import type { EscalationRepository } from './escalations.js';
+import type { FailureCountRepository } from './failureCounts.js';
 import type { NumberRepository } from './numbers.js';
 import type { QueueRepository } from './queue.js';
 import type { SessionRepository } from './sessions.js';
@@ -37,6 +38,7 @@ export interface Repositories {
   dialer: CallbackDialerRepository;
   escalations: EscalationRepository;
   apiKeys: ApiKeyRepository;
+  failureCounts: FailureCountRepository;
 }
 
 export interface Store extends Repositories {

@@ -9,6 +9,7 @@ import { callRepositoryContract } from './calls.contract.js';
 import { credentialRepositoryContract } from './credentials.contract.js';
 import { customerRepositoryContract } from './customers.contract.js';
 import { escalationRepositoryContract } from './escalations.contract.js';
+import { failureCountRepositoryContract } from './failureCounts.contract.js';
 import { numberRepositoryContract } from './numbers.contract.js';
 import { queueRepositoryContract } from './queue.contract.js';
 import { sessionRepositoryContract } from './sessions.contract.js';
@@ -33,5 +34,6 @@ export function storeContracts(engine: string, subject: StoreSubject): void {
     callbackDialerRepositoryContract(subject);
     escalationRepositoryContract(subject);
     apiKeyRepositoryContract(subject);
+    failureCountRepositoryContract(subject);
   });
 }
