@@ -21,7 +21,7 @@ export interface CliContext {
   /** Reads the configuration afresh (key rotation re-reads it after changing the local secrets file). */
   loadConfig(): Config;
   /** Opens a service for a given configuration; it is closed when the command ends. */
-  open(config: Config): Hotline;
+  open(config: Config): Promise<Hotline>;
   /** From now on, Ctrl-C aborts the returned signal instead of ending the process (for live output). */
   interrupted(): AbortSignal;
 }
