@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ConfigError, loadConfig, sqliteFileOf, type Config } from '../config.js';
 import { systemClock } from '../domain/clock.js';
 import { createHotline, secretKeyProblem, type Hotline } from '../hotline.js';
 import { createLogger } from '../logger.js';
@@ -27,6 +27,7 @@ export function createCliContext(io: {
     stderr: io.stderr,
     interrupted: io.interrupted,
     loadConfig: () => loadConfig(io.env),
+    sqliteFile: () => sqliteFileOf(io.env),
     async open(config: Config): Promise<Hotline> {
       const logger = createLogger(config.logLevel, pino.destination({ dest: 2, sync: true }));
       // A StorageError's one line (password masked) is what the operator sees.
