@@ -262,6 +262,11 @@ export function localSecretsPath(dbPath: string): string {
   return join(dirname(resolve(dbPath)), 'hotline.local.json');
 }
 
+/** The SQLite file HOTLINE_DB names, read without the rest of the configuration (nothing is generated). */
+export function sqliteFileOf(env: Env = process.env): string {
+  return envSchema.shape.HOTLINE_DB.parse(env.HOTLINE_DB);
+}
+
 /** Parses the environment once; throws ConfigError with one readable line on a bad value. */
 export function loadConfig(env: Env = process.env, options: { generateLocal?: boolean } = {}): Config {
   const parsed = envSchema.safeParse(env);

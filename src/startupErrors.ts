@@ -26,15 +26,6 @@ export function loadConfigOrFail(program = 'hotline'): Config {
   }
 }
 
-/** The database HOTLINE_DB names, open and migrated, or one line saying why it is not. */
-export function openDatabaseOrFail(config: Config, program = 'hotline'): SqliteDb {
-  try {
-    return openDatabase(config.dbPath, { busyTimeoutMs: config.dbBusyTimeoutMs });
-  } catch (err) {
-    startupFailed(databaseProblem(config.dbPath, err), program);
-  }
-}
-
 /** The first line of an error's message (SQLite's and the system's are one line already). */
 const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
@@ -74,18 +65,26 @@ export function postgresProblem(url: string, err: unknown): string {
   return `cannot open the PostgreSQL database ${redactUrl(url)} (HOTLINE_DATABASE_URL): ${typeof code === 'string' ? `${code} ` : ''}${message}`;
 }
 
+/** The storage the configuration names could not be opened; the message is one line, without a password. */
+export class StorageError extends Error {}
+
 /**
  * The store the configuration names, open and migrated: `{ db }` for the SQLite file, `{ store }` for
- * PostgreSQL (migrated under an advisory lock, so instances starting together migrate once). One line
- * and exit 1 when it cannot be opened.
+ * PostgreSQL (migrated under an advisory lock, so instances starting together migrate once). Throws a
+ * StorageError whose message is one line naming the variable when it cannot be opened.
  */
-export async function openStorageOrFail(
+export async function openStorage(
   config: Config,
-  options: { program?: string; clock: Clock; onPoolError?: (err: Error) => void },
+  options: { clock: Clock; onPoolError?: (err: Error) => void },
 ): Promise<{ db: SqliteDb; store?: undefined } | { store: Store; db?: undefined }> {
-  const program = options.program ?? 'hotline';
   const database = config.database;
-  if (database.engine === 'sqlite') return { db: openDatabaseOrFail(config, program) };
+  if (database.engine === 'sqlite') {
+    try {
+      return { db: openDatabase(config.dbPath, { busyTimeoutMs: config.dbBusyTimeoutMs }) };
+    } catch (err) {
+      throw new StorageError(databaseProblem(config.dbPath, err), { cause: err });
+    }
+  }
   try {
     const store = await createPostgresStore(database.url, {
       clock: options.clock,
@@ -97,6 +96,19 @@ export async function openStorageOrFail(
     });
     return { store };
   } catch (err) {
-    startupFailed(postgresProblem(database.url, err), program);
+    throw new StorageError(postgresProblem(database.url, err), { cause: err });
+  }
+}
+
+/** openStorage for a program starting up: one line on stderr and exit 1 when the storage cannot be opened. */
+export async function openStorageOrFail(
+  config: Config,
+  options: { program?: string; clock: Clock; onPoolError?: (err: Error) => void },
+): Promise<{ db: SqliteDb; store?: undefined } | { store: Store; db?: undefined }> {
+  try {
+    return await openStorage(config, options);
+  } catch (err) {
+    if (err instanceof StorageError) startupFailed(err.message, options.program ?? 'hotline');
+    throw err;
   }
 }

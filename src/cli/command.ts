@@ -18,10 +18,12 @@ export interface CliContext {
   stderr: NodeJS.WritableStream;
   /** The service over the configured database, opened (and its keys checked) on first use. */
   hotline(): Promise<Hotline>;
+  /** The SQLite file HOTLINE_DB names, without reading (or generating) anything else. */
+  sqliteFile(): string;
   /** Reads the configuration afresh (key rotation re-reads it after changing the local secrets file). */
   loadConfig(): Config;
   /** Opens a service for a given configuration; it is closed when the command ends. */
-  open(config: Config): Hotline;
+  open(config: Config): Promise<Hotline>;
   /** From now on, Ctrl-C aborts the returned signal instead of ending the process (for live output). */
   interrupted(): AbortSignal;
 }

@@ -40,7 +40,7 @@ export const keysCommand = commandGroup('keys', 'rotate the key that encrypts se
 
 async function reseal(ctx: CliContext, config: Config): Promise<RotationResult> {
   try {
-    const { resealed, keyId } = await ctx.open(config).customers.rotateKeys();
+    const { resealed, keyId } = await (await ctx.open(config)).customers.rotateKeys();
     return { resealed, keyId, keySource: config.secretKeySource };
   } catch (err) {
     // The transaction rolled back; say which setting is missing rather than "failed authentication".

@@ -76,6 +76,13 @@ export function checkDatabase(db: SqliteDb): { ok: true } | { ok: false; reason:
   }
 }
 
+/** The names of the migrations in db/migrations, in the order they apply. */
+export function sqliteMigrations(): string[] {
+  return readdirSync(migrationsDir)
+    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
+    .sort();
+}
+
 /** Applies pending migrations, each in its own transaction, in file-name order. */
 export function migrate(db: SqliteDb): string[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -85,9 +92,7 @@ export function migrate(db: SqliteDb): string[] {
   const applied = new Set(
     (db.prepare('SELECT name FROM schema_migrations').all() as { name: string }[]).map((r) => r.name),
   );
-  const files = readdirSync(migrationsDir)
-    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
-    .sort();
+  const files = sqliteMigrations();
   const ran: string[] = [];
   for (const file of files) {
     if (applied.has(file)) continue;
