@@ -97,7 +97,8 @@ export function consoleRouter(deps: ConsoleDeps): Router {
 
   router.post('/logout', auth.requireCsrf, async (req, res) => {
     await auth.endSession(req, res);
-    res.redirect(303, withFlash('/console/login', 'done', 'signed-out'));
+    // The sign-in page after it stays in the language the agent was reading.
+    res.redirect(303, `${withFlash('/console/login', 'done', 'signed-out')}&lang=${textOf(res).htmlLang}`);
   });
 
   router.get('/', async (req, res) => {

@@ -5,7 +5,7 @@ import type { Messages } from '../i18n/index.js';
 export function loginForm(t: Messages, { csrf, agentId, error }: { csrf: string; agentId?: string; error?: string }): Html {
   const w = t.login;
   return html`<h1>${w.title}</h1>
-<form method="post" action="/console/login" class="stack login"${error ? html` aria-describedby="login-error"` : ''}>
+<form method="post" action="/console/login?lang=${t.htmlLang}" class="stack login"${error ? html` aria-describedby="login-error"` : ''}>
   <input type="hidden" name="_csrf" value="${csrf}">
   ${error ? html`<p id="login-error" class="flash flash-error" role="alert">${error}</p>` : ''}
   <p><label for="agentId">${w.agentNumber}</label>
