@@ -199,7 +199,7 @@ export const ja: Messages = {
       status: 'ステータス',
       claimedBy: '担当者',
       actions: '操作',
-      promise: '約束',
+      promise: '期限の遵守',
       outcome: '結果',
       completedBy: '完了者',
     },
