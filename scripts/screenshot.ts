@@ -1,5 +1,6 @@
 /**
- * Takes docs/console.png and docs/console-390.png: the agent console over a fresh database filled through the real call flow
+ * Takes docs/console.png and docs/console-390.png, and in Japanese docs/console-ja.png and
+ * docs/console-ja-390.png: the agent console over a fresh database filled through the real call flow
  * (signed webhooks, as Twilio sends them), in headless Chromium. Run with `npm run screenshot`.
  */
 import { randomBytes } from 'node:crypto';
@@ -19,6 +20,8 @@ import { createLogger } from '../src/logger.js';
 
 const OUT = resolve('docs/console.png');
 const OUT_PHONE = resolve('docs/console-390.png');
+const OUT_JA = resolve('docs/console-ja.png');
+const OUT_JA_PHONE = resolve('docs/console-ja-390.png');
 const MINUTE = 60_000;
 const AUTH_TOKEN = randomBytes(16).toString('hex');
 const dir = mkdtempSync(join(tmpdir(), 'hotline-screenshot-'));
@@ -138,13 +141,28 @@ try {
   await page.getByLabel('Agent number').fill(String(aiko.agentId));
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+  /** Chooses the console's language with its switch, then shows the dashboard without the confirmation. */
+  const speak = async (name: string, heading: string) => {
+    if (!(await page.getByRole('button', { name }).isDisabled())) await page.getByRole('button', { name }).click();
+    await page.goto(`${url}/console`);
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  };
+  // Aiko speaks Japanese first, so her console starts in Japanese: English first, for the English shots.
+  await speak('English', 'Dashboard');
   await page.screenshot({ path: OUT, fullPage: true });
   console.log(`wrote ${OUT}`);
   // The same dashboard on a phone: one column, nothing scrolls sideways.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: OUT_PHONE, fullPage: true });
   console.log(`wrote ${OUT_PHONE}`);
+  // The same in Japanese, as Aiko would choose it.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await speak('日本語', 'ダッシュボード');
+  await page.screenshot({ path: OUT_JA, fullPage: true });
+  console.log(`wrote ${OUT_JA}`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: OUT_JA_PHONE, fullPage: true });
+  console.log(`wrote ${OUT_JA_PHONE}`);
 } finally {
   await browser.close();
   server.closeAllConnections();

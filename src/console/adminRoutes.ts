@@ -4,6 +4,7 @@ import { readAgentForm, readPassword, readRosterForm } from './agentForms.js';
 import { signedIn } from './auth.js';
 import type { ConsoleDeps } from './deps.js';
 import { flashFrom, withFlash } from './flash.js';
+import { textOf } from './i18n/index.js';
 import { page } from './layout.js';
 import { hashPassword } from './passwords.js';
 import { agentPage, agentsPage, type FormState } from './views/agents.js';
@@ -24,11 +25,12 @@ export function adminRoutes(deps: ConsoleDeps): Router {
 
   const send = (req: Request, res: Response, title: string, body: ReturnType<typeof agentsPage>, status = 200) => {
     const { agent, session } = signedIn(res);
-    res.status(status).type('html').send(page({ title, body, me: { agent, csrf: session.csrfToken }, section: 'agents', flash: flashFrom(req) }).value);
+    const t = textOf(res);
+    res.status(status).type('html').send(page({ t, title, body, me: { agent, csrf: session.csrfToken }, section: 'agents', flash: flashFrom(req, t) }).value);
   };
   const list = async (req: Request, res: Response, state?: FormState) => {
     const [all, withPassword] = await Promise.all([agents.list(), credentials.withPassword()]);
-    send(req, res, 'Agents', agentsPage(all, withPassword, signedIn(res).session.csrfToken, state), state ? 400 : 200);
+    send(req, res, textOf(res).agents.title, agentsPage(textOf(res), all, withPassword, signedIn(res).session.csrfToken, state), state ? 400 : 200);
   };
   /** A current agent; one who was removed is not found here (the API still shows them, for history). */
   const current = async (id: number) => {
@@ -36,9 +38,9 @@ export function adminRoutes(deps: ConsoleDeps): Router {
     if (!agent || agent.removedAt !== null) throw notFound('agent');
     return agent;
   };
-  const one = async (req: Request, res: Response, id: number, state?: Parameters<typeof agentPage>[3]) => {
+  const one = async (req: Request, res: Response, id: number, state?: Parameters<typeof agentPage>[4]) => {
     const agent = await current(id);
-    send(req, res, agent.name, agentPage(agent, signedIn(res).session.csrfToken, clock.now(), state), state ? 400 : 200);
+    send(req, res, agent.name, agentPage(textOf(res), agent, signedIn(res).session.csrfToken, clock.now(), state), state ? 400 : 200);
   };
 
   router.get('/agents', (req, res) => list(req, res));

@@ -6,6 +6,7 @@ import { signedIn } from './auth.js';
 import type { ConsoleDeps } from './deps.js';
 import { flashFrom, withFlash } from './flash.js';
 import type { Html } from './html.js';
+import { textOf } from './i18n/index.js';
 import { page } from './layout.js';
 import { apiKeysPage, type ApiKeysState } from './views/apiKeys.js';
 
@@ -23,10 +24,11 @@ export function apiKeyRoutes(deps: ConsoleDeps): Router {
 
   const send = (req: Request, res: Response, body: Html, status = 200) => {
     const { agent, session } = signedIn(res);
-    res.status(status).type('html').send(page({ title: 'API keys', body, me: { agent, csrf: session.csrfToken }, section: 'api-keys', flash: flashFrom(req) }).value);
+    const t = textOf(res);
+    res.status(status).type('html').send(page({ t, title: t.apiKeys.title, body, me: { agent, csrf: session.csrfToken }, section: 'api-keys', flash: flashFrom(req, t) }).value);
   };
   const list = async (req: Request, res: Response, state?: ApiKeysState, status = 200) =>
-    send(req, res, apiKeysPage(await apiKeys.list(), signedIn(res).session.csrfToken, state), status);
+    send(req, res, apiKeysPage(textOf(res), await apiKeys.list(), signedIn(res).session.csrfToken, state), status);
 
   router.get('/api-keys', (req, res) => list(req, res));
 

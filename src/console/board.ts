@@ -3,6 +3,10 @@ import type { DeskCallback } from '../domain/storage/callbackDesk.js';
 import type { Repositories } from '../domain/storage/index.js';
 import type { Tier } from '../domain/customer.js';
 import { slaState, type SlaState } from '../domain/sla.js';
+import { en, type Messages } from './i18n/en.js';
+
+/** The words of live calls in one language. */
+export type LiveWords = Messages['live'];
 
 /** A P1 caller waiting for an agent, as the console lists them (the queue's own order). */
 export interface QueuedCaller {
@@ -31,34 +35,24 @@ interface RingingContext {
   agentIndex?: number;
 }
 
-const STATE_WORDS: Record<string, string> = {
-  askId: 'verifying',
-  askCode: 'verifying',
-  askPriority: 'choosing a priority',
-  desk: 'with the backup desk',
-  p2Menu: 'booking a callback',
-  askCallbackNumber: 'giving a callback number',
-  p2Record: 'recording a description',
-  p1CallbackBooked: 'hearing the callback promise',
-};
-
 /** A live call in an agent's words, from its state, the agent on it and its place in the P1 queue. */
 export function callInWords(
   call: { callSid: string; state: string; context: unknown },
   agents: readonly Agent[],
   queue: readonly QueuedCaller[],
+  w: LiveWords = en.live,
 ): { words: string; agentId: number | null } {
   const talking = agents.find((a) => a.onCall?.callSid === call.callSid);
-  if (talking) return { words: `talking to ${talking.name}`, agentId: talking.agentId };
+  if (talking) return { words: w.talking(talking.name), agentId: talking.agentId };
   const place = queue.findIndex((q) => q.callSid === call.callSid);
-  if (place >= 0) return { words: `number ${place + 1} in queue`, agentId: null };
+  if (place >= 0) return { words: w.inQueue(place + 1), agentId: null };
   if (call.state === 'transfer') {
     const ctx = (call.context ?? {}) as RingingContext;
     const offered = ctx.agents?.[ctx.agentIndex ?? 0];
     const agent = offered && agents.find((a) => a.agentId === offered.agentId);
-    return agent ? { words: `ringing ${agent.name}`, agentId: agent.agentId } : { words: 'ringing an engineer', agentId: null };
+    return agent ? { words: w.ringing(agent.name), agentId: agent.agentId } : { words: w.ringingSomeone, agentId: null };
   }
-  return { words: STATE_WORDS[call.state] ?? call.state.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase(), agentId: null };
+  return { words: Object.hasOwn(w.states, call.state) ? w.states[call.state]! : w.state(call.state), agentId: null };
 }
 
 export interface BoardCallback extends DeskCallback {
@@ -86,7 +80,7 @@ const CLOSED_SHOWN_MS = 12 * 60 * 60 * 1000;
 const LIMIT = 200;
 
 /** Reads the dashboard: live calls, the queue, callbacks with their SLA state, and the agents. */
-export async function readBoard(sources: BoardSources, me: Agent, now: number): Promise<Board> {
+export async function readBoard(sources: BoardSources, me: Agent, now: number, words: LiveWords = en.live): Promise<Board> {
   const { store } = sources;
   const [desk, live, queue, agents] = await Promise.all([
     store.desk.board(now - CLOSED_SHOWN_MS, LIMIT),
@@ -105,7 +99,7 @@ export async function readBoard(sources: BoardSources, me: Agent, now: number): 
       customerId: c.customerId,
       priority: c.priority,
       startedAt: c.startedAt,
-      ...callInWords(c, agents, queue),
+      ...callInWords(c, agents, queue, words),
     })),
     queue,
     open: callbacks.filter((c) => c.status !== 'completed' && c.status !== 'cancelled'),

@@ -4,6 +4,7 @@ import { slaState } from '../domain/sla.js';
 import { signedIn } from './auth.js';
 import type { ConsoleDeps } from './deps.js';
 import { flashFrom, withFlash } from './flash.js';
+import { textOf } from './i18n/index.js';
 import { page } from './layout.js';
 import { callPage } from './views/call.js';
 import { callbackPage } from './views/callback.js';
@@ -43,7 +44,9 @@ export function callbackRoutes(deps: ConsoleDeps): Router {
       store.escalations.ofCallback(id),
     ]);
     const now = clock.now();
+    const t = textOf(res);
     const body = callbackPage(
+      t,
       { ...callback, sla: slaState(callback, now) },
       notes,
       tries,
@@ -53,7 +56,7 @@ export function callbackRoutes(deps: ConsoleDeps): Router {
       now,
       escalations,
     );
-    res.type('html').send(page({ title: `Callback ${callback.reference}`, body, me: { agent, csrf: session.csrfToken }, section: 'dashboard', flash: flashFrom(req) }).value);
+    res.type('html').send(page({ t, title: t.callback.heading(callback.reference), body, me: { agent, csrf: session.csrfToken }, section: 'dashboard', flash: flashFrom(req, t) }).value);
   });
 
   /**
@@ -111,9 +114,10 @@ export function callbackRoutes(deps: ConsoleDeps): Router {
     const callback = await desk.get(callbackIdOf(req));
     if (!callback) throw notFound('callback');
     const back = `/console/callbacks/${callback.callbackId}`;
-    const body = html`<p><a href="${back}">← Callback ${callback.reference}</a></p><h1>Complete callback ${callback.reference}</h1>
-${completeForm({ ...callback, sla: slaState(callback, clock.now()) }, session.csrfToken, back)}`;
-    res.type('html').send(page({ title: `Complete ${callback.reference}`, body, me: { agent, csrf: session.csrfToken }, section: 'dashboard' }).value);
+    const t = textOf(res);
+    const body = html`<p><a href="${back}">${t.callback.backTo(callback.reference)}</a></p><h1>${t.callback.completeHeading(callback.reference)}</h1>
+${completeForm(t, { ...callback, sla: slaState(callback, clock.now()) }, session.csrfToken, back)}`;
+    res.type('html').send(page({ t, title: t.callback.completeTitle(callback.reference), body, me: { agent, csrf: session.csrfToken }, section: 'dashboard' }).value);
   });
 
   router.post('/callbacks/:id/notes', auth.requireCsrf, async (req, res) => {
@@ -138,8 +142,9 @@ ${completeForm({ ...callback, sla: slaState(callback, clock.now()) }, session.cs
       call.customerId ? store.customers.get(call.customerId) : undefined,
       store.callbacks.byCallSid(sid),
     ]);
-    const body = callPage(call, audit, customer, callback, clock.now());
-    res.type('html').send(page({ title: `Call …${sid.slice(-6)}`, body, me: { agent, csrf: session.csrfToken }, section: 'dashboard' }).value);
+    const t = textOf(res);
+    const body = callPage(t, call, audit, customer, callback, clock.now());
+    res.type('html').send(page({ t, title: t.call.title(sid.slice(-6)), body, me: { agent, csrf: session.csrfToken }, section: 'dashboard' }).value);
   });
   return router;
 }

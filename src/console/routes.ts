@@ -1,8 +1,9 @@
-import express, { Router, type ErrorRequestHandler } from 'express';
+import express, { Router, type ErrorRequestHandler, type Request } from 'express';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DUTY_MODES, type DutyMode } from '../domain/storage/agents.js';
+import { isConsoleLanguage, messagesFor, textOf } from './i18n/index.js';
 import { AppError } from '../domain/errors.js';
 import { adminRoutes } from './adminRoutes.js';
 import { apiKeyRoutes } from './apiKeyRoutes.js';
@@ -28,8 +29,16 @@ const STATIC: Record<string, { type: string; body: string }> = {
 /** "callback not found" -> "Callback not found." */
 const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 
-const SIGN_IN_FAILED = 'That agent number and password do not match, or sign-in is paused after too many attempts.';
-const SIGN_IN_BUSY = 'Too many sign-ins are being checked right now. Wait a moment and try again.';
+
+/** The console page a form was sent from (its path only), to go back to; the dashboard if unsure. */
+function pageSentFrom(req: Request): string {
+  try {
+    const path = new URL(req.get('referer') ?? '').pathname;
+    return /^\/console(\/[A-Za-z0-9_-]+){0,3}$/.test(path) && !path.startsWith('/console/static') ? path : '/console';
+  } catch {
+    return '/console';
+  }
+}
 
 /** The agent console at /console: sign-in, the dashboard and its live feed, callbacks, calls, agents. */
 export function consoleRouter(deps: ConsoleDeps): Router {
@@ -47,8 +56,9 @@ export function consoleRouter(deps: ConsoleDeps): Router {
 
   router.get('/login', async (req, res) => {
     if (await auth.current(req)) return res.redirect(303, '/console');
-    const body = loginForm({ csrf: auth.loginToken(req, res) });
-    res.type('html').send(page({ title: 'Sign in', body, flash: flashFrom(req) }).value);
+    const t = messagesFor(req);
+    const body = loginForm(t, { csrf: auth.loginToken(req, res) });
+    res.type('html').send(page({ t, title: t.login.title, body, flash: flashFrom(req, t), languageLinks: '/console/login' }).value);
   });
 
   router.post('/login', auth.requireLoginCsrf, async (req, res) => {
@@ -68,9 +78,10 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         { agentId: wellFormed ? agentId : 'malformed', address: clientAddressOf(req), ...why },
         busy ? 'console: sign-in not checked: too many at once' : 'console: sign-in refused',
       );
-      const body = loginForm({ csrf: auth.loginToken(req, res), agentId: wellFormed ? agentId : '', error: busy ? SIGN_IN_BUSY : SIGN_IN_FAILED });
+      const t = messagesFor(req);
+      const body = loginForm(t, { csrf: auth.loginToken(req, res), agentId: wellFormed ? agentId : '', error: busy ? t.login.busy : t.login.failed });
       if (busy) res.set('Retry-After', '1');
-      return res.status(busy ? 429 : 401).type('html').send(page({ title: 'Sign in', body }).value);
+      return res.status(busy ? 429 : 401).type('html').send(page({ t, title: t.login.title, body, languageLinks: '/console/login' }).value);
     }
     const { agent } = result;
     logger.info({ agentId: agent.agentId }, 'console: signed in');
@@ -78,31 +89,49 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   });
 
   router.use(auth.requireAgent);
+  // Every signed-in page speaks the agent's language (see consoleLanguageFor).
+  router.use((req, res, next) => {
+    res.locals.t = messagesFor(req, signedIn(res).agent);
+    next();
+  });
 
   router.post('/logout', auth.requireCsrf, async (req, res) => {
     await auth.endSession(req, res);
-    res.redirect(303, withFlash('/console/login', 'done', 'signed-out'));
+    // The sign-in page after it stays in the language the agent was reading.
+    res.redirect(303, `${withFlash('/console/login', 'done', 'signed-out')}&lang=${textOf(res).htmlLang}`);
   });
 
   router.get('/', async (req, res) => {
     const { agent, session } = signedIn(res);
-    const board = await readBoard(deps, agent, clock.now());
+    const t = textOf(res);
+    const board = await readBoard(deps, agent, clock.now(), t.live);
     res.type('html').send(
-      page({ title: dashboardTitle(board), body: dashboard(board, session.csrfToken), me: { agent, csrf: session.csrfToken }, section: 'dashboard', flash: flashFrom(req) }).value,
+      page({ t, title: dashboardTitle(t, board), body: dashboard(t, board, session.csrfToken), me: { agent, csrf: session.csrfToken }, section: 'dashboard', flash: flashFrom(req, t) }).value,
     );
   });
 
   /** The dashboard's regions as markup, for the script that refreshes them every few seconds. */
   router.get('/live', async (_req, res) => {
     const { agent, session } = signedIn(res);
-    const board = await readBoard(deps, agent, clock.now());
+    const t = textOf(res);
+    const board = await readBoard(deps, agent, clock.now(), t.live);
     res.json({
       now: board.now,
-      summary: summary(board),
-      title: `${dashboardTitle(board)} · Hotline console`,
+      summary: summary(t, board),
+      title: t.layout.title(dashboardTitle(t, board)),
       attention: attention(board),
-      regions: regions(board, session.csrfToken),
+      regions: regions(t, board, session.csrfToken),
     });
+  });
+
+  /** The agent chooses the console's language: kept on their account, so it follows them to any browser. */
+  router.post('/language', auth.requireCsrf, async (req, res) => {
+    const { agent } = signedIn(res);
+    const language = (req.body as Record<string, unknown>).language;
+    if (!isConsoleLanguage(language)) throw new AppError(400, 'invalid_request', 'Choose English or Japanese.', 'language');
+    await store.agents.update(agent.agentId, { consoleLanguage: language }, clock.now());
+    logger.info({ agentId: agent.agentId, language }, 'console: language chosen');
+    res.redirect(303, withFlash(pageSentFrom(req), 'done', 'language'));
   });
 
   router.post('/duty', auth.requireCsrf, async (req, res) => {
@@ -138,9 +167,12 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     }
     // Only to show who is signed in: a page about an error is sent even when that cannot be read.
     const who = await auth.current(req).catch(() => undefined);
-    const body = html`<h1>${status === 404 ? 'Not found' : status === 403 ? 'Not allowed' : 'Something is wrong'}</h1>
-<p role="alert">${message}</p><p><a href="/console">Back to the dashboard</a></p>`;
-    res.status(status).type('html').send(page({ title: 'Error', body, ...(who && { me: { agent: who.agent, csrf: who.session.csrfToken } }) }).value);
+    const t = messagesFor(req, who?.agent);
+    const e = t.errors;
+    const text = known ? t.errors.app(err.code, err.field, message) : status === 500 ? e.server : e.unreadable;
+    const body = html`<h1>${status === 404 ? e.notFound : status === 403 ? e.forbidden : e.other}</h1>
+<p role="alert">${text}</p><p><a href="/console">${e.back}</a></p>`;
+    res.status(status).type('html').send(page({ t, title: e.title, body, ...(who && { me: { agent: who.agent, csrf: who.session.csrfToken } }) }).value);
   };
   router.use(onError);
   return router;

@@ -5,7 +5,7 @@ import { activity, isFreeAt, onDutyAt } from '../domain/duty.js';
 import { OPEN_STATUSES } from '../domain/storage/callbackDesk.js';
 import type { SqliteDb } from './database.js';
 import type { Sync } from './sync.js';
-import type { Agent, AgentPatch, AgentRepository, DutyMode } from '../domain/storage/agents.js';
+import type { Agent, AgentPatch, AgentRepository, DutyMode, ConsoleLanguage } from '../domain/storage/agents.js';
 
 interface AgentRow {
   agent_id: number;
@@ -22,6 +22,7 @@ interface AgentRow {
   on_call_since: number | null;
   last_offered_at: number | null;
   offered_for: string | null;
+  console_language: ConsoleLanguage | null;
   created_at: number;
   updated_at: number;
   removed_at: number | null;
@@ -74,6 +75,7 @@ const toAgent = (r: AgentRow, now: number, holds: OfferHolds): Agent => {
     state: activity(facts, now, holds.offerHoldMs, holds.callbackOfferMs),
     onCall,
     isAdmin: r.is_admin === 1,
+    consoleLanguage: r.console_language ?? null,
     lastOfferedAt: r.last_offered_at,
     offeredFor: r.offered_for,
     createdAt: r.created_at,
@@ -221,6 +223,7 @@ export function createSqliteAgentRepository(
         values.onDuty = duty === 'on' ? 1 : 0;
       }
       if (patch.isAdmin !== undefined) (sets.push('is_admin = @isAdmin'), (values.isAdmin = patch.isAdmin ? 1 : 0));
+      if (patch.consoleLanguage !== undefined) (sets.push('console_language = @consoleLanguage'), (values.consoleLanguage = patch.consoleLanguage));
       const row = db
         .prepare(`UPDATE agents SET ${sets.join(', ')} WHERE agent_id = @agentId AND removed_at IS NULL RETURNING *`)
         .get(values) as AgentRow | undefined;

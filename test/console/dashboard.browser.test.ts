@@ -73,4 +73,69 @@ describe('the dashboard calls for attention, in headless Chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
   });
+
+  it('speaks Japanese once an agent switches to it, on every page and in the notifications, and keeps it at the next sign-in', async () => {
+    h = await startHarness();
+    const { agent, password } = await agentWithPassword(h, { name: 'Avery Stone', languages: ['en-US'] });
+    const customer = await h.hotline.customers.create({ name: 'Acme Corp', plan: 'enterprise', tier: 'premium' });
+    // Avery was just offered a call: the next P1 caller waits in the queue.
+    await h.hotline.store.agents.markOffered(agent.agentId, h.clock.now(), callSid());
+    await p1Waiting(h, customer.customerId);
+
+    const { browser } = (chromium = await launchChromium());
+    const signIn = async (context: Awaited<ReturnType<typeof browser.newContext>>) => {
+      const page = await context.newPage();
+      await page.goto(`${h!.url}/console/login`);
+      await page.locator('#agentId').fill(String(agent.agentId));
+      await page.locator('#password').fill(password);
+      await page.locator('form.login button[type=submit]').click();
+      await page.locator('#h-queue').waitFor();
+      return page;
+    };
+    // A browser set to English: the console starts in English.
+    const first = await browser.newContext({ locale: 'en-US' });
+    await first.grantPermissions(['notifications']);
+    await first.addInitScript(`
+      window.__shown = [];
+      window.Notification = class { static permission = 'granted'; static requestPermission() { return Promise.resolve('granted'); }
+        constructor(title, options) { window.__shown.push(title + ': ' + options.body); } };`);
+    const page = await signIn(first);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.title()).toBe('1 P1 waiting · Dashboard · Hotline console');
+
+    await page.getByRole('button', { name: '日本語' }).click();
+    await page.getByRole('heading', { level: 1, name: 'ダッシュボード' }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('ja');
+    expect(await page.getByRole('status').filter({ hasText: 'コンソールを日本語で表示します。' }).count()).toBe(1);
+    expect(await page.title()).toBe('P1 待ち 1件 · ダッシュボード · ホットライン コンソール');
+    const headings = await page.locator('main h2').allTextContents();
+    expect(headings.slice(0, 3).map((t) => t.replace(/ \(.*/, ''))).toEqual(['P1 待ち', '進行中の通話', '未完了の折り返し']);
+    expect(await page.locator('.queue li').first().textContent()).toMatch(/プレミアム\s+お客様ID末尾 …\d{4}、待ち時間 \d+秒/);
+    expect(await page.getByRole('button', { name: 'English' }).getAttribute('aria-pressed')).toBe('false');
+
+    // A notification in Japanese when the next P1 caller starts waiting, and the title counts them.
+    await page.getByRole('button', { name: '通知をオンにする' }).click();
+    await page.getByRole('button', { name: '通知オン' }).waitFor();
+    const second = await p1Waiting(h, customer.customerId);
+    await expect.poll(() => page.evaluate('window.__shown'), { timeout: 10_000 }).toEqual(['ホットライン コンソール: P1 のお客様1名が待ち始めました']);
+    await expect.poll(() => page.title(), { timeout: 10_000 }).toBe('P1 待ち 2件 · ダッシュボード · ホットライン コンソール');
+    expect(await page.locator(`#live-${second} .where`).textContent()).toBe('待ち順 2 番目');
+
+    // The Japanese page on a phone: nothing scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
+
+    // Signing out and in again from another browser, still set to English: the choice came with the account.
+    await page.getByRole('button', { name: 'ログアウト' }).click();
+    await page.getByRole('status').filter({ hasText: 'ログアウトしました。' }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('ja');
+    await first.close();
+    const again = await signIn(await browser.newContext({ locale: 'en-US' }));
+    expect(await again.getAttribute('html', 'lang')).toBe('ja');
+    await again.getByRole('heading', { level: 1, name: 'ダッシュボード' }).waitFor();
+    // And back to English, from the same switch.
+    await again.getByRole('button', { name: 'English' }).click();
+    await again.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    expect((await h.hotline.store.agents.get(agent.agentId))?.consoleLanguage).toBe('en');
+  }, 60_000);
 });

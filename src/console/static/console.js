@@ -5,19 +5,24 @@
   const REFRESH_MS = 3000;
   let offset = 0; // server clock minus this browser's clock
 
+  // The page's words, in the agent's language, from the server's catalogue (src/console/i18n).
+  const T = JSON.parse(document.body.dataset.messages || '{}');
+  /** A template with its {placeholders} filled. */
+  const say = (template, values) => String(template).replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
+
   const fmt = (ms) => {
     const s = Math.floor(Math.abs(ms) / 1000);
-    if (s < 60) return `${s} s`;
+    if (s < 60) return say(T.seconds, { n: s });
     const m = Math.floor(s / 60);
-    if (m < 60) return `${m} min`;
-    return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+    if (m < 60) return say(T.minutes, { n: m });
+    return say(T.hours, { h: Math.floor(m / 60), mm: String(m % 60).padStart(2, '0') });
   };
 
   function tick() {
     const now = Date.now() + offset;
     for (const el of document.querySelectorAll('[data-due]')) {
       const left = Number(el.dataset.due) - now;
-      el.textContent = left >= 0 ? `${fmt(left)} left` : `${fmt(-left)} overdue`;
+      el.textContent = left >= 0 ? say(T.left, { d: fmt(left) }) : say(T.overdue, { d: fmt(-left) });
     }
     for (const el of document.querySelectorAll('[data-since]')) el.textContent = fmt(now - Number(el.dataset.since));
   }
@@ -36,7 +41,7 @@
     if (!toggle || !('Notification' in window)) return;
     toggle.hidden = false;
     const on = alertsOn();
-    toggle.textContent = on ? 'Alerts on' : 'Turn on alerts';
+    toggle.textContent = on ? T.alertsOn : T.alertsOff;
     toggle.setAttribute('aria-pressed', String(on));
   }
   if (toggle) {
@@ -77,11 +82,11 @@
     const fresh = (key) => now[key].filter((x) => !seen[key].includes(x));
     const lines = [];
     const waiting = fresh('waiting').length;
-    if (waiting) lines.push(`${waiting} P1 caller${waiting === 1 ? '' : 's'} started waiting`);
+    if (waiting) lines.push(waiting === 1 ? T.waitingOne : say(T.waitingMany, { n: waiting }));
     const breached = fresh('breached');
-    if (breached.length) lines.push(`Callback ${breached.join(', ')} breached its deadline`);
+    if (breached.length) lines.push(say(T.breached, { refs: breached.join(T.listJoiner) }));
     const atRisk = fresh('atRisk');
-    if (atRisk.length) lines.push(`Callback ${atRisk.join(', ')} is at risk`);
+    if (atRisk.length) lines.push(say(T.atRisk, { refs: atRisk.join(T.listJoiner) }));
     seen = now;
     return lines;
   }
@@ -90,7 +95,7 @@
     if (!lines.length || !alertsOn()) return;
     beep();
     try {
-      new Notification('Hotline console', { body: lines.join('. '), tag: 'hotline-console', renotify: true });
+      new Notification(T.notificationTitle, { body: lines.join(T.joiner), tag: 'hotline-console', renotify: true });
     } catch {
       // The page's title and its live summary still say it.
     }
@@ -129,14 +134,14 @@
         shown.set(name, markup);
         replace(el, markup);
       }
-      updated.textContent = `Updated ${new Date(data.now).toISOString().slice(11, 19)} UTC.`;
+      updated.textContent = say(T.updated, { time: new Date(data.now).toISOString().slice(11, 19) });
       updated.classList.remove('stale');
       if (status.textContent !== data.summary) status.textContent = data.summary;
       if (data.title && document.title !== data.title) document.title = data.title;
       if (data.attention) alert(news(data.attention));
       tick();
     } catch {
-      updated.textContent = 'Connection lost: retrying every few seconds. What you see may be out of date.';
+      updated.textContent = T.lost;
       updated.classList.add('stale');
     }
   }

@@ -2,57 +2,38 @@ import type { CallbackNote, CustomerTry } from '../../domain/storage/callbackDes
 import type { Customer } from '../../domain/customer.js';
 import type { Escalation } from '../../domain/storage/escalations.js';
 import type { BoardCallback } from '../board.js';
-import { duration, utc } from '../format.js';
 import { html, type Html } from '../html.js';
+import type { Messages } from '../i18n/index.js';
+import { en } from '../i18n/en.js';
 import { csrfField } from '../layout.js';
 import { callbackActions, countdown, isOpen, outcomeText, slaBadge, statusLabel } from './callbackBits.js';
-import { tierLabel } from './dashboard.js';
-
-const REASON: Record<string, string> = { p2: 'P2: the caller chose a callback', 'no-agent-answered': 'P1: no agent took the call' };
-const NOTE_KIND: Record<CallbackNote['kind'], string> = { note: 'Note', claimed: 'Claimed', released: 'Released', completed: 'Completed' };
 
 /** Why a callback's caller could not be verified, in an agent's words. */
-export function unverifiedText(u: NonNullable<BoardCallback['unverified']>): string {
-  const why = u.reason === 'locked' ? `the ID is locked after ${u.failures} failed codes` : `their number is limited after ${u.failures} failed codes`;
-  return `P1, unverified caller: ${why}. The callback goes to the phone on file; verify the customer another way before acting.`;
+export function unverifiedText(t: Messages, u: NonNullable<BoardCallback['unverified']>): string {
+  return t.callback.unverified(u.reason === 'locked', u.failures);
 }
 
-const ESCALATION_CHANNEL: Record<Escalation['channel'], string> = { sms: 'Texted', call: 'Called' };
-const ESCALATION_STATUS: Record<Escalation['status'], string> = { sending: 'sending', sent: 'sent', failed: 'failed' };
-
 /** Who on the escalation list was told of this P1 callback, and how it went. */
-function escalationList(escalations: Escalation[]): Html {
-  return html`<section aria-labelledby="h-escalation"><h2 id="h-escalation">Escalation</h2>
+function escalationList(t: Messages, escalations: Escalation[]): Html {
+  const w = t.callback;
+  return html`<section aria-labelledby="h-escalation"><h2 id="h-escalation">${w.escalation}</h2>
 <ol class="escalations">${escalations.map(
     (e) =>
-      html`<li class="escalation-${e.status}">${ESCALATION_CHANNEL[e.channel]} <a href="tel:${e.to}">${e.to}</a>, ${utc(e.createdAt)}: ${ESCALATION_STATUS[e.status]}${e.status === 'failed' && e.detail ? html` (${e.detail})` : ''}</li>`,
+      html`<li class="escalation-${e.status}">${w.escalationChannel[e.channel] ?? e.channel} <a href="tel:${e.to}">${e.to}</a>, ${t.format.at(e.createdAt)}: ${w.escalationStatus[e.status] ?? e.status}${e.status === 'failed' && e.detail ? html` (${e.detail})` : ''}</li>`,
   )}</ol>
 </section>`;
 }
 
 /** How a call to the customer went, in an agent's words. */
-function tryOutcome(t: CustomerTry): string {
-  if (t.confirmedAt !== null) return t.status === 'completed' ? 'connected (the customer pressed a key), ended' : 'connected (the customer pressed a key)';
-  switch (t.status) {
-    case 'completed':
-      return 'answered, but no key pressed: a voicemail, most likely';
-    case 'no-answer':
-      return 'not answered';
-    case 'busy':
-      return 'busy';
-    case 'failed':
-      return 'could not be placed (check the number)';
-    case 'canceled':
-      return 'cancelled (the engineer hung up first)';
-    case 'in-progress':
-      return 'answered, waiting for a key';
-    default:
-      return 'ringing';
-  }
+function tryOutcome(t: Messages, c: CustomerTry): string {
+  const words = t.callback.tryOutcome;
+  if (c.confirmedAt !== null) return c.status === 'completed' ? words.connectedEnded! : words.connected!;
+  return Object.hasOwn(words, c.status) ? words[c.status]! : words.ringing!;
 }
 
 /** One callback: the promise, its deadline, the customer, the tries at their phone, agents' notes and the actions on it. */
 export function callbackPage(
+  t: Messages,
   c: BoardCallback,
   notes: CallbackNote[],
   tries: CustomerTry[],
@@ -63,49 +44,53 @@ export function callbackPage(
   escalations: Escalation[] = [],
 ): Html {
   const back = `/console/callbacks/${c.callbackId}`;
-  return html`<p><a href="/console">← Dashboard</a></p>
-<h1>Callback ${c.reference}</h1>
-<p>${slaBadge(c.sla)} ${isOpen(c.status) && c.status !== 'connected' ? html`${countdown(c.dueAt, now)} — ` : ''}due ${utc(c.dueAt)}</p>
-<div class="actions">${callbackActions(c, me, csrf, back)}</div>
+  const w = t.callback;
+  const f = w.facts;
+  const at = t.format.at;
+  const seconds = c.recordingDuration ?? 0;
+  return html`<p><a href="/console">${w.back}</a></p>
+<h1>${w.heading(c.reference)}</h1>
+<p>${slaBadge(t, c.sla)} ${isOpen(c.status) && c.status !== 'connected' ? html`${countdown(t, c.dueAt, now)} — ` : ''}${w.due(at(c.dueAt))}</p>
+<div class="actions">${callbackActions(t, c, me, csrf, back)}</div>
 <dl class="facts">
-  <dt>Status</dt><dd class="status-${c.status}">${statusLabel(c.status)}</dd>
-  <dt>Customer</dt><dd>${customer?.name ?? 'unknown'} (ID ${c.customerId})</dd>
-  <dt>Priority</dt><dd>${c.priority}, ${tierLabel(c.tier)} Enterprise</dd>
-  <dt>Why</dt><dd>${c.unverified ? html`<strong class="warning">${unverifiedText(c.unverified)}</strong>` : (REASON[c.reason] ?? c.reason)}</dd>
-  <dt>Number to call</dt><dd><a href="tel:${c.phone}">${c.phone}</a> (${c.language})</dd>
-  <dt>Promised</dt><dd>${utc(c.createdAt)}, within ${duration(c.dueAt - c.createdAt)}</dd>
-  <dt>Recorded description</dt><dd>${
+  <dt>${f.status}</dt><dd class="status-${c.status}">${statusLabel(t, c.status)}</dd>
+  <dt>${f.customer}</dt><dd>${w.customerIs(customer?.name, c.customerId)}</dd>
+  <dt>${f.priority}</dt><dd>${w.priorityIs(c.priority, t.tier(c.tier))}</dd>
+  <dt>${f.why}</dt><dd>${c.unverified ? html`<strong class="warning">${unverifiedText(t, c.unverified)}</strong>` : (w.reasons[c.reason] ?? c.reason)}</dd>
+  <dt>${f.number}</dt><dd><a href="tel:${c.phone}">${c.phone}</a> (${c.language})</dd>
+  <dt>${f.promised}</dt><dd>${w.promisedIs(at(c.createdAt), t.format.duration(c.dueAt - c.createdAt))}</dd>
+  <dt>${f.recording}</dt><dd>${
     c.recordingUrl
-      ? html`<audio controls preload="none" src="/console/callbacks/${c.callbackId}/recording" aria-label="Recorded description, ${c.recordingDuration ?? 0} seconds"></audio> (${c.recordingDuration ?? 0} s)`
-      : 'none'
+      ? html`<audio controls preload="none" src="/console/callbacks/${c.callbackId}/recording" aria-label="${w.recordingLabel(seconds)}"></audio> ${w.seconds(seconds)}`
+      : w.none
   }</dd>
-  <dt>Claimed by</dt><dd>${c.claimedBy ? html`${c.claimedBy.agentId === me ? 'you' : c.claimedBy.name}, ${utc(c.claimedAt ?? c.updatedAt)}` : 'nobody'}</dd>
-  ${c.completedBy ? html`<dt>Completed by</dt><dd>${c.completedBy.name}</dd>` : ''}
-  ${c.outcome ? html`<dt>Outcome</dt><dd class="outcome">${outcomeText(c)}</dd>` : ''}
-  ${c.callSid ? html`<dt>The call that asked</dt><dd><a href="/console/calls/${c.callSid}">audit trail</a></dd>` : ''}
+  <dt>${f.claimedBy}</dt><dd>${c.claimedBy ? w.claimedByIs(c.claimedBy.agentId === me ? null : c.claimedBy.name, at(c.claimedAt ?? c.updatedAt)) : w.nobody}</dd>
+  ${c.completedBy ? html`<dt>${f.completedBy}</dt><dd>${c.completedBy.name}</dd>` : ''}
+  ${c.outcome ? html`<dt>${f.outcome}</dt><dd class="outcome">${outcomeText(t, c)}</dd>` : ''}
+  ${c.callSid ? html`<dt>${f.askingCall}</dt><dd><a href="/console/calls/${c.callSid}">${w.auditTrail}</a></dd>` : ''}
 </dl>
-${escalations.length > 0 ? escalationList(escalations) : ''}
-<section aria-labelledby="h-tries"><h2 id="h-tries">Calls to the customer</h2>
+${escalations.length > 0 ? escalationList(t, escalations) : ''}
+<section aria-labelledby="h-tries"><h2 id="h-tries">${w.tries}</h2>
 ${
   tries.length === 0
-    ? html`<p class="empty">Not called yet.</p>`
-    : html`<ol class="tries">${tries.map((t) => html`<li>${utc(t.at)}: ${tryOutcome(t)}</li>`)}</ol>`
+    ? html`<p class="empty">${w.notCalled}</p>`
+    : html`<ol class="tries">${tries.map((x) => html`<li>${at(x.at)}: ${tryOutcome(t, x)}</li>`)}</ol>`
 }
 </section>
-<section aria-labelledby="h-notes"><h2 id="h-notes">Notes</h2>
+<section aria-labelledby="h-notes"><h2 id="h-notes">${w.notes}</h2>
 ${
   notes.length === 0
-    ? html`<p class="empty">No notes yet.</p>`
+    ? html`<p class="empty">${w.noNotes}</p>`
     : html`<ol class="notes">${notes.map(
-        (n) => html`<li class="note-${n.kind}"><p class="small"><strong>${NOTE_KIND[n.kind]}</strong> by ${n.agentName ?? 'a removed agent'}, ${utc(n.createdAt)}</p>${n.kind === 'note' ? html`<p class="note-body">${n.body}</p>` : n.body !== NOTE_KIND[n.kind] ? html`<p>${n.body}</p>` : ''}</li>`,
+        (n) => html`<li class="note-${n.kind}"><p class="small">${w.noteBy(w.noteKind[n.kind] ?? n.kind, n.agentName, at(n.createdAt))}</p>${n.kind === 'note' ? html`<p class="note-body">${n.body}</p>` : n.body !== en.callback.noteKind[n.kind] ? html`<p>${n.body}</p>` : ''}</li>`,
       )}</ol>`
 }
 <form method="post" action="/console/callbacks/${c.callbackId}/notes" class="stack">
   ${csrfField(csrf)}
-  <p><label for="note">Add a note</label>
+  <p><label for="note">${w.addNote}</label>
   <textarea id="note" name="body" rows="4" maxlength="4000" required aria-describedby="note-help"></textarea>
-  <span id="note-help" class="small">Seen by every agent. Never write codes or secrets here.</span></p>
-  <p><button type="submit">Add note</button></p>
+  <span id="note-help" class="small">${w.noteHelp}</span></p>
+  <p><button type="submit">${w.addNoteSubmit}</button></p>
 </form>
 </section>`;
 }

@@ -1,16 +1,18 @@
 import { html, type Html } from '../html.js';
+import type { Messages } from '../i18n/index.js';
 
 /** The sign-in form: agent number and password, with the error (if any) tied to the fields. */
-export function loginForm({ csrf, agentId, error }: { csrf: string; agentId?: string; error?: string }): Html {
-  return html`<h1>Sign in</h1>
-<form method="post" action="/console/login" class="stack login"${error ? html` aria-describedby="login-error"` : ''}>
+export function loginForm(t: Messages, { csrf, agentId, error }: { csrf: string; agentId?: string; error?: string }): Html {
+  const w = t.login;
+  return html`<h1>${w.title}</h1>
+<form method="post" action="/console/login?lang=${t.htmlLang}" class="stack login"${error ? html` aria-describedby="login-error"` : ''}>
   <input type="hidden" name="_csrf" value="${csrf}">
   ${error ? html`<p id="login-error" class="flash flash-error" role="alert">${error}</p>` : ''}
-  <p><label for="agentId">Agent number</label>
+  <p><label for="agentId">${w.agentNumber}</label>
   <input id="agentId" name="agentId" inputmode="numeric" autocomplete="username" required pattern="[0-9]{1,9}" value="${agentId ?? ''}"${error ? html` aria-invalid="true"` : ''} autofocus></p>
-  <p><label for="password">Password</label>
+  <p><label for="password">${w.password}</label>
   <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="256"${error ? html` aria-invalid="true"` : ''}></p>
-  <p><button type="submit">Sign in</button></p>
+  <p><button type="submit">${w.submit}</button></p>
 </form>
-<p class="small">No password yet? An admin sets one in the console, or on the server: <code>hotline agents set-password ID</code>.</p>`;
+<p class="small">${w.noPassword} <code>hotline agents set-password ID</code></p>`;
 }

@@ -2,7 +2,7 @@ import type { Clock } from '../../domain/clock.js';
 import { activity, isFreeAt, onDutyAt } from '../../domain/duty.js';
 import { LIVE_LEG_HORIZON_MS } from '../../domain/serviceNumbers.js';
 import type { Roster, RosterRule } from '../../domain/roster.js';
-import type { Agent, AgentPatch, AgentRepository, DutyMode } from '../../domain/storage/agents.js';
+import type { Agent, AgentPatch, AgentRepository, DutyMode, ConsoleLanguage } from '../../domain/storage/agents.js';
 import { OPEN_STATUSES } from '../../domain/storage/callbackDesk.js';
 import { lockKeys } from './locks.js';
 import type { Sql } from './sql.js';
@@ -20,6 +20,7 @@ interface AgentRow {
   on_call_since: number | null;
   last_offered_at: number | null;
   offered_for: string | null;
+  console_language: ConsoleLanguage | null;
   created_at: number;
   updated_at: number;
   removed_at: number | null;
@@ -43,6 +44,7 @@ const agentOf = (r: AgentRow, now: number, offerHoldMs: number): Agent => {
     state: activity(facts, now, offerHoldMs, LIVE_LEG_HORIZON_MS),
     onCall,
     isAdmin: r.is_admin,
+    consoleLanguage: r.console_language ?? null,
     lastOfferedAt: r.last_offered_at,
     offeredFor: r.offered_for,
     createdAt: r.created_at,
@@ -125,6 +127,7 @@ export function createPgAgentRepository(sql: Sql, clock: Clock, offerHoldMs: num
         set('on_duty', duty === 'on');
       }
       if (patch.isAdmin !== undefined) set('is_admin', patch.isAdmin);
+      if (patch.consoleLanguage !== undefined) set('console_language', patch.consoleLanguage);
       const row = await sql.row<AgentRow>(`UPDATE agents SET ${sets.join(', ')} WHERE agent_id = $1 AND removed_at IS NULL RETURNING *`, values);
       return row && toAgent(row, clock.now());
     },

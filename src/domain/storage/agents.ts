@@ -5,6 +5,10 @@ import { type Roster } from '../roster.js';
 export const DUTY_MODES = ['on', 'off', 'roster'] as const;
 export type DutyMode = (typeof DUTY_MODES)[number];
 
+/** The languages the agent console speaks, as an agent chooses them. */
+export const CONSOLE_LANGUAGES = ['en', 'ja'] as const;
+export type ConsoleLanguage = (typeof CONSOLE_LANGUAGES)[number];
+
 /** What an agent is doing right now (src/domain/duty.ts, activity). */
 export const AGENT_STATES = AGENT_ACTIVITIES;
 export type AgentState = AgentActivity;
@@ -25,6 +29,8 @@ export interface Agent {
   /** The call the agent is bridged to, from the whisper accept until the call's status says it ended. */
   onCall: { callSid: string; since: number } | null;
   isAdmin: boolean;
+  /** The console language the agent chose; null until they choose one. */
+  consoleLanguage: ConsoleLanguage | null;
   lastOfferedAt: number | null;
   /** What the agent's current offer is for (a CallSid, or callback:ID) until that offer ends; null when none. */
   offeredFor: string | null;
@@ -44,7 +50,8 @@ export interface NewAgent {
   isAdmin?: boolean;
 }
 
-export type AgentPatch = Partial<NewAgent>;
+/** A change to an agent; `consoleLanguage: null` forgets their choice. */
+export type AgentPatch = Partial<NewAgent> & { consoleLanguage?: ConsoleLanguage | null };
 
 /** Agents who take verified transfers and callbacks, their duty and their availability. */
 export interface AgentRepository {

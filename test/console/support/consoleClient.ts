@@ -20,11 +20,11 @@ export function slowHash(password: string): Promise<StoredPassword> {
 /** An agent with a console password, made through the store the CLI uses. */
 export async function agentWithPassword(
   h: Harness,
-  options: { name?: string; password?: string; isAdmin?: boolean; onDuty?: boolean } = {},
+  options: { name?: string; password?: string; isAdmin?: boolean; onDuty?: boolean; languages?: string[] } = {},
 ) {
   const now = h.clock.now();
   const agent = await h.hotline.store.agents.create(
-    { name: options.name ?? 'Aiko Tanaka', phone: '+81312345678', languages: ['ja-JP', 'en-US'], onDuty: options.onDuty ?? true, isAdmin: options.isAdmin ?? false },
+    { name: options.name ?? 'Aiko Tanaka', phone: '+81312345678', languages: options.languages ?? ['en-US', 'ja-JP'], onDuty: options.onDuty ?? true, isAdmin: options.isAdmin ?? false },
     now,
   );
   const password = options.password ?? 'correct horse battery staple';

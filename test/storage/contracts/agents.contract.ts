@@ -28,6 +28,7 @@ export function agentRepositoryContract(subject: StoreSubject): void {
         state: 'available',
         onCall: null,
         isAdmin: true,
+        consoleLanguage: null,
         lastOfferedAt: null,
         offeredFor: null,
         createdAt: T0,
@@ -67,6 +68,18 @@ export function agentRepositoryContract(subject: StoreSubject): void {
         languages: ['en-US'],
         isAdmin: false,
       });
+    });
+
+    it("keeps the console language an agent chose, and forgets it when told, leaving the rest as it was", async () => {
+      const aiko = await addAgent(t.store, 'Aiko', { languages: ['en-US', 'ja-JP'] });
+      expect(aiko.consoleLanguage).toBeNull();
+      const chose = await t.store.agents.update(aiko.agentId, { consoleLanguage: 'ja' }, T0 + 5);
+      expect(chose).toEqual({ ...aiko, consoleLanguage: 'ja', updatedAt: T0 + 5 });
+      expect(await t.store.agents.get(aiko.agentId)).toEqual(chose);
+      expect((await t.store.agents.list()).find((a) => a.agentId === aiko.agentId)?.consoleLanguage).toBe('ja');
+      // Other changes leave the choice alone; null forgets it.
+      expect(await t.store.agents.update(aiko.agentId, { name: 'Aiko T.' }, T0 + 6)).toMatchObject({ consoleLanguage: 'ja' });
+      expect(await t.store.agents.update(aiko.agentId, { consoleLanguage: null }, T0 + 7)).toMatchObject({ consoleLanguage: null });
     });
 
     it('lists current agents only; a removed one is still found by id', async () => {

@@ -1,0 +1,3 @@
+-- The language an agent chose for the console ('en' or 'ja'); null until they choose, when the console
+-- goes by the languages they speak and their browser's.
+ALTER TABLE agents ADD COLUMN console_language TEXT CHECK (console_language IN ('en', 'ja'));
