@@ -46,9 +46,11 @@ try {
   console.log(`webhooks               ${report.webhooks}`);
   console.log(`webhooks failed        ${report.webhooksFailed}   (tries that failed and were tried again by Twilio: ${tries})`);
   console.log(`p50 / p99              ${report.p50Ms} / ${report.p99Ms} ms, every webhook`);
-  console.log(`p99 after the kill     ${report.afterKill.p99Ms} ms (slowest ${report.afterKill.maxMs} ms; ${report.afterKill.webhooks} webhooks in the 5 s after it)`);
-  console.log(`p99 after the restart  ${report.afterRestart.p99Ms} ms (slowest ${report.afterRestart.maxMs} ms; ${report.afterRestart.webhooks} webhooks in the 5 s after it)`);
-  console.log(`haproxy                hotline1 marked down ${report.markedDownAfterS.toFixed(1)} s after the kill, up ${report.markedUpAfterS.toFixed(1)} s after the restart`);
+  console.log(`p99 after the kill     ${report.afterKill.p99Ms} ms (slowest ${report.afterKill.maxMs} ms; ${report.afterKill.webhooks} webhooks in progress in the 5 s from it)`);
+  if (report.afterRestart) {
+    console.log(`p99 after the restart  ${report.afterRestart.p99Ms} ms (slowest ${report.afterRestart.maxMs} ms; ${report.afterRestart.webhooks} webhooks in progress in the 5 s from when it was ready)`);
+  }
+  console.log(`haproxy                hotline1 marked down ${report.markedDownAfterS.toFixed(1)} s after the kill; started again: ready after ${report.readyAfterS?.toFixed(1)} s, marked up after ${report.markedUpAfterS?.toFixed(1)} s`);
   for (const s of report.haproxy) {
     console.log(`                       ${s.server}: ${s.sessions} requests, ${s.errors} connection or response errors, ${s.retries} retried, ${s.redispatches} sent to the other instance`);
   }

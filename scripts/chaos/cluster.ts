@@ -103,6 +103,8 @@ export interface ServerStats {
   backend: string;
   server: string;
   status: string;
+  /** Requests it is answering now. */
+  current: number;
   /** Requests (sessions) sent to it. */
   sessions: number;
   /** Retries HAProxy made after a failure on it, and requests it sent elsewhere instead (redispatches). */
@@ -155,11 +157,21 @@ export class Haproxy {
         backend: column(row, 'pxname'),
         server: column(row, 'svname'),
         status: column(row, 'status').split(' ')[0]!,
+        current: Number(column(row, 'scur')),
         sessions: Number(column(row, 'stot')),
         retries: Number(column(row, 'wretr')),
         redispatches: Number(column(row, 'wredis')),
         errors: Number(column(row, 'econ')) + Number(column(row, 'eresp')),
       }));
+  }
+
+  /** Waits (up to `timeoutMs`) until the named server is answering a request; resolves with whether it is. */
+  async waitUntilBusy(server: string, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (((await this.stats().catch(() => [])).find((s) => s.server === server)?.current ?? 0) > 0) return true;
+    }
+    return false;
   }
 
   /** Waits until the named server's status is `status` in the checks; resolves with when it was seen. */

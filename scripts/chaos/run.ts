@@ -24,7 +24,8 @@ export interface ChaosOptions {
   /** New calls a second. */
   rate: number;
   killAtS: number;
-  restartAtS: number;
+  /** When the killed instance is started again; never when not given. */
+  restartAtS?: number;
   /** An empty PostgreSQL database to use; without it a throwaway cluster is started. */
   databaseUrl?: string;
   overrides?: string;
@@ -48,21 +49,23 @@ export interface ChaosReport {
   callsAcrossKill: number;
   p50Ms: number;
   p99Ms: number;
-  /** Webhooks started in the 5 s after the kill: how many, their p99 and slowest. */
+  /** Webhooks in progress in the 5 s from the kill (the ones it cut off included): how many, their p99 and slowest. */
   afterKill: { webhooks: number; p99Ms: number; maxMs: number };
-  afterRestart: { webhooks: number; p99Ms: number; maxMs: number };
-  /** Seconds from the kill until HAProxy's checks marked the instance down; from the restart until up again. */
+  afterRestart?: { webhooks: number; p99Ms: number; maxMs: number };
+  /** Seconds from the kill until HAProxy's checks marked the instance down. */
   markedDownAfterS: number;
-  markedUpAfterS: number;
+  /** Seconds from the restart until the instance was ready, and until HAProxy's checks marked it up again. */
+  readyAfterS?: number;
+  markedUpAfterS?: number;
   haproxy: ServerStats[];
 }
 
 const quantile = (sorted: number[], q: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!);
 const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
 
-/** Latency figures of the webhooks started within [from, to). */
+/** Latency figures of the webhooks in progress at any time within [from, to): those cut off at `from` included. */
 function window(records: WebhookRecord[], from: number, to: number) {
-  const ms = records.filter((r) => r.startedAt >= from && r.startedAt < to).map((r) => r.ms).sort((a, b) => a - b);
+  const ms = records.filter((r) => r.startedAt < to && r.startedAt + r.ms >= from).map((r) => r.ms).sort((a, b) => a - b);
   return { webhooks: ms.length, p99Ms: quantile(ms, 0.99), maxMs: ms.at(-1) ?? 0 };
 }
 
@@ -119,22 +122,28 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const transport = twilioFetch(parseOverrides(overrides), (r) => records.push(r));
     const start = Date.now() + 200;
     const killAt = start + options.killAtS * 1000;
-    const restartAt = start + options.restartAtS * 1000;
     const victim = instances[0]!;
+    let killedAt = NaN;
     let markedDownAt = NaN;
     let markedUpAt = NaN;
     let restartedAt = NaN;
+    let readyAt = NaN;
     const spans: Array<{ startedAt: number; endedAt: number }> = [];
 
     const chaos = (async () => {
       await sleepUntil(killAt);
+      // In the middle of a webhook if one comes within a second: the worst moment to die.
+      const busy = await haproxy.waitUntilBusy(victim.name, 1000);
+      killedAt = Date.now();
       await victim.stop('SIGKILL');
-      log(`${((Date.now() - start) / 1000).toFixed(1)} s: ${victim.name} killed (SIGKILL)`);
+      log(`${((killedAt - start) / 1000).toFixed(1)} s: ${victim.name} killed (SIGKILL)${busy ? ' while answering a webhook' : ''}`);
       markedDownAt = await haproxy.waitForStatus(victim.name, 'DOWN', 10_000);
-      await sleepUntil(restartAt);
+      if (options.restartAtS === undefined) return;
+      await sleepUntil(start + options.restartAtS * 1000);
       restartedAt = Date.now();
       await victim.start();
-      log(`${((Date.now() - start) / 1000).toFixed(1)} s: ${victim.name} started again and ready`);
+      readyAt = Date.now();
+      log(`${((readyAt - start) / 1000).toFixed(1)} s: ${victim.name} started again and ready`);
       markedUpAt = await haproxy.waitForStatus(victim.name, 'UP', 15_000);
     })();
 
@@ -186,13 +195,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       webhooks: records.length,
       failedTries,
       webhooksFailed: records.filter((r) => !r.ok).length,
-      callsAcrossKill: spans.filter((s) => s.startedAt < killAt && s.endedAt > killAt).length,
+      callsAcrossKill: spans.filter((s) => s.startedAt < killedAt && s.endedAt > killedAt).length,
       p50Ms: quantile(ms, 0.5),
       p99Ms: quantile(ms, 0.99),
-      afterKill: window(records, killAt, killAt + 5000),
-      afterRestart: window(records, restartedAt, restartedAt + 5000),
-      markedDownAfterS: (markedDownAt - killAt) / 1000,
-      markedUpAfterS: (markedUpAt - restartedAt) / 1000,
+      afterKill: window(records, killedAt, killedAt + 5000),
+      markedDownAfterS: (markedDownAt - killedAt) / 1000,
+      ...(options.restartAtS !== undefined && {
+        afterRestart: window(records, readyAt, readyAt + 5000),
+        readyAfterS: (readyAt - restartedAt) / 1000,
+        markedUpAfterS: (markedUpAt - restartedAt) / 1000,
+      }),
       haproxy: haproxyStats,
     };
     succeeded = report.callsCompleted === report.callsStarted;
