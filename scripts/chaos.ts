@@ -15,7 +15,7 @@ import { runChaos } from './chaos/run.js';
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '60' },
-    rate: { type: 'string', default: '4' },
+    rate: { type: 'string', default: '2' },
     'kill-at': { type: 'string', default: '20' },
     'restart-at': { type: 'string', default: '40' },
     'database-url': { type: 'string' },
@@ -52,7 +52,7 @@ try {
   }
   console.log(`haproxy                hotline1 marked down ${report.markedDownAfterS.toFixed(1)} s after the kill; started again: ready after ${report.readyAfterS?.toFixed(1)} s, marked up after ${report.markedUpAfterS?.toFixed(1)} s`);
   for (const s of report.haproxy) {
-    console.log(`                       ${s.server}: ${s.sessions} requests, ${s.errors} connection or response errors, ${s.retries} retried, ${s.redispatches} sent to the other instance`);
+    console.log(`                       ${s.server} (${s.status}): ${s.sessions} requests, ${s.errors} connection or response errors, ${s.retries} retried, ${s.redispatches} sent to the other instance`);
   }
   for (const call of report.incomplete.slice(0, 10)) console.log(`incomplete             ${call.callSid}: ${call.error}`);
   process.exit(report.callsCompleted === report.callsStarted && report.webhooksFailed === 0 ? 0 : 1);

@@ -137,8 +137,8 @@ export class Haproxy {
     const deadline = Date.now() + 30_000;
     for (;;) {
       if (code !== undefined) throw new Error(`haproxy exited (${code}); see ${join(dir, 'haproxy.log')}`);
-      const up = await haproxy.stats().catch(() => []);
-      if (up.length > 0 && up.every((s) => s.status === 'UP')) return haproxy;
+      const servers = await haproxy.stats().catch(() => []);
+      if (instances.every((i) => servers.find((s) => s.server === i.name)?.status === 'UP')) return haproxy;
       if (Date.now() > deadline) throw new Error(`haproxy did not see every instance up within 30 s; see ${join(dir, 'haproxy.log')}`);
       await sleep(100);
     }
@@ -156,7 +156,8 @@ export class Haproxy {
       .map((row) => ({
         backend: column(row, 'pxname'),
         server: column(row, 'svname'),
-        status: column(row, 'status').split(' ')[0]!,
+        // UP or DOWN as the checks say; "no check" for the fail-open backups.
+        status: column(row, 'status') === 'no check' ? 'no check' : column(row, 'status').split(' ')[0]!,
         current: Number(column(row, 'scur')),
         sessions: Number(column(row, 'stot')),
         retries: Number(column(row, 'wretr')),
