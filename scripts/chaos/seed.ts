@@ -27,12 +27,16 @@ export async function seedChaos(config: Config, options: { customers: number; ag
     for (let i = 0; i < options.agents; i += 1) {
       await store.agents.create({ name: `Chaos agent ${i + 1}`, phone: `+1415555${String(1000 + i).padStart(4, '0')}`, languages: ['en-US'], duty: 'on' }, now);
     }
-    const customers: ChaosCustomer[] = [];
-    for (let i = 0; i < options.customers; i += 1) {
+    const one = async (i: number): Promise<ChaosCustomer> => {
       const customer = await hotline.customers.create({ name: `Chaos customer ${i + 1}`, plan: 'enterprise', tier: i % 4 === 0 ? 'premium' : 'standard' });
       const [stored] = await store.customers.secrets(customer.customerId, ['dashboard']);
       if (!stored) throw new Error(`customer ${customer.customerId} has no dashboard secret`);
-      customers.push({ customerId: customer.customerId, secret: openSecret(box, customer.customerId, 'dashboard', stored.sealed) });
+      return { customerId: customer.customerId, secret: openSecret(box, customer.customerId, 'dashboard', stored.sealed) };
+    };
+    // Five at a time, one per pooled connection.
+    const customers: ChaosCustomer[] = [];
+    for (let i = 0; i < options.customers; i += 5) {
+      customers.push(...(await Promise.all(Array.from({ length: Math.min(5, options.customers - i) }, (_, k) => one(i + k)))));
     }
     return customers;
   } finally {
