@@ -146,6 +146,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       log(`${((readyAt - start) / 1000).toFixed(1)} s: ${victim.name} started again and ready`);
       markedUpAt = await haproxy.waitForStatus(victim.name, 'UP', 15_000);
     })();
+    // Kept until the calls are done, then thrown: not an unhandled rejection in the middle of them.
+    const chaosDone = chaos.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
 
     const walks: Array<Promise<{ callSid: string; ok: boolean; error: string }>> = [];
     for (let i = 0; i < calls; i += 1) {
@@ -182,7 +187,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       if (i > 0 && i % Math.max(1, Math.round(options.rate * 10)) === 0) log(`${((Date.now() - start) / 1000).toFixed(0)} s: ${i} calls started`);
     }
     const results = await Promise.all(walks);
-    await chaos;
+    const chaosFailed = await chaosDone;
+    if (chaosFailed) throw chaosFailed;
     const haproxyStats = await haproxy.stats();
 
     const ms = records.map((r) => r.ms).sort((a, b) => a - b);
