@@ -19,17 +19,23 @@ export function findHaproxy(): string | undefined {
   return dirs.map((dir) => join(dir, 'haproxy')).find((path) => existsSync(path));
 }
 
-/** A free TCP port on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+/** `count` distinct free TCP ports on the loopback interface (each held until all are found). */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => {
+      const server = createServer();
+      return new Promise<typeof server>((resolve, reject) => {
+        server.on('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve(server));
+      });
+    }),
+  );
+  const ports = servers.map((server) => {
+    const address = server.address();
+    return typeof address === 'object' && address ? address.port : 0;
   });
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -123,8 +129,7 @@ export class Haproxy {
   ) {}
 
   /** Starts HAProxy on `port` in front of the instances, and resolves once every instance is up in its checks. */
-  static async start(binary: string, dir: string, port: number, instances: Instance[]): Promise<Haproxy> {
-    const statsPort = await freePort();
+  static async start(binary: string, dir: string, port: number, statsPort: number, instances: Instance[]): Promise<Haproxy> {
     // A second file beside the deployment's, so that file runs unchanged: a listener for the statistics.
     const statsConfig = join(dir, 'chaos-stats.cfg');
     writeFileSync(statsConfig, `listen chaos_stats\n    bind 127.0.0.1:${statsPort}\n    stats enable\n    stats uri /\n`);

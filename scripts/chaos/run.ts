@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config.js';
 import { codeForStep, timeStepAt } from '../../src/domain/totp.js';
 import { scripted } from '../../src/simulator/input.js';
 import { CallWalker } from '../../src/simulator/walker.js';
-import { findHaproxy, freePort, Haproxy, Instance, type ServerStats } from './cluster.js';
+import { findHaproxy, freePorts, Haproxy, Instance, type ServerStats } from './cluster.js';
 import { seedChaos } from './seed.js';
 import { parseOverrides, twilioFetch, type FailureClass, type WebhookRecord } from './twilioTransport.js';
 
@@ -85,7 +85,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       cleanup.push(() => cluster.stop());
       databaseUrl = cluster.url;
     }
-    const lbPort = await freePort();
+    const [lbPort, statsPort, port1, port2] = (await freePorts(4)) as [number, number, number, number];
     const publicBaseUrl = `http://127.0.0.1:${lbPort}`;
     const env: Record<string, string> = {
       HOTLINE_DATABASE_URL: databaseUrl,
@@ -102,8 +102,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       LOG_LEVEL: 'info',
     };
     const instances = [
-      new Instance('hotline1', await freePort(), env, join(dir, 'hotline1.log')),
-      new Instance('hotline2', await freePort(), env, join(dir, 'hotline2.log')),
+      new Instance('hotline1', port1, env, join(dir, 'hotline1.log')),
+      new Instance('hotline2', port2, env, join(dir, 'hotline2.log')),
     ];
     cleanup.push(() => Promise.all(instances.map((i) => i.stop('SIGTERM'))).then(() => {}));
     log(`starting two instances on one PostgreSQL database (logs in ${dir})`);
@@ -114,7 +114,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const customers = await seedChaos(config, { customers: calls, agents: 20 });
     log(`seeded ${customers.length} customers and 20 agents on duty`);
 
-    const haproxy = await Haproxy.start(haproxyBinary, dir, lbPort, instances);
+    const haproxy = await Haproxy.start(haproxyBinary, dir, lbPort, statsPort, instances);
     cleanup.push(() => haproxy.stop());
     log(`haproxy in front at ${publicBaseUrl} (deploy/haproxy.cfg); Twilio's overrides #${overrides}`);
 
