@@ -28,6 +28,8 @@ export interface CallWalkerOptions {
   statusCallbackPath?: string | null;
   /** Loop guard: TwiML requests allowed per call. Default 200. */
   maxRequests?: number;
+  /** How webhook requests travel; default the global fetch. */
+  fetch?: typeof fetch;
 }
 
 /**
@@ -58,6 +60,7 @@ export class CallWalker {
       authToken: options.authToken,
       maxRequests: options.maxRequests ?? 200,
       transcript,
+      ...(options.fetch && { fetch: options.fetch }),
     });
     const ctx: CallContext = {
       call: { callSid: this.callSid, accountSid: options.accountSid, from: options.from, to: options.to },

@@ -15,6 +15,8 @@ export interface WebhookClientOptions {
   /** Loop guard: more TwiML requests than this abort the walk. */
   maxRequests: number;
   transcript: Transcript;
+  /** How requests travel; default the global fetch (e.g. one that retries as Twilio's connection overrides say). */
+  fetch?: typeof fetch;
 }
 
 /** Twilio's hard limit for any call-related request. */
@@ -89,7 +91,7 @@ export class WebhookClient {
     };
     this.options.transcript.requests.push(record);
     try {
-      const response = await fetch(this.transportUrl(signedUrl), {
+      const response = await (this.options.fetch ?? fetch)(this.transportUrl(signedUrl), {
         method,
         headers: {
           'x-twilio-signature': signature,
