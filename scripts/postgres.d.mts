@@ -8,4 +8,4 @@ export interface ThrowawayPostgres {
 }
 
 export function findPostgresBin(): string | undefined;
-export function startPostgres(options?: { port?: number; durable?: boolean; maxConnections?: number }): Promise<ThrowawayPostgres>;
+export function startPostgres(options?: { port?: number; durable?: boolean; maxConnections?: number; settings?: Record<string, string | number> }): Promise<ThrowawayPostgres>;

@@ -69,6 +69,7 @@ function postgresUid() {
 /**
  * Starts a fresh cluster and resolves with its URL and a `stop()` that shuts it down and removes its
  * files. `durable: false` turns fsync off: for tests only, where a crash loses nothing of value.
+ * `settings` adds server settings (name: value, no spaces in the value), e.g. shared_preload_libraries.
  * Throws with a readable message when PostgreSQL is not installed.
  */
 export async function startPostgres(options = {}) {
@@ -97,6 +98,7 @@ export async function startPostgres(options = {}) {
     runAs(asPostgres, join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-instructions', '-E', 'UTF8', '--locale=C']);
     const settings = [`-k ${dir}`, '-c listen_addresses=127.0.0.1', `-c max_connections=${options.maxConnections ?? 200}`];
     if (options.durable === false) settings.push('-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off');
+    for (const [name, value] of Object.entries(options.settings ?? {})) settings.push(`-c ${name}=${value}`);
     // A port taken between freePort() and the server's bind is tried again with another.
     for (let tries = 1; ; tries += 1) {
       const port = options.port ?? (await freePort());
