@@ -138,25 +138,27 @@ export async function startBenchPostgres(options: { statements: boolean }): Prom
   }
 }
 
-/** Statements per webhook, and the top ones by total time, as lines for the report. */
-export function formatStatements(statements: StatementStats[], webhooks: number, top = 10): string[] {
-  if (webhooks === 0 || statements.length === 0) return [];
+/** What pg_stat_statements saw over one run of the hotline. */
+export interface StatementsSummary {
+  /** Webhooks answered in the run (the ramp's included: its statements are counted too). */
+  webhooks: number;
+  /** Statements executed per webhook, BEGIN and COMMIT included: each is a round trip from the pool. */
+  perWebhook: number;
+  /** Time PostgreSQL spent executing them, per webhook (planning and the round trips not included). */
+  executionUsPerWebhook: number;
+  /** The statements taking the most total time, most first. */
+  top: StatementStats[];
+}
+
+export function summariseStatements(statements: StatementStats[], webhooks: number, top = 15): StatementsSummary | undefined {
+  if (webhooks === 0 || statements.length === 0) return undefined;
   const calls = statements.reduce((sum, s) => sum + s.calls, 0);
   const totalMs = statements.reduce((sum, s) => sum + s.totalMs, 0);
-  const lines = [
-    `- PostgreSQL, by pg_stat_statements over the hotline's run (ramp included, ${webhooks} webhooks answered): ` +
-      `**${(calls / webhooks).toFixed(1)} statements per webhook** (each a round trip from the pool: BEGIN and COMMIT included), ` +
-      `${((totalMs * 1000) / webhooks).toFixed(0)} us of execution per webhook. Top ${Math.min(top, statements.length)} by total time:`,
-    '',
-    '| statement | calls per webhook | total ms | mean ms | share |',
-    '| --- | ---: | ---: | ---: | ---: |',
-  ];
-  for (const s of statements.slice(0, top)) {
-    const text = s.query.replace(/\s+/g, ' ').trim();
-    const shown = (text.length > 110 ? `${text.slice(0, 107)}...` : text).replace(/\|/g, '\\|');
-    lines.push(
-      `| \`${shown}\` | ${(s.calls / webhooks).toFixed(2)} | ${s.totalMs.toFixed(0)} | ${s.meanMs.toFixed(3)} | ${Math.round((s.totalMs / (totalMs || 1)) * 100)}% |`,
-    );
-  }
-  return lines;
+  const round = (v: number, places: number) => Math.round(v * 10 ** places) / 10 ** places;
+  return {
+    webhooks,
+    perWebhook: round(calls / webhooks, 2),
+    executionUsPerWebhook: Math.round((totalMs * 1000) / webhooks),
+    top: statements.slice(0, top).map((s) => ({ ...s, query: s.query.replace(/\s+/g, ' ').trim(), totalMs: round(s.totalMs, 1), meanMs: round(s.meanMs, 3) })),
+  };
 }

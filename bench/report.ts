@@ -1,6 +1,7 @@
 /** Turns load results into per-step statistics, the comparison with the floor, and the printed table. */
 import { AGENT_OFFER_HOLD_MS } from '../src/domain/serviceNumbers.js';
 import type { LoadResult } from './loadgen.js';
+import type { StatementsSummary } from './postgres.js';
 import { STEPS } from './requests.js';
 import type { ServerSide } from './serverMetrics.js';
 
@@ -131,8 +132,8 @@ export interface ScenarioResult {
   floorUnderWrk?: { requestsPerSecond: number; p99Ms: number } | { skipped: string };
   /** The floor that also commits a row per request with synchronous=FULL (paced scenario): the disk's share. */
   durableFloor?: RunSummary;
-  /** With PostgreSQL and --statements: pg_stat_statements over the hotline's run, as report lines. */
-  statements?: string[];
+  /** With PostgreSQL and --statements: what pg_stat_statements saw over the hotline's run. */
+  statements?: StatementsSummary;
 }
 
 /** More than this many cores busy with other work during a run makes its numbers doubtful. */
@@ -225,6 +226,24 @@ export function formatScenario(s: ScenarioResult, title?: string): string {
     for (const [step, failure] of Object.entries(run.firstFailures)) lines.push(`- ${who} first failure at ${step}: \`${failure.slice(0, 300)}\``);
   }
   // Last: its table ends the list.
-  if (s.statements?.length) lines.push(...s.statements);
+  if (s.statements) lines.push(...formatStatements(s.statements));
   return lines.join('\n');
+}
+
+/** Statements per webhook, and the top ones by total time. */
+function formatStatements(st: StatementsSummary, top = 10): string[] {
+  const totalMs = (st.executionUsPerWebhook * st.webhooks) / 1000;
+  const lines = [
+    `- PostgreSQL, by pg_stat_statements over the hotline's run (ramp included, ${st.webhooks} webhooks answered): ` +
+      `**${st.perWebhook.toFixed(1)} statements per webhook** (each a round trip from the pool, BEGIN and COMMIT included), ` +
+      `${st.executionUsPerWebhook} us of execution per webhook. The top ${Math.min(top, st.top.length)} by total time:`,
+    '',
+    '| statement | per webhook | total ms | mean ms | share |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const s of st.top.slice(0, top)) {
+    const shown = (s.query.length > 110 ? `${s.query.slice(0, 107)}...` : s.query).replace(/\|/g, '\\|');
+    lines.push(`| \`${shown}\` | ${(s.calls / st.webhooks).toFixed(2)} | ${s.totalMs.toFixed(0)} | ${s.meanMs.toFixed(3)} | ${Math.round((s.totalMs / (totalMs || 1)) * 100)}% |`);
+  }
+  return lines;
 }
