@@ -29,10 +29,12 @@ export interface BenchPostgres {
   /** A fresh database; its URL. */
   createDatabase(name: string): Promise<string>;
   dropDatabase(name: string): Promise<void>;
-  /** Forgets the statistics gathered so far (every database). */
+  /** Forgets the statement and WAL statistics gathered so far (every database). */
   resetStatements(): Promise<void>;
   /** The statements run in database `name` since the last reset, the most total time first. */
   statementsIn(name: string): Promise<StatementStats[]>;
+  /** Times the cluster synced its WAL to disk since the last reset (pg_stat_wal): its fsyncs. */
+  walSyncs(): Promise<number>;
   /** Pins the postmaster and every process it started so far (and so every backend it starts later) to `core`. */
   pin(core: number): void;
   stop(): void;
@@ -112,7 +114,14 @@ export async function startBenchPostgres(options: { statements: boolean }): Prom
         await withClient(cluster.url, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
       },
       async resetStatements() {
-        if (statements) await withClient(cluster.url, (client) => client.query('SELECT pg_stat_statements_reset()'));
+        if (!statements) return;
+        await withClient(cluster.url, async (client) => {
+          await client.query('SELECT pg_stat_statements_reset()');
+          await client.query("SELECT pg_stat_reset_shared('wal')");
+        });
+      },
+      async walSyncs() {
+        return withClient(cluster.url, async (client) => Number((await client.query<{ wal_sync: string }>('SELECT wal_sync FROM pg_stat_wal')).rows[0]!.wal_sync));
       },
       async statementsIn(name) {
         if (!statements) return [];
@@ -144,13 +153,20 @@ export interface StatementsSummary {
   webhooks: number;
   /** Statements executed per webhook, BEGIN and COMMIT included: each is a round trip from the pool. */
   perWebhook: number;
-  /** Time PostgreSQL spent executing them, per webhook (planning and the round trips not included). */
+  /**
+   * Time PostgreSQL spent executing them, per webhook: planning, the round trips and the commits' WAL
+   * flushes not included (a COMMIT's flush happens after its statement, outside what is timed).
+   */
   executionUsPerWebhook: number;
+  /** Transactions committed with COMMIT (units of work) per webhook; single statements commit on their own besides. */
+  commitsPerWebhook: number;
+  /** WAL syncs to disk per webhook (pg_stat_wal, the whole cluster): what each answer waited on. */
+  walSyncsPerWebhook: number;
   /** The statements taking the most total time, most first. */
   top: StatementStats[];
 }
 
-export function summariseStatements(statements: StatementStats[], webhooks: number, top = 15): StatementsSummary | undefined {
+export function summariseStatements(statements: StatementStats[], webhooks: number, walSyncs: number, top = 15): StatementsSummary | undefined {
   if (webhooks === 0 || statements.length === 0) return undefined;
   const calls = statements.reduce((sum, s) => sum + s.calls, 0);
   const totalMs = statements.reduce((sum, s) => sum + s.totalMs, 0);
@@ -159,6 +175,8 @@ export function summariseStatements(statements: StatementStats[], webhooks: numb
     webhooks,
     perWebhook: round(calls / webhooks, 2),
     executionUsPerWebhook: Math.round((totalMs * 1000) / webhooks),
+    commitsPerWebhook: round(statements.filter((s) => /^\s*commit\b/i.test(s.query)).reduce((sum, s) => sum + s.calls, 0) / webhooks, 2),
+    walSyncsPerWebhook: round(walSyncs / webhooks, 2),
     top: statements.slice(0, top).map((s) => ({ ...s, query: s.query.replace(/\s+/g, ' ').trim(), totalMs: round(s.totalMs, 1), meanMs: round(s.meanMs, 3) })),
   };
 }

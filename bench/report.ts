@@ -236,7 +236,8 @@ function formatStatements(st: StatementsSummary, top = 10): string[] {
   const lines = [
     `- PostgreSQL, by pg_stat_statements over the hotline's run (ramp included, ${st.webhooks} webhooks answered): ` +
       `**${st.perWebhook.toFixed(1)} statements per webhook** (each a round trip from the pool, BEGIN and COMMIT included), ` +
-      `${st.executionUsPerWebhook} us of execution per webhook. The top ${Math.min(top, st.top.length)} by total time:`,
+      `${st.commitsPerWebhook} COMMITs and ${st.walSyncsPerWebhook} WAL syncs to disk per webhook, ` +
+      `${st.executionUsPerWebhook} us of execution per webhook (the commits' WAL flushes not included). The top ${Math.min(top, st.top.length)} by total time:`,
     '',
     '| statement | per webhook | total ms | mean ms | share |',
     '| --- | ---: | ---: | ---: | ---: |',

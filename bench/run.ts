@@ -44,7 +44,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { checkOut, compare, describe, formatComparison, here, RULE_TEXT, SERVER_ENTRY, verdict, type Checkout, type Comparison, type Revision } from './compare.js';
 import type { LoadResult, LoadSpec } from './loadgen.js';
-import { startBenchPostgres, summariseStatements, type BenchPostgres } from './postgres.js';
+import { startBenchPostgres, summariseStatements, type BenchPostgres, type StatementsSummary } from './postgres.js';
 import { diskInterruptCore, peakRssKb, resetPeakRss, TICK_US } from './proc.js';
 import { runPinned, startPinned, waitHealthy, type Pinned } from './processes.js';
 import { summariseProfile } from './profile.js';
@@ -401,7 +401,12 @@ async function runScenario(s: Scenario, ref?: Checkout): Promise<{ result: Scena
     log(`${s.description}: hotline`);
     await postgres?.resetStatements();
     const h = await drive('hotline', s, callsDir);
-    const statements = postgres?.statements && database ? summariseStatements(await postgres.statementsIn(database), h.overall.count + (h.ramp?.answers ?? 0)) : undefined;
+    let statements: StatementsSummary | undefined;
+    if (postgres?.statements && database) {
+      // Backends report their WAL statistics at most once a second.
+      await new Promise((r) => setTimeout(r, 1100));
+      statements = summariseStatements(await postgres.statementsIn(database), h.overall.count + (h.ramp?.answers ?? 0), await postgres.walSyncs());
+    }
     if (refCustomers) log(`${s.description}: ${ref!.short}'s hotline`);
     const r = refCustomers ? await drive('ref', s, files(refDir, refPort, 'calls', refCustomers.slice(warmCalls), s.connections)) : undefined;
     log(`${s.description}: floor`);
