@@ -13,7 +13,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { STEPS } from './requests.js';
-import { cpuTicks, kernelThreadTicks, machineTicks, TICK_US } from './proc.js';
+import { cpuTicks, kernelThreadTicks, machineTicks, TICK_US, treeCpuTicks } from './proc.js';
 
 export interface LoadSpec {
   port: number;
@@ -34,6 +34,8 @@ export interface LoadSpec {
   out: string;
   /** The server's process, for its CPU time over the measured window. */
   serverPid: number;
+  /** PostgreSQL's postmaster, for the CPU time of the cluster (it and every backend) over the window. */
+  databasePid?: number;
 }
 
 export interface StepResult {
@@ -61,6 +63,9 @@ export interface LoadResult {
   /** The part of serverCpuUs spent in the kernel: system calls (the commits' writes and fsyncs, the sockets). */
   serverSystemCpuUs: number;
   loadgenCpuUs: number;
+  /** PostgreSQL's processes (spec.databasePid and its children), 0 without one; and the part in the kernel. */
+  databaseCpuUs: number;
+  databaseSystemCpuUs: number;
   /** CPU time of the whole machine over the window, to tell what else was running. */
   machineBusyUs: number;
   /** CPU time of the kernel's threads over the window (disk flushes for the server's fsyncs, mostly). */
@@ -135,11 +140,14 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   // Each set when the window opens.
   let cpu0: NodeJS.CpuUsage = { user: 0, system: 0 };
   let server0 = { user: 0, system: 0 };
+  let database0 = { user: 0, system: 0 };
+  const databaseTicks = () => (spec.databasePid ? treeCpuTicks(spec.databasePid) : { user: 0, system: 0 });
   let machine0 = 0;
   let kernel0 = 0;
   const openWindow = () => {
     cpu0 = process.cpuUsage();
     server0 = cpuTicks(spec.serverPid);
+    database0 = databaseTicks();
     machine0 = machineTicks().busy;
     kernel0 = kernelThreadTicks();
   };
@@ -147,6 +155,8 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   else openWindow();
   let serverCpuUs = 0;
   let serverSystemCpuUs = 0;
+  let databaseCpuUs = 0;
+  let databaseSystemCpuUs = 0;
   let machineBusyUs = 0;
   let kernelThreadsUs = 0;
   let loadgenCpuUs = 0;
@@ -175,6 +185,8 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         serverCpuUs,
         serverSystemCpuUs,
         loadgenCpuUs,
+        databaseCpuUs,
+        databaseSystemCpuUs,
         machineBusyUs,
         kernelThreadsUs,
         rampLatencies: rampLatencies.sort((a, b) => a - b),
@@ -187,6 +199,9 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
       const server = cpuTicks(spec.serverPid);
       serverSystemCpuUs = (server.system - server0.system) * TICK_US;
       serverCpuUs = (server.user - server0.user) * TICK_US + serverSystemCpuUs;
+      const database = databaseTicks();
+      databaseSystemCpuUs = (database.system - database0.system) * TICK_US;
+      databaseCpuUs = (database.user - database0.user) * TICK_US + databaseSystemCpuUs;
       machineBusyUs = (machineTicks().busy - machine0) * TICK_US;
       kernelThreadsUs = (kernelThreadTicks() - kernel0) * TICK_US;
       const c = process.cpuUsage(cpu0);

@@ -13,6 +13,45 @@ export function cpuTicks(pid: number): { user: number; system: number } {
   return { user: Number(fields[11]), system: Number(fields[12]) };
 }
 
+/**
+ * CPU time of a process tree rooted at `root` (PostgreSQL's postmaster), in ticks: the root's own, its
+ * reaped children's (cutime, cstime: a backend that ended), and every live child's. Two readings'
+ * difference is what the whole tree used in between, backends that started or ended meanwhile included.
+ * The postmaster's backends and helpers are its direct children, found by their parent in /proc.
+ */
+export function treeCpuTicks(root: number): { user: number; system: number } {
+  const stat = readFileSync(`/proc/${root}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime 14, stime 15, cutime 16, cstime 17: the 12th to 15th after the command name.
+  let user = Number(fields[11]) + Number(fields[13]);
+  let system = Number(fields[12]) + Number(fields[14]);
+  for (const pid of childPids(root)) {
+    try {
+      const ticks = cpuTicks(pid);
+      user += ticks.user;
+      system += ticks.system;
+    } catch {
+      // Ended while being read: its time is in the root's cutime and cstime at the next reading.
+    }
+  }
+  return { user, system };
+}
+
+/** Pids whose parent is `parent`, by /proc/<pid>/stat (field 4). */
+export function childPids(parent: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) pids.push(Number(entry));
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return pids;
+}
+
 /** Peak resident set size (VmHWM) in kB. */
 export function peakRssKb(pid: number): number {
   const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -1,6 +1,7 @@
 /** Turns load results into per-step statistics, the comparison with the floor, and the printed table. */
 import { AGENT_OFFER_HOLD_MS } from '../src/domain/serviceNumbers.js';
 import type { LoadResult } from './loadgen.js';
+import type { StatementsSummary } from './postgres.js';
 import { STEPS } from './requests.js';
 import type { ServerSide } from './serverMetrics.js';
 
@@ -20,6 +21,11 @@ export interface RunSummary {
   /** The part of it spent in the kernel. */
   serverSystemCpuUsPerRequest: number;
   loadgenCpuUsPerRequest: number;
+  /**
+   * With PostgreSQL (npm run bench -- --db postgres): the CPU of its processes, the postmaster and every
+   * backend, per request, the part of it in the kernel, and the cores they kept busy over the window.
+   */
+  database?: { cpuUsPerRequest: number; systemCpuUsPerRequest: number; cores: number };
   peakRssMb: number;
   priorityVerbs: LoadResult['priorityVerbs'];
   timeouts: number;
@@ -62,7 +68,7 @@ function stats(latencies: number[], count: number, failed: number, rps: number):
 
 export function summarise(
   result: LoadResult,
-  extra: { peakRssKb: number; otherLoadCores: number; kernelThreadCores: number; rampSeconds?: number },
+  extra: { peakRssKb: number; otherLoadCores: number; kernelThreadCores: number; rampSeconds?: number; database?: boolean },
 ): RunSummary {
   const total = STEPS.reduce((s, step) => s + result.steps[step]!.count, 0);
   const rps = (result.inWindow / result.windowMs) * 1000;
@@ -82,6 +88,13 @@ export function summarise(
     serverCpuUsPerRequest: result.inWindow ? Math.round(result.serverCpuUs / result.inWindow) : 0,
     serverSystemCpuUsPerRequest: result.inWindow ? Math.round(result.serverSystemCpuUs / result.inWindow) : 0,
     loadgenCpuUsPerRequest: result.inWindow ? Math.round(result.loadgenCpuUs / result.inWindow) : 0,
+    ...(extra.database && {
+      database: {
+        cpuUsPerRequest: result.inWindow ? Math.round(result.databaseCpuUs / result.inWindow) : 0,
+        systemCpuUsPerRequest: result.inWindow ? Math.round(result.databaseSystemCpuUs / result.inWindow) : 0,
+        cores: round2(result.databaseCpuUs / (result.windowMs * 1000)),
+      },
+    }),
     peakRssMb: Math.round(extra.peakRssKb / 1024),
     priorityVerbs: result.priorityVerbs,
     timeouts: result.timeouts,
@@ -113,10 +126,14 @@ export interface ScenarioResult {
   hotline: RunSummary;
   floor: RunSummary;
   ratio: { requestsPerSecond: number; p99: number };
+  /** On-duty agents seeded: a run cannot dial more within the offer hold, unless an agent is offered two calls at once. */
+  agents?: number;
   /** The floor driven by wrk instead (closed loop only): the load generator is not what limits the floor. */
   floorUnderWrk?: { requestsPerSecond: number; p99Ms: number } | { skipped: string };
   /** The floor that also commits a row per request with synchronous=FULL (paced scenario): the disk's share. */
   durableFloor?: RunSummary;
+  /** With PostgreSQL and --statements: what pg_stat_statements saw over the hotline's run. */
+  statements?: StatementsSummary;
 }
 
 /** More than this many cores busy with other work during a run makes its numbers doubtful. */
@@ -143,10 +160,14 @@ export function formatScenario(s: ScenarioResult, title?: string): string {
   lines.push('');
   const h = s.hotline;
   const f = s.floor;
+  const db = h.database;
   lines.push(
     `- Server CPU per request: hotline **${h.serverCpuUsPerRequest} us** (${h.serverSystemCpuUsPerRequest} of them in the kernel), ` +
+      (db
+        ? `PostgreSQL's processes **${db.cpuUsPerRequest} us** (${db.systemCpuUsPerRequest} in the kernel), together **${h.serverCpuUsPerRequest + db.cpuUsPerRequest} us**; `
+        : '') +
       `floor ${f.serverCpuUsPerRequest} us (${f.serverSystemCpuUsPerRequest}) ` +
-      `(server core busy ${pct(h.serverCores)} / ${pct(f.serverCores)}). Peak RSS: hotline ${h.peakRssMb} MB, floor ${f.peakRssMb} MB.`,
+      `(server core busy ${pct(h.serverCores)}${db ? ` + PostgreSQL ${pct(db.cores)}` : ''} / ${pct(f.serverCores)}). Peak RSS: hotline ${h.peakRssMb} MB, floor ${f.peakRssMb} MB.`,
     `- Load generator: ${h.loadgenCpuUsPerRequest} us CPU per request, core busy ${pct(h.loadgenCores)} (hotline run); ` +
       `${f.loadgenCpuUsPerRequest} us, ${pct(f.loadgenCores)} (floor run).` +
       (s.floorUnderWrk && 'requestsPerSecond' in s.floorUnderWrk
@@ -154,15 +175,22 @@ export function formatScenario(s: ScenarioResult, title?: string): string {
         : s.floorUnderWrk
           ? ` Cross-check with wrk skipped: ${s.floorUnderWrk.skipped}.`
           : ''),
-    `- Answers to "1": ${h.priorityVerbs.dial} Dial, ${h.priorityVerbs.enqueue} Enqueue (an agent offered a call is not offered another for ${AGENT_OFFER_HOLD_MS / 1000} s; then callers queue).`,
+    `- Answers to "1": ${h.priorityVerbs.dial} Dial, ${h.priorityVerbs.enqueue} Enqueue (an agent offered a call is not offered another for ${AGENT_OFFER_HOLD_MS / 1000} s; then callers queue)` +
+      (s.agents !== undefined && h.priorityVerbs.dial > s.agents
+        ? `. **More Dials than the ${s.agents} agents: some agent was offered two calls at once.**`
+        : '.'),
     `- Kernel threads (disk flushes): ${h.kernelThreadCores} / ${f.kernelThreadCores} cores. Other processes on the machine: ${h.otherLoadCores} / ${f.otherLoadCores} cores` +
       (Math.max(h.otherLoadCores, f.otherLoadCores) > DISTURBED_CORES ? ' **(disturbed: the numbers are not reliable)**.' : '.'),
   );
   if (h.server) {
     const c = h.server;
+    // PostgreSQL's commits happen on its own processes: the hotline's metrics time SQLite's group commits only.
     lines.push(
-      `- Hotline, by its own metrics: ${c.commits} commits (${c.webhooksPerCommit} webhooks each), the event loop inside COMMIT ${pct(c.commitShare)} of the time; ` +
-        `${c.commitsOver3ms} commits took over 3 ms, ${c.commitsOver10ms} over 10 ms (every answer of the batch, and every request arriving meanwhile, waits for them). ` +
+      `- Hotline, by its own metrics: ` +
+        (c.commits > 0
+          ? `${c.commits} commits (${c.webhooksPerCommit} webhooks each), the event loop inside COMMIT ${pct(c.commitShare)} of the time; ` +
+            `${c.commitsOver3ms} commits took over 3 ms, ${c.commitsOver10ms} over 10 ms (every answer of the batch, and every request arriving meanwhile, waits for them). `
+          : '') +
         `GC: ${c.gcPauses} pauses, ${pct(c.gcShare)} of the time, ${c.gcPausesOver10ms} over 10 ms.`,
     );
   }
@@ -197,5 +225,26 @@ export function formatScenario(s: ScenarioResult, title?: string): string {
     }
     for (const [step, failure] of Object.entries(run.firstFailures)) lines.push(`- ${who} first failure at ${step}: \`${failure.slice(0, 300)}\``);
   }
+  // Last: its table ends the list.
+  if (s.statements) lines.push(...formatStatements(s.statements));
   return lines.join('\n');
+}
+
+/** Statements per webhook, and the top ones by total time. */
+function formatStatements(st: StatementsSummary, top = 10): string[] {
+  const totalMs = (st.executionUsPerWebhook * st.webhooks) / 1000;
+  const lines = [
+    `- PostgreSQL, by pg_stat_statements over the hotline's run (ramp included, ${st.webhooks} webhooks answered): ` +
+      `**${st.perWebhook.toFixed(1)} statements per webhook** (each a round trip from the pool, BEGIN and COMMIT included), ` +
+      `${st.commitsPerWebhook} COMMITs and ${st.walSyncsPerWebhook} WAL syncs to disk per webhook, ` +
+      `${st.executionUsPerWebhook} us of execution per webhook (the commits' WAL flushes not included). The top ${Math.min(top, st.top.length)} by total time:`,
+    '',
+    '| statement | per webhook | total ms | mean ms | share |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const s of st.top.slice(0, top)) {
+    const shown = (s.query.length > 110 ? `${s.query.slice(0, 107)}...` : s.query).replace(/\|/g, '\\|');
+    lines.push(`| \`${shown}\` | ${(s.calls / st.webhooks).toFixed(2)} | ${s.totalMs.toFixed(0)} | ${s.meanMs.toFixed(3)} | ${Math.round((s.totalMs / (totalMs || 1)) * 100)}% |`);
+  }
+  return lines;
 }

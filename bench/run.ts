@@ -12,7 +12,7 @@
  * the hotline's tail is this machine's disk, and how much is the hotline.
  * The paced scenario runs 5 s at its full rate before its 30 s window opens (the ramp, reported apart).
  * Three scenarios; prints a table per scenario, writes bench/results/<date>.json, and stops by itself
- * within 5 minutes (10 with --compare, once REF is checked out).
+ * within 5 minutes (10 with --compare, once REF is checked out, or with --db postgres).
  *
  * With --compare REF, another commit's server runs in the same scenarios beside this one: REF checked
  * out in a git worktree of its own (bench/compare.ts), its database seeded by its own code
@@ -26,6 +26,15 @@
  *   npm run bench -- --only paced-1000    one scenario (closed-50, paced-1000, callers-500)
  *   npm run bench -- --parallel-gc        the servers with V8's default parallel garbage collection
  *   npm run bench -- --compare HEAD~1     this code against another commit (any git ref); --only works with it
+ *   npm run bench -- --db postgres        the same scenarios with the hotline on PostgreSQL (below)
+ *   npm run bench -- --seconds 3          shorter windows, to check that the bench runs (not for figures)
+ *
+ * With --db postgres, a throwaway PostgreSQL cluster (scripts/postgres.mjs, bench/postgres.ts) with its
+ * durable defaults, fsync and synchronous_commit on (SQLite runs synchronous=FULL), every process of it
+ * pinned to the server's core: the hotline and its database share one core, as the hotline and SQLite
+ * inside it do. Each scenario gets a fresh database, seeded through the storage port; the tables count
+ * the CPU of the cluster's processes (postmaster and every backend) beside the server's. --statements
+ * also loads pg_stat_statements and prints the statements per webhook and the top ones by total time.
  */
 import { cpus } from 'node:os';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +44,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { checkOut, compare, describe, formatComparison, here, RULE_TEXT, SERVER_ENTRY, verdict, type Checkout, type Comparison, type Revision } from './compare.js';
 import type { LoadResult, LoadSpec } from './loadgen.js';
+import { startBenchPostgres, summariseStatements, type BenchPostgres, type StatementsSummary } from './postgres.js';
 import { diskInterruptCore, peakRssKb, resetPeakRss, TICK_US } from './proc.js';
 import { runPinned, startPinned, waitHealthy, type Pinned } from './processes.js';
 import { summariseProfile } from './profile.js';
@@ -62,6 +72,36 @@ const AGENTS = 20;
 const CLOSED_LOOP_CEILING_RPS = 10_000;
 const WARMUP_SECONDS = 3;
 
+const { values: options } = parseArgs({
+  options: {
+    profile: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    'parallel-gc': { type: 'boolean', default: false },
+    compare: { type: 'string' },
+    db: { type: 'string', default: 'sqlite' },
+    statements: { type: 'boolean', default: false },
+    seconds: { type: 'string' },
+  },
+});
+/** A one-line refusal of the options given. */
+function refuse(line: string): never {
+  console.error(`bench: ${line}`);
+  process.exit(1);
+}
+if (options.db !== 'sqlite' && options.db !== 'postgres') refuse(`--db ${options.db}: sqlite (the default) or postgres`);
+const DB: 'sqlite' | 'postgres' = options.db;
+if (DB === 'postgres' && options.compare !== undefined) refuse('--compare is not supported with --db postgres: compare commits on SQLite');
+if (DB !== 'postgres' && options.statements) refuse('--statements needs --db postgres (pg_stat_statements)');
+/** Window length of every scenario when given: a quick check that the bench runs, not figures to keep. */
+const SECONDS = options.seconds === undefined ? undefined : Number(options.seconds);
+if (SECONDS !== undefined && !(Number.isInteger(SECONDS) && SECONDS > 0)) refuse(`--seconds ${options.seconds}: a whole number of seconds`);
+/**
+ * The paced scenario's p99 may be this many times the floor's: 3 on SQLite, 4 on PostgreSQL (each
+ * answer then waits on round trips to another process and its commit's WAL flush there).
+ */
+const PACED_P99_FACTOR = DB === 'postgres' ? 4 : 3;
+
 interface Scenario {
   name: string;
   description: string;
@@ -88,31 +128,31 @@ const clean = (r: RunSummary) =>
 const SCENARIOS: Scenario[] = [
   {
     name: 'closed-50',
-    description: 'Closed loop, 50 connections, 10 s',
+    description: `Closed loop, 50 connections, ${SECONDS ?? 10} s`,
     target: "verified-call mix >= 0.10x the floor's requests/s, no failures",
     connections: 50,
     rate: 0,
-    seconds: 10,
+    seconds: SECONDS ?? 10,
     met: (h, f) => clean(h) && h.overall.requestsPerSecond >= 0.1 * f.overall.requestsPerSecond,
   },
   {
     name: 'paced-1000',
-    description: '1,000 requests/s offered at a constant rate (200 connections, each paced), 30 s',
-    target: "p99 <= 3x the floor's p99 in the same run, no failures",
+    description: `1,000 requests/s offered at a constant rate (200 connections, each paced), ${SECONDS ?? 30} s`,
+    target: `p99 <= ${PACED_P99_FACTOR}x the floor's p99 in the same run, no failures`,
     connections: 200,
     rate: 1000,
-    seconds: 30,
+    seconds: SECONDS ?? 30,
     rampSeconds: 5,
     durableFloor: true,
-    met: (h, f) => clean(h) && h.overall.p99Ms <= 3 * f.overall.p99Ms,
+    met: (h, f) => clean(h) && h.overall.p99Ms <= PACED_P99_FACTOR * f.overall.p99Ms,
   },
   {
     name: 'callers-500',
-    description: '500 concurrent callers (closed loop, 500 connections), 10 s',
+    description: `500 concurrent callers (closed loop, 500 connections), ${SECONDS ?? 10} s`,
     target: 'no request fails',
     connections: 500,
     rate: 0,
-    seconds: 10,
+    seconds: SECONDS ?? 10,
     met: (h) => clean(h),
   },
 ];
@@ -134,15 +174,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-const { values: options } = parseArgs({
-  options: {
-    profile: { type: 'boolean', default: false },
-    only: { type: 'string' },
-    keep: { type: 'boolean', default: false },
-    'parallel-gc': { type: 'boolean', default: false },
-    compare: { type: 'string' },
-  },
-});
 /**
  * Each server has one core here, as the README advises for production (`npm run start:one-core`):
  * V8's garbage-collection helper threads could only take turns with the event loop on that core, so
@@ -157,6 +188,8 @@ const profileDir = () => join(runDir, 'profile');
 const children: Pinned[] = [];
 /** REF's worktree (--compare), removed however the run ends. */
 let checkout: Checkout | undefined;
+/** The PostgreSQL cluster (--db postgres), stopped and removed however the run ends. */
+let postgres: BenchPostgres | undefined;
 
 /**
  * Stops by itself: whatever happens, nothing of the benchmark outlives the deadline. Armed once REF is
@@ -169,6 +202,7 @@ function armDeadline(ms: number): void {
     console.error(`bench: still running after ${ms / 1000} s, stopping`);
     for (const child of children) child.child.kill('SIGKILL');
     checkout?.remove();
+    postgres?.stop();
     process.exit(2);
   }, ms);
   deadline.unref();
@@ -176,21 +210,22 @@ function armDeadline(ms: number): void {
 process.once('SIGINT', () => {
   for (const child of children) child.child.kill('SIGKILL');
   checkout?.remove();
+  postgres?.stop();
   if (!options.keep) rmSync(runDir, { recursive: true, force: true });
   process.exit(130);
 });
 
 const log = (message: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
 
-/** The server's environment for one scenario: its own database file and port. */
-function serverEnv(dir: string, port: number): NodeJS.ProcessEnv {
+/** The server's environment for one scenario: its own database (SQLite file, or PostgreSQL database at databaseUrl) and port. */
+function serverEnv(dir: string, port: number, databaseUrl?: string): NodeJS.ProcessEnv {
   // Fixed, made-up credentials: the server never reaches Twilio (its API URL points at a closed local port).
   return {
     PATH: process.env.PATH,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(port),
-    HOTLINE_DB: join(dir, 'hotline.sqlite'),
+    ...(databaseUrl ? { HOTLINE_DATABASE_URL: databaseUrl } : { HOTLINE_DB: join(dir, 'hotline.sqlite') }),
     TWILIO_ACCOUNT_SID: `AC${'5e7c'.repeat(8)}`,
     TWILIO_AUTH_TOKEN: 'bench-auth-token-0123456789abcdef',
     HOTLINE_SECRET_KEY: Buffer.alloc(32, 0x5e).toString('base64'),
@@ -235,7 +270,10 @@ async function runScenario(s: Scenario, ref?: Checkout): Promise<{ result: Scena
   const refDir = join(dir, 'ref');
   mkdirSync(ref ? refDir : dir, { recursive: true });
   const [hotlinePort, floorPort, durablePort, refPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const env = serverEnv(dir, hotlinePort);
+  // PostgreSQL: a fresh database of the run's cluster, dropped once the scenario is over.
+  const database = postgres && `bench_${s.name.replace(/\W/g, '_')}`;
+  const databaseUrl = postgres && database ? await postgres.createDatabase(database) : undefined;
+  const env = serverEnv(dir, hotlinePort, databaseUrl);
   const refEnv = serverEnv(refDir, refPort);
   const config = loadConfig(env);
   const signingFor = (port: number): Signing => ({
@@ -247,14 +285,16 @@ async function runScenario(s: Scenario, ref?: Checkout): Promise<{ result: Scena
   const warmCalls = callsFor(WARMUP, CLOSED_LOOP_CEILING_RPS);
   const needed = warmCalls + callsFor(s, CLOSED_LOOP_CEILING_RPS);
   log(
-    `${s.name}: seeding a fresh database with ${needed} Enterprise customers and ${AGENTS} on-duty agents through the domain code` +
+    `${s.name}: seeding a fresh ${postgres ? 'PostgreSQL' : 'SQLite'} database with ${needed} Enterprise customers and ${AGENTS} on-duty agents through the domain code` +
       (ref ? `, and one for ${ref.short} through its own` : ''),
   );
   // REF's in a process of its own, on the other core, while this one seeds here.
   const refSeeding = ref && seedRef(ref, refDir, refEnv, needed);
   refSeeding?.catch(() => undefined);
+  const seedStart = Date.now();
   const customers = await seed(config, { customers: needed, agents: AGENTS });
   const refCustomers = await refSeeding;
+  if (postgres) log(`seeded in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
 
   const hotline = startPinned(
     'hotline',
@@ -283,7 +323,8 @@ async function runScenario(s: Scenario, ref?: Checkout): Promise<{ result: Scena
     `hotline (pid ${hotline.pid})${refServer ? `, ${ref!.short}'s hotline (pid ${refServer.pid})` : ''}, floor (pid ${floor.pid})` +
       `${durable ? ` and durable floor (pid ${durable.pid})` : ''} listening, pinned to core ${SERVER_CORE}` +
       `${DISK_IRQS ? ` (the disk's interrupts: ${DISK_IRQS.queues.join(', ')})` : ''}; load from core ${LOADGEN_CORE}; ` +
-      (NODE_FLAGS.length ? `started with ${NODE_FLAGS.join(' ')}` : "V8's default parallel garbage collection"),
+      (NODE_FLAGS.length ? `started with ${NODE_FLAGS.join(' ')}` : "V8's default parallel garbage collection") +
+      (postgres ? `; PostgreSQL (postmaster pid ${postgres.pid} and its backends) pinned to core ${SERVER_CORE} too` : ''),
   );
 
   type Target = 'hotline' | 'ref' | 'floor' | 'durable floor';
@@ -298,6 +339,8 @@ async function runScenario(s: Scenario, ref?: Checkout): Promise<{ result: Scena
   async function drive(target: Target, load: { connections: number; rate: number; seconds: number; rampSeconds?: number }, calls: string): Promise<RunSummary> {
     const [server, port] = servers[target];
     const isHotline = target === 'hotline' || target === 'ref';
+    // The cluster's CPU is the hotline's; on the floors' runs it idles, and is counted as other load.
+    const databasePid = postgres && target === 'hotline' ? postgres.pid : undefined;
     const spec: LoadSpec = {
       port,
       connections: load.connections,
@@ -309,6 +352,7 @@ async function runScenario(s: Scenario, ref?: Checkout): Promise<{ result: Scena
       dir: calls,
       out: join(runDir, `result-${++runs}.json`),
       serverPid: server!.pid,
+      ...(databasePid && { databasePid }),
     };
     const specFile = join(runDir, `spec-${runs}.json`);
     writeFileSync(specFile, JSON.stringify(spec));
@@ -321,12 +365,13 @@ async function runScenario(s: Scenario, ref?: Checkout): Promise<{ result: Scena
     await runPinned('loadgen', LOADGEN_CORE, ['--import', 'tsx', 'bench/loadgen.ts', specFile], { PATH: process.env.PATH });
     const result = JSON.parse(readFileSync(spec.out, 'utf8')) as LoadResult;
     const windowUs = spec.durationMs * 1000;
-    const others = (result.machineBusyUs - result.serverCpuUs - result.loadgenCpuUs - result.kernelThreadsUs) / windowUs;
+    const others = (result.machineBusyUs - result.serverCpuUs - result.databaseCpuUs - result.loadgenCpuUs - result.kernelThreadsUs) / windowUs;
     const summary = summarise(result, {
       peakRssKb: peakRssKb(server!.pid),
       otherLoadCores: Math.max(0, others),
       kernelThreadCores: result.kernelThreadsUs / windowUs,
       ...(load.rampSeconds && { rampSeconds: load.rampSeconds }),
+      ...(databasePid && { database: true }),
     });
     if (!before) return summary;
     // Scraped around the whole load, ramp included.
@@ -354,7 +399,14 @@ async function runScenario(s: Scenario, ref?: Checkout): Promise<{ result: Scena
 
     const callsDir = files(dir, hotlinePort, 'calls', customers.slice(warmCalls), s.connections);
     log(`${s.description}: hotline`);
+    await postgres?.resetStatements();
     const h = await drive('hotline', s, callsDir);
+    let statements: StatementsSummary | undefined;
+    if (postgres?.statements && database) {
+      // Backends report their WAL statistics at most once a second.
+      await new Promise((r) => setTimeout(r, 1100));
+      statements = summariseStatements(await postgres.statementsIn(database), h.overall.count + (h.ramp?.answers ?? 0), await postgres.walSyncs());
+    }
     if (refCustomers) log(`${s.description}: ${ref!.short}'s hotline`);
     const r = refCustomers ? await drive('ref', s, files(refDir, refPort, 'calls', refCustomers.slice(warmCalls), s.connections)) : undefined;
     log(`${s.description}: floor`);
@@ -370,8 +422,10 @@ async function runScenario(s: Scenario, ref?: Checkout): Promise<{ result: Scena
       hotline: h,
       floor: f,
       ratio: ratioToFloor(h, f),
+      agents: AGENTS,
       ...(wrkCheck && { floorUnderWrk: wrkCheck }),
       ...(d && { durableFloor: d }),
+      ...(statements && { statements }),
     };
     // REF's run as its own bench would have reported it, against the same floors.
     const refResult = r && { ...result, met: s.met(r, f), hotline: r, ratio: ratioToFloor(r, f) };
@@ -379,7 +433,14 @@ async function runScenario(s: Scenario, ref?: Checkout): Promise<{ result: Scena
   } finally {
     await Promise.all([hotline.stop(), refServer?.stop(), floor.stop(), durable?.stop()]);
     children.length = 0;
+    if (postgres && database) await postgres.dropDatabase(database);
   }
+}
+
+/** The server's pool size on PostgreSQL, as its configuration (the bench's environment) sets it. */
+function poolSize(url: string): number | undefined {
+  const database = loadConfig(serverEnv(runDir, 0, url)).database;
+  return database.engine === 'postgres' ? database.poolSize : undefined;
 }
 
 /** The commit the bench runs here; undefined outside a git checkout (a comparison needs one). */
@@ -405,7 +466,19 @@ async function main(): Promise<void> {
     log(describe(fresh, checkout));
   }
   const ref = checkout;
-  armDeadline(ref ? 2 * DEADLINE_MS : DEADLINE_MS);
+  // A comparison, or PostgreSQL's seeding (a commit per customer, some 80,000 in the three scenarios), takes longer.
+  armDeadline(ref || DB === 'postgres' ? 2 * DEADLINE_MS : DEADLINE_MS);
+  if (DB === 'postgres') {
+    postgres = await startBenchPostgres({ statements: options.statements });
+    postgres.pin(SERVER_CORE);
+    const set = postgres.settings;
+    log(
+      `PostgreSQL ${postgres.version}, a throwaway cluster at ${postgres.url}, durable: fsync ${set.fsync}, synchronous_commit ${set.synchronous_commit}, ` +
+        `full_page_writes ${set.full_page_writes}, wal_sync_method ${set.wal_sync_method} (SQLite runs synchronous=FULL: each answered webhook's commit is on disk); ` +
+        `shared_buffers ${set.shared_buffers}; pinned to core ${SERVER_CORE}, the server's` +
+        (options.statements ? (postgres.statements ? '; pg_stat_statements loaded' : `; no statement statistics: ${postgres.statementsMissing}`) : ''),
+    );
+  }
 
   const results: ScenarioResult[] = [];
   const refResults: ScenarioResult[] = [];
@@ -443,7 +516,24 @@ async function main(): Promise<void> {
   const resultsDir = join(ROOT, 'bench', 'results');
   const out = join(resultsDir, `${stamp}Z.json`);
   const refOut = ref && join(resultsDir, `${stamp}Z-ref-${ref.short}.json`);
-  const common = { date: new Date().toISOString(), machine, nodeFlags: NODE_FLAGS, agents: AGENTS, customers };
+  const common = {
+    date: new Date().toISOString(),
+    db: DB,
+    ...(postgres && {
+      postgres: {
+        version: postgres.version,
+        settings: postgres.settings,
+        core: SERVER_CORE,
+        poolSize: poolSize(postgres.url),
+        statements: postgres.statements,
+      },
+    }),
+    ...(SECONDS !== undefined && { seconds: SECONDS }),
+    machine,
+    nodeFlags: NODE_FLAGS,
+    agents: AGENTS,
+    customers,
+  };
   const judged = ref && fresh && verdict(comparisons, DISTURBED_CORES);
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(
@@ -482,6 +572,7 @@ main()
   .finally(async () => {
     for (const child of children) await child.stop(2000);
     checkout?.remove();
+    postgres?.stop();
     if (!options.keep) rmSync(runDir, { recursive: true, force: true });
     clearTimeout(deadline);
   });

@@ -23,4 +23,6 @@ export function startPostgres(options?: {
   durable?: boolean;
   keepCommitsOnCrash?: boolean;
   maxConnections?: number;
+  /** Server settings added to the command line (name: value, no spaces in the value). */
+  settings?: Record<string, string | number>;
 }): Promise<ThrowawayPostgres>;

@@ -70,6 +70,7 @@ function postgresUid() {
  * Starts a fresh cluster and resolves with its URL and a `stop()` that shuts it down and removes its
  * files. `durable: false` turns fsync off: for tests only, where a crash loses nothing of value
  * (`keepCommitsOnCrash: true` keeps every acknowledged commit through an immediate stop of the server).
+ * `settings` adds server settings (name: value, no spaces in the value), e.g. shared_preload_libraries.
  * Throws with a readable message when PostgreSQL is not installed.
  */
 export async function startPostgres(options = {}) {
@@ -116,6 +117,7 @@ export async function startPostgres(options = {}) {
     // (a crash) loses it; with fsync off it still reaches the system's cache, which a crash of the
     // server alone does not lose.
     if (options.durable === false && !options.keepCommitsOnCrash) settings.push('-c synchronous_commit=off');
+    for (const [name, value] of Object.entries(options.settings ?? {})) settings.push(`-c ${name}=${value}`);
     // A port taken between freePort() and the server's bind is tried again with another.
     for (let tries = 1; ; tries += 1) {
       port = options.port ?? (await freePort());
