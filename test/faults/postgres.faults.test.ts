@@ -291,12 +291,12 @@ describeOwnCluster('PostgreSQL goes away mid-call', () => {
     const before = await h.hotline.store.calls.get(callSid);
     const agentBefore = await h.hotline.store.agents.get(agentId);
 
-    // Offering the agent is the step's last write: held there, the step has already advanced the call
-    // in its transaction when the database goes.
+    // Held just after the step writes the call's new state: by then it has also reserved the agent, all
+    // inside its transaction, when the database goes.
     const admin = new pg.Client({ connectionString: h.databaseUrl });
     await admin.connect();
-    await admin.query(`CREATE FUNCTION hold_agents() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$`);
-    await admin.query('CREATE TRIGGER hold_agents BEFORE UPDATE ON agents FOR EACH ROW EXECUTE FUNCTION hold_agents()');
+    await admin.query(`CREATE FUNCTION hold_calls() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$`);
+    await admin.query('CREATE TRIGGER hold_calls AFTER UPDATE ON calls FOR EACH ROW EXECUTE FUNCTION hold_calls()');
     const answer = postSigned(h, p1Step, callParams(callSid, { Digits: '1' }));
     await eventually(async () => {
       const { rows } = await admin.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'hotline' AND wait_event = 'PgSleep'`);

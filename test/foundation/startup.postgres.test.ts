@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseUrl } from '../storage/postgres/subject.js';
-import { describePostgres } from '../support/postgres.js';
+import { describePostgres, testPool } from '../support/postgres.js';
 import { tempDir, TEST_ADMIN_TOKEN } from '../support/harness.js';
 import { finished, ServerLog, startServer } from './support/processes.js';
 
@@ -58,7 +57,7 @@ describe('npm start with HOTLINE_DATABASE_URL', () => {
 });
 
 describePostgres('npm start on PostgreSQL', (serverUrl) => {
-  const admin = new pg.Pool({ connectionString: serverUrl, max: 1 });
+  const admin = testPool(serverUrl);
   const database = `hotline_start_${randomBytes(4).toString('hex')}`;
   let dir: string;
   beforeEach(() => {
@@ -94,7 +93,7 @@ describePostgres('npm start on PostgreSQL', (serverUrl) => {
     }
     const done = await Promise.all(outputs);
     expect(done.map((d) => d.code)).toEqual([0, 0]);
-    const db = new pg.Pool({ connectionString: databaseUrl(serverUrl, database), max: 1 });
+    const db = testPool(databaseUrl(serverUrl, database));
     try {
       const applied = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
       // Each migration in db/postgres applied exactly once, in order.

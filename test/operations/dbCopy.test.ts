@@ -7,7 +7,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { api, startHarness, tempDir, type Harness } from '../support/harness.js';
 import { dashboardCode, placeCall } from '../support/calls.js';
-import { createTestDatabase, describePostgres } from '../support/postgres.js';
+import { createTestDatabase, describePostgres, testPool } from '../support/postgres.js';
 import { addAgent, addCustomer, playRound, startDialerHarness } from '../dialer/support.js';
 import { hotline, productionEnv, serviceFor } from '../foundation/support/cli.js';
 import { copySqliteToPostgres } from '../../src/db/copyToPostgres.js';
@@ -200,7 +200,7 @@ onPostgres('db copy checks both schemas and copies all or nothing', () => {
     const target = await createTestDatabase();
     try {
       // Migrated as a later version would leave it: one more column, required.
-      const pool = new pg.Pool({ connectionString: target.url, max: 1 });
+      const pool = testPool(target.url);
       await migratePostgres(pool);
       await pool.query('ALTER TABLE agents ADD COLUMN team TEXT NOT NULL');
       await pool.end();
@@ -217,7 +217,7 @@ onPostgres('db copy checks both schemas and copies all or nothing', () => {
     );
     const target = await createTestDatabase();
     try {
-      const pool = new pg.Pool({ connectionString: target.url, max: 1 });
+      const pool = testPool(target.url);
       await migratePostgres(pool);
       // Copied after customers (alphabetically and by foreign keys): customers are in by then.
       await pool.query("ALTER TABLE verification_audit ADD CONSTRAINT no_refusals CHECK (result <> 'refused')");

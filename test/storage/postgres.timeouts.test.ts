@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_STATEMENT_TIMEOUT_MS } from '../../src/db/postgres/settings.js';
 import { createPostgresStore } from '../../src/db/postgres/store.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { describePostgres } from '../support/postgres.js';
+import { describePostgres, testPool } from '../support/postgres.js';
 import { addCustomer, OFFER_HOLD_MS, T0 } from './contracts/fixtures.js';
 import { databaseUrl } from './postgres/subject.js';
 
@@ -56,7 +56,7 @@ describe('PostgreSQL store when the server accepts connections but never answers
 });
 
 describePostgres('PostgreSQL store when a row stays locked', (serverUrl) => {
-  const admin = new pg.Pool({ connectionString: serverUrl, max: 1 });
+  const admin = testPool(serverUrl);
   const database = `hotline_locks_${randomBytes(4).toString('hex')}`;
   afterAll(async () => {
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);

@@ -2,12 +2,11 @@
 // added to one engine's migrations and forgotten in the other's fails here, not in production.
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import pg from 'pg';
 import { beforeAll, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../src/db/database.js';
 import { migratePostgres } from '../../src/db/postgres/migrate.js';
 import { tempDir } from '../support/harness.js';
-import { createTestDatabase, describePostgres } from '../support/postgres.js';
+import { createTestDatabase, describePostgres, testPool } from '../support/postgres.js';
 
 type Schema = Map<string, string[]>;
 
@@ -42,7 +41,7 @@ function sqliteSchema(): Schema {
 
 async function postgresSchema(): Promise<Schema> {
   const database = await createTestDatabase();
-  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+  const pool = testPool(database.url);
   try {
     await migratePostgres(pool);
     const { rows } = await pool.query<{ table_name: string; column_name: string }>(

@@ -21,6 +21,17 @@ export function describePostgres(name: string, suite: (url: string) => void): vo
 }
 
 /** A storage engine the service runs on. */
+/**
+ * A pool of the test's own. A connection it ended just before a DROP DATABASE ... WITH (FORCE) (or a
+ * server stopped by the test) may still hear the server terminate it (57P01): heard here, not thrown as
+ * an uncaught 'error' of the pool; the query that needed the connection reports any real failure.
+ */
+export function testPool(connectionString: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max: 1 });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
 export type Engine = 'sqlite' | 'postgres';
 
 /**

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { migratePostgres } from '../../../src/db/postgres/migrate.js';
 import { createPostgresStore } from '../../../src/db/postgres/store.js';
 import type { Store } from '../../../src/domain/storage/index.js';
+import { testPool } from '../../support/postgres.js';
 import type { StoreSettings, StoreSubject } from '../subject.js';
 
 /** `url` with another database name. */
@@ -22,7 +23,7 @@ const TEST_TIMEOUTS = { statementTimeoutMs: 10_000, acquireTimeoutMs: 10_000 };
  * to make. Other stores on the same database have pools of their own, as other instances would.
  */
 export function postgresSubject(serverUrl: string): StoreSubject {
-  const admin = new pg.Pool({ connectionString: serverUrl, max: 1 });
+  const admin = testPool(serverUrl);
   const database = `hotline_${process.pid}_${randomBytes(3).toString('hex')}`;
   const url = databaseUrl(serverUrl, database);
   let owner: pg.Pool | undefined;
@@ -33,7 +34,7 @@ export function postgresSubject(serverUrl: string): StoreSubject {
   const empty = async () => {
     if (!owner) {
       await admin.query(`CREATE DATABASE ${database}`);
-      owner = new pg.Pool({ connectionString: url, max: 1 });
+      owner = testPool(url);
       await migratePostgres(owner);
       const tables = await owner.query<{ name: string }>(
         `SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public' AND tablename != 'schema_migrations'`,
