@@ -58,9 +58,15 @@ describePostgres('callback dialers in two instances over one PostgreSQL database
     expect(rung.sort(), 'each agent rung once: none was freed').toEqual(agents.map((a) => a.phone).sort());
     const dialed = twilio.apiCalls.map(callbackOf);
     expect(new Set(dialed).size, 'no callback dialed twice').toBe(dialed.length);
-    // The earliest-due callbacks went first, whichever instance claimed them.
-    expect(dialed.sort()).toEqual(callbacks.slice(0, 3).map((c) => c.callbackId).sort());
-    for (const c of callbacks.slice(3)) expect(await callbackInApi(h2, c.callbackId)).toMatchObject({ status: 'pending', attempts: 0 });
+    // One callback per agent. Which three depends on which round reserved an agent first: rounds claimed
+    // at the same moment in four workers race for the same first free agent, and a round that loses
+    // hands its callback back, untried, for the next tick.
+    expect(dialed).toHaveLength(agents.length);
+    const ids = callbacks.map((c) => c.callbackId);
+    for (const id of dialed) expect(ids).toContain(id);
+    for (const id of ids.filter((id) => !dialed.includes(id))) {
+      expect(await callbackInApi(h2, id)).toMatchObject({ status: 'pending', attempts: 0 });
+    }
   });
 
   it("a killed instance's claim is taken over by the other when its lease ends, and the callback is dialed once", async () => {
