@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
 import type { Logger } from 'pino';
-import type { Store } from '../domain/storage/index.js';
+import { UnitOfWorkRolledBack, type Store } from '../domain/storage/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { EmergencyContext } from '../../voice-flows/emergency.js';
@@ -185,12 +185,16 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
       if (digits === '1' && CALL_SID.test(callSid) && Number.isSafeInteger(agentId)) {
         const legSid = params.CallSid;
         // A store that cannot take the write at all fails the request (the leg hangs up); a failure of
-        // the bookkeeping itself is only logged.
-        await store.unitOfWork((tx) =>
-          availability('on a call', callSid, () =>
-            tx.agents.markOnCall(agentId, callSid, CALL_SID.test(legSid ?? '') ? { legSid: legSid! } : {}),
-          ),
-        );
+        // the bookkeeping itself is only logged (and on PostgreSQL rolls back this unit, which held nothing else).
+        await store
+          .unitOfWork((tx) =>
+            availability('on a call', callSid, () =>
+              tx.agents.markOnCall(agentId, callSid, CALL_SID.test(legSid ?? '') ? { legSid: legSid! } : {}),
+            ),
+          )
+          .catch((err: unknown) => {
+            if (!(err instanceof UnitOfWorkRolledBack)) throw err;
+          });
       } else if (CALL_SID.test(callSid) && Number.isSafeInteger(agentId)) {
         // Declined: the offer is over, and the agent can be offered the next caller at once.
         await availability('free', callSid, () => store.agents.endOffer(agentId, callSid));
@@ -212,15 +216,17 @@ export function callerWebhooks(deps: VoiceRouteDeps) {
     '/voice/status': async ({ params, log }) => {
       const { CallSid, CallStatus } = params;
       if (CallSid && CALL_SID.test(CallSid) && FINAL_STATUSES.has(CallStatus ?? '')) {
+        const now = deps.clock.now();
         const before = await store.unitOfWork(async (tx) => {
           const stored = await tx.calls.get(CallSid);
-          const now = deps.clock.now();
           await tx.calls.end(CallSid, now, 'abandoned');
           // A caller still in the P1 queue leaves it.
           await tx.queue.abandon(CallSid, now);
-          await availability('free', CallSid, () => tx.agents.markCallEnded(CallSid, now));
           return stored;
         });
+        // A unit of work of its own: its failure is only logged, and on PostgreSQL a statement that
+        // failed inside the call's transaction would have rolled the call's end back with it.
+        await availability('free', CallSid, () => store.agents.markCallEnded(CallSid, now));
         // Counted once, when the first final status arrives, with the outcome the flow gave it.
         if (before && before.endedAt === null) await deps.metrics?.callEnded({ callSid: CallSid, outcome: before.outcome });
         log.info({ status: CallStatus }, 'call ended');

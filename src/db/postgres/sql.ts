@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { UnitOfWorkRolledBack } from '../../domain/storage/index.js';
 
 /** What a repository runs its statements through: the pool at top level, one client in a unit of work. */
 export interface Sql {
@@ -84,13 +85,17 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     release();
     throw err;
   }
+  let committed: pg.QueryResult;
   try {
-    await client.query('COMMIT');
+    committed = await client.query('COMMIT');
   } catch (err) {
     release(err as Error);
     throw err;
   }
   release();
+  // PostgreSQL answers COMMIT of a transaction in which a statement failed (and `work` caught the
+  // error) with ROLLBACK, and no error: every write of the unit is lost. Said, never silent.
+  if (committed.command === 'ROLLBACK') throw new UnitOfWorkRolledBack();
   return result;
 }
 

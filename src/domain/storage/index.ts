@@ -41,6 +41,18 @@ export interface Repositories {
   failureCounts: FailureCountRepository;
 }
 
+/**
+ * A unit of work that caught the failure of one of its own statements was rolled back whole, nothing of
+ * it kept (PostgreSQL ends a transaction at its first failed statement; SQLite goes on). Whoever caught
+ * the failure has reported it; a caller for whom that write alone was optional may go on.
+ */
+export class UnitOfWorkRolledBack extends Error {
+  constructor() {
+    super('the unit of work was rolled back at COMMIT: a statement in it had failed');
+    this.name = 'UnitOfWorkRolledBack';
+  }
+}
+
 export interface Store extends Repositories {
   /** Runs `work` as one transaction; resolves with its result once committed, rejects (nothing kept) if it throws. */
   unitOfWork<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
