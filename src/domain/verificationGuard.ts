@@ -19,8 +19,13 @@ export interface GuardPolicy {
 export const DEFAULT_GUARD_POLICY: GuardPolicy = { refusals: 50, windowMs: 10 * 60 * 1000 };
 
 export interface VerificationGuard {
-  /** Counts the line's refused codes in the window now; logs once when the guard turns active, and when it clears. */
-  check(): Promise<boolean>;
+  /**
+   * Counts the line's refused codes in the window now; logs once when the guard turns active, and when it
+   * clears. Inside a unit of work pass its repository: the count is then that transaction's, which needs
+   * no second connection while it holds one (on PostgreSQL, callers holding every connection of the pool
+   * would wait for one another).
+   */
+  check(within?: Pick<VerificationRepository, 'refusalsSince'>): Promise<boolean>;
 }
 
 export function createVerificationGuard(deps: {
@@ -32,8 +37,8 @@ export function createVerificationGuard(deps: {
   const { verification, clock, logger, policy } = deps;
   let active = false;
   return {
-    async check() {
-      const refused = await verification.refusalsSince(clock.now() - policy.windowMs, GUESS_REASONS);
+    async check(within = verification) {
+      const refused = await within.refusalsSince(clock.now() - policy.windowMs, GUESS_REASONS);
       const now = refused >= policy.refusals;
       if (now && !active) {
         logger.warn(

@@ -10,6 +10,7 @@ import { afterFailure, isLocked } from './lockPolicy.js';
 import { openSecret } from './otpSecrets.js';
 import { CALLER_LIMIT, FAILED_CODES_LOOKBACK_MS } from './serviceNumbers.js';
 import { isCodeShaped, matchingStep, newOtpSecret } from './totp.js';
+import type { VerificationGuard } from './verificationGuard.js';
 
 /** Why a pair was refused: for logs and the audit only, never told to the caller. */
 export type RefusalReason =
@@ -103,7 +104,7 @@ interface Deps {
   clock: Clock;
   logger: Logger;
   /** Checked after every refused guess (src/domain/verificationGuard.ts). */
-  guard?: { check(): Promise<boolean> };
+  guard?: Pick<VerificationGuard, 'check'>;
 }
 
 /**
@@ -200,7 +201,7 @@ export function createVerifyCaller({ box, clock, logger, guard }: Deps): VerifyC
     const next = afterFailure(state, now);
     await verification.saveFailureState(customerId, next, entry('refused', reason, match?.factor ?? null));
     const lockedNow = isLocked(next, now);
-    if (GUESS_REASONS.includes(reason)) await guard?.check();
+    if (GUESS_REASONS.includes(reason)) await guard?.check(verification);
     log.info({ result: 'refused', reason, failures: next.consecutiveFailures }, 'verification refused');
     if (lockedNow) {
       log.warn(
