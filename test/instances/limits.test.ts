@@ -3,7 +3,7 @@ import { luhnCheckDigit } from '../../src/domain/customerId.js';
 import { CALLER_LIMIT, LOCK_POLICY } from '../../src/domain/serviceNumbers.js';
 import { addCustomer, dashboardCode } from '../support/calls.js';
 import { describePostgres } from '../support/postgres.js';
-import { placeCallAt, startBalancer, startPair, type Balancer, type Pair } from './support.js';
+import { CallerLeg, placeCallAt, startBalancer, startPair, type Balancer, type Pair } from './support.js';
 
 const LIMITED = 'Automatic verification is not available for this call right now.';
 const ATTACKER = '+14155550666';
@@ -72,5 +72,22 @@ describePostgres('limits on guessing, with refusals alternating between two inst
       const other = await placeCallAt(h.url, h1, [`${realId}#`, await dashboardCode(h, realId)], { from: '+14155550101' });
       expect(other.said().join(' ')).toContain('You are verified');
     }
+  });
+  it(`count a calling number's guesses sent to both instances at the same moment: exactly ${CALLER_LIMIT.guesses} are heard as guesses`, async () => {
+    const { h1, h2 } = pair;
+    // Twice the allowance of callers from one number, each at the code prompt with a made-up ID.
+    const legs = Array.from({ length: 2 * CALLER_LIMIT.guesses }, () => new CallerLeg(ATTACKER));
+    await Promise.all(
+      legs.map(async (leg, i) => {
+        const h = i % 2 ? h2 : h1;
+        await leg.incoming(h);
+        await leg.answer(h, guessedId(1000 + i));
+      }),
+    );
+    // Every code at once, half to each instance: the number's count decides between them.
+    await Promise.all(legs.map((leg, i) => leg.answer(i % 2 ? h2 : h1, '123456')));
+    const since = h1.clock.now() - CALLER_LIMIT.windowMs;
+    expect(await h1.hotline.store.verification.refusalsFromCaller(ATTACKER, since, ['unknown_customer'])).toBe(CALLER_LIMIT.guesses);
+    expect(await h2.hotline.store.verification.refusalsFromCaller(ATTACKER, since, ['caller_limited'])).toBe(CALLER_LIMIT.guesses);
   });
 });

@@ -8,6 +8,8 @@ const SPACES = {
   'queue-head': 2,
   /** A customer's open unverified callback: at most one, whichever instance books it. */
   'unverified-callback': 3,
+  /** A calling number's guesses: counted and added to one verification at a time, across instances. */
+  'caller-guesses': 4,
 } as const;
 
 /**

@@ -1,5 +1,6 @@
 import type { Factor } from '../../domain/customer.js';
 import type { AuditEntry, FailureState, VerificationRepository } from '../../domain/storage/verification.js';
+import { lockKeys } from './locks.js';
 import type { Sql } from './sql.js';
 
 interface FailureRow {
@@ -114,14 +115,19 @@ export function createPgVerificationRepository(sql: Sql): VerificationRepository
         factor: r.factor,
       }));
     },
-    refusalsFromCaller: (caller, since, reasons) =>
-      reasons
+    // Inside a verification's unit of work the number's lock is held until it commits: instances
+    // counting the same number's guesses at once take turns, so none reads a count another is about to
+    // raise. (A separate statement after the lock: its snapshot then includes what the other committed.)
+    refusalsFromCaller: async (caller, since, reasons) => {
+      await lockKeys(sql, 'caller-guesses', [caller]);
+      return reasons
         ? count(sql, `SELECT count(*) AS n FROM verification_audit WHERE caller = $1 AND at >= $2 AND result = 'refused' AND reason = ANY($3)`, [
             caller,
             since,
             reasons,
           ])
-        : count(sql, `SELECT count(*) AS n FROM verification_audit WHERE caller = $1 AND at >= $2 AND result = 'refused'`, [caller, since]),
+        : count(sql, `SELECT count(*) AS n FROM verification_audit WHERE caller = $1 AND at >= $2 AND result = 'refused'`, [caller, since]);
+    },
     refusalsForCustomer: (customerId, since, reasons) =>
       count(sql, `SELECT count(*) AS n FROM verification_audit WHERE customer_id = $1 AND at >= $2 AND result = 'refused' AND reason = ANY($3)`, [
         customerId,
