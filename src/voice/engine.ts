@@ -145,8 +145,11 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
     };
   }
 
-  /** The step's changes besides the snapshot, in the step's unit of work. */
-  async function applyChanges(tx: Repositories, call: CallRecord<C>, changes: CallWrites): Promise<void> {
+  /**
+   * The step's changes besides the snapshot, in the step's unit of work. An agent `reserved` before the
+   * step was marked offered by the reservation itself.
+   */
+  async function applyChanges(tx: Repositories, call: CallRecord<C>, changes: CallWrites, reserved: number | undefined): Promise<void> {
     const at = call.updatedAt;
     if (changes.scheduleCallback?.unverified) await tx.callbacks.scheduleUnverified(changes.scheduleCallback);
     else if (changes.scheduleCallback) await tx.callbacks.schedule(changes.scheduleCallback);
@@ -155,7 +158,7 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
       const { url, durationSeconds } = changes.attachRecording;
       await tx.callbacks.attachRecording(call.callSid, url, durationSeconds, at);
     }
-    if (changes.offeredAgent !== undefined) await tx.agents.markOffered(changes.offeredAgent, at, call.callSid);
+    if (changes.offeredAgent !== undefined && changes.offeredAgent !== reserved) await tx.agents.markOffered(changes.offeredAgent, at, call.callSid);
     if (changes.enqueue) await tx.queue.enqueue({ callSid: call.callSid, ...changes.enqueue }, at);
     if (changes.leaveQueue) await tx.queue.close(call.callSid, changes.leaveQueue, at);
   }
@@ -288,7 +291,7 @@ export function createFlowEngine<C extends BaseContext>(flow: FlowDefinition<C>,
       return { answer: (await tx.calls.get<C>(callSid))?.lastResponse ?? next.lastResponse };
     }
     const changes = transition.writes ?? {};
-    await applyChanges(tx, next, changes);
+    await applyChanges(tx, next, changes, reserved);
     return { answer: next.lastResponse, moved: { from: call.state, next, changes, ...(transition.outcome && { outcome: transition.outcome }) } };
   }
 

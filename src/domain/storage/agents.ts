@@ -76,7 +76,7 @@ export interface AgentRepository {
   /** Notes that the call `offeredFor` (a CallSid) was offered to the agent: held until that offer ends, and last in line after it. */
   markOffered(agentId: number, at: number, offeredFor: string): Promise<void>;
   /**
-   * Offers `offeredFor` (callback:ID) to the agent if they are on duty and free at `now` (see isFreeAt),
+   * Offers `offeredFor` (a CallSid, or callback:ID) to the agent if they are on duty and free at `now` (see isFreeAt),
    * marking them offered in the same transaction, so no other offer takes them meanwhile. False if not.
    */
   reserve(agentId: number, now: number, offeredFor: string): Promise<boolean>;
