@@ -57,15 +57,16 @@ function prepareAgainAfterSchemaChange(err: unknown): never {
 }
 
 function over(q: Queryable, transaction: Sql['transaction']): Sql {
+  const query = (text: string, values: readonly unknown[] | undefined) => q.query(statement(text, values)).catch(prepareAgainAfterSchemaChange);
   return {
     async rows<R>(text: string, values?: readonly unknown[]) {
-      return (await q.query(statement(text, values)).catch(prepareAgainAfterSchemaChange)).rows as R[];
+      return (await query(text, values)).rows as R[];
     },
     async row<R>(text: string, values?: readonly unknown[]) {
-      return (await q.query(statement(text, values)).catch(prepareAgainAfterSchemaChange)).rows[0] as R | undefined;
+      return (await query(text, values)).rows[0] as R | undefined;
     },
     async run(text: string, values?: readonly unknown[]) {
-      return (await q.query(statement(text, values)).catch(prepareAgainAfterSchemaChange)).rowCount ?? 0;
+      return (await query(text, values)).rowCount ?? 0;
     },
     transaction,
   };

@@ -54,7 +54,8 @@ export interface VerificationRepository {
   audit(filter: { customerId?: string; callSid?: string; limit: number }): Promise<AuditRecord[]>;
   /**
    * Refused attempts from one calling number since a moment (abuse limit across IDs); with `reasons`,
-   * only refusals for those reasons count.
+   * only refusals for those reasons count. Inside a unit of work, units counting the same number take
+   * turns until each commits, so none counts past a refusal another is about to record.
    */
   refusalsFromCaller(caller: string, since: number, reasons?: readonly string[]): Promise<number>;
   /** Refused attempts for one typed customer ID since a moment, for the given reasons. */
