@@ -10,7 +10,7 @@ export interface ThrottleOptions {
   maxWaiting: number;
   /** A client's failures are forgotten after this long without one. */
   forgetAfterMs: number;
-  /** Clients remembered at most (the oldest is forgotten first), so a flood of addresses cannot grow memory. */
+  /** Clients remembered at most (the oldest is forgotten first), so a flood of addresses cannot grow the table. */
   maxClients: number;
 }
 
@@ -22,38 +22,13 @@ export const ADMIN_THROTTLE: ThrottleOptions = {
   maxClients: 10_000,
 };
 
-/** Where a client's wrong tokens are counted: in this process's memory, or in the database every instance shares. */
+/** Where a client's wrong tokens are counted: in the database every instance shares. */
 export interface FailureBook {
   /** Wrong tokens the client presented, not yet forgotten. */
   failures(client: string, now: number): Promise<number>;
   failed(client: string, now: number): Promise<void>;
   /** The client got past the token check: it knows the token. */
   cleared(client: string): Promise<void>;
-}
-
-/**
- * Failures in process memory: enough for one process on its own. The map is kept in order of last
- * failure (a record is re-inserted on each), so the oldest is the first forgotten when it is full.
- */
-export function memoryFailureBook(options: ThrottleOptions): FailureBook {
-  const clients = new Map<string, { failures: number; lastFailureAt: number }>();
-  return {
-    failures(client, now) {
-      const record = clients.get(client);
-      if (record && now - record.lastFailureAt > options.forgetAfterMs) clients.delete(client);
-      return Promise.resolve(clients.get(client)?.failures ?? 0);
-    },
-    failed(client, now) {
-      const record = clients.get(client) ?? { failures: 0, lastFailureAt: now };
-      record.failures += 1;
-      record.lastFailureAt = now;
-      clients.delete(client);
-      clients.set(client, record);
-      if (clients.size > options.maxClients) clients.delete(clients.keys().next().value!);
-      return Promise.resolve();
-    },
-    cleared: (client) => Promise.resolve(void clients.delete(client)),
-  };
 }
 
 /** Failures in the database: a client alternating between instances is slowed as by one. */
@@ -99,30 +74,6 @@ function waitingRoom(options: ThrottleOptions, book: FailureBook) {
       else waiting.set(client, left);
       check(failures);
     }, delay);
-  };
-}
-
-/**
- * Slows down a client (by IP address) that keeps presenting wrong admin tokens (see waitingRoom), placed
- * in front of the token check: a 401 answered counts a failure, anything else clears the client's
- * record. Counted when the answer is sent, so for a process on its own (memory) only; the app uses
- * `throttledTokenCheck`, which counts before answering.
- */
-export function slowDownWrongTokens(
-  options: ThrottleOptions = ADMIN_THROTTLE,
-  onRefused: () => void = () => {},
-  book: FailureBook = memoryFailureBook(options),
-): RequestHandler {
-  const room = waitingRoom(options, book);
-  return (req, res, next) => {
-    const client = clientOf(req);
-    res.once('finish', () => {
-      if (res.statusCode === 401) {
-        onRefused();
-        void book.failed(client, Date.now());
-      } else if (res.statusCode !== 429) void book.cleared(client);
-    });
-    void room(req, res, next, () => next());
   };
 }
 

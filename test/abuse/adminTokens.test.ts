@@ -2,7 +2,10 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { requireAdminToken } from '../../src/http/adminAuth.js';
-import { ADMIN_THROTTLE, slowDownWrongTokens } from '../../src/http/adminThrottle.js';
+import { ADMIN_THROTTLE, storedFailureBook, throttledTokenCheck } from '../../src/http/adminThrottle.js';
+import { ManualClock } from '../../src/domain/clock.js';
+import { OFFER_HOLD_MS, T0 } from '../storage/contracts/fixtures.js';
+import { sqliteSubject } from '../storage/sqlite/subject.js';
 import { TEST_ADMIN_TOKEN, api, startHarness, type Harness } from '../support/harness.js';
 
 const timed = async <T>(work: () => Promise<T>) => {
@@ -50,18 +53,25 @@ describe('the admin API slows down a client that keeps presenting wrong tokens',
 
 describe('the slowdown, with short delays', () => {
   const options = { baseDelayMs: 40, maxDelayMs: 100, maxWaiting: 2, forgetAfterMs: 60_000, maxClients: 100 };
+  const subject = sqliteSubject();
   let url: string;
   let close: () => Promise<void>;
   beforeAll(async () => {
+    const store = await subject.open({ clock: new ManualClock(T0), offerHoldMs: OFFER_HOLD_MS });
     const app = express();
-    app.use(slowDownWrongTokens(options), requireAdminToken(TEST_ADMIN_TOKEN), (_req, res) => void res.json({ ok: true }));
+    // As the app mounts it (src/http/app.ts), with the failures counted in a real store.
+    app.use(throttledTokenCheck(requireAdminToken(TEST_ADMIN_TOKEN), storedFailureBook(store.failureCounts, options), options), (_req, res) => void res.json({ ok: true }));
     app.use(((err, _req, res, _next) => void res.status(err.status).json({ error: err.code, message: err.message })) as express.ErrorRequestHandler);
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     close = () => new Promise((r) => server.close(() => r()));
   });
-  afterAll(async () => close());
+  afterAll(async () => {
+    await close();
+    await subject.close();
+    await subject.dispose();
+  });
   const get = (token: string) => fetch(url, { headers: { authorization: `Bearer ${token}` } });
 
   it('is capped, and guessing in parallel is refused with 429 beyond a few waiting requests', async () => {

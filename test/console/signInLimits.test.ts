@@ -1,37 +1,54 @@
 import type { Request } from 'express';
-import { describe, expect, it } from 'vitest';
-import { createAddressFailures } from '../../src/console/addressFailures.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { storedAddressFailures } from '../../src/console/addressFailures.js';
 import { clientAddressOf } from '../../src/console/clientAddress.js';
+import { ManualClock } from '../../src/domain/clock.js';
+import type { Store } from '../../src/domain/storage/index.js';
+import { OFFER_HOLD_MS, T0 } from '../storage/contracts/fixtures.js';
+import { sqliteSubject } from '../storage/sqlite/subject.js';
 
 const lock = { after: 3, forMs: 1_000, forgetAfterMs: 10_000, maxRecords: 5 };
 
 describe('wrong passwords remembered per agent and address', () => {
-  it('pauses the pair after the bound, for its time, and a right password starts it again', () => {
-    const failures = createAddressFailures(lock);
-    for (let i = 0; i < 3; i++) failures.count(7, '192.0.2.1', 0);
-    expect(failures.paused(7, '192.0.2.1', 999)).toBe(true);
-    expect(failures.paused(7, '192.0.2.2', 999)).toBe(false);
-    expect(failures.paused(8, '192.0.2.1', 999)).toBe(false);
-    expect(failures.paused(7, '192.0.2.1', 1_000)).toBe(false);
-    failures.clear(7, '192.0.2.1');
-    failures.count(7, '192.0.2.1', 1_000);
-    expect(failures.paused(7, '192.0.2.1', 1_000)).toBe(false);
+  const subject = sqliteSubject();
+  afterAll(() => subject.dispose());
+  /** The counts as the console keeps them, in a store of the test's own. */
+  const fresh = async () => {
+    await subject.close();
+    const store: Store = await subject.open({ clock: new ManualClock(T0), offerHoldMs: OFFER_HOLD_MS });
+    return { store, failures: storedAddressFailures(store.failureCounts, lock) };
+  };
+
+  it('pauses the pair after the bound, for its time, and a right password starts it again', async () => {
+    const { failures } = await fresh();
+    for (let i = 0; i < 3; i++) await failures.count(7, '192.0.2.1', 0);
+    expect(await failures.paused(7, '192.0.2.1', 999)).toBe(true);
+    expect(await failures.paused(7, '192.0.2.2', 999)).toBe(false);
+    expect(await failures.paused(8, '192.0.2.1', 999)).toBe(false);
+    expect(await failures.paused(7, '192.0.2.1', 1_000)).toBe(false);
+    await failures.clear(7, '192.0.2.1');
+    await failures.count(7, '192.0.2.1', 1_000);
+    expect(await failures.paused(7, '192.0.2.1', 1_000)).toBe(false);
   });
 
-  it('keeps a bounded number of records however many addresses fail, forgetting the least recent first', () => {
-    const failures = createAddressFailures(lock);
-    for (let i = 0; i < 3; i++) failures.count(7, 'early', 0);
-    for (let n = 0; n < 1_000; n++) failures.count(7, `198.51.100.${n}`, 1);
-    expect(failures.size).toBe(lock.maxRecords);
-    expect(failures.paused(7, 'early', 2)).toBe(false);
+  it('keeps a bounded number of records however many addresses fail, forgetting the least recent first', async () => {
+    const { store, failures } = await fresh();
+    for (let i = 0; i < 3; i++) await failures.count(7, 'early', 0);
+    for (let n = 0; n < 1_000; n++) await failures.count(7, `198.51.100.${n}`, 1);
+    // The records left, read as the console keys them (agent, then address).
+    const left = await Promise.all(
+      Array.from({ length: 1_000 }, (_, n) => store.failureCounts.get('console-address', `7 198.51.100.${n}`, 1, lock.forgetAfterMs)),
+    );
+    expect(left.filter(Boolean)).toHaveLength(lock.maxRecords);
+    expect(await failures.paused(7, 'early', 2)).toBe(false);
   });
 
-  it('forgets a record an hour (here: forgetAfterMs) after its last failure', () => {
-    const failures = createAddressFailures(lock);
-    failures.count(7, '192.0.2.1', 0);
-    failures.count(7, '192.0.2.1', 0);
-    failures.count(7, '192.0.2.1', lock.forgetAfterMs + 1);
-    expect(failures.paused(7, '192.0.2.1', lock.forgetAfterMs + 1)).toBe(false);
+  it('forgets a record an hour (here: forgetAfterMs) after its last failure', async () => {
+    const { failures } = await fresh();
+    await failures.count(7, '192.0.2.1', 0);
+    await failures.count(7, '192.0.2.1', 0);
+    await failures.count(7, '192.0.2.1', lock.forgetAfterMs + 1);
+    expect(await failures.paused(7, '192.0.2.1', lock.forgetAfterMs + 1)).toBe(false);
   });
 });
 
