@@ -1,18 +1,7 @@
-import type { FailureCount, FailureCountRepository } from '../domain/storage/failureCounts.js';
+import type { FailureCountRepository } from '../domain/storage/failureCounts.js';
 import type { SqliteDb } from './database.js';
 import type { Sync } from './sync.js';
-import { failureCountUpsert } from './postgres/failureCounts.js';
-
-interface Row {
-  failures: number;
-  last_failure_at: number;
-  paused_until: number;
-}
-
-const toCount = (r: Row): FailureCount => ({ failures: r.failures, lastFailureAt: r.last_failure_at, pausedUntil: r.paused_until });
-
-/** Never paused: a count no key reaches. */
-const NEVER = 2 ** 31 - 1;
+import { failureCountUpsert, NEVER, toCount, type FailureCountRow as Row } from './failureCountSql.js';
 
 /** Failure counts of the limits on wrong admin tokens and console passwords, on SQLite. */
 export function createSqliteFailureCountRepository(db: SqliteDb): Sync<FailureCountRepository> {
