@@ -12,14 +12,17 @@
  * the hotline's tail is this machine's disk, and how much is the hotline.
  * The paced scenario runs 5 s at its full rate before its 30 s window opens (the ramp, reported apart).
  * Three scenarios; prints a table per scenario, writes bench/results/<date>.json, and stops by itself
- * within 5 minutes (10 with --compare, once REF is checked out, or with --db postgres).
+ * within 5 minutes (15 with --compare, once REF is checked out; 10 with --db postgres).
  *
  * With --compare REF, another commit's server runs in the same scenarios beside this one: REF checked
  * out in a git worktree of its own (bench/compare.ts), its database seeded by its own code
- * (bench/seedRef.ts), its server started as this one is, on the same core, and each load played to
- * this server, then REF's, then the floors, so that a slow spell of the machine hits both alike. The
- * report sets the two side by side and judges the rule in bench/compare.ts; both runs are written to
- * bench/results (REF's as <date>Z-ref-<commit>.json).
+ * (bench/seedRef.ts), its server started as this one is, on the same core. The judged scenarios
+ * (closed-50, paced-1000) are played in rounds (bench/rounds.ts): six parts per server, twice the
+ * scenario's window in all, the two servers taking turns and the order changing from round to round,
+ * so that a slow spell of the machine or the first turn after the warm-ups falls on both alike; the
+ * 500 callers once to this server, then to REF's; the floors after them. The report sets the two side
+ * by side and judges the rule in bench/compare.ts; both runs are written to bench/results (REF's as
+ * <date>Z-ref-<commit>.json).
  *
  *   npm run bench                 the three scenarios
  *   npm run bench -- --profile    the closed loop only, server under node --cpu-prof, then its hot spots
@@ -42,7 +45,8 @@ import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
-import { checkOut, compare, describe, formatComparison, here, RULE_TEXT, SERVER_ENTRY, verdict, type Checkout, type Comparison, type Revision } from './compare.js';
+import { checkOut, compare, describe, formatComparison, here, RULE_TEXT, RULES, SERVER_ENTRY, verdict, type Checkout, type Comparison, type Revision } from './compare.js';
+import { COMPARE_ROUNDS, mergeLoadResults, mergeServerSide, partSeconds, roundOrder } from './rounds.js';
 import type { LoadResult, LoadSpec } from './loadgen.js';
 import { startBenchPostgres, summariseStatements, type BenchPostgres, type StatementsSummary } from './postgres.js';
 import { diskInterruptCore, peakRssKb, resetPeakRss, TICK_US } from './proc.js';
@@ -52,7 +56,7 @@ import { DISTURBED_CORES, formatScenario, summarise, type RunSummary, type Scena
 import { writeCallFiles, type Signing } from './requests.js';
 import { seed, type SeededCustomer } from './seed.js';
 import type { SeededCustomerHex, SeedSpec } from './seedRef.js';
-import { scrapeMetrics, serverSide } from './serverMetrics.js';
+import { scrapeMetrics, serverSide, type ServerSide } from './serverMetrics.js';
 import { floorUnderWrk } from './wrk.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -193,8 +197,8 @@ let postgres: BenchPostgres | undefined;
 
 /**
  * Stops by itself: whatever happens, nothing of the benchmark outlives the deadline. Armed once REF is
- * checked out (its npm ci has a limit of its own); a comparison runs each load one more time and
- * seeds a second database, so it has twice as long.
+ * checked out (its npm ci has a limit of its own); a comparison seeds a second database and plays its
+ * judged scenarios in rounds, twice their window for each server, so it has three times as long.
  */
 let deadline: NodeJS.Timeout | undefined;
 function armDeadline(ms: number): void {
@@ -237,7 +241,8 @@ function serverEnv(dir: string, port: number, databaseUrl?: string): NodeJS.Proc
 }
 
 const PUBLIC_BASE_URL = 'https://hotline.example.com';
-const WARMUP = { connections: 50, rate: 0, seconds: WARMUP_SECONDS };
+type Load = { connections: number; rate: number; seconds: number; rampSeconds?: number };
+const WARMUP: Load = { connections: 50, rate: 0, seconds: WARMUP_SECONDS };
 let runs = 0;
 
 /**
@@ -283,7 +288,9 @@ async function runScenario(s: Scenario, ref?: Checkout): Promise<{ result: Scena
     host: `127.0.0.1:${port}`,
   });
   const warmCalls = callsFor(WARMUP, CLOSED_LOOP_CEILING_RPS);
-  const needed = warmCalls + callsFor(s, CLOSED_LOOP_CEILING_RPS);
+  // A comparison plays a judged scenario in rounds (bench/rounds.ts), each part with calls of its own.
+  const rounds = ref && RULES[s.name] ? COMPARE_ROUNDS : 1;
+  const needed = warmCalls + (rounds > 1 ? rounds * callsFor({ ...s, seconds: partSeconds(s.seconds, rounds) }, CLOSED_LOOP_CEILING_RPS) : callsFor(s, CLOSED_LOOP_CEILING_RPS));
   log(
     `${s.name}: seeding a fresh ${postgres ? 'PostgreSQL' : 'SQLite'} database with ${needed} Enterprise customers and ${AGENTS} on-duty agents through the domain code` +
       (ref ? `, and one for ${ref.short} through its own` : ''),
@@ -335,8 +342,15 @@ async function runScenario(s: Scenario, ref?: Checkout): Promise<{ result: Scena
     'durable floor': [durable, durablePort],
   };
 
+  interface Part {
+    result: LoadResult;
+    peakRssKb: number;
+    /** The server's own account of the part (its /metrics before and after, ramp included), and how long that was. */
+    server?: { server: ServerSide; ms: number };
+  }
+
   /** One load run: the load generator on its own core, against one of the servers. */
-  async function drive(target: Target, load: { connections: number; rate: number; seconds: number; rampSeconds?: number }, calls: string): Promise<RunSummary> {
+  async function play(target: Target, load: Load, calls: string): Promise<Part> {
     const [server, port] = servers[target];
     const isHotline = target === 'hotline' || target === 'ref';
     // The cluster's CPU is the hotline's; on the floors' runs it idles, and is counted as other load.
@@ -364,19 +378,33 @@ async function runScenario(s: Scenario, ref?: Checkout): Promise<{ result: Scena
     const before = target === 'floor' ? undefined : await scrape();
     await runPinned('loadgen', LOADGEN_CORE, ['--import', 'tsx', 'bench/loadgen.ts', specFile], { PATH: process.env.PATH });
     const result = JSON.parse(readFileSync(spec.out, 'utf8')) as LoadResult;
-    const windowUs = spec.durationMs * 1000;
+    const peak = peakRssKb(server!.pid);
+    if (!before) return { result, peakRssKb: peak };
+    // Scraped around the whole load, ramp included.
+    const after = await scrape();
+    const ms = spec.durationMs + (spec.rampMs ?? 0);
+    return { result, peakRssKb: peak, ...(after && { server: { server: serverSide(before, after, ms), ms } }) };
+  }
+
+  /** One server's parts (one, or a comparison's rounds) as one run. */
+  function summary(target: Target, load: Load, parts: Part[]): RunSummary {
+    const result = mergeLoadResults(parts.map((p) => p.result));
+    const windowUs = result.windowMs * 1000;
     const others = (result.machineBusyUs - result.serverCpuUs - result.databaseCpuUs - result.loadgenCpuUs - result.kernelThreadsUs) / windowUs;
-    const summary = summarise(result, {
-      peakRssKb: peakRssKb(server!.pid),
+    const summed = summarise(result, {
+      peakRssKb: Math.max(...parts.map((p) => p.peakRssKb)),
       otherLoadCores: Math.max(0, others),
       kernelThreadCores: result.kernelThreadsUs / windowUs,
       ...(load.rampSeconds && { rampSeconds: load.rampSeconds }),
-      ...(databasePid && { database: true }),
+      ...(postgres && target === 'hotline' && { database: true }),
     });
-    if (!before) return summary;
-    // Scraped around the whole load, ramp included.
-    const after = await scrape();
-    return after ? { ...summary, server: serverSide(before, after, spec.durationMs + (spec.rampMs ?? 0)) } : summary;
+    const accounts = parts.map((p) => p.server);
+    return accounts.every((a) => a !== undefined) ? { ...summed, server: mergeServerSide(accounts) } : summed;
+  }
+
+  /** One load run, on its own. */
+  async function drive(target: Target, load: Load, calls: string): Promise<RunSummary> {
+    return summary(target, load, [await play(target, load, calls)]);
   }
 
   /**
@@ -397,18 +425,46 @@ async function runScenario(s: Scenario, ref?: Checkout): Promise<{ result: Scena
     await drive('floor', WARMUP, warmDir);
     if (durable) await drive('durable floor', WARMUP, warmDir);
 
-    const callsDir = files(dir, hotlinePort, 'calls', customers.slice(warmCalls), s.connections);
-    log(`${s.description}: hotline`);
-    await postgres?.resetStatements();
-    const h = await drive('hotline', s, callsDir);
+    let h: RunSummary;
+    let r: RunSummary | undefined;
     let statements: StatementsSummary | undefined;
-    if (postgres?.statements && database) {
-      // Backends report their WAL statistics at most once a second.
-      await new Promise((r) => setTimeout(r, 1100));
-      statements = summariseStatements(await postgres.statementsIn(database), h.overall.count + (h.ramp?.answers ?? 0), await postgres.walSyncs());
+    let callsDir: string;
+    if (refCustomers && rounds > 1) {
+      // A comparison's rounds (bench/rounds.ts): each server's parts, the order changing round by round.
+      const part = { ...s, seconds: partSeconds(s.seconds, rounds) };
+      const per = callsFor(part, CLOSED_LOOP_CEILING_RPS);
+      const parts: Record<'new' | 'ref', Part[]> = { new: [], ref: [] };
+      callsDir = '';
+      for (let round = 0; round < rounds; round++) {
+        const from = warmCalls + round * per;
+        for (const who of roundOrder(round)) {
+          log(`${s.description}: round ${round + 1} of ${rounds}, ${who === 'new' ? 'hotline' : `${ref!.short}'s hotline`} (${part.seconds} s)`);
+          if (who === 'new') {
+            callsDir = files(dir, hotlinePort, `calls-${round + 1}`, customers.slice(from, from + per), s.connections);
+            parts.new.push(await play('hotline', part, callsDir));
+          } else {
+            parts.ref.push(await play('ref', part, files(refDir, refPort, `calls-${round + 1}`, refCustomers.slice(from, from + per), s.connections)));
+          }
+        }
+      }
+      const partsText = (list: Part[]) =>
+        list.map((p) => { const one = summary('hotline', part, [p]); return `${one.overall.p99Ms.toFixed(2)} ms/${one.serverCpuUsPerRequest} us`; }).join(', ');
+      log(`parts, p99 and CPU per request: hotline ${partsText(parts.new)}; ${ref!.short}'s ${partsText(parts.ref)}`);
+      h = summary('hotline', part, parts.new);
+      r = summary('ref', part, parts.ref);
+    } else {
+      callsDir = files(dir, hotlinePort, 'calls', customers.slice(warmCalls), s.connections);
+      log(`${s.description}: hotline`);
+      await postgres?.resetStatements();
+      h = await drive('hotline', s, callsDir);
+      if (postgres?.statements && database) {
+        // Backends report their WAL statistics at most once a second.
+        await new Promise((resolveWait) => setTimeout(resolveWait, 1100));
+        statements = summariseStatements(await postgres.statementsIn(database), h.overall.count + (h.ramp?.answers ?? 0), await postgres.walSyncs());
+      }
+      if (refCustomers) log(`${s.description}: ${ref!.short}'s hotline`);
+      r = refCustomers ? await drive('ref', s, files(refDir, refPort, 'calls', refCustomers.slice(warmCalls), s.connections)) : undefined;
     }
-    if (refCustomers) log(`${s.description}: ${ref!.short}'s hotline`);
-    const r = refCustomers ? await drive('ref', s, files(refDir, refPort, 'calls', refCustomers.slice(warmCalls), s.connections)) : undefined;
     log(`${s.description}: floor`);
     const f = await drive('floor', s, callsDir);
     if (durable) log(`${s.description}: durable floor`);
@@ -467,7 +523,7 @@ async function main(): Promise<void> {
   }
   const ref = checkout;
   // A comparison, or PostgreSQL's seeding (a commit per customer, some 80,000 in the three scenarios), takes longer.
-  armDeadline(ref || DB === 'postgres' ? 2 * DEADLINE_MS : DEADLINE_MS);
+  armDeadline(ref ? 3 * DEADLINE_MS : DB === 'postgres' ? 2 * DEADLINE_MS : DEADLINE_MS);
   if (DB === 'postgres') {
     postgres = await startBenchPostgres({ statements: options.statements });
     postgres.pin(SERVER_CORE);
