@@ -99,49 +99,67 @@ export function createCommitBatch(db: SqliteDb, options: CommitBatchOptions = {}
     else commitWhenIdle = true;
   }
 
-  /** Runs one unit now: no other unit is running. */
-  async function runUnit<T>(work: () => Promise<T> | T): Promise<T> {
-    if (!open) {
-      db.exec('BEGIN IMMEDIATE');
-      open = true;
-      setImmediate(commit);
+  /** The unit that just ended lets the next of this turn start, or the commit that waited for it run. */
+  function unitEnded(): void {
+    unitRunning = false;
+    const next = thisTurn.shift();
+    if (next) next();
+    else if (commitWhenIdle) {
+      commitWhenIdle = false;
+      commit();
+    }
+  }
+
+  /**
+   * Runs one unit now (no other unit is running): `resolve` once the commit that carries it is on
+   * disk, `reject` if it fails or that commit does. One promise per unit, the caller's: every webhook
+   * comes through here.
+   */
+  function start<T>(work: () => Promise<T> | T, resolve: (v: T) => void, reject: (e: unknown) => void): void {
+    try {
+      if (!open) {
+        db.exec('BEGIN IMMEDIATE');
+        open = true;
+        setImmediate(commit);
+      }
+      db.exec('SAVEPOINT unit');
+    } catch (err) {
+      // The transaction would not open (the database locked or gone): this unit is told, the rest go on.
+      reject(err);
+      return;
     }
     inBatch++;
     unitRunning = true;
-    let durable: Promise<T>;
-    db.exec('SAVEPOINT unit');
-    try {
-      const result = await work();
-      db.exec('RELEASE unit');
-      // Waits for the commit that carries this unit, registered before the finally below may run that commit.
-      durable = new Promise<T>((resolve, reject) => waiters.push({ resolve: () => resolve(result), reject }));
-    } catch (err) {
+    const failed = (err: unknown) => {
       try {
         db.exec('ROLLBACK TO unit');
         db.exec('RELEASE unit');
       } catch {
         // The transaction is gone with the connection; the commit tells the others.
       }
-      throw err;
-    } finally {
-      unitRunning = false;
-      const next = thisTurn.shift();
-      if (next) next();
-      else if (commitWhenIdle) {
-        commitWhenIdle = false;
-        commit();
-      }
-    }
-    return durable;
-  }
-
-  function start<T>(work: () => Promise<T> | T, resolve: (v: T) => void, reject: (e: unknown) => void): void {
-    try {
-      runUnit(work).then(resolve, reject);
-    } catch (err) {
-      // The transaction would not open (the database locked or gone): this unit is told, the rest go on.
+      unitEnded();
       reject(err);
+    };
+    const done = (result: T) => {
+      try {
+        db.exec('RELEASE unit');
+      } catch (err) {
+        failed(err);
+        return;
+      }
+      // Waits for the commit that carries this unit, registered before unitEnded may run that commit.
+      waiters.push({ resolve: () => resolve(result), reject });
+      unitEnded();
+    };
+    let result: Promise<T> | T;
+    try {
+      result = work();
+    } catch (err) {
+      failed(err);
+      return;
     }
+    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<T>).then === 'function') (result as PromiseLike<T>).then(done, failed);
+    else done(result as T);
   }
 
   return {
