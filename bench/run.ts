@@ -290,7 +290,9 @@ async function runScenario(s: Scenario, ref?: Checkout): Promise<{ result: Scena
   const warmCalls = callsFor(WARMUP, CLOSED_LOOP_CEILING_RPS);
   // A comparison plays a judged scenario in rounds (bench/rounds.ts), each part with calls of its own.
   const rounds = ref && RULES[s.name] ? COMPARE_ROUNDS : 1;
-  const needed = warmCalls + (rounds > 1 ? rounds * callsFor({ ...s, seconds: partSeconds(s.seconds, rounds) }, CLOSED_LOOP_CEILING_RPS) : callsFor(s, CLOSED_LOOP_CEILING_RPS));
+  const part: Load = rounds > 1 ? { ...s, seconds: partSeconds(s.seconds, rounds) } : s;
+  const callsPerPart = callsFor(part, CLOSED_LOOP_CEILING_RPS);
+  const needed = warmCalls + rounds * callsPerPart;
   log(
     `${s.name}: seeding a fresh ${postgres ? 'PostgreSQL' : 'SQLite'} database with ${needed} Enterprise customers and ${AGENTS} on-duty agents through the domain code` +
       (ref ? `, and one for ${ref.short} through its own` : ''),
@@ -431,25 +433,24 @@ async function runScenario(s: Scenario, ref?: Checkout): Promise<{ result: Scena
     let callsDir: string;
     if (refCustomers && rounds > 1) {
       // A comparison's rounds (bench/rounds.ts): each server's parts, the order changing round by round.
-      const part = { ...s, seconds: partSeconds(s.seconds, rounds) };
-      const per = callsFor(part, CLOSED_LOOP_CEILING_RPS);
       const parts: Record<'new' | 'ref', Part[]> = { new: [], ref: [] };
+      // The floors play the calls of this server's last part (they wrap around when a connection's run out).
       callsDir = '';
       for (let round = 0; round < rounds; round++) {
-        const from = warmCalls + round * per;
+        const from = warmCalls + round * callsPerPart;
         for (const who of roundOrder(round)) {
           log(`${s.description}: round ${round + 1} of ${rounds}, ${who === 'new' ? 'hotline' : `${ref!.short}'s hotline`} (${part.seconds} s)`);
           if (who === 'new') {
-            callsDir = files(dir, hotlinePort, `calls-${round + 1}`, customers.slice(from, from + per), s.connections);
+            callsDir = files(dir, hotlinePort, `calls-${round + 1}`, customers.slice(from, from + callsPerPart), s.connections);
             parts.new.push(await play('hotline', part, callsDir));
           } else {
-            parts.ref.push(await play('ref', part, files(refDir, refPort, `calls-${round + 1}`, refCustomers.slice(from, from + per), s.connections)));
+            parts.ref.push(await play('ref', part, files(refDir, refPort, `calls-${round + 1}`, refCustomers.slice(from, from + callsPerPart), s.connections)));
           }
         }
       }
-      const partsText = (list: Part[]) =>
-        list.map((p) => { const one = summary('hotline', part, [p]); return `${one.overall.p99Ms.toFixed(2)} ms/${one.serverCpuUsPerRequest} us`; }).join(', ');
-      log(`parts, p99 and CPU per request: hotline ${partsText(parts.new)}; ${ref!.short}'s ${partsText(parts.ref)}`);
+      const partsText = (target: Target, list: Part[]) =>
+        list.map((p) => { const one = summary(target, part, [p]); return `${one.overall.p99Ms.toFixed(2)} ms/${one.serverCpuUsPerRequest} us`; }).join(', ');
+      log(`parts, p99 and CPU per request: hotline ${partsText('hotline', parts.new)}; ${ref!.short}'s ${partsText('ref', parts.ref)}`);
       h = summary('hotline', part, parts.new);
       r = summary('ref', part, parts.ref);
     } else {

@@ -31,4 +31,3 @@ export const toCount = (r: FailureCountRow): FailureCount => ({ failures: r.fail
 
 /** Never paused: a count no key reaches. */
 export const NEVER = 2 ** 31 - 1;
-
